@@ -1,0 +1,59 @@
+/**
+ * metrics.jsonl: one JSON object per line, appended as training goes. Lines are small and
+ * appended whole, so a killed process leaves at most one torn last line, which readers skip.
+ */
+import * as fs from 'node:fs';
+
+/** Mean loss terms, learning rate and throughput over the steps since the previous line. */
+export interface StepRecord {
+  type: 'step';
+  /** Optimiser steps completed so far (1-based). */
+  step: number;
+  /** The epoch being trained (1-based). */
+  epoch: number;
+  lr: number;
+  images_per_second: number;
+  /** Every loss term by name, plus `total` (the weighted sum the optimiser minimises). */
+  loss: Record<string, number>;
+}
+
+/** An evaluation during training, after `epoch` epochs (1-based). */
+export interface EvalRecord {
+  type: 'eval';
+  step: number;
+  epoch: number;
+  knn_top1: number;
+}
+
+export type MetricRecord = StepRecord | EvalRecord;
+
+export class MetricsLog {
+  constructor(readonly file: string) {}
+
+  append(record: MetricRecord): void {
+    fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+  }
+
+  /**
+   * On resume, drop the records written after the checkpoint being resumed from: the resumed
+   * run writes them again, and the curve must not show the lost steps twice.
+   */
+  truncateAfter(step: number): void {
+    const kept = readMetrics(this.file).filter((r) => r.step <= step);
+    fs.writeFileSync(this.file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+}
+
+export function readMetrics(file: string): MetricRecord[] {
+  if (!fs.existsSync(file)) return [];
+  const records: MetricRecord[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as MetricRecord);
+    } catch {
+      // A torn line from a killed process: the records before it are intact.
+    }
+  }
+  return records;
+}

@@ -1,0 +1,85 @@
+/**
+ * report.md: what a person wants to see after a run (final results, loss terms over steps, kNN
+ * accuracy over epochs), rebuilt from the run directory's files alone (`rekdc report <run-dir>`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from './atomic.ts';
+import { RunDirectory, RunError, readJson, type RunStatus } from './directory.ts';
+import { readMetrics, type EvalRecord, type StepRecord } from './metrics.ts';
+import { linePlot, type Series } from './svg.ts';
+
+/** Rows `name | value` for every numeric leaf of a nested result object (`linear.top1`, ...). */
+export function flattenResults(value: unknown, prefix = ''): Array<[string, number]> {
+  if (typeof value === 'number') return [[prefix, value]];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, inner]) => flattenResults(inner, prefix ? `${prefix}.${key}` : key));
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1000 || Math.abs(value) < 1e-3 ? value.toExponential(3) : value.toFixed(4);
+}
+
+export function lossSeries(steps: StepRecord[]): Series[] {
+  const names = [...new Set(steps.flatMap((r) => Object.keys(r.loss)))];
+  return names.map((name) => ({
+    name,
+    points: steps.filter((r) => name in r.loss).map((r): [number, number] => [r.step, r.loss[name]]),
+  }));
+}
+
+function describeStatus(status: RunStatus | undefined): string {
+  if (!status) return 'not started';
+  const where = `step ${status.step}, epoch ${status.epoch}`;
+  return `${status.state} at ${where} (${status.updated})${status.message ? `: ${status.message}` : ''}`;
+}
+
+/** Writes plots/*.svg and report.md into `runDir`; returns the report's path. */
+export function buildReport(runDir: string): string {
+  const run = new RunDirectory(runDir);
+  if (!fs.existsSync(run.paths.resolved)) {
+    throw new RunError(`${runDir} is not a run directory (no resolved.json)`);
+  }
+  const resolved = readJson<{ name?: string }>(run.paths.resolved);
+  const name = resolved?.name ?? path.basename(path.resolve(runDir));
+  const records = readMetrics(run.paths.metrics);
+  const steps = records.filter((r): r is StepRecord => r.type === 'step');
+  const evals = records.filter((r): r is EvalRecord => r.type === 'eval');
+  const results = run.readEval();
+
+  const lines = [`# Run \`${name}\``, '', `Status: ${describeStatus(run.status())}.`, ''];
+  lines.push('Files: [source](source.rekd), [resolved settings](resolved.json), [metrics](metrics.jsonl)' +
+    (results ? ', [evaluation](eval.json)' : '') + '.', '');
+
+  lines.push('## Final evaluation', '');
+  const rows = flattenResults(results);
+  if (rows.length === 0) lines.push('No final evaluation yet.', '');
+  else lines.push('| metric | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${formatNumber(v)} |`), '');
+
+  lines.push('## Loss terms', '');
+  if (steps.length === 0) {
+    lines.push('No training steps logged yet.', '');
+  } else {
+    writeFileAtomic(path.join(run.paths.plots, 'losses.svg'),
+      linePlot({ title: `${name}: loss terms`, xLabel: 'step', yLabel: 'loss', series: lossSeries(steps) }));
+    const throughput = steps.reduce((sum, r) => sum + r.images_per_second, 0) / steps.length;
+    lines.push('![loss terms over steps](plots/losses.svg)', '',
+      `Mean throughput: ${throughput.toFixed(1)} images/s over ${steps.length} logged windows.`, '');
+  }
+
+  lines.push('## kNN accuracy during training', '');
+  if (evals.length === 0) {
+    lines.push('No kNN evaluation during training.', '');
+  } else {
+    writeFileAtomic(path.join(run.paths.plots, 'knn.svg'), linePlot({
+      title: `${name}: kNN top-1 during training`, xLabel: 'epoch', yLabel: 'kNN top-1',
+      series: [{ name: 'kNN top-1', points: evals.map((r): [number, number] => [r.epoch, r.knn_top1]) }],
+    }));
+    lines.push('![kNN accuracy over epochs](plots/knn.svg)', '', '| epoch | step | kNN top-1 |', '|---|---|---|',
+      ...evals.map((r) => `| ${r.epoch} | ${r.step} | ${formatNumber(r.knn_top1)} |`), '');
+  }
+  writeFileAtomic(run.paths.report, lines.join('\n'));
+  return run.paths.report;
+}

@@ -1,0 +1,78 @@
+/**
+ * Safe interruption. The first Ctrl-C (SIGINT) or SIGTERM asks the training loop to stop after the
+ * current step and save a checkpoint; a second one quits at once. `runProgram` turns the outcome
+ * into exit codes: 130 for an interrupted run, 1 for a user-facing error (message only), 70 for
+ * an internal error (with its stack).
+ */
+
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor(readonly step: number, readonly signal: string) {
+    super(`interrupted by ${signal} at step ${step}; a checkpoint was saved, resume with --resume`);
+  }
+}
+
+export const exitCodes = { ok: 0, userError: 1, internalError: 70, interrupted: 130 } as const;
+
+export class StopRequest {
+  /** The signal that asked to stop, once one arrived. */
+  signal: string | undefined;
+  private readonly handler = (signal: NodeJS.Signals) => this.onSignal(signal);
+
+  constructor(private readonly notify: (text: string) => void = (t) => process.stderr.write(t + '\n')) {}
+
+  install(): this {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+    return this;
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
+
+  get requested(): boolean {
+    return this.signal !== undefined;
+  }
+
+  private onSignal(signal: NodeJS.Signals): void {
+    if (this.signal !== undefined) {
+      this.notify(`\n${signal} again: quitting without a checkpoint`);
+      process.exit(exitCodes.interrupted);
+    }
+    this.signal = signal;
+    this.notify(`\n${signal}: stopping after this step and saving a checkpoint (again to quit now)`);
+  }
+}
+
+const builtinErrors: Function[] = [Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
+
+/** Our own Error subclasses (RunError, DataError, ...) describe user problems; built-in ones are bugs. */
+export function isUserError(error: unknown): error is Error {
+  return error instanceof Error && !builtinErrors.includes(error.constructor);
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof InterruptedError) return exitCodes.interrupted;
+  return isUserError(error) ? exitCodes.userError : exitCodes.internalError;
+}
+
+/** Runs a generated program's body and exits with the code its outcome calls for. */
+export async function runProgram(body: () => Promise<void>): Promise<never> {
+  let code: number = exitCodes.ok;
+  try {
+    await body();
+  } catch (error) {
+    code = exitCodeFor(error);
+    if (code === exitCodes.internalError) {
+      process.stderr.write(`internal error (please report): ${(error as Error)?.stack ?? String(error)}\n`);
+    } else if (code === exitCodes.interrupted) {
+      process.stderr.write(`${(error as Error).message}\n`);
+    } else {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+    }
+  }
+  // Loader worker threads or pending timers must not keep a finished program alive.
+  process.exit(code);
+}

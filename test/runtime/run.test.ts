@@ -1,0 +1,171 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../src/runtime/run/atomic.ts';
+import { openRunDirectory, RunError } from '../../src/runtime/run/directory.ts';
+import { MetricsLog, readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
+import { buildReport, flattenResults } from '../../src/runtime/run/report.ts';
+import { linePlot, niceTicks } from '../../src/runtime/run/svg.ts';
+import { Progress, formatDuration } from '../../src/runtime/run/progress.ts';
+import { StopRequest, exitCodeFor, InterruptedError, exitCodes } from '../../src/runtime/run/signals.ts';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-run-'));
+}
+
+function stepRecord(step: number, total: number): StepRecord {
+  return { type: 'step', step, epoch: 1, lr: 0.1, images_per_second: 100, loss: { total, instance: total / 2 } };
+}
+
+describe('run directory', () => {
+  it('writes files atomically, leaving no temp file behind', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a', 'b.txt');
+    writeFileAtomic(file, 'one');
+    writeFileAtomic(file, 'two');
+    expect(fs.readFileSync(file, 'utf8')).to.equal('two');
+    expect(fs.readdirSync(path.dirname(file))).to.deep.equal(['b.txt']);
+  });
+
+  it('resumes the same experiment, refuses a different one, and starts over when fresh', () => {
+    const dir = tempDir();
+    const run = openRunDirectory(dir, { resolved: { name: 'x', seed: 0 }, source: 'experiment x {}' });
+    expect(fs.readFileSync(run.paths.source, 'utf8')).to.equal('experiment x {}');
+    run.metrics.append(stepRecord(1, 2));
+    run.setStatus('interrupted', { step: 1, epoch: 1 });
+
+    const again = openRunDirectory(dir, { resolved: { name: 'x', seed: 0 } });
+    expect(again.status()?.state).to.equal('interrupted');
+    expect(readMetrics(again.paths.metrics)).to.have.length(1);
+
+    expect(() => openRunDirectory(dir, { resolved: { name: 'x', seed: 1 } })).to.throw(RunError, /different experiment/);
+
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+    const fresh = openRunDirectory(dir, { resolved: { name: 'x', seed: 1 }, fresh: true });
+    expect(fresh.status()).to.equal(undefined);
+    expect(fs.existsSync(fresh.paths.metrics)).to.equal(false);
+    expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).to.equal('mine');
+  });
+
+  it('is finished only with a finished status and an eval.json', () => {
+    const run = openRunDirectory(tempDir(), { resolved: {} });
+    run.setStatus('finished', { step: 4, epoch: 2 });
+    expect(run.finished).to.equal(false);
+    run.writeEval({ knn: { top1: 0.5 } });
+    expect(run.finished).to.equal(true);
+    expect(run.readEval()).to.deep.equal({ knn: { top1: 0.5 } });
+  });
+});
+
+describe('metrics log', () => {
+  it('skips a torn last line and truncates records after a resumed step', () => {
+    const file = path.join(tempDir(), 'metrics.jsonl');
+    const log = new MetricsLog(file);
+    for (let step = 1; step <= 4; step++) log.append(stepRecord(step, 10 - step));
+    log.append({ type: 'eval', step: 4, epoch: 1, knn_top1: 0.3 });
+    fs.appendFileSync(file, '{"type":"step","st');
+    expect(readMetrics(file).map((r) => r.step)).to.deep.equal([1, 2, 3, 4, 4]);
+    log.truncateAfter(2);
+    expect(readMetrics(file).map((r) => r.step)).to.deep.equal([1, 2]);
+    log.append(stepRecord(3, 1));
+    expect(readMetrics(file).map((r) => r.step)).to.deep.equal([1, 2, 3]);
+  });
+});
+
+describe('svg plots', () => {
+  it('chooses round ticks that cover the range', () => {
+    expect(niceTicks(0, 1)).to.deep.equal([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(3, 97)).to.deep.equal([0, 20, 40, 60, 80, 100]);
+    expect(niceTicks(2.5, 2.5)).to.deep.equal([2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6]);
+  });
+
+  it('maps points into the plot area and escapes text', () => {
+    const svg = linePlot({
+      title: 'a <b> & "c"', xLabel: 'step', yLabel: 'loss', width: 164, height: 184,
+      series: [{ name: 'total', points: [[0, 0], [1, 1], [2, NaN]] }],
+    });
+    // Plot area: x from 64 to 148, y from 136 (value 0) up to 36 (value 1).
+    expect(svg).to.contain('<polyline points="64.0,136.0 148.0,36.0"');
+    expect(svg).to.contain('a &#60;b&#62; &#38; &#34;c&#34;');
+    expect(svg).not.to.contain('NaN');
+  });
+});
+
+describe('report', () => {
+  it('rebuilds report.md and plots from the run files', () => {
+    const dir = tempDir();
+    const run = openRunDirectory(dir, { resolved: { name: 'tiny' } });
+    run.metrics.append(stepRecord(1, 4));
+    run.metrics.append(stepRecord(2, 3));
+    run.metrics.append({ type: 'eval', step: 2, epoch: 1, knn_top1: 0.625 });
+    run.writeEval({ linear: { top1: 0.8125, top5: 1 }, knn: { top1: 0.75 } });
+    run.setStatus('finished', { step: 2, epoch: 1 });
+    const report = fs.readFileSync(buildReport(dir), 'utf8');
+    expect(report).to.contain('# Run `tiny`');
+    expect(report).to.contain('| linear.top1 | 0.8125 |');
+    expect(report).to.contain('| knn.top1 | 0.7500 |');
+    expect(report).to.contain('| 1 | 2 | 0.6250 |');
+    expect(report).to.contain('finished at step 2, epoch 1');
+    const losses = fs.readFileSync(path.join(dir, 'plots', 'losses.svg'), 'utf8');
+    expect(losses.match(/<polyline/g)).to.have.length(2);
+    expect(fs.existsSync(path.join(dir, 'plots', 'knn.svg'))).to.equal(true);
+  });
+
+  it('flattens nested numeric results and refuses a directory that is not a run', () => {
+    expect(flattenResults({ a: { b: 1, c: 'x' }, d: 2 })).to.deep.equal([['a.b', 1], ['d', 2]]);
+    expect(() => buildReport(tempDir())).to.throw(RunError, /not a run directory/);
+  });
+});
+
+describe('progress', () => {
+  it('prints one line every N steps when not on a terminal, with an ETA from the pace', () => {
+    const out: string[] = [];
+    let clock = 0;
+    const progress = new Progress({
+      totalSteps: 10, epochs: 2, lineEvery: 5, now: () => clock,
+      stream: { write: (t: string) => out.push(t), isTTY: false },
+    });
+    for (let step = 1; step <= 10; step++) {
+      clock = step * 1000;
+      progress.update({ step, epoch: step > 5 ? 2 : 1, loss: { total: 1 / step }, imagesPerSecond: 64 });
+    }
+    expect(out).to.have.length(2);
+    expect(out[0]).to.equal('epoch 1/2 step 5/10 total 0.2000 | 64 img/s | ETA 0:05\n');
+    expect(out[1]).to.contain('step 10/10');
+    expect(formatDuration(3725)).to.equal('1:02:05');
+  });
+
+  it('redraws a bar in place on a terminal', () => {
+    const out: string[] = [];
+    const progress = new Progress({
+      totalSteps: 4, epochs: 1, lineEvery: 100, now: () => 0,
+      stream: { write: (t: string) => out.push(t), isTTY: true, columns: 200 },
+    });
+    progress.update({ step: 4, epoch: 1, loss: { total: 1 }, imagesPerSecond: 1 });
+    progress.finish();
+    expect(out[0].startsWith('\r\x1b[K[####################] epoch 1/1 step 4/4')).to.equal(true);
+    expect(out[1]).to.equal('\n');
+  });
+});
+
+describe('signals', () => {
+  it('records the first SIGINT as a stop request', () => {
+    const notes: string[] = [];
+    const stop = new StopRequest((t) => notes.push(t)).install();
+    try {
+      process.emit('SIGINT', 'SIGINT');
+      expect(stop.requested).to.equal(true);
+      expect(stop.signal).to.equal('SIGINT');
+      expect(notes[0]).to.contain('saving a checkpoint');
+    } finally {
+      stop.dispose();
+    }
+  });
+
+  it('maps outcomes to exit codes', () => {
+    expect(exitCodeFor(new InterruptedError(3, 'SIGINT'))).to.equal(exitCodes.interrupted);
+    expect(exitCodeFor(new RunError('bad'))).to.equal(exitCodes.userError);
+    expect(exitCodeFor(new TypeError('bug'))).to.equal(exitCodes.internalError);
+  });
+});
