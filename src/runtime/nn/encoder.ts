@@ -1,0 +1,85 @@
+/**
+ * Encoder = backbone + projection head. `forward` gives the pooled backbone features (what linear
+ * and kNN evaluation read) and the L2-normalised embedding (what the losses compare).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random.ts';
+import { buildBackbone, resolveShape, type BackboneOptions } from './backbone.ts';
+import type { BackboneKind, MobileNetV3Variant } from './backbones/index.ts';
+import { projectionHead } from './head.ts';
+import type { ForwardContext } from './layers.ts';
+import type { Model } from './model.ts';
+import { ParamStore } from './params.ts';
+
+export interface EncoderConfig extends BackboneOptions {
+  kind: BackboneKind;
+  /** Projection output size (default 128). */
+  embed?: number;
+  /** Projection hidden size; 0 or absent means 2 x backbone feature width. */
+  hidden?: number;
+}
+
+/** The configuration with every default filled in (what momentum copies rebuild from). */
+export interface ResolvedEncoderConfig {
+  kind: BackboneKind;
+  width: number;
+  inChannels: number;
+  variant: MobileNetV3Variant;
+  embed: number;
+  hidden: number;
+}
+
+export interface EncoderOutput {
+  features: tf.Tensor2D;
+  embedding: tf.Tensor2D;
+}
+
+export interface Encoder extends Model {
+  readonly config: ResolvedEncoderConfig;
+  readonly featureDim: number;
+  forward(x: tf.Tensor4D, training: boolean): EncoderOutput;
+  /** Backbone features only (no head): for evaluation. */
+  features(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
+}
+
+/** norm(v) = v / max(||v||, 1e-12) row-wise (METHOD.md). */
+export function l2Normalise(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)));
+}
+
+export interface EncoderOptions extends EncoderConfig {
+  /** Initialisation draws one number from it (so successive encoders differ). */
+  rng: Rng;
+  /** False for copies that are never trained by gradients (momentum encoders, frozen teachers). */
+  trainable?: boolean;
+}
+
+export function createEncoder(options: EncoderOptions): Encoder {
+  return buildEncoder(options, new ParamStore(new Rng(options.rng.nextUint32()), options.trainable ?? true));
+}
+
+/** Builds an encoder whose variables are created in `store` (copies pass a store with values). */
+export function buildEncoder(config: EncoderConfig, store: ParamStore): Encoder {
+  const shape = resolveShape(config.kind, config);
+  const backbone = buildBackbone(config.kind, shape, store.scope('backbone'));
+  const embed = config.embed ?? 128;
+  const hidden = config.hidden || 2 * backbone.featureDim;
+  if (!(Number.isInteger(embed) && embed > 0)) throw new Error(`encoder: embed must be a positive integer, got ${embed}`);
+  if (!(Number.isInteger(hidden) && hidden > 0)) throw new Error(`encoder: hidden must be a positive integer, got ${hidden}`);
+  const head = projectionHead(store.scope('head'), { inFeatures: backbone.featureDim, hidden, embed });
+  const apply = (x: tf.Tensor4D, ctx: ForwardContext): EncoderOutput => {
+    const features = backbone.forward(x, ctx);
+    const embedding = tf.tidy(() => l2Normalise(head(features, ctx)));
+    return { features, embedding };
+  };
+  return {
+    config: { kind: config.kind, ...shape, embed, hidden },
+    featureDim: backbone.featureDim,
+    apply,
+    forward: (x, training) => apply(x, { training }),
+    features: (x, training = false) => backbone.forward(x, { training }),
+    trainableVariables: () => store.trainableVariables(),
+    state: () => store.all(),
+    dispose: () => store.dispose(),
+  };
+}
