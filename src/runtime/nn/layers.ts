@@ -92,7 +92,7 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
   const runningMean = scope.create('running_mean', [channels], constant(0));
   const runningVar = scope.create('running_var', [channels], constant(1));
   return (x, ctx) => {
-    if (!ctx.training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon);
+    if (!ctx.training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
     const count = x.size / channels;
@@ -101,7 +101,7 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
       runningMean.assign(tf.add(tf.mul(runningMean, 1 - batchNormMomentum), tf.mul(mean, batchNormMomentum)));
       runningVar.assign(tf.add(tf.mul(runningVar, 1 - batchNormMomentum), tf.mul(unbiased, batchNormMomentum)));
     });
-    return tf.batchNorm(x, mean, variance, beta, gamma, batchNormEpsilon);
+    return tf.batchNorm(x, mean, variance, beta, gamma, batchNormEpsilon) as T;
   };
 }
 
@@ -112,8 +112,8 @@ export function linear(scope: ParamScope, options: { inFeatures: number; outFeat
   const shift = bias ? scope.create('bias', [outFeatures], init) : null;
   return (x, ctx) => {
     if (ctx.cost) ctx.cost.macs += inFeatures * outFeatures;
-    const y = tf.matMul(x, weight as tf.Tensor2D);
-    return shift ? tf.add(y, shift) : y;
+    const y = tf.matMul<tf.Tensor2D>(x, weight);
+    return shift ? tf.add<tf.Tensor2D>(y, shift) : y;
   };
 }
 

@@ -17,7 +17,7 @@ function basicBlock(scope: ParamScope, inChannels: number, outChannels: number, 
     const bn = batchNorm<tf.Tensor4D>(scope.child('shortcut/bn'), outChannels);
     shortcut = (x, ctx) => bn(conv(x, ctx), ctx);
   }
-  return (x, ctx) => tf.relu(tf.add(secondBn(secondConv(first(x, ctx), ctx), ctx), shortcut(x, ctx)));
+  return (x, ctx) => tf.relu(tf.add<tf.Tensor4D>(secondBn(secondConv(first(x, ctx), ctx), ctx), shortcut(x, ctx)));
 }
 
 function resnet(blocksPerStage: number[]): BackboneBuilder {

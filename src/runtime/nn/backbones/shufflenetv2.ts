@@ -26,7 +26,7 @@ function shuffleUnit(scope: ParamScope, inChannels: number, outChannels: number,
   if (stride === 1) {
     const right = branch(scope.child('branch2'), half, half, 1);
     return (x, ctx) => {
-      const [a, b] = tf.split(x, 2, 3);
+      const [a, b] = tf.split<tf.Tensor4D>(x, 2, 3);
       return channelShuffle(tf.concat([a, right(b, ctx)], 3), 2);
     };
   }
