@@ -1,0 +1,166 @@
+import type { CstNode, ICstVisitor, IToken } from "chevrotain";
+
+export interface FileCstNode extends CstNode {
+  name: "file";
+  children: FileCstChildren;
+}
+
+export type FileCstChildren = {
+  importDecl?: ImportDeclCstNode[];
+  experimentDecl?: ExperimentDeclCstNode[];
+  gridDecl?: GridDeclCstNode[];
+};
+
+export interface ImportDeclCstNode extends CstNode {
+  name: "importDecl";
+  children: ImportDeclCstChildren;
+}
+
+export type ImportDeclCstChildren = {
+  Import: IToken[];
+  StringLiteral: IToken[];
+};
+
+export interface ExperimentDeclCstNode extends CstNode {
+  name: "experimentDecl";
+  children: ExperimentDeclCstChildren;
+}
+
+export type ExperimentDeclCstChildren = {
+  Experiment: IToken[];
+  name: IToken[];
+  Extends?: IToken[];
+  base?: IToken[];
+  body: BodyCstNode[];
+};
+
+export interface BodyCstNode extends CstNode {
+  name: "body";
+  children: BodyCstChildren;
+}
+
+export type BodyCstChildren = {
+  LCurly: IToken[];
+  member?: MemberCstNode[];
+  Comma?: IToken[];
+  RCurly: IToken[];
+};
+
+export interface MemberCstNode extends CstNode {
+  name: "member";
+  children: MemberCstChildren;
+}
+
+export type MemberCstChildren = {
+  name: IToken[];
+  Equals?: IToken[];
+  value?: ValueCstNode[];
+  kind?: IToken[];
+  body?: BodyCstNode[];
+};
+
+export interface GridDeclCstNode extends CstNode {
+  name: "gridDecl";
+  children: GridDeclCstChildren;
+}
+
+export type GridDeclCstChildren = {
+  Grid: IToken[];
+  name: IToken[];
+  Of: IToken[];
+  base: IToken[];
+  LCurly: IToken[];
+  gridAxis?: GridAxisCstNode[];
+  zipBlock?: ZipBlockCstNode[];
+  Comma?: IToken[];
+  RCurly: IToken[];
+};
+
+export interface GridAxisCstNode extends CstNode {
+  name: "gridAxis";
+  children: GridAxisCstChildren;
+}
+
+export type GridAxisCstChildren = {
+  path: PathCstNode[];
+  Equals: IToken[];
+  value: ValueCstNode[];
+};
+
+export interface ZipBlockCstNode extends CstNode {
+  name: "zipBlock";
+  children: ZipBlockCstChildren;
+}
+
+export type ZipBlockCstChildren = {
+  Zip: IToken[];
+  LCurly: IToken[];
+  gridAxis?: GridAxisCstNode[];
+  Comma?: IToken[];
+  RCurly: IToken[];
+};
+
+export interface PathCstNode extends CstNode {
+  name: "path";
+  children: PathCstChildren;
+}
+
+export type PathCstChildren = {
+  Identifier: (IToken)[];
+  Dot?: IToken[];
+};
+
+export interface ValueCstNode extends CstNode {
+  name: "value";
+  children: ValueCstChildren;
+}
+
+export type ValueCstChildren = {
+  low?: IToken[];
+  DotDot?: IToken[];
+  high?: IToken[];
+  StringLiteral?: IToken[];
+  True?: IToken[];
+  False?: IToken[];
+  None?: IToken[];
+  Identifier?: IToken[];
+  list?: ListCstNode[];
+};
+
+export interface ListCstNode extends CstNode {
+  name: "list";
+  children: ListCstChildren;
+}
+
+export type ListCstChildren = {
+  LBracket: IToken[];
+  value?: (ValueCstNode)[];
+  Comma?: (IToken)[];
+  RBracket: IToken[];
+};
+
+export interface OverrideCstNode extends CstNode {
+  name: "override";
+  children: OverrideCstChildren;
+}
+
+export type OverrideCstChildren = {
+  path: PathCstNode[];
+  Equals: IToken[];
+  value: ValueCstNode[];
+};
+
+export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
+  file(children: FileCstChildren, param?: IN): OUT;
+  importDecl(children: ImportDeclCstChildren, param?: IN): OUT;
+  experimentDecl(children: ExperimentDeclCstChildren, param?: IN): OUT;
+  body(children: BodyCstChildren, param?: IN): OUT;
+  member(children: MemberCstChildren, param?: IN): OUT;
+  gridDecl(children: GridDeclCstChildren, param?: IN): OUT;
+  gridAxis(children: GridAxisCstChildren, param?: IN): OUT;
+  zipBlock(children: ZipBlockCstChildren, param?: IN): OUT;
+  path(children: PathCstChildren, param?: IN): OUT;
+  value(children: ValueCstChildren, param?: IN): OUT;
+  list(children: ListCstChildren, param?: IN): OUT;
+  override(children: OverrideCstChildren, param?: IN): OUT;
+}

@@ -1,0 +1,165 @@
+/**
+ * The concrete-syntax parser of the .rekd language. Error recovery is on, so one parse reports
+ * every syntax error; src/syntax turns the CST into the AST.
+ */
+import { CstParser, type IParserErrorMessageProvider, type TokenType, type IToken } from 'chevrotain';
+import * as T from './tokens.ts';
+
+const describe = (token: IToken): string => (token.tokenType.name === 'EOF' ? 'the end of the file' : `'${token.image}'`);
+const labelOf = (type: TokenType): string => type.LABEL ?? type.name;
+
+/** Short messages instead of chevrotain's default "Expecting token of type --> X <--". */
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${labelOf(expected)}, found ${describe(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describe(firstRedundant)} after the end of the file`,
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, ruleName }) => {
+    if (ruleName === 'value') return `expected a value (number, string, true, false, none, name or list), found ${describe(actual[0])}`;
+    const expected = [...new Set(expectedPathsPerAlt.flat().map((path) => labelOf(path[0])))];
+    return `expected ${expected.join(' or ')}, found ${describe(actual[0])}`;
+  },
+  buildEarlyExitMessage: ({ expectedIterationPaths, actual }) =>
+    `expected ${[...new Set(expectedIterationPaths.map((path) => labelOf(path[0])))].join(' or ')}, found ${describe(actual[0])}`,
+};
+
+export class RekdParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', errorMessageProvider: messages, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  public file = this.RULE('file', () => {
+    this.MANY(() => this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.experimentDecl) },
+      { ALT: () => this.SUBRULE(this.gridDecl) },
+    ]));
+  });
+
+  public importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  public experimentDecl = this.RULE('experimentDecl', () => {
+    this.CONSUME(T.Experiment);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.Extends);
+      this.CONSUME2(T.Identifier, { LABEL: 'base' });
+    });
+    this.SUBRULE(this.body);
+  });
+
+  /** `{ member, member ... }`: members are separated by newlines or commas. */
+  public body = this.RULE('body', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.member);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `name = value` or `name [kind] { ... }`. */
+  public member = this.RULE('member', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OR([
+      { ALT: () => {
+        this.CONSUME(T.Equals);
+        this.SUBRULE(this.value);
+      } },
+      { ALT: () => {
+        this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'kind' }));
+        this.SUBRULE(this.body);
+      } },
+    ]);
+  });
+
+  public gridDecl = this.RULE('gridDecl', () => {
+    this.CONSUME(T.Grid);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Of);
+    this.CONSUME2(T.Identifier, { LABEL: 'base' });
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.gridAxis) },
+        { ALT: () => this.SUBRULE(this.zipBlock) },
+      ]);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `path = [v, ...]`: one axis of the grid. */
+  public gridAxis = this.RULE('gridAxis', () => {
+    this.SUBRULE(this.path);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.value);
+  });
+
+  /** `zip { a = [..], b = [..] }`: axes that vary together, one cell per position. */
+  public zipBlock = this.RULE('zipBlock', () => {
+    this.CONSUME(T.Zip);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.gridAxis);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  public path = this.RULE('path', () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier);
+    });
+  });
+
+  public value = this.RULE('value', () => {
+    this.OR([
+      { ALT: () => {
+        this.CONSUME(T.NumberLiteral, { LABEL: 'low' });
+        this.OPTION(() => {
+          this.CONSUME(T.DotDot);
+          this.CONSUME2(T.NumberLiteral, { LABEL: 'high' });
+        });
+      } },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.None) },
+      { ALT: () => this.CONSUME3(T.Identifier) },
+      { ALT: () => this.SUBRULE(this.list) },
+    ]);
+  });
+
+  public list = this.RULE('list', () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.value);
+      // The gate leaves a trailing comma before ']' to the optional comma below.
+      this.MANY({ GATE: () => this.LA(2).tokenType !== T.RBracket, DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.value);
+      } });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RBracket);
+  });
+
+  /** A `--set path=value` override, parsed with the same value grammar. */
+  public override = this.RULE('override', () => {
+    this.SUBRULE(this.path);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.value);
+  });
+}
+
+/** One parser instance is reused: chevrotain's self-analysis is the costly part. */
+let shared: RekdParser | null = null;
+export function rekdParser(): RekdParser {
+  shared ??= new RekdParser();
+  return shared;
+}

@@ -1,0 +1,43 @@
+/** The abstract syntax of a .rekd file. Every node carries the span of its source text. */
+import type { Span } from '../diagnostics/span.ts';
+
+export interface Name { text: string; span: Span }
+
+export type ValueNode =
+  | { type: 'number'; value: number; span: Span }
+  | { type: 'string'; value: string; span: Span }
+  | { type: 'bool'; value: boolean; span: Span }
+  | { type: 'none'; span: Span }
+  | { type: 'identifier'; value: string; span: Span }
+  | { type: 'range'; low: number; high: number; span: Span }
+  | { type: 'list'; items: ValueNode[]; span: Span }
+  /** A value the parser could not read; its syntax error is already reported. */
+  | { type: 'invalid'; span: Span };
+
+export interface AttributeNode { type: 'attribute'; name: Name; value: ValueNode; span: Span }
+export interface BlockNode { type: 'block'; name: Name; kind: Name | null; body: BodyNode; span: Span }
+export type MemberNode = AttributeNode | BlockNode;
+export interface BodyNode { members: MemberNode[]; span: Span }
+
+export interface ImportNode { path: string; pathSpan: Span; span: Span }
+export interface ExperimentNode { name: Name; base: Name | null; body: BodyNode; span: Span }
+
+/** A dotted path `loss.relation.temperature` into an experiment. */
+export interface PathNode { segments: Name[]; text: string; span: Span }
+/** `path = [values]`: one axis of a grid. */
+export interface GridAxisNode { type: 'axis'; path: PathNode; value: ValueNode; span: Span }
+/** `zip { axes }`: axes of equal length varying together. */
+export interface GridZipNode { type: 'zip'; axes: GridAxisNode[]; span: Span }
+/** Grid items; a `where` filter will join this union (grid issue). */
+export type GridItemNode = GridAxisNode | GridZipNode;
+export interface GridNode { name: Name; base: Name; items: GridItemNode[]; span: Span }
+
+export interface FileNode {
+  file: string;
+  imports: ImportNode[];
+  experiments: ExperimentNode[];
+  grids: GridNode[];
+}
+
+/** A `--set path=value` override. */
+export interface OverrideNode { path: PathNode; value: ValueNode; span: Span }

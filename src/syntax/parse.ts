@@ -1,0 +1,56 @@
+/** Text -> AST: lexing, parsing with recovery, and CST -> AST, with every error as a Diagnostic. */
+import type { IRecognitionException } from 'chevrotain';
+import { rekdLexer } from '../../grammar/tokens.ts';
+import { rekdParser } from '../../grammar/parser.ts';
+import type * as C from '../../grammar/cst.d.ts';
+import { AstBuilder } from '../ast/build.ts';
+import type { FileNode, OverrideNode } from '../ast/nodes.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { spanAt } from '../diagnostics/span.ts';
+
+interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
+
+function parseWith<T>(text: string, file: string, rule: 'file' | 'override', build: (builder: AstBuilder, cst: unknown) => T): Parsed<T> {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = rekdLexer.tokenize(text);
+  for (const error of lexed.errors) {
+    const character = text.slice(error.offset, error.offset + error.length);
+    diagnostics.push(diagnostic('error', 'RK0101', `unexpected character${error.length > 1 ? 's' : ''} '${character}'`,
+      spanAt(file, text, error.offset, error.offset + error.length)));
+  }
+  for (const token of lexed.groups.unterminated ?? []) {
+    diagnostics.push(diagnostic('error', 'RK0103', "unterminated comment: '/*' has no closing '*/'",
+      spanAt(file, text, token.startOffset, token.startOffset + 2)));
+  }
+  const parser = rekdParser();
+  parser.input = lexed.tokens;
+  const cst = rule === 'file' ? parser.file() : parser.override();
+  for (const error of parser.errors) diagnostics.push(syntaxError(error, file, text));
+  const builder = new AstBuilder(file);
+  const value = build(builder, cst);
+  diagnostics.push(...builder.diagnostics);
+  return { value, diagnostics };
+}
+
+function syntaxError(error: IRecognitionException, file: string, text: string) {
+  const token = error.token;
+  // At the end of input the token has no offset: point just past the last character.
+  const start = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF' ? Math.max(0, text.trimEnd().length) : token.startOffset;
+  const end = token.tokenType.name === 'EOF' || Number.isNaN(token.endOffset) ? start + 1 : token.endOffset + 1;
+  return diagnostic('error', 'RK0102', error.message, spanAt(file, text, start, Math.min(end, Math.max(text.length, start + 1))));
+}
+
+export function parseSource(text: string, file: string): Parsed<FileNode> {
+  return parseWith(text, file, 'file', (builder, cst) => builder.file_(cst as C.FileCstNode));
+}
+
+/** Parses one `path=value` override; `file` names it in diagnostics (e.g. `--set #1`). */
+export function parseOverride(text: string, file: string): Parsed<OverrideNode | null> {
+  return parseWith(text, file, 'override', (builder, cst) => {
+    const node = cst as C.OverrideCstNode;
+    const span = builder.nodeSpan(node);
+    const path = node.children.path?.[0] && builder.path(node.children.path[0]);
+    if (!span || !path) return null;
+    return { path, value: builder.value(node.children.value?.[0], span), span };
+  });
+}
