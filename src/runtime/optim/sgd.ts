@@ -1,0 +1,41 @@
+/**
+ * SGD with momentum (PyTorch semantics, no dampening): g = ∇ + wd·θ (decayed variables only),
+ * b = μ·b + g, θ -= lr·(Nesterov ? g + μ·b : b).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  createSlots, decayPredicate, disposeAll, gradientPairs, type Optimizer, type WeightDecayOptions,
+} from './optimizer.ts';
+
+export interface SgdOptions extends Partial<WeightDecayOptions> {
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+export function createSgd(variables: Map<string, tf.Variable>, options: SgdOptions = {}): Optimizer {
+  const { momentum = 0.9, nesterov = false, weightDecay = 5e-4 } = options;
+  if (!(momentum >= 0 && momentum < 1)) throw new Error(`sgd: momentum must be in [0, 1), got ${momentum}`);
+  if (!(weightDecay >= 0)) throw new Error(`sgd: weight_decay must be >= 0, got ${weightDecay}`);
+  const decayed = decayPredicate({ weightDecay, ...options });
+  const buffers = createSlots('momentum', variables);
+  let updates = 0;
+  return {
+    kind: 'sgd',
+    step(grads, lr) {
+      tf.tidy(() => {
+        for (const [name, variable, grad] of gradientPairs(grads, variables)) {
+          const g = weightDecay > 0 && decayed(name) ? tf.add(grad, tf.mul(variable, weightDecay)) : grad;
+          const buffer = buffers.get(`momentum/${name}`)!;
+          buffer.assign(tf.add(tf.mul(buffer, momentum), g));
+          const update = nesterov ? tf.add(g, tf.mul(buffer, momentum)) : buffer;
+          variable.assign(tf.sub(variable, tf.mul(update, lr)));
+        }
+      });
+      updates++;
+    },
+    slots: () => new Map(buffers),
+    getState: () => ({ updates }),
+    setState: (state) => { updates = state.updates; },
+    dispose: () => disposeAll(buffers.values()),
+  };
+}
