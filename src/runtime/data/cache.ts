@@ -1,0 +1,120 @@
+/**
+ * The binary dataset cache: one `<key>.bin` (magic, JSON header, raw arrays) and its `.sha256`
+ * beside it, in `REKD_CACHE_DIR` or `~/.cache/rekd`. A file whose checksum does not match is
+ * reported and rebuilt, never trusted.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../run/atomic.ts';
+import type { Dataset, Split } from './dataset.ts';
+
+const MAGIC = 'REKDDATA1\n';
+
+export type Warn = (message: string) => void;
+
+export const warnToStderr: Warn = (message) => process.stderr.write(`warning: ${message}\n`);
+
+export function defaultCacheDir(): string {
+  return process.env.REKD_CACHE_DIR || path.join(os.homedir(), '.cache', 'rekd');
+}
+
+interface Header {
+  name: string;
+  height: number;
+  width: number;
+  channels: number;
+  classes: number;
+  classNames?: string[];
+  fingerprint: string;
+  trainCount: number;
+  testCount: number;
+}
+
+/** The dataset cached under `key`, or the result of `build` (then cached) if absent or corrupt. */
+export async function cachedDataset(
+  key: string,
+  build: () => Dataset | Promise<Dataset>,
+  options: { dir?: string; warn?: Warn } = {},
+): Promise<Dataset> {
+  const file = path.join(options.dir ?? defaultCacheDir(), `${key}.bin`);
+  const cached = readCache(file, options.warn ?? warnToStderr);
+  if (cached) return cached;
+  const dataset = await build();
+  writeCache(file, dataset);
+  return dataset;
+}
+
+function readCache(file: string, warn: Warn): Dataset | null {
+  if (!fs.existsSync(file)) return null;
+  const bytes = fs.readFileSync(file);
+  const sumFile = `${file}.sha256`;
+  const expected = fs.existsSync(sumFile) ? fs.readFileSync(sumFile, 'utf8').trim() : '(missing)';
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== expected) {
+    warn(`dataset cache ${file} is corrupt (sha256 ${actual.slice(0, 12)}..., expected ${expected.slice(0, 12)}...); rebuilding it`);
+    return null;
+  }
+  try {
+    return decode(bytes);
+  } catch (error) {
+    warn(`dataset cache ${file} cannot be read (${(error as Error).message}); rebuilding it`);
+    return null;
+  }
+}
+
+function writeCache(file: string, dataset: Dataset): void {
+  const bytes = encode(dataset);
+  writeFileAtomic(file, bytes);
+  writeFileAtomic(`${file}.sha256`, createHash('sha256').update(bytes).digest('hex') + '\n');
+}
+
+function encode(d: Dataset): Buffer {
+  const header: Header = {
+    name: d.name,
+    height: d.height,
+    width: d.width,
+    channels: d.channels,
+    classes: d.classes,
+    classNames: d.classNames,
+    fingerprint: d.fingerprint,
+    trainCount: d.train.count,
+    testCount: d.test.count,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length);
+  const labelBytes = (labels: Int32Array) => Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength);
+  return Buffer.concat([
+    Buffer.from(MAGIC, 'latin1'),
+    length,
+    json,
+    d.train.images,
+    labelBytes(d.train.labels),
+    d.test.images,
+    labelBytes(d.test.labels),
+  ]);
+}
+
+function decode(bytes: Buffer): Dataset {
+  if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a rekd dataset cache');
+  const jsonLength = bytes.readUInt32LE(MAGIC.length);
+  let offset = MAGIC.length + 4;
+  const header = JSON.parse(bytes.toString('utf8', offset, offset + jsonLength)) as Header;
+  offset += jsonLength;
+  const perImage = header.height * header.width * header.channels;
+  const take = (count: number): Split => {
+    const images = bytes.subarray(offset, offset + count * perImage);
+    offset += count * perImage;
+    // Copied so the int32 view is aligned whatever the header length.
+    const labels = new Int32Array(new Uint8Array(bytes.subarray(offset, offset + count * 4)).buffer);
+    offset += count * 4;
+    return { images, labels, count };
+  };
+  const train = take(header.trainCount);
+  const test = take(header.testCount);
+  if (offset !== bytes.length) throw new Error(`size ${bytes.length} does not match the header (${offset})`);
+  const { trainCount: _t, testCount: _s, ...shape } = header;
+  return { ...shape, train, test };
+}
