@@ -141,7 +141,7 @@ export class PrototypeBank {
       const picks = kMeansPlusPlus(this.buffer, this.dim, this.count, this.options.rng);
       const seeds = new Float32Array(this.count * this.dim);
       picks.forEach((row, m) => seeds.set(this.buffer.subarray(row * this.dim, (row + 1) * this.dim), m * this.dim));
-      this.bank = tf.tensor2d(seeds, [this.count, this.dim]);
+      this.bank = tf.keep(tf.tensor2d(seeds, [this.count, this.dim])); // owned across the caller's tf.tidy
       this.buffer = new Float32Array(0);
     }
     return this.bank !== undefined;
@@ -179,7 +179,7 @@ export class PrototypeBank {
       return tf.add(tf.mul(moved, tf.sub(1, mask)), tf.mul(tf.gather(t, tf.tensor1d(source, 'int32')), mask)) as tf.Tensor2D;
     });
     this.bank!.dispose();
-    this.bank = next;
+    this.bank = tf.keep(next);
   }
 
   /** Prototypes (when seeded) and warm-up buffer as tensors the caller disposes; counters and RNG as JSON. */
@@ -214,7 +214,7 @@ export class PrototypeBank {
     this.options.rng.setState(rng as RngState);
     this.buffer = Float32Array.from(warmup.dataSync());
     this.bank?.dispose();
-    this.bank = bank && (tf.clone(bank) as tf.Tensor2D);
+    this.bank = bank && tf.keep(tf.clone(bank) as tf.Tensor2D);
   }
 
   dispose(): void {

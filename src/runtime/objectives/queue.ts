@@ -57,9 +57,10 @@ export class MemoryQueue {
     this.size = options.size;
     this.keyDim = options.keyDim;
     this.teacherDim = options.teacherDim;
-    this.keyStore = tf.zeros([0, options.keyDim]);
-    this.teacherStore = options.teacherDim === undefined ? undefined : tf.zeros([0, options.teacherDim]);
-    this.labelStore = options.labels ? tf.zeros([0], 'int32') : undefined;
+    // tf.keep: the queue owns its stores even when created or updated inside a caller's tf.tidy.
+    this.keyStore = tf.keep(tf.zeros([0, options.keyDim]) as tf.Tensor2D);
+    this.teacherStore = options.teacherDim === undefined ? undefined : tf.keep(tf.zeros([0, options.teacherDim]) as tf.Tensor2D);
+    this.labelStore = options.labels ? tf.keep(tf.zeros([0], 'int32') as tf.Tensor1D) : undefined;
   }
 
   /** Filled slots (K once full). */
@@ -126,7 +127,7 @@ export class MemoryQueue {
     if (this.labelStore === undefined) throw new Error('this queue keeps no relation labels (labels not enabled)');
     if (labels.shape[0] !== this.count) throw new Error(`relabel needs ${this.count} labels, got ${labels.shape[0]}`);
     this.labelStore.dispose();
-    this.labelStore = tf.cast(labels, 'int32'); // a new tensor even when already int32: the queue owns it
+    this.labelStore = tf.keep(tf.cast(labels, 'int32')); // a new tensor even when already int32
   }
 
   /** Named tensors (copies the caller disposes) and the ring position, for checkpoints. */
@@ -168,8 +169,8 @@ export class MemoryQueue {
     this.keyStore.dispose();
     this.teacherStore?.dispose();
     this.labelStore?.dispose();
-    this.keyStore = keys;
-    this.teacherStore = teacher;
-    this.labelStore = labels;
+    this.keyStore = tf.keep(keys);
+    this.teacherStore = teacher && tf.keep(teacher);
+    this.labelStore = labels && tf.keep(labels);
   }
 }
