@@ -1,0 +1,37 @@
+/** Runs the rules of each pass. */
+import type { FileNode } from '../ast/nodes.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Span } from '../diagnostics/span.ts';
+import type { ProvenanceMap } from '../resolve/resolve.ts';
+import type { TreeBlock } from '../resolve/tree.ts';
+import type { ResolvedExperiment } from '../schema/types.generated.ts';
+import { EXPERIMENT_RULES, FILE_RULES, TREE_RULES, duplicateDeclaration } from './rules.ts';
+import { walkTree } from './walk.ts';
+
+export function checkFiles(files: readonly FileNode[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (d: Diagnostic) => out.push(d);
+  duplicateDeclaration.checkProgram(files, report);
+  for (const file of files) for (const rule of FILE_RULES) rule.checkFile(file, report);
+  return out;
+}
+
+export function checkTree(tree: TreeBlock): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  walkTree(tree, TREE_RULES, (d) => out.push(d));
+  return out;
+}
+
+export function checkExperiment(experiment: ResolvedExperiment, provenance: ProvenanceMap, fallback: Span): Diagnostic[] {
+  const spanOf = (path: string): Span => {
+    for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+      const span = provenance.get(p)?.span;
+      if (span) return span;
+    }
+    return fallback;
+  };
+  const isWritten = (path: string): boolean => (provenance.get(path)?.source ?? 'default') !== 'default';
+  const out: Diagnostic[] = [];
+  for (const rule of EXPERIMENT_RULES) rule.checkExperiment({ experiment, spanOf, isWritten }, (d) => out.push(d));
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * The rule interfaces. A rule is one check with one stable code; rules of a kind run in the same
+ * pass: file rules on the AST, tree rules on each block of an experiment's merged configuration
+ * tree (bound to its catalog spec), experiment rules on the resolved experiment.
+ */
+import type { FileNode } from '../ast/nodes.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Span } from '../diagnostics/span.ts';
+import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
+import type { ResolvedExperiment } from '../schema/types.generated.ts';
+import type { TreeBlock } from '../resolve/tree.ts';
+
+export type Report = (diagnostic: Diagnostic) => void;
+
+export interface FileRule {
+  code: string;
+  title: string;
+  checkFile(file: FileNode, report: Report): void;
+}
+
+/** One block of the tree with what the catalog knows about it (null: unknown to the catalog). */
+export interface BlockVisit {
+  block: TreeBlock;
+  /** The block's spec, null when its name or kind is unknown. */
+  spec: BlockSpec | null;
+  /** The slot it fills in its parent; null for the experiment itself and unknown blocks. */
+  slot: SlotSpec | null;
+  /** Words naming it in messages: `experiment 'quickstart'`, `relation rekd`, `augment weak`. */
+  label: string;
+}
+
+export interface TreeRule {
+  code: string;
+  title: string;
+  checkBlock(visit: BlockVisit, report: Report): void;
+}
+
+export interface ExperimentContext {
+  experiment: ResolvedExperiment;
+  /** The span that wrote `path` (`loss.relation`, `teacher.embed`), or its nearest written parent. */
+  spanOf(path: string): Span;
+  /** Whether `path` was written (in a file, an override or a grid cell) rather than defaulted. */
+  isWritten(path: string): boolean;
+}
+
+export interface ExperimentRule {
+  code: string;
+  title: string;
+  checkExperiment(context: ExperimentContext, report: Report): void;
+}

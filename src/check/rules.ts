@@ -1,0 +1,33 @@
+/** Every check rule, by pass. Adding a rule: write its module in rules/ and list it here. */
+import type { ExperimentRule, FileRule, TreeRule } from './rule.ts';
+import { unknownMember } from './rules/unknown-member.ts';
+import { misplacedMember } from './rules/misplaced-member.ts';
+import { unknownKind } from './rules/unknown-kind.ts';
+import { missingKind } from './rules/missing-kind.ts';
+import { unexpectedKind } from './rules/unexpected-kind.ts';
+import { valueType } from './rules/value-type.ts';
+import { valueRange } from './rules/value-range.ts';
+import { rangeOrder } from './rules/range-order.ts';
+import { missingBlock } from './rules/missing-block.ts';
+import { missingAttribute } from './rules/missing-attribute.ts';
+import { embedMatch } from './rules/embed-match.ts';
+import { relationNeedsTeacher } from './rules/relation-needs-teacher.ts';
+import { offlineTeacherSource } from './rules/offline-teacher-source.ts';
+import { warmupBeforeEnd } from './rules/warmup-before-end.ts';
+import { sameArchitecture } from './rules/same-architecture.ts';
+import { lossHasTerm } from './rules/loss-has-term.ts';
+import { milestonesInTraining } from './rules/milestones-in-training.ts';
+import { unusedTeacher } from './rules/unused-teacher.ts';
+import { duplicateMember } from './rules/duplicate-member.ts';
+import { gridAxes } from './rules/grid-axes.ts';
+export { duplicateDeclaration } from './rules/duplicate-declaration.ts';
+
+export const FILE_RULES: readonly FileRule[] = [duplicateMember, gridAxes];
+export const TREE_RULES: readonly TreeRule[] = [
+  unknownMember, misplacedMember, unknownKind, missingKind, unexpectedKind,
+  valueType, valueRange, rangeOrder, missingBlock, missingAttribute,
+];
+export const EXPERIMENT_RULES: readonly ExperimentRule[] = [
+  lossHasTerm, relationNeedsTeacher, embedMatch, offlineTeacherSource, warmupBeforeEnd,
+  milestonesInTraining, sameArchitecture, unusedTeacher,
+];

@@ -1,0 +1,16 @@
+/** RK0202: a kind the slot does not offer (`student alexnett`), with did-you-mean. */
+import { diagnostic } from '../../diagnostics/diagnostic.ts';
+import { didYouMean } from '../../diagnostics/did-you-mean.ts';
+import type { TreeRule } from '../rule.ts';
+
+export const unknownKind: TreeRule = {
+  code: 'RK0202',
+  title: 'unknown kind',
+  checkBlock({ block, slot }, report) {
+    if (slot?.form !== 'kinded' || block.kind === null || Object.hasOwn(slot.kinds, block.kind.text)) return;
+    const kinds = Object.keys(slot.kinds);
+    const suggestion = didYouMean(block.kind.text, kinds);
+    report(diagnostic('error', this.code, `unknown ${block.name.text} kind '${block.kind.text}'`, block.kind.span,
+      { suggestion, notes: suggestion ? [] : [`${block.name.text} kinds: ${kinds.join(', ')}`] }));
+  },
+};

@@ -1,0 +1,19 @@
+/** Runs the tree rules over every block of an experiment's tree, binding blocks to specs. */
+import { EXPERIMENT } from '../schema/catalog.ts';
+import { bodySpec, slotOf } from '../resolve/spec.ts';
+import { isRemoval, type TreeBlock } from '../resolve/tree.ts';
+import type { BlockVisit, Report, TreeRule } from './rule.ts';
+
+export function walkTree(root: TreeBlock, rules: readonly TreeRule[], report: Report): void {
+  const visit = (v: BlockVisit): void => {
+    for (const rule of rules) rule.checkBlock(v, report);
+    for (const [key, entry] of v.block.blocks) {
+      if (isRemoval(entry)) continue;
+      const slot = slotOf(v.spec, key);
+      const spec = slot ? bodySpec(slot, entry.kind?.text ?? null) : null;
+      const label = [entry.name.text, entry.kind?.text ?? (key !== entry.name.text ? key.slice(entry.name.text.length + 1) : '')].filter(Boolean).join(' ');
+      visit({ block: entry, spec, slot, label });
+    }
+  };
+  visit({ block: root, spec: EXPERIMENT, slot: null, label: `experiment '${root.name.text}'` });
+}

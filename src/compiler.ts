@@ -1,0 +1,198 @@
+/**
+ * The public compiler API: one call takes a .rekd file (plus `--set` overrides) through parsing,
+ * imports, `extends`, checks, resolution and grid expansion. Codegen and grid engines start here.
+ */
+import * as path from 'node:path';
+import type { GridNode } from './ast/nodes.ts';
+import { valueToJson, type JsonValue } from './ast/json.ts';
+import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
+import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { Declarations } from './resolve/experiments.ts';
+import { gridAssignments, type Assignment } from './resolve/grid.ts';
+import { displayName, loadProgram, readFromDisk, type ReadFile } from './resolve/modules.ts';
+import { applyPath } from './resolve/override.ts';
+import { resolveTree, type ProvenanceMap } from './resolve/resolve.ts';
+import type { TreeBlock } from './resolve/tree.ts';
+import { parseOverride } from './syntax/parse.ts';
+import type { ResolvedExperiment } from './schema/types.generated.ts';
+import { validateResolved } from './schema/validate.ts';
+
+export type { Diagnostic } from './diagnostics/diagnostic.ts';
+export type { Span } from './diagnostics/span.ts';
+export type { Provenance, ProvenanceMap } from './resolve/resolve.ts';
+export type { JsonValue } from './ast/json.ts';
+export type { ResolvedExperiment } from './schema/types.generated.ts';
+export { renderDiagnostics } from './diagnostics/render.ts';
+
+export interface CompileOptions {
+  /** `path=value` overrides (`--set`), applied to every experiment and grid base of the file. */
+  overrides?: readonly string[];
+  /** Reads imported files (default: from disk). */
+  readFile?: ReadFile;
+}
+
+export interface GridCell {
+  /** 0-based position in the cartesian product (first axis varies slowest). */
+  index: number;
+  /** Experiment name of the cell: `<grid>_<index>`. */
+  name: string;
+  /** The varied values of the cell by path, e.g. { 'student': 'alexnet', 'loss.relation.temperature': 0.05 }. */
+  values: Record<string, JsonValue>;
+  experiment: ResolvedExperiment;
+  provenance: ProvenanceMap;
+}
+
+export interface CompiledGrid {
+  name: string;
+  /** The experiment the grid varies. */
+  base: string;
+  /** Axis paths in written order (zip axes included). */
+  axes: string[];
+  /** Every cell that checked clean (all of them when the result has no errors). */
+  cells: GridCell[];
+}
+
+export interface CompileResult {
+  /** Sorted by file and position; errors, warnings and notes. */
+  diagnostics: Diagnostic[];
+  /** True when no diagnostic is an error. */
+  ok: boolean;
+  /** The experiments declared in the compiled file (not its imports) that checked clean. */
+  experiments: Map<string, ResolvedExperiment>;
+  /** Where every value of each experiment came from (for `rekdc explain`). */
+  provenance: Map<string, ProvenanceMap>;
+  grids: Map<string, CompiledGrid>;
+  /** Text of every file and override the diagnostics point into (for renderDiagnostics). */
+  sources: Map<string, string>;
+}
+
+const key = (d: Diagnostic): string => `${d.code}|${d.message}|${d.span?.file}|${d.span?.start}|${d.span?.end}`;
+
+function sortDiagnostics(diagnostics: Diagnostic[], fileOrder: string[]): Diagnostic[] {
+  const unique = [...new Map(diagnostics.map((d) => [key(d), d])).values()];
+  const rank = (d: Diagnostic) => (d.span ? fileOrder.indexOf(d.span.file) : -1);
+  return unique.sort((a, b) => rank(a) - rank(b) || (a.span?.start ?? 0) - (b.span?.start ?? 0) || a.code.localeCompare(b.code));
+}
+
+const INTERNAL = 'internal error: please report it on the rekd issue tracker with the file that triggered it';
+
+/** Checks a tree, resolves it when clean, and runs the experiment rules and schema validation. */
+function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[]): { experiment: ResolvedExperiment; provenance: ProvenanceMap } | null {
+  const problems = checkTree(tree);
+  diagnostics.push(...problems);
+  if (hasErrors(problems)) return null;
+  const resolved = resolveTree(tree);
+  const ruled = checkExperiment(resolved.experiment, resolved.provenance, tree.name.span);
+  diagnostics.push(...ruled);
+  const invalid = validateResolved(resolved.experiment);
+  if (invalid.length) diagnostics.push(diagnostic('error', 'RK0001', `${INTERNAL} (resolved '${tree.name.text}' fails its schema)`, tree.name.span, { notes: invalid }));
+  return hasErrors(ruled) || invalid.length ? null : resolved;
+}
+
+function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override' | 'grid', diagnostics: Diagnostic[]): TreeBlock | null {
+  let current = tree;
+  for (const { path: p, value } of assignments) {
+    const applied = applyPath(current, p, value, value.span, origin);
+    if (!applied.ok) {
+      diagnostics.push(applied.diagnostic);
+      return null;
+    }
+    current = applied.tree;
+  }
+  return current;
+}
+
+function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[]): CompiledGrid | null {
+  const baseNode = declarations.lookup(grid.base, 'grid base experiment');
+  const baseTree = baseNode && declarations.tree(baseNode);
+  const base = baseTree && applyAll(baseTree, overrides, 'override', []);
+  if (!baseNode || !base) return null;
+  // Problems of the base itself are reported once, for the base, not again for every cell.
+  const baseProblems: Diagnostic[] = [];
+  resolveChecked(base, baseProblems);
+  const baseDiagnostics = new Set(baseProblems.map(key));
+  const compiled: CompiledGrid = {
+    name: grid.name.text, base: baseNode.name.text, cells: [],
+    axes: grid.items.flatMap((item) => (item.type === 'zip' ? item.axes : [item])).map((axis) => axis.path.text),
+  };
+  gridAssignments(grid).forEach((assignments, index) => {
+    const name = `${grid.name.text}_${index}`;
+    const values = Object.fromEntries(assignments.map((a) => [a.path.text, valueToJson(a.value)]));
+    const cellDiagnostics: Diagnostic[] = [];
+    const tree = applyAll(base, assignments, 'grid', cellDiagnostics);
+    const resolved = tree && resolveChecked(tree, cellDiagnostics);
+    for (const d of cellDiagnostics) {
+      if (baseDiagnostics.has(key(d))) continue;
+      diagnostics.push(insideGrid(d, grid) ? d : cellDiagnostic(d, grid, index, values));
+    }
+    if (resolved) compiled.cells.push({ index, name, values, experiment: { ...resolved.experiment, name }, provenance: resolved.provenance });
+  });
+  return compiled;
+}
+
+const insideGrid = (d: Diagnostic, grid: GridNode): boolean =>
+  d.span !== null && d.span.file === grid.span.file && d.span.start >= grid.span.start && d.span.end <= grid.span.end;
+
+/** A cell problem located outside the grid (in the base experiment) is reported at the grid. */
+function cellDiagnostic(d: Diagnostic, grid: GridNode, index: number, values: Record<string, JsonValue>): Diagnostic {
+  const label = Object.entries(values).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join(', ');
+  const at = d.span ? [`${d.code} at ${d.span.file}:${d.span.line}:${d.span.column}`] : [];
+  return diagnostic(d.severity, 'RK0804', `cell ${index} of grid '${grid.name.text}' (${label}): ${d.message}`, grid.name.span,
+    { notes: [...at, ...d.notes], suggestion: d.suggestion });
+}
+
+/** Compiles source text held in memory; `file` is its display name and anchors relative imports. */
+export function compileSource(text: string, file: string, options: CompileOptions = {}): CompileResult {
+  const program = loadProgram(path.resolve(file), text, options.readFile ?? readFromDisk, file);
+  const diagnostics = [...program.diagnostics, ...checkFiles(program.files)];
+  const sources = new Map(program.sources);
+
+  const overrides: Assignment[] = [];
+  (options.overrides ?? []).forEach((override, i) => {
+    const name = `<--set ${i + 1}>`;
+    sources.set(name, override);
+    const parsed = parseOverride(override, name);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.value && !hasErrors(parsed.diagnostics)) overrides.push({ path: parsed.value.path, value: parsed.value.value });
+  });
+
+  const declarations = new Declarations(program.files, diagnostics);
+  const result: CompileResult = { diagnostics: [], ok: false, experiments: new Map(), provenance: new Map(), grids: new Map(), sources };
+  const root = program.files[0];
+  for (const node of root.experiments) {
+    if (declarations.experiments.get(node.name.text) !== node) continue;
+    const written = declarations.tree(node);
+    const tree = written && applyAll(written, overrides, 'override', diagnostics);
+    const resolved = tree && resolveChecked(tree, diagnostics);
+    if (resolved) {
+      result.experiments.set(node.name.text, resolved.experiment);
+      result.provenance.set(node.name.text, resolved.provenance);
+    }
+  }
+  for (const grid of root.grids) {
+    if (declarations.grids.get(grid.name.text) !== grid) continue;
+    const compiled = compileGrid(grid, declarations, overrides, diagnostics);
+    if (compiled) result.grids.set(grid.name.text, compiled);
+  }
+  result.diagnostics = sortDiagnostics(diagnostics, [...sources.keys()]);
+  result.ok = !hasErrors(result.diagnostics);
+  return result;
+}
+
+/** Reads and compiles a .rekd file. An unreadable file gives one RK0002 diagnostic. */
+export function compileFile(file: string, options: CompileOptions = {}): CompileResult {
+  const readFile = options.readFile ?? readFromDisk;
+  const text = readFile(path.resolve(file));
+  if (text === undefined) {
+    return {
+      diagnostics: [diagnostic('error', 'RK0002', `cannot read '${file}'`, null)], ok: false,
+      experiments: new Map(), provenance: new Map(), grids: new Map(), sources: new Map(),
+    };
+  }
+  return compileSource(text, displayName(path.resolve(file)), options);
+}
+
+/** The cells of a compiled grid: each a resolved experiment with its varied values. */
+export function expandGrid(result: CompileResult, grid: string): GridCell[] {
+  return result.grids.get(grid)?.cells ?? [];
+}

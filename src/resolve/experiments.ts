@@ -1,0 +1,57 @@
+/**
+ * Declarations of a program and the merged tree of each experiment through `extends`
+ * (unknown base RK0603 with did-you-mean, cycle RK0604).
+ */
+import type { ExperimentNode, FileNode, GridNode } from '../ast/nodes.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
+import { EXPERIMENT } from '../schema/catalog.ts';
+import { mergeBlocks, treeFromBody, type TreeBlock } from './tree.ts';
+
+export class Declarations {
+  readonly experiments = new Map<string, ExperimentNode>();
+  readonly grids = new Map<string, GridNode>();
+  private readonly trees = new Map<string, TreeBlock | null>();
+  private readonly inProgress = new Set<string>();
+
+  /** First declaration wins; duplicates are RK0701's (duplicate-declaration). */
+  constructor(files: readonly FileNode[], private readonly diagnostics: Diagnostic[]) {
+    for (const file of files) {
+      for (const e of file.experiments) if (!this.experiments.has(e.name.text)) this.experiments.set(e.name.text, e);
+      for (const g of file.grids) if (!this.grids.has(g.name.text)) this.grids.set(g.name.text, g);
+    }
+  }
+
+  /** The experiment named by `name` at `span`, or undefined after reporting RK0603. */
+  lookup(name: { text: string; span: import('../diagnostics/span.ts').Span }, what: string): ExperimentNode | undefined {
+    const found = this.experiments.get(name.text);
+    if (!found) {
+      const suggestion = didYouMean(name.text, this.experiments.keys());
+      this.diagnostics.push(diagnostic('error', 'RK0603', `${what} '${name.text}' is not declared here or in an imported file`, name.span, { suggestion }));
+    }
+    return found;
+  }
+
+  /** The experiment's tree with its bases merged in; null after a reported `extends` cycle. */
+  tree(node: ExperimentNode): TreeBlock | null {
+    const name = node.name.text;
+    if (this.trees.has(name)) return this.trees.get(name) ?? null;
+    if (this.inProgress.has(name)) return null;
+    this.inProgress.add(name);
+    const own = treeFromBody(node.name, null, node.span, node.body, EXPERIMENT, 'file');
+    let tree: TreeBlock | null = own;
+    if (node.base) {
+      const base = this.lookup(node.base, 'base experiment');
+      if (base && this.inProgress.has(base.name.text)) {
+        this.diagnostics.push(diagnostic('error', 'RK0604', `'${name}' extends itself through '${base.name.text}'`, node.base.span));
+        tree = null;
+      } else if (base) {
+        const baseTree = this.tree(base);
+        tree = baseTree ? mergeBlocks(baseTree, own, EXPERIMENT) : null;
+      }
+    }
+    this.inProgress.delete(name);
+    this.trees.set(name, tree);
+    return tree;
+  }
+}

@@ -1,0 +1,99 @@
+/** Checks a written value against its catalog type and converts it to its resolved JSON form. */
+import type { ValueNode } from '../ast/nodes.ts';
+import type { Span } from '../diagnostics/span.ts';
+import type { ValueType } from './catalog.ts';
+
+export type Resolved = number | string | boolean | null | number[];
+/** `type`: the value has the wrong form; `range`: out of bounds; `order`: a range with low > high. */
+export type Problem = { category: 'type' | 'range' | 'order'; message: string; span: Span; suggestion?: string };
+export type Converted = { ok: true; value: Resolved } | { ok: false; problem: Problem };
+
+/** Human name of a type, for messages. */
+export function describeType(type: ValueType): string {
+  switch (type.t) {
+    case 'int': return 'an integer';
+    case 'number': return 'a number';
+    case 'bool': return 'true or false';
+    case 'string': return 'a string';
+    case 'path': return 'a path string';
+    case 'enum': return `one of ${type.values.join(', ')}`;
+    case 'range': return 'a range `low .. high`';
+    case 'int_list': return 'a list of integers';
+    case 'count_or_all': return 'a count or `all`';
+  }
+}
+
+const describeValue = (v: ValueNode): string => ({
+  number: 'a number', string: 'a string', bool: 'a boolean', none: '`none`', identifier: `the name '${'value' in v ? v.value : ''}'`,
+  range: 'a range', list: 'a list', invalid: 'an invalid value',
+})[v.type];
+
+function bounds(type: { min?: number; max?: number; gt?: number; lt?: number }): string {
+  const parts: string[] = [];
+  if (type.gt !== undefined) parts.push(`> ${type.gt}`);
+  if (type.min !== undefined) parts.push(`>= ${type.min}`);
+  if (type.lt !== undefined) parts.push(`< ${type.lt}`);
+  if (type.max !== undefined) parts.push(`<= ${type.max}`);
+  return parts.join(' and ');
+}
+
+function checkBounds(n: number, type: { min?: number; max?: number; gt?: number; lt?: number }, span: Span, what = 'value'): Problem | null {
+  const bad = (type.min !== undefined && n < type.min) || (type.max !== undefined && n > type.max)
+    || (type.gt !== undefined && n <= type.gt) || (type.lt !== undefined && n >= type.lt);
+  return bad ? { category: 'range', message: `${what} ${n} is out of range: must be ${bounds(type)}`, span } : null;
+}
+
+function integer(node: ValueNode & { type: 'number' }, type: { min?: number; max?: number }): Converted {
+  if (!Number.isInteger(node.value)) return { ok: false, problem: { category: 'range', message: `${node.value} is not an integer`, span: node.span } };
+  const problem = checkBounds(node.value, type, node.span);
+  return problem ? { ok: false, problem } : { ok: true, value: node.value };
+}
+
+const mismatch = (node: ValueNode, type: ValueType, suggestion?: string): Converted =>
+  ({ ok: false, problem: { category: 'type', message: `expected ${describeType(type)}, found ${describeValue(node)}`, span: node.span, ...(suggestion ? { suggestion } : {}) } });
+
+export function convertValue(node: ValueNode, type: ValueType, didYouMean: (name: string, candidates: readonly string[]) => string | undefined): Converted {
+  if (node.type === 'invalid') return { ok: false, problem: { category: 'type', message: 'invalid value', span: node.span } };
+  switch (type.t) {
+    case 'int':
+      return node.type === 'number' ? integer(node, type) : mismatch(node, type);
+    case 'number': {
+      if (node.type !== 'number') return mismatch(node, type);
+      const problem = checkBounds(node.value, type, node.span);
+      return problem ? { ok: false, problem } : { ok: true, value: node.value };
+    }
+    case 'bool':
+      return node.type === 'bool' ? { ok: true, value: node.value } : mismatch(node, type);
+    case 'string': case 'path':
+      return node.type === 'string' ? { ok: true, value: node.value } : mismatch(node, type);
+    case 'enum': {
+      const word = node.type === 'identifier' || node.type === 'string' ? node.value : null;
+      if (word !== null && type.values.includes(word)) {
+        return node.type === 'identifier' ? { ok: true, value: word } : mismatch(node, type, word);
+      }
+      return mismatch(node, type, word === null ? undefined : didYouMean(word, type.values));
+    }
+    case 'range': {
+      if (node.type !== 'range') return mismatch(node, type);
+      const problem = checkBounds(node.low, type, node.span, 'low end') ?? checkBounds(node.high, type, node.span, 'high end');
+      if (problem) return { ok: false, problem };
+      if (node.low > node.high) return { ok: false, problem: { category: 'order', message: `range ${node.low} .. ${node.high} has low > high`, span: node.span } };
+      return { ok: true, value: [node.low, node.high] };
+    }
+    case 'int_list': {
+      if (node.type !== 'list') return mismatch(node, type);
+      const values: number[] = [];
+      for (const item of node.items) {
+        if (item.type !== 'number') return mismatch(item, { t: 'int' });
+        const converted = integer(item, type);
+        if (!converted.ok) return converted;
+        values.push(item.value);
+      }
+      return { ok: true, value: values };
+    }
+    case 'count_or_all':
+      if (node.type === 'identifier' && node.value === 'all') return { ok: true, value: 'all' };
+      if (node.type === 'number') return integer(node, { min: 1 });
+      return mismatch(node, type, node.type === 'identifier' ? didYouMean(node.value, ['all']) : undefined);
+  }
+}
