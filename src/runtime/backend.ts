@@ -3,6 +3,7 @@
  * tfjs-node packages load, and falls back to wasm (XNNPACK), the working default here.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { registerFastGradients } from './kernels/index.ts';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
 
@@ -55,6 +56,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
     if (!(await loadNamed(name))) continue;
     if (await tf.setBackend(registeredName(name))) {
       await tf.ready();
+      registerFastGradients(registeredName(name));
       return { name, version: tf.version_core, threads: await threadCount(name) };
     }
   }

@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from '../../src/runtime/backend.ts';
+import { registerFastGradients } from '../../src/runtime/kernels/index.ts';
+import { Rng } from '../../src/runtime/random.ts';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+type Dims = [number, number, number, number];
+
+function values(rng: Rng, shape: number[]): Float32Array {
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < out.length; i++) out[i] = rng.next() * 2 - 1;
+  return out;
+}
+
+/** Gradients of sum(op(x, w) * probe) with respect to x and w, computed on `backend`. */
+async function gradsOn(
+  backend: string,
+  op: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D,
+  x: Float32Array, xShape: Dims, w: Float32Array, wShape: Dims, probeSeed: number,
+): Promise<{ dx: Float32Array; dw: Float32Array }> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const xt = tf.tensor4d(x, xShape);
+    const wt = tf.tensor4d(w, wShape);
+    const outShape = op(xt, wt).shape;
+    const probe = tf.tensor(values(new Rng(probeSeed), outShape), outShape);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(op(a as tf.Tensor4D, b as tf.Tensor4D), probe)))([xt, wt]);
+    return { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
+  });
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).to.equal(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+async function expectSameGradients(
+  label: string, op: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D, xShape: Dims, wShape: Dims,
+): Promise<void> {
+  const rng = new Rng(label.length);
+  const x = values(rng, xShape);
+  const w = values(rng, wShape);
+  const reference = await gradsOn('cpu', op, x, xShape, w, wShape, 7);
+  const fast = await gradsOn('wasm', op, x, xShape, w, wShape, 7);
+  // Sums of at most a few hundred products of values in [-1, 1]: float32 rounding stays below 1e-4.
+  expect(maxAbsDiff(fast.dx, reference.dx), `${label} dx`).to.be.below(1e-4);
+  expect(maxAbsDiff(fast.dw, reference.dw), `${label} dw`).to.be.below(1e-4);
+  expect(Math.max(...reference.dw.map(Math.abs)), `${label} non-trivial`).to.be.above(0.1);
+}
+
+const PADS: Pad[] = ['same', 'valid', [[0, 0], [1, 2], [2, 0], [0, 0]]];
+
+describe('fast gradient kernels (wasm against the cpu reference)', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+  after(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('conv2d: input and filter gradients over shapes, kernels, strides and paddings', async () => {
+    for (const [h, w, cin, cout] of [[7, 7, 3, 4], [8, 6, 1, 5]]) {
+      for (const k of [1, 2, 3, 5]) {
+        for (const stride of [1, 2, 3]) {
+          for (const pad of PADS) {
+            const label = `conv h${h} w${w} ${cin}->${cout} k${k} s${stride} pad ${JSON.stringify(pad)}`;
+            await expectSameGradients(label, (x, f) => tf.conv2d(x, f, stride, pad), [2, h, w, cin], [k, k, cin, cout]);
+          }
+        }
+      }
+    }
+  });
+
+  it('conv2d: rectangular kernels and strides', async () => {
+    await expectSameGradients('conv 3x1 s(2,1)', (x, f) => tf.conv2d(x, f, [2, 1], 'same'), [2, 9, 7, 2], [3, 1, 2, 3]);
+    await expectSameGradients('conv 1x3 s(1,2)', (x, f) => tf.conv2d(x, f, [1, 2], 'valid'), [2, 6, 9, 2], [1, 3, 2, 3]);
+  });
+
+  // tfjs-core's depthwise gradient itself refuses dilations above 1, so none are tested.
+  it('depthwise conv2d: gradients over multipliers, kernels, strides and paddings', async () => {
+    for (const multiplier of [1, 2]) {
+      for (const k of [1, 3, 5]) {
+        for (const stride of [1, 2, 3]) {
+          for (const pad of PADS) {
+            const label = `dw m${multiplier} k${k} s${stride} pad ${JSON.stringify(pad)}`;
+            await expectSameGradients(
+              label,
+              (x, f) => tf.depthwiseConv2d(x, f, stride, pad),
+              [2, 9, 8, 3], [k, k, 3, multiplier],
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('leaves no tensor or backend buffer behind', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
+    const f = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+    const d = tf.randomNormal([3, 3, 3, 2]) as tf.Tensor4D;
+    const step = () => tf.tidy(() => {
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.add(
+        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'),
+        tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, c as tf.Tensor4D, 2, 'same')),
+      )))([x, f, d]);
+      g.forEach((t) => t.dataSync());
+    });
+    step();
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.engine().backend.numDataIds();
+    step();
+    step();
+    expect(tf.memory().numTensors).to.equal(tensors);
+    expect(tf.engine().backend.numDataIds()).to.equal(buffers);
+    tf.dispose([x, f, d]);
+  });
+
+  it('registers idempotently', async () => {
+    registerFastGradients();
+    registerFastGradients('wasm');
+    await expectSameGradients('conv after re-registering', (x, f) => tf.conv2d(x, f, 2, 'same'), [2, 6, 6, 2], [3, 3, 2, 2]);
+  });
+});
