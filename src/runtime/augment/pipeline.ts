@@ -41,7 +41,7 @@ type Step = (image: FloatImage, rng: Rng) => FloatImage;
 
 /** Checks the settings and builds the pipeline for images of shape `input`. */
 export function compilePipeline(ops: readonly AugmentOp[], input: ImageShape): Pipeline {
-  let shape = { ...input };
+  let shape: ImageShape = { height: input.height, width: input.width, channels: input.channels };
   const steps = ops.map((op, position) => {
     const compiled = compileOp(op, shape, `augment op ${position + 1} (${op.op})`);
     shape = compiled.output;

@@ -77,7 +77,9 @@ export class BatchLoader {
       throw new DataError(`batch_size = ${batchSize} is larger than the ${split.count} training images`);
     }
     // Compiling here checks the settings before any worker starts and gives the output shapes.
-    this.maker = makeViewMaker({ seed, shape: options.shape, augment: options.augment, weak: options.weak });
+    const { height, width, channels } = options.shape;
+    const settings = { seed, shape: { height, width, channels }, augment: options.augment, weak: options.weak };
+    this.maker = makeViewMaker(settings);
     this.viewShape = this.maker.strong.output;
     this.weakShape = this.maker.weak?.output;
     const start = options.resume ?? { epoch: 0, batch: 0, seed };
@@ -88,7 +90,7 @@ export class BatchLoader {
     this.cursor = { epoch: start.epoch, batch: start.batch };
     this.prefetch = Math.max(1, options.prefetch ?? 4);
     const workers = options.workers ?? 1;
-    this.pool = workers > 0 ? new WorkerPool(workers, split.images, { seed, shape: options.shape, augment: options.augment, weak: options.weak }) : null;
+    this.pool = workers > 0 ? new WorkerPool(workers, split.images, settings) : null;
   }
 
   /** The position of the batch the next `next()` call returns (store it to resume). */
@@ -185,13 +187,7 @@ class WorkerPool {
   }
 
   private start(index: number, init: WorkerInit): Worker {
-    // Node does not apply tsx's loader to a worker's entry file, so a tiny ESM bootstrap
-    // registers tsx first and then imports the TypeScript worker.
-    const entry = new URL('./augment_worker.ts', import.meta.url).href;
-    const bootstrap =
-      `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-      `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: init });
+    const worker = new Worker(new URL('./augment_worker_boot.mjs', import.meta.url), { workerData: init });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
     worker.on('error', (error) => this.fail(new DataError(`augmentation worker ${index} failed: ${error.message}`)));
