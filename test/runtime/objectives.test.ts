@@ -195,13 +195,23 @@ describe('objective losses: stability and memory', () => {
     });
   });
 
-  it('instance and relation contrast accept an empty queue (first step): the loss is 0', () => {
+  it('accept an empty queue (first step): the loss is 0 and still has a gradient path to q', () => {
     const rng = new Rng(4);
     tf.tidy(() => {
       const q = unitRows(rng, 3, 5);
+      const t = unitRows(rng, 3, 5);
       const empty = tf.zeros([0, 5]) as tf.Tensor2D;
-      expect(instanceContrast(q, q, empty, 0.2).dataSync()[0]).to.be.closeTo(0, 1e-6);
-      expect(relationContrast(q, q, empty, tf.zeros([3, 0]) as tf.Tensor2D, 0.2).dataSync()[0]).to.be.closeTo(0, 1e-6);
+      const losses = [
+        (x: tf.Tensor2D) => instanceContrast(x, q, empty, 0.2),
+        (x: tf.Tensor2D) => relationContrast(x, q, empty, tf.zeros([3, 0]) as tf.Tensor2D, 0.2),
+        (x: tf.Tensor2D) => softRelation(x, empty, t, empty, 0.2, 0.1),
+        (x: tf.Tensor2D) => seedLoss(x, t, empty, 0.2, 0.1),
+        (x: tf.Tensor2D) => compressLoss(x, t, empty, empty, 0.2),
+      ];
+      for (const loss of losses) {
+        expect(loss(q).dataSync()[0]).to.be.closeTo(0, 1e-6);
+        expect(Array.from(tf.grad((x: tf.Tensor) => loss(x as tf.Tensor2D))(q).dataSync()).every(Number.isFinite)).to.equal(true);
+      }
     });
   });
 

@@ -15,6 +15,14 @@ function keyAndQueueLogits(q: tf.Tensor2D, k: tf.Tensor2D, queue: tf.Tensor2D, t
   return tf.tidy(() => tf.concat([tf.div(rowDots(q, k), temperature), scaledSimilarities(q, queue, temperature)], 1) as tf.Tensor2D);
 }
 
+/**
+ * The value of a queue-only loss while the queue is still empty: there is no relation to distil, so
+ * 0, kept connected to q so that an optimiser step on this loss alone stays valid.
+ */
+function emptyQueueLoss(q: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.mul(tf.sum(q), 0) as tf.Scalar);
+}
+
 /** -mean_i Σ_j p_i(j) log softmax(logits_i)_j for a target distribution p (rows of `target`). */
 function crossEntropyToTarget(target: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1))) as tf.Scalar);
@@ -50,7 +58,7 @@ export function relationContrast(
 
 /**
  * `relation rekd` with the `soft` miner: cross-entropy from the teacher's similarity distribution
- * over the queue slots, softmax(t·T_Q/τ_t), to the student's, softmax(q·Q/τ).
+ * over the queue slots, softmax(t·T_Q/τ_t), to the student's, softmax(q·Q/τ). 0 for an empty queue.
  */
 export function softRelation(
   q: tf.Tensor2D,
@@ -66,6 +74,7 @@ export function softRelation(
   expectMatrix('teacherQueue', teacherQueue, t.shape[1], queue.shape[0]);
   expectPositive('temperature', temperature);
   expectPositive('teacherTemperature', teacherTemperature);
+  if (queue.shape[0] === 0) return emptyQueueLoss(q);
   return tf.tidy(() =>
     crossEntropyToTarget(
       tf.softmax(scaledSimilarities(t, teacherQueue, teacherTemperature)),
@@ -102,7 +111,7 @@ export function seedLoss(
 
 /**
  * `relation compress`: KL(softmax(t·D_t/τ) || softmax(q·D_s/τ)) over two aligned queues (row j of
- * both queues comes from the same image).
+ * both queues comes from the same image). 0 for empty queues.
  */
 export function compressLoss(
   q: tf.Tensor2D,
@@ -116,6 +125,7 @@ export function compressLoss(
   expectMatrix('t', t, undefined, q.shape[0]);
   expectMatrix('teacherQueue', teacherQueue, t.shape[1], studentQueue.shape[0]);
   expectPositive('temperature', temperature);
+  if (studentQueue.shape[0] === 0) return emptyQueueLoss(q);
   return tf.tidy(() => {
     const teacherLogProb = tf.logSoftmax(scaledSimilarities(t, teacherQueue, temperature));
     const studentLogProb = tf.logSoftmax(scaledSimilarities(q, studentQueue, temperature));

@@ -79,17 +79,14 @@ export function knnMiner(k: number): RelationMiner {
   };
 }
 
-/**
- * `soft`: target softmax(t_i·t_j/τ_t) over the queue slots. With an empty queue there is no target
- * distribution, so the step falls back to L_ins (which is 0 there too: the own key is the only slot).
- */
+/** `soft`: target softmax(t_i·t_j/τ_t) over the queue slots. */
 export function softMiner(teacherTemperature: number): RelationMiner {
   if (!(teacherTemperature > 0)) throw new Error(`soft miner teacher_temperature must be > 0, got ${teacherTemperature}`);
   return {
     name: 'soft',
     ...stateless,
-    mine(t, queue) {
-      return queue.count === 0 ? { kind: 'instance' } : { kind: 'soft', teacher: t, teacherTemperature };
+    mine(t) {
+      return { kind: 'soft', teacher: t, teacherTemperature };
     },
   };
 }
