@@ -5,7 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateCstDts } from '@chevrotain/cst-dts-gen';
-import { rekdParser } from './parser.ts';
+
+process.env.REKD_CHEVROTAIN = 'package';
+const { rekdParser } = await import('./parser.ts');
 
 export const CST_DTS_PATH = fileURLToPath(new URL('./cst.d.ts', import.meta.url));
 

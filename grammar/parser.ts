@@ -2,7 +2,8 @@
  * The concrete-syntax parser of the .rekd language. Error recovery is on, so one parse reports
  * every syntax error; src/syntax turns the CST into the AST.
  */
-import { CstParser, type IParserErrorMessageProvider, type TokenType, type IToken } from 'chevrotain';
+import type { IParserErrorMessageProvider, TokenType, IToken } from 'chevrotain';
+import { CstParser } from './chevrotain.ts';
 import * as T from './tokens.ts';
 
 const describe = (token: IToken): string => (token.tokenType.name === 'EOF' ? 'the end of the file' : `'${token.image}'`);

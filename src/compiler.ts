@@ -89,15 +89,13 @@ function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[]): { experimen
   return hasErrors(ruled) || invalid.length ? null : resolved;
 }
 
-function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override' | 'grid', diagnostics: Diagnostic[]): TreeBlock | null {
+/** Applies every assignment whose path is valid; the others are reported and skipped. */
+function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override' | 'grid', diagnostics: Diagnostic[]): TreeBlock {
   let current = tree;
   for (const { path: p, value } of assignments) {
     const applied = applyPath(current, p, value, value.span, origin);
-    if (!applied.ok) {
-      diagnostics.push(applied.diagnostic);
-      return null;
-    }
-    current = applied.tree;
+    if (applied.ok) current = applied.tree;
+    else diagnostics.push(applied.diagnostic);
   }
   return current;
 }

@@ -1,5 +1,49 @@
-/** Entry point of `rekdc`. Returns the process exit code. */
+/** Entry point of `rekdc`: dispatches to one module per command. Returns the process exit code. */
+import { parseArgs, UsageError, type Args } from './args.ts';
+import { check, CHECK_USAGE } from './check.ts';
+import { explain, EXPLAIN_USAGE } from './explain.ts';
+import { run } from './run.ts';
+import { schema } from './schema.ts';
+
+const COMMANDS: Record<string, { usage: string; summary: string; handler: (args: Args) => number | Promise<number> }> = {
+  check: { usage: CHECK_USAGE, summary: 'check .rekd files and report every mistake', handler: check },
+  explain: { usage: EXPLAIN_USAGE, summary: 'print a resolved experiment and where each value came from', handler: explain },
+  schema: { usage: 'rekdc schema', summary: 'print the JSON Schema of a resolved experiment', handler: schema },
+  run: { usage: 'rekdc run <file>', summary: 'run an experiment (not implemented yet: checks only)', handler: run },
+};
+
+const HELP = [
+  'rekdc: the .rekd experiment compiler',
+  '',
+  'commands:',
+  ...Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`),
+  '',
+  'exit status: 0 clean, 1 errors in the input, 2 usage error, 3 internal error',
+].join('\n');
+
 export async function main(argv: string[]): Promise<number> {
-  process.stderr.write(`rekdc: not implemented yet: ${argv.join(' ')}\n`);
-  return 2;
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(`${HELP}\n`);
+      return name === undefined ? 2 : 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command '${name}'\n\n${HELP}`);
+    const args = parseArgs(rest);
+    if (args.help) {
+      process.stdout.write(`usage: ${command.usage}\n  ${command.summary}\n`);
+      return 0;
+    }
+    return await command.handler(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`rekdc: ${error.message}\n`);
+      return 2;
+    }
+    // Bad input never gets here (it becomes diagnostics); this is a bug in rekdc itself.
+    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    process.stderr.write(`rekdc: internal error (a bug in rekdc, not in your file): please report it on the rekd issue tracker\n${detail}\n`);
+    return 3;
+  }
 }

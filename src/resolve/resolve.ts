@@ -86,8 +86,11 @@ class Resolver {
         return { kind, ...this.block(entry, slot.kinds[kind], path) };
       }
       case 'list':
-        return [...entry.blocks].flatMap(([op, item]) =>
-          isRemoval(item) ? [] : [{ op, ...this.block(item, slot.items[op], join(path, op)) }]);
+        return [...entry.blocks].flatMap(([op, item]) => {
+          if (isRemoval(item)) return [];
+          this.provenance.set(join(path, op), { source: item.origin, span: item.span });
+          return [{ op, ...this.block(item, slot.items[op], join(path, op)) }];
+        });
     }
   }
 

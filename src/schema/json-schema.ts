@@ -31,28 +31,42 @@ function valueSchema(type: ValueType): Json {
 
 const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
 
-function blockSchema(spec: BlockSpec, tag: { field: string; names: string[] } | null): Json {
-  const properties: Record<string, Json> = {};
-  if (tag) properties[tag.field] = { enum: tag.names };
-  for (const [name, attribute] of Object.entries(spec.attributes)) {
-    properties[name] = isNullable(attribute) ? nullable(valueSchema(attribute.type)) : valueSchema(attribute.type);
-  }
-  for (const [name, slot] of Object.entries(spec.slots)) {
-    properties[name] = slot.absent === 'null' ? nullable(slotSchema(slot)) : slotSchema(slot);
-  }
-  return { type: 'object', description: spec.doc, properties, required: Object.keys(properties), additionalProperties: false };
-}
+/** Builds block schemas once each, under `$defs` by type name, and refers to them. */
+class SchemaBuilder {
+  readonly defs: Record<string, Json> = {};
 
-function slotSchema(slot: SlotSpec): Json {
-  const field = discriminant(slot);
-  const shapes = slotShapes(slot).map((s) => blockSchema(s.spec, field ? { field, names: s.names } : null));
-  const one = shapes.length === 1 ? shapes[0] : { oneOf: shapes };
-  return slot.form === 'list' ? { type: 'array', items: one } : one;
+  block(spec: BlockSpec, tag: { field: string; names: string[] } | null): Json {
+    const properties: Record<string, Json> = {};
+    if (tag) properties[tag.field] = { enum: tag.names };
+    for (const [name, attribute] of Object.entries(spec.attributes)) {
+      properties[name] = isNullable(attribute) ? nullable(valueSchema(attribute.type)) : valueSchema(attribute.type);
+    }
+    for (const [name, slot] of Object.entries(spec.slots)) {
+      properties[name] = slot.absent === 'null' ? nullable(this.slot(slot)) : this.slot(slot);
+    }
+    return { type: 'object', description: spec.doc, properties, required: Object.keys(properties), additionalProperties: false };
+  }
+
+  private ref(spec: BlockSpec, tag: { field: string; names: string[] } | null): Json {
+    if (!this.defs[spec.typeName]) {
+      this.defs[spec.typeName] = {};
+      this.defs[spec.typeName] = this.block(spec, tag);
+    }
+    return { $ref: `#/$defs/${spec.typeName}` };
+  }
+
+  private slot(slot: SlotSpec): Json {
+    const field = discriminant(slot);
+    const shapes = slotShapes(slot).map((s) => this.ref(s.spec, field ? { field, names: s.names } : null));
+    const one = shapes.length === 1 ? shapes[0] : { oneOf: shapes };
+    return slot.form === 'list' ? { type: 'array', items: one } : one;
+  }
 }
 
 /** The JSON Schema every resolved experiment satisfies. */
 export function experimentJsonSchema(): Json {
-  const schema = blockSchema(EXPERIMENT, null);
+  const builder = new SchemaBuilder();
+  const schema = builder.block(EXPERIMENT, null);
   (schema.properties as Record<string, Json>).name = { type: 'string' };
   (schema.required as string[]).unshift('name');
   return {
@@ -60,5 +74,6 @@ export function experimentJsonSchema(): Json {
     $id: 'https://rekd.dev/schema/resolved-experiment.json',
     title: 'ResolvedExperiment',
     ...schema,
+    $defs: builder.defs,
   };
 }

@@ -1,0 +1,43 @@
+/** The small argument grammar every command shares: positionals, `--format`, repeatable `--set`. */
+
+export class UsageError extends Error {}
+
+export interface Args {
+  positionals: string[];
+  format: 'text' | 'json';
+  overrides: string[];
+  max: number | undefined;
+  help: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { positionals: [], format: 'text', overrides: [], max: undefined, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--set=') || arg.startsWith('--format=') || arg.startsWith('--max=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--format') {
+      const format = value();
+      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, found '${format}'`);
+      args.format = format;
+    } else if (flag === '--set') args.overrides.push(value());
+    else if (arg.startsWith('--set=')) args.overrides.push(arg.slice('--set='.length));
+    else if (flag === '--max') {
+      const max = Number(value());
+      if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive integer');
+      args.max = max;
+    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
+    else args.positionals.push(arg);
+  }
+  return args;
+}
+
+/** Colour only on a terminal and when NO_COLOR is unset. */
+export const useColor = (): boolean => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
