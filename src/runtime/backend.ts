@@ -1,71 +1,106 @@
 /**
  * Backend selection. `auto` prefers native TensorFlow (GPU, then CPU) when the optional
- * tfjs-node packages load, and falls back to wasm (XNNPACK), the working default here.
+ * tfjs-node packages load, and falls back to wasm (XNNPACK), the working default here. Every
+ * chosen backend gets the fast gradient kernels it lacks (kernels/index.ts).
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFastGradients } from './kernels/index.ts';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
+type NamedBackend = Exclude<BackendChoice, 'auto'>;
+
+export const backendChoices: readonly BackendChoice[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
 
 export interface BackendInfo {
-  name: string;
+  name: NamedBackend;
+  /** Version of the package that provides the backend. */
   version: string;
   threads: number;
 }
 
 export class BackendError extends Error {}
 
-async function tryImport(specifier: string): Promise<boolean> {
-  try {
-    await import(specifier);
-    return true;
-  } catch {
-    return false;
-  }
+export interface InitBackendOptions {
+  /** Receives the one-line description of the chosen backend (default: stderr). */
+  log?: (line: string) => void;
 }
 
-async function loadNamed(name: Exclude<BackendChoice, 'auto'>): Promise<boolean> {
-  switch (name) {
-    case 'tensorflow-gpu':
-      return tryImport('@tensorflow/tfjs-node-gpu');
-    case 'tensorflow':
-      return tryImport('@tensorflow/tfjs-node');
-    case 'wasm':
-      return tryImport('@tensorflow/tfjs-backend-wasm');
-    case 'cpu':
-      return tryImport('@tensorflow/tfjs-backend-cpu');
-  }
+interface BackendPackage {
+  specifier: string;
+  install: string;
 }
 
-const installHint: Record<Exclude<BackendChoice, 'auto'>, string> = {
-  'tensorflow-gpu': 'install it with `npm install @tensorflow/tfjs-node-gpu` (needs CUDA and a libtensorflow download)',
-  tensorflow: 'install it with `npm install @tensorflow/tfjs-node` (needs a libtensorflow download)',
-  wasm: 'reinstall dependencies with `npm install`',
-  cpu: 'reinstall dependencies with `npm install`',
+const packages: Record<NamedBackend, BackendPackage> = {
+  'tensorflow-gpu': {
+    specifier: '@tensorflow/tfjs-node-gpu',
+    install: 'install it with `npm install @tensorflow/tfjs-node-gpu` (needs CUDA, cuDNN and a libtensorflow download)',
+  },
+  tensorflow: {
+    specifier: '@tensorflow/tfjs-node',
+    install: 'install it with `npm install @tensorflow/tfjs-node` (needs a libtensorflow download)',
+  },
+  wasm: { specifier: '@tensorflow/tfjs-backend-wasm', install: 'reinstall dependencies with `npm install`' },
+  cpu: { specifier: '@tensorflow/tfjs-backend-cpu', install: 'reinstall dependencies with `npm install`' },
 };
 
-/** tfjs-node registers its backend under the name `tensorflow` for both packages. */
-function registeredName(choice: Exclude<BackendChoice, 'auto'>): string {
-  return choice === 'tensorflow-gpu' ? 'tensorflow' : choice;
-}
-
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
-  const order: Exclude<BackendChoice, 'auto'>[] =
-    choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm'] : [choice];
-  for (const name of order) {
-    if (!(await loadNamed(name))) continue;
-    if (await tf.setBackend(registeredName(name))) {
-      await tf.ready();
-      registerFastGradients(registeredName(name));
-      return { name, version: tf.version_core, threads: await threadCount(name) };
-    }
+/** The module, or the reason it could not be loaded. */
+async function load(name: NamedBackend): Promise<{ module: Record<string, unknown> } | { error: string }> {
+  try {
+    return { module: (await import(packages[name].specifier)) as Record<string, unknown> };
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { error: message };
   }
-  const name = order[order.length - 1];
-  throw new BackendError(`backend '${choice}' could not be loaded: ${installHint[name]}`);
 }
 
-async function threadCount(name: string): Promise<number> {
-  if (name !== 'wasm') return 1;
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  return wasm.getThreadsCount();
+/** tfjs-node registers its backend under the name `tensorflow` for both packages. */
+function registeredName(name: NamedBackend): string {
+  return name === 'tensorflow-gpu' ? 'tensorflow' : name;
+}
+
+function versionOf(name: NamedBackend, module: Record<string, unknown>): string {
+  const own = name === 'wasm' ? module.version_wasm : name === 'cpu' ? module.version_cpu : module.version;
+  if (typeof own === 'string') return own;
+  // tfjs-node exports `version` as an object of versions ({ 'tfjs-node': ... }).
+  if (own !== null && typeof own === 'object') {
+    const values = Object.values(own as Record<string, unknown>).filter((v) => typeof v === 'string');
+    if (values.length > 0) return values[0] as string;
+  }
+  return tf.version_core;
+}
+
+function threadsOf(name: NamedBackend, module: Record<string, unknown>): number {
+  if (name === 'wasm' && typeof module.getThreadsCount === 'function') return (module.getThreadsCount as () => number)();
+  // TensorFlow's own pools use every core; the pure-JS cpu backend runs on the main thread.
+  return name === 'cpu' ? 1 : availableParallelism();
+}
+
+export function describeBackend(info: BackendInfo): string {
+  return `backend ${info.name} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+}
+
+export async function initBackend(choice: BackendChoice = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
+  if (!backendChoices.includes(choice)) {
+    throw new BackendError(`unknown backend '${choice}': expected one of ${backendChoices.join(', ')}`);
+  }
+  const order: NamedBackend[] = choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm'] : [choice];
+  const failures: string[] = [];
+  for (const name of order) {
+    const loaded = await load(name);
+    if ('error' in loaded) {
+      failures.push(`${name}: ${packages[name].specifier} could not be loaded (${loaded.error}); ${packages[name].install}`);
+      continue;
+    }
+    if (!(await tf.setBackend(registeredName(name)))) {
+      failures.push(`${name}: the backend failed to initialise`);
+      continue;
+    }
+    await tf.ready();
+    registerFastGradients(registeredName(name));
+    const info: BackendInfo = { name, version: versionOf(name, loaded.module), threads: threadsOf(name, loaded.module) };
+    (options.log ?? ((line: string) => console.error(line)))(describeBackend(info));
+    return info;
+  }
+  throw new BackendError(`backend '${choice}' is not available:\n  ${failures.join('\n  ')}`);
 }

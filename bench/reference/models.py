@@ -1,0 +1,98 @@
+"""The rekd backbones used by the benchmark, in PyTorch, layer for layer as in src/runtime/nn
+(CIFAR-style stems for 28-32 px input, conv without bias before BatchNorm, padding k // 2)."""
+import math
+
+import torch
+from torch import nn
+
+
+def scale_channels(channels: int, width: float) -> int:
+    # JavaScript's Math.round (half up), as scaleChannels in src/runtime/nn/backbones/types.ts.
+    return max(1, int(math.floor(channels * width + 0.5)))
+
+
+def conv_bn_relu(cin: int, cout: int, kernel: int, stride: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, kernel, stride, kernel // 2, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+    )
+
+
+class AlexNet(nn.Module):
+    LAYERS = [(64, 5, True), (192, 5, True), (384, 3, False), (256, 3, False), (256, 3, False)]
+
+    def __init__(self, width: float, in_channels: int):
+        super().__init__()
+        layers, cin = [], in_channels
+        for channels, kernel, pool in self.LAYERS:
+            cout = scale_channels(channels, width)
+            layers.append(conv_bn_relu(cin, cout, kernel))
+            if pool:
+                layers.append(nn.MaxPool2d(2))
+            cin = cout
+        self.body = nn.Sequential(*layers)
+        self.feature_dim = cin
+
+    def forward(self, x):
+        return self.body(x).mean(dim=(2, 3))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int):
+        super().__init__()
+        self.conv1 = conv_bn_relu(cin, cout, 3, stride)
+        self.conv2 = nn.Sequential(nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
+        self.shortcut = nn.Identity()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        return torch.relu(self.conv2(self.conv1(x)) + self.shortcut(x))
+
+
+class ResNet(nn.Module):
+    def __init__(self, blocks_per_stage: list, width: float, in_channels: int):
+        super().__init__()
+        cin = scale_channels(64, width)
+        layers = [conv_bn_relu(in_channels, cin, 3)]
+        for stage, count in enumerate(blocks_per_stage):
+            cout = scale_channels(64 * 2**stage, width)
+            for i in range(count):
+                layers.append(BasicBlock(cin, cout, 2 if stage > 0 and i == 0 else 1))
+                cin = cout
+        self.body = nn.Sequential(*layers)
+        self.feature_dim = cin
+
+    def forward(self, x):
+        return self.body(x).mean(dim=(2, 3))
+
+
+class Encoder(nn.Module):
+    """Backbone + projection head (linear, BatchNorm, ReLU, linear), L2-normalised embedding."""
+
+    def __init__(self, backbone: nn.Module, embed: int):
+        super().__init__()
+        hidden = 2 * backbone.feature_dim
+        self.backbone = backbone
+        self.head = nn.Sequential(
+            nn.Linear(backbone.feature_dim, hidden, bias=False),
+            nn.BatchNorm1d(hidden),
+            nn.ReLU(inplace=True),
+            nn.Linear(hidden, embed),
+        )
+
+    def forward(self, x):
+        return nn.functional.normalize(self.head(self.backbone(x)), dim=1, eps=1e-12)
+
+
+def create_encoder(kind: str, width: float, embed: int, in_channels: int) -> Encoder:
+    if kind == "alexnet":
+        backbone = AlexNet(width, in_channels)
+    elif kind == "resnet18":
+        backbone = ResNet([2, 2, 2, 2], width, in_channels)
+    elif kind == "resnet34":
+        backbone = ResNet([3, 4, 6, 3], width, in_channels)
+    else:
+        raise ValueError(f"no reference model for backbone '{kind}'")
+    return Encoder(backbone, embed)

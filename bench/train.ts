@@ -1,0 +1,157 @@
+/**
+ * Training-step benchmark: the quickstart student and teacher and a full-width ResNet-18, trained
+ * for a fixed number of steps on random 28x28x1 images at batch 128, against the same
+ * architectures in PyTorch (bench/reference/) run in the same invocation when /usr/bin/python3 has
+ * torch. The step: forward, mean squared error of the embedding against a fixed target,
+ * backward, plain SGD update (identical on both sides).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { createEncoder, describeModel, type Encoder } from '../src/runtime/nn/index.ts';
+import { Rng } from '../src/runtime/random.ts';
+import type { BackboneKind } from '../src/runtime/nn/index.ts';
+
+export interface TrainBenchModel {
+  name: string;
+  kind: BackboneKind;
+  width: number;
+  embed: number;
+}
+
+export interface TrainBenchOptions {
+  models: TrainBenchModel[];
+  batch: number;
+  size: number;
+  channels: number;
+  steps: number;
+  /** Untimed steps first (kernel setup, weight packing, memory growth). */
+  warmup: number;
+  /** Print the kernels that take most of one step's time. */
+  profile: boolean;
+  /** Interpreter for the PyTorch reference; skipped when it is missing or lacks torch. */
+  python: string;
+}
+
+export const defaultTrainBench: TrainBenchOptions = {
+  models: [
+    { name: 'student alexnet w0.5', kind: 'alexnet', width: 0.5, embed: 128 },
+    { name: 'teacher resnet18 w0.25', kind: 'resnet18', width: 0.25, embed: 128 },
+    { name: 'resnet18 w1', kind: 'resnet18', width: 1, embed: 128 },
+  ],
+  batch: 128,
+  size: 28,
+  channels: 1,
+  steps: 3,
+  warmup: 1,
+  profile: false,
+  python: '/usr/bin/python3',
+};
+
+export interface TrainBenchResult {
+  name: string;
+  stepMs: number;
+  imagesPerSecond: number;
+  referenceStepMs?: number;
+}
+
+function makeStep(encoder: Encoder, images: tf.Tensor4D, target: tf.Tensor2D, lr: number): () => void {
+  const variables = [...encoder.trainableVariables().values()];
+  return () => tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => {
+      const { embedding } = encoder.forward(images, true);
+      return tf.mean(tf.squaredDifference(embedding, target));
+    }, variables);
+    for (const v of variables) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));
+    // Reading one value waits for the step to finish (and is what a training loop does to log).
+    tf.sum(variables[0]).dataSync();
+  });
+}
+
+async function printProfile(step: () => void): Promise<void> {
+  const info = await tf.profile(step);
+  const byKernel = new Map<string, number>();
+  let total = 0;
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : (await k.kernelTimeMs as number);
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
+    total += ms;
+  }
+  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`  profile (kernel time ${total.toFixed(0)} ms): ` +
+    top.map(([name, ms]) => `${name} ${(100 * ms / total).toFixed(0)}%`).join(', '));
+}
+
+function timeModel(spec: TrainBenchModel, o: TrainBenchOptions): { stepMs: number; step: () => void; dispose: () => void } {
+  const encoder = createEncoder({ kind: spec.kind, width: spec.width, embed: spec.embed, inChannels: o.channels, rng: new Rng(0) });
+  const rng = new Rng(1);
+  const images = tf.tensor4d(Float32Array.from({ length: o.batch * o.size * o.size * o.channels }, () => rng.next()),
+    [o.batch, o.size, o.size, o.channels]);
+  const target = tf.tidy(() => {
+    const t = tf.tensor2d(Float32Array.from({ length: o.batch * spec.embed }, () => rng.normal()), [o.batch, spec.embed]);
+    return tf.div(t, tf.norm(t, 'euclidean', 1, true)) as tf.Tensor2D;
+  });
+  const step = makeStep(encoder, images, target, 0.01);
+  for (let i = 0; i < o.warmup; i++) step();
+  const start = performance.now();
+  for (let i = 0; i < o.steps; i++) step();
+  const stepMs = (performance.now() - start) / o.steps;
+  return { stepMs, step, dispose: () => { encoder.dispose(); tf.dispose([images, target]); } };
+}
+
+interface ReferenceResult {
+  torch: string;
+  threads: number;
+  blas: string;
+  models: { name: string; step_ms: number }[];
+}
+
+function runReference(o: TrainBenchOptions): ReferenceResult | string {
+  if (!existsSync(o.python)) return `${o.python} not found`;
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'reference', 'train.py');
+  const config = { batch: o.batch, size: o.size, channels: o.channels, steps: o.steps, warmup: o.warmup, models: o.models };
+  const run = spawnSync(o.python, [script, JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) {
+    const reason = /No module named 'torch'/.test(run.stderr)
+      ? 'torch is not installed (apt-get install python3-torch libopenblas0-pthread)'
+      : run.stderr.trim().split('\n').slice(-1)[0];
+    return reason;
+  }
+  return JSON.parse(run.stdout) as ReferenceResult;
+}
+
+export async function benchTrain(options: Partial<TrainBenchOptions> = {}): Promise<TrainBenchResult[]> {
+  const o = { ...defaultTrainBench, ...options };
+  console.log(`train: batch ${o.batch}, ${o.size}x${o.size}x${o.channels}, ${o.steps} timed steps after ${o.warmup} warm-up`);
+  const results: TrainBenchResult[] = [];
+  for (const spec of o.models) {
+    const { stepMs, step, dispose } = timeModel(spec, o);
+    const probe = createEncoder({ kind: spec.kind, width: spec.width, embed: spec.embed, inChannels: o.channels, rng: new Rng(0) });
+    const { params, flops } = describeModel(probe, [o.size, o.size, o.channels]);
+    probe.dispose();
+    const imagesPerSecond = (o.batch * 1000) / stepMs;
+    // Training costs about 3x the forward FLOPs (forward, input gradient, weight gradient).
+    const gflops = (3 * flops * o.batch) / stepMs / 1e6;
+    console.log(`  ${spec.name}: ${stepMs.toFixed(0)} ms/step, ${imagesPerSecond.toFixed(1)} images/s, ` +
+      `${(params / 1e6).toFixed(2)}M params, ${(flops / 1e6).toFixed(1)} MFLOP/image, ~${gflops.toFixed(1)} GFLOP/s`);
+    if (o.profile) await printProfile(step);
+    dispose();
+    results.push({ name: spec.name, stepMs, imagesPerSecond });
+  }
+  const reference = runReference(o);
+  if (typeof reference === 'string') {
+    console.log(`  torch reference skipped: ${reference}`);
+    return results;
+  }
+  console.log(`  torch ${reference.torch}, ${reference.threads} thread(s), BLAS: ${reference.blas}`);
+  for (const r of results) {
+    const ref = reference.models.find((m) => m.name === r.name);
+    if (ref === undefined) continue;
+    r.referenceStepMs = ref.step_ms;
+    console.log(`  torch ${r.name}: ${ref.step_ms.toFixed(0)} ms/step`);
+    console.log(`ratio ${r.name}: ${(r.stepMs / ref.step_ms).toFixed(2)}`);
+  }
+  return results;
+}
