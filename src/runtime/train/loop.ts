@@ -1,0 +1,178 @@
+/**
+ * The training loop: batches from the worker loader, one training step each, metrics every
+ * `logEvery` steps, kNN accuracy on a subset every `knn.every` epochs, checkpoints (latest every
+ * epoch or every `checkpointEvery` steps, best by kNN accuracy), resume from the latest
+ * checkpoint, and a clean stop on Ctrl-C (checkpoint first, then InterruptedError -> exit 130).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { AugmentOp } from '../augment/pipeline.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { BatchLoader, type LoaderState } from '../data/loader.ts';
+import { batchToTensors } from '../data/tensors.ts';
+import type { Encoder } from '../nn/encoder.ts';
+import { Rng } from '../random.ts';
+import type { RunDirectory } from '../run/directory.ts';
+import { Progress, type ProgressOptions } from '../run/progress.ts';
+import { InterruptedError, StopRequest } from '../run/signals.ts';
+import { knnMonitor } from './monitor.ts';
+import { StudentObjective } from './objective.ts';
+import { buildOptimizer, buildSchedule } from './optimizer.ts';
+import type { KnnMonitorSettings, ObjectiveSettings, OptimizerSettings, ScheduleSettings } from './settings.ts';
+import { restoreTrainingCheckpoint, saveTrainingCheckpoint, type StatefulPiece, type TrainingParts } from './state.ts';
+import { NonFiniteLossError, trainingStep } from './step.ts';
+import { createTeacher, type TeacherSpec } from './teacher.ts';
+
+export interface LoaderSettings {
+  batchSize: number;
+  augment: AugmentOp[];
+  weak?: AugmentOp[];
+  /** Augmentation worker threads (default 1; 0 runs augmentation on the main thread). */
+  workers?: number;
+}
+
+export interface TrainOptions {
+  run: RunDirectory;
+  data: Dataset;
+  loader: LoaderSettings;
+  student: Encoder;
+  teacher?: TeacherSpec;
+  objective: ObjectiveSettings;
+  optimizer: OptimizerSettings;
+  schedule: ScheduleSettings;
+  /** The experiment seed: data order, augmentation, miner draws. */
+  seed: number;
+  /** Steps between checkpoints; 0 saves at each epoch end. */
+  checkpointEvery: number;
+  /** Steps between metric lines (and progress lines when not on a terminal). */
+  logEvery: number;
+  knn?: KnnMonitorSettings;
+  /** Where progress goes (default stderr). */
+  progress?: ProgressOptions['stream'];
+}
+
+export interface TrainResult {
+  steps: number;
+  epochs: number;
+  /** Steps this call ran (0 when the run had already finished training). */
+  stepsRun: number;
+  bestKnn: number | null;
+}
+
+/** Running sums of the loss values over the steps since the last metric line. */
+class Window {
+  private sums: Record<string, number> = {};
+  private steps = 0;
+  private images = 0;
+  private seconds = 0;
+
+  add(values: Record<string, number>, images: number, seconds: number): void {
+    for (const [name, value] of Object.entries(values)) this.sums[name] = (this.sums[name] ?? 0) + value;
+    this.steps += 1;
+    this.images += images;
+    this.seconds += seconds;
+  }
+
+  get empty(): boolean {
+    return this.steps === 0;
+  }
+
+  /** Mean of each term and images/s over the window; resets it. */
+  take(): { loss: Record<string, number>; imagesPerSecond: number } {
+    const loss = Object.fromEntries(Object.entries(this.sums).map(([name, sum]) => [name, sum / this.steps]));
+    const imagesPerSecond = this.images / Math.max(this.seconds, 1e-9);
+    this.sums = {};
+    this.steps = this.images = this.seconds = 0;
+    return { loss, imagesPerSecond };
+  }
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { run, data, student, seed } = options;
+  const rng = new Rng(seed);
+  const teacher = options.teacher && createTeacher(options.teacher);
+  const objective = new StudentObjective({
+    settings: options.objective, student, classes: data.classes, teacherDim: teacher?.embedDim, rng: rng.fork('objective'),
+  });
+  const trainable = new Map([...objective.trainableVariables(), ...(teacher?.trainableVariables() ?? [])]);
+  const optimizer = buildOptimizer(options.optimizer, trainable);
+  const pieces: Record<string, StatefulPiece> = {};
+  if (objective.queue) pieces.queue = objective.queue;
+  if (objective.miner) pieces.miner = objective.miner;
+  if (teacher?.queue) pieces.teacher_queue = teacher.queue;
+  const parts: TrainingParts = {
+    variables: new Map([...objective.variables(), ...(teacher?.variables() ?? [])]), optimizer, pieces,
+  };
+
+  let step = 0;
+  let bestKnn: number | null = null;
+  let resume: LoaderState | undefined;
+  if (run.hasCheckpoint()) {
+    const saved = restoreTrainingCheckpoint(run.paths.latest, parts);
+    ({ step, bestKnn } = saved);
+    resume = saved.loader;
+    run.metrics.truncateAfter(step);
+  }
+  const loader = new BatchLoader({
+    split: data.train, shape: data, seed, resume, ...options.loader,
+  });
+  const stepsPerEpoch = loader.batchesPerEpoch;
+  const epochs = options.schedule.epochs;
+  const totalSteps = epochs * stepsPerEpoch;
+  const schedule = buildSchedule(options.schedule, options.optimizer.lr, stepsPerEpoch);
+  const monitor = options.knn && options.knn.every > 0 ? knnMonitor(student, data, options.knn) : undefined;
+  const progress = new Progress({ totalSteps, epochs, lineEvery: options.logEvery, stream: options.progress, startStep: step });
+  const stop = new StopRequest((text) => progress.message(text)).install();
+  const window = new Window();
+  const startStep = step;
+  const epochOf = (s: number) => Math.max(1, Math.ceil(s / stepsPerEpoch));
+  const save = async (file: string) => saveTrainingCheckpoint(file, parts, { step, loader: loader.state(), bestKnn });
+
+  try {
+    while (step < totalSteps) {
+      const started = performance.now();
+      const batch = await loader.next();
+      const inputs = batchToTensors(batch);
+      let values: Record<string, number>;
+      try {
+        values = trainingStep({ objective, teacher, optimizer, trainable }, inputs, schedule(step), step + 1);
+      } finally {
+        tf.dispose([inputs.view1, inputs.view2, inputs.labels, ...(inputs.weak ? [inputs.weak] : [])]);
+      }
+      step += 1;
+      const epoch = epochOf(step);
+      const epochEnd = step % stepsPerEpoch === 0;
+      window.add(values, batch.size, (performance.now() - started) / 1000);
+      if (step % options.logEvery === 0 || epochEnd) {
+        const { loss, imagesPerSecond } = window.take();
+        run.metrics.append({ type: 'step', step, epoch, lr: schedule(step - 1), images_per_second: imagesPerSecond, loss });
+        progress.update({ step, epoch, loss, imagesPerSecond });
+      }
+      let improved = false;
+      if (monitor && epochEnd && (epoch % options.knn!.every === 0 || step === totalSteps)) {
+        const accuracy = monitor();
+        run.metrics.append({ type: 'eval', step, epoch, knn_top1: accuracy });
+        progress.message(`epoch ${epoch}: kNN top-1 ${(100 * accuracy).toFixed(2)}% (subset)`);
+        improved = bestKnn === null || accuracy > bestKnn;
+        if (improved) bestKnn = accuracy;
+      }
+      const due = options.checkpointEvery > 0 ? step % options.checkpointEvery === 0 : epochEnd;
+      if (due || step === totalSteps || stop.requested) {
+        await save(run.paths.latest);
+        if (improved) await save(run.paths.best);
+        run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
+      }
+      if (stop.requested) throw new InterruptedError(step, stop.signal!);
+    }
+    return { steps: step, epochs, stepsRun: step - startStep, bestKnn };
+  } catch (error) {
+    if (error instanceof NonFiniteLossError) run.setStatus('failed', { step, epoch: epochOf(step + 1) }, error.message);
+    throw error;
+  } finally {
+    progress.finish();
+    stop.dispose();
+    await loader.close();
+    objective.dispose();
+    teacher?.dispose();
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The student's side of a training step: momentum key encoder, key queue, relation miner and
+ * supervised classifier, and one small loss function per objective family. A step calls
+ *   prepare (no gradient: keys, mining) -> lossTerms (inside the gradient) -> afterStep
+ * (momentum update, miner update, enqueue after the loss as METHOD.md requires).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Encoder } from '../nn/encoder.ts';
+import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
+import { linear } from '../nn/layers.ts';
+import { ParamStore } from '../nn/params.ts';
+import { compressLoss, instanceContrast, seedLoss } from '../objectives/losses.ts';
+import { createMiner, disposeMining, rekdLoss, type Mining, type RelationMiner } from '../objectives/miners.ts';
+import { MemoryQueue } from '../objectives/queue.ts';
+import type { Rng } from '../random.ts';
+import type { InstanceTerm, ObjectiveSettings, RelationTerm } from './settings.ts';
+import type { StepInputs } from './teacher.ts';
+
+/** Tensors computed before the gradient pass; owned by the step, disposed in afterStep. */
+export interface Prepared {
+  /** Keys of view 2 (and of view 1 for the symmetric loss) from the momentum encoder. */
+  k2?: tf.Tensor2D;
+  k1?: tf.Tensor2D;
+  mining?: Mining;
+}
+
+export interface ObjectiveOptions {
+  settings: ObjectiveSettings;
+  student: Encoder;
+  /** Classes of the data set (the supervised classifier's outputs). */
+  classes: number;
+  /** Width of the teacher embeddings, when a relation term needs a teacher. */
+  teacherDim?: number;
+  rng: Rng;
+}
+
+export class StudentObjective {
+  readonly settings: ObjectiveSettings;
+  readonly student: Encoder;
+  readonly keyEncoder?: Encoder;
+  readonly queue?: MemoryQueue;
+  readonly miner?: RelationMiner;
+  private readonly classifierStore?: ParamStore;
+  private readonly classify?: (features: tf.Tensor2D) => tf.Tensor2D;
+
+  constructor(options: ObjectiveOptions) {
+    const { settings, student } = options;
+    this.settings = settings;
+    this.student = student;
+    const { relation } = settings;
+    if (!settings.instance && !relation && !settings.supervised) throw new Error('the objective needs at least one loss term');
+    if (relation && options.teacherDim === undefined) throw new Error(`relation ${relation.kind} needs a teacher`);
+    if (settings.instance || relation) {
+      this.keyEncoder = createMomentumCopy(student);
+      this.queue = new MemoryQueue({
+        size: settings.queue,
+        keyDim: student.config.embed,
+        teacherDim: relation ? options.teacherDim : undefined,
+        labels: relation?.kind === 'rekd' && relation.miner === 'prototype',
+      });
+    }
+    if (relation?.kind === 'rekd') {
+      this.miner = createMiner({ ...relation, teacherDim: options.teacherDim!, rng: options.rng.fork('miner') });
+    }
+    if (settings.supervised) {
+      this.classifierStore = new ParamStore(options.rng.fork('classifier'));
+      const layer = linear(this.classifierStore.scope('linear'), { inFeatures: student.featureDim, outFeatures: options.classes });
+      this.classify = (features) => layer(features, { training: true });
+    }
+  }
+
+  /** Variables the optimiser updates, under unique prefixes. */
+  trainableVariables(): Map<string, tf.Variable> {
+    return new Map([
+      ...prefixed('student', this.student.trainableVariables()),
+      ...prefixed('classifier', this.classifierStore?.trainableVariables() ?? new Map()),
+    ]);
+  }
+
+  /** Everything a checkpoint must hold besides queue and miner state (every model variable). */
+  variables(): Map<string, tf.Variable> {
+    return new Map([
+      ...prefixed('student', this.student.state()),
+      ...prefixed('key', this.keyEncoder?.state() ?? new Map()),
+      ...prefixed('classifier', this.classifierStore?.all() ?? new Map()),
+    ]);
+  }
+
+  /** Keys and mined relations: no gradient flows through them. */
+  prepare(inputs: StepInputs, t: tf.Tensor2D | undefined): Prepared {
+    if (!this.keyEncoder) return {};
+    const key = this.keyEncoder;
+    const k2 = tf.tidy(() => key.forward(inputs.view2, true).embedding);
+    const k1 = this.settings.instance?.symmetric ? tf.tidy(() => key.forward(inputs.view1, true).embedding) : undefined;
+    const mining = this.miner && t ? this.miner.mine(t, this.queue!) : undefined;
+    return { k2, k1, mining };
+  }
+
+  /** Each term's weight in the total the optimiser minimises. */
+  weights(): Record<string, number> {
+    const { instance, relation, supervised } = this.settings;
+    const weights: Record<string, number> = {};
+    if (instance) weights.instance = instance.weight;
+    if (relation) weights.relation = relation.weight;
+    if (supervised) weights.supervised = supervised.weight;
+    return weights;
+  }
+
+  /** The student's loss terms by name, unweighted; call inside the gradient function. */
+  lossTerms(inputs: StepInputs, prepared: Prepared, t: tf.Tensor2D | undefined): Record<string, tf.Scalar> {
+    const { instance, relation, supervised } = this.settings;
+    const out1 = this.student.forward(inputs.view1, true);
+    const terms: Record<string, tf.Scalar> = {};
+    if (instance) {
+      const q2 = instance.symmetric ? this.student.forward(inputs.view2, true).embedding : undefined;
+      terms.instance = instanceLoss(instance, this.queue!, out1.embedding, prepared.k2!, q2, prepared.k1);
+    }
+    if (relation) terms.relation = relationLoss(relation, this.queue!, out1.embedding, prepared.k2!, t!, prepared.mining);
+    if (supervised) {
+      const logits = this.classify!(out1.features);
+      terms.supervised = tf.losses.softmaxCrossEntropy(tf.oneHot(inputs.labels, logits.shape[1]), logits);
+    }
+    return terms;
+  }
+
+  /** After the optimiser step: EMA of the key encoder, miner update, enqueue (the batch never saw its own keys). */
+  afterStep(prepared: Prepared, t: tf.Tensor2D | undefined): void {
+    if (this.keyEncoder) momentumUpdate(this.keyEncoder, this.student, this.settings.momentum);
+    if (prepared.mining) this.miner!.update(t!, prepared.mining);
+    if (this.queue && prepared.k2) {
+      this.queue.enqueue({
+        keys: prepared.k2,
+        ...(this.queue.teacherDim !== undefined ? { teacher: t } : {}),
+        ...(prepared.mining?.labels ? { labels: prepared.mining.labels } : {}),
+      });
+    }
+    disposePrepared(prepared);
+  }
+
+  dispose(): void {
+    this.keyEncoder?.dispose();
+    this.queue?.dispose();
+    this.miner?.dispose();
+    this.classifierStore?.dispose();
+  }
+}
+
+export function disposePrepared(prepared: Prepared): void {
+  prepared.k2?.dispose();
+  prepared.k1?.dispose();
+  if (prepared.mining) disposeMining(prepared.mining);
+}
+
+export function prefixed(prefix: string, variables: Map<string, tf.Variable>): Map<string, tf.Variable> {
+  return new Map([...variables].map(([name, variable]) => [`${prefix}/${name}`, variable]));
+}
+
+/** InfoNCE of view 1 against view 2's key; the symmetric form adds view 2 against view 1's key. */
+function instanceLoss(term: InstanceTerm, queue: MemoryQueue, q1: tf.Tensor2D, k2: tf.Tensor2D, q2?: tf.Tensor2D, k1?: tf.Tensor2D): tf.Scalar {
+  const forward = instanceContrast(q1, k2, queue.keys, term.temperature);
+  return q2 && k1 ? tf.add(forward, instanceContrast(q2, k1, queue.keys, term.temperature)) : forward;
+}
+
+/**
+ * The relation term. An empty queue gives `compress` no distribution to match, so its first step
+ * falls back to L_ins, as the miners do while warming up.
+ */
+function relationLoss(term: RelationTerm, queue: MemoryQueue, q: tf.Tensor2D, k: tf.Tensor2D, t: tf.Tensor2D, mining?: Mining): tf.Scalar {
+  switch (term.kind) {
+    case 'rekd':
+      return rekdLoss(q, k, queue, mining!, term.temperature);
+    case 'seed':
+      return seedLoss(q, t, queue.teacher, term.studentTemperature, term.teacherTemperature);
+    case 'compress':
+      return queue.count === 0
+        ? instanceContrast(q, k, queue.keys, term.temperature)
+        : compressLoss(q, t, queue.keys, queue.teacher, term.temperature);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Teachers give the relation terms their embeddings t (never a gradient path into the teacher).
+ * - online: trained at the same time from its own initialisation with its own instance loss,
+ *   momentum encoder and queue; t comes from its momentum encoder (METHOD.md).
+ * - offline: a frozen encoder whose weights come from a checkpoint (see loadTeacherWeights and
+ *   pretrainTeacher).
+ * t is computed on the weak view when the experiment defines one, else on view 2.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { loadCheckpoint, restoreVariables } from '../checkpoint.ts';
+import type { Encoder } from '../nn/encoder.ts';
+import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
+import { instanceContrast } from '../objectives/losses.ts';
+import { MemoryQueue } from '../objectives/queue.ts';
+import { prefixed } from './objective.ts';
+import { studentWeightsPrefix } from './state.ts';
+
+/** One batch as tensors: two strong views, the optional weak view, the labels. */
+export interface StepInputs {
+  view1: tf.Tensor4D;
+  view2: tf.Tensor4D;
+  weak?: tf.Tensor4D;
+  labels: tf.Tensor1D;
+}
+
+/** The online teacher's settings of its own instance loss. */
+export interface OnlineTeacherSettings {
+  temperature: number;
+  queue: number;
+  momentum: number;
+}
+
+export type TeacherSpec =
+  | ({ mode: 'online'; encoder: Encoder } & OnlineTeacherSettings)
+  | { mode: 'offline'; encoder: Encoder };
+
+/** What the teacher computed before the gradient pass; disposed by afterStep. */
+export interface TeacherPrepared {
+  t: tf.Tensor2D;
+  /** Online: its momentum key of view 2 (the positive of its own instance loss). */
+  key?: tf.Tensor2D;
+}
+
+export interface Teacher {
+  readonly embedDim: number;
+  prepare(inputs: StepInputs): TeacherPrepared;
+  /** The online teacher's own instance loss (inside the gradient function); absent offline. */
+  loss?(inputs: StepInputs, prepared: TeacherPrepared): tf.Scalar;
+  afterStep(prepared: TeacherPrepared): void;
+  trainableVariables(): Map<string, tf.Variable>;
+  /** Variables a checkpoint holds (none for a frozen teacher: it is reloaded from its source). */
+  variables(): Map<string, tf.Variable>;
+  readonly queue?: MemoryQueue;
+  dispose(): void;
+}
+
+export function createTeacher(spec: TeacherSpec): Teacher {
+  return spec.mode === 'online' ? onlineTeacher(spec.encoder, spec) : offlineTeacher(spec.encoder);
+}
+
+function onlineTeacher(encoder: Encoder, settings: OnlineTeacherSettings): Teacher {
+  const key = createMomentumCopy(encoder);
+  const queue = new MemoryQueue({ size: settings.queue, keyDim: encoder.config.embed });
+  return {
+    embedDim: encoder.config.embed,
+    queue,
+    prepare(inputs) {
+      const own = tf.tidy(() => key.forward(inputs.view2, true).embedding);
+      const t = inputs.weak ? tf.tidy(() => key.forward(inputs.weak!, true).embedding) : own.clone();
+      return { t, key: own };
+    },
+    loss(inputs, prepared) {
+      return instanceContrast(encoder.forward(inputs.view1, true).embedding, prepared.key!, queue.keys, settings.temperature);
+    },
+    afterStep(prepared) {
+      momentumUpdate(key, encoder, settings.momentum);
+      queue.enqueue({ keys: prepared.key! });
+      prepared.t.dispose();
+      prepared.key!.dispose();
+    },
+    trainableVariables: () => prefixed('teacher', encoder.trainableVariables()),
+    variables: () => new Map([...prefixed('teacher', encoder.state()), ...prefixed('teacher_key', key.state())]),
+    dispose() {
+      key.dispose();
+      queue.dispose();
+    },
+  };
+}
+
+function offlineTeacher(encoder: Encoder): Teacher {
+  return {
+    embedDim: encoder.config.embed,
+    prepare: (inputs) => ({ t: tf.tidy(() => encoder.forward(inputs.weak ?? inputs.view2, false).embedding) }),
+    afterStep: (prepared) => prepared.t.dispose(),
+    trainableVariables: () => new Map(),
+    variables: () => new Map(),
+    dispose() {},
+  };
+}
+
+/** Loads the student weights of an earlier run's checkpoint into `encoder` (an offline teacher). */
+export function loadTeacherWeights(encoder: Encoder, checkpointFile: string): Encoder {
+  const { tensors } = loadCheckpoint(checkpointFile);
+  try {
+    restoreVariables(encoder.state(), tensors, studentWeightsPrefix);
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return encoder;
+}
