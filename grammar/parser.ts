@@ -14,6 +14,7 @@ const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual }) => `expected ${labelOf(expected)}, found ${describe(actual)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describe(firstRedundant)} after the end of the file`,
   buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, ruleName }) => {
+    if (ruleName === 'member') return `expected a value on the same line as '=', found ${describe(actual[0])}`;
     if (ruleName === 'value') return `expected a value (number, string, true, false, none, name or list), found ${describe(actual[0])}`;
     const expected = [...new Set(expectedPathsPerAlt.flat().map((path) => labelOf(path[0])))];
     return `expected ${expected.join(' or ')}, found ${describe(actual[0])}`;
@@ -66,8 +67,10 @@ export class RekdParser extends CstParser {
     this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.OR([
       { ALT: () => {
-        this.CONSUME(T.Equals);
-        this.SUBRULE(this.value);
+        const equals = this.CONSUME(T.Equals);
+        // A value must start on the line of its '=': otherwise `seed =` followed by the next
+        // member would silently take that member's name as its value.
+        this.OR2([{ GATE: () => this.LA(1).startLine === equals.startLine, ALT: () => this.SUBRULE(this.value) }]);
       } },
       { ALT: () => {
         this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'kind' }));

@@ -77,10 +77,10 @@ function sortDiagnostics(diagnostics: Diagnostic[], fileOrder: string[]): Diagno
 const INTERNAL = 'internal error: please report it on the rekd issue tracker with the file that triggered it';
 
 /** Checks a tree, resolves it when clean, and runs the experiment rules and schema validation. */
-function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[]): { experiment: ResolvedExperiment; provenance: ProvenanceMap } | null {
-  const problems = checkTree(tree);
+function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[], partial: boolean): { experiment: ResolvedExperiment; provenance: ProvenanceMap } | null {
+  const problems = checkTree(tree, partial);
   diagnostics.push(...problems);
-  if (hasErrors(problems)) return null;
+  if (partial || hasErrors(problems)) return null;
   const resolved = resolveTree(tree);
   const ruled = checkExperiment(resolved.experiment, resolved.provenance, tree.name.span);
   diagnostics.push(...ruled);
@@ -100,14 +100,14 @@ function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override'
   return current;
 }
 
-function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[]): CompiledGrid | null {
+function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[], partial: boolean): CompiledGrid | null {
   const baseNode = declarations.lookup(grid.base, 'grid base experiment');
   const baseTree = baseNode && declarations.tree(baseNode);
   const base = baseTree && applyAll(baseTree, overrides, 'override', []);
   if (!baseNode || !base) return null;
   // Problems of the base itself are reported once, for the base, not again for every cell.
   const baseProblems: Diagnostic[] = [];
-  resolveChecked(base, baseProblems);
+  resolveChecked(base, baseProblems, partial);
   const baseDiagnostics = new Set(baseProblems.map(key));
   const compiled: CompiledGrid = {
     name: grid.name.text, base: baseNode.name.text, cells: [],
@@ -118,7 +118,7 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
     const values = Object.fromEntries(assignments.map((a) => [a.path.text, valueToJson(a.value)]));
     const cellDiagnostics: Diagnostic[] = [];
     const tree = applyAll(base, assignments, 'grid', cellDiagnostics);
-    const resolved = tree && resolveChecked(tree, cellDiagnostics);
+    const resolved = resolveChecked(tree, cellDiagnostics, partial);
     for (const d of cellDiagnostics) {
       if (baseDiagnostics.has(key(d))) continue;
       diagnostics.push(insideGrid(d, grid) ? d : cellDiagnostic(d, grid, index, values));
@@ -155,13 +155,15 @@ export function compileSource(text: string, file: string, options: CompileOption
   });
 
   const declarations = new Declarations(program.files, diagnostics);
+  // After a syntax error, recovery may have dropped members: nothing is resolved, and rules
+  // about missing members stay quiet.
+  const partial = program.diagnostics.some((d) => d.code.startsWith('RK01'));
   const result: CompileResult = { diagnostics: [], ok: false, experiments: new Map(), provenance: new Map(), grids: new Map(), sources };
   const root = program.files[0];
   for (const node of root.experiments) {
     if (declarations.experiments.get(node.name.text) !== node) continue;
-    const written = declarations.tree(node);
-    const tree = written && applyAll(written, overrides, 'override', diagnostics);
-    const resolved = tree && resolveChecked(tree, diagnostics);
+    const tree = declarations.tree(node);
+    const resolved = tree && resolveChecked(applyAll(tree, overrides, 'override', diagnostics), diagnostics, partial);
     if (resolved) {
       result.experiments.set(node.name.text, resolved.experiment);
       result.provenance.set(node.name.text, resolved.provenance);
@@ -169,7 +171,7 @@ export function compileSource(text: string, file: string, options: CompileOption
   }
   for (const grid of root.grids) {
     if (declarations.grids.get(grid.name.text) !== grid) continue;
-    const compiled = compileGrid(grid, declarations, overrides, diagnostics);
+    const compiled = compileGrid(grid, declarations, overrides, diagnostics, partial);
     if (compiled) result.grids.set(grid.name.text, compiled);
   }
   result.diagnostics = sortDiagnostics(diagnostics, [...sources.keys()]);

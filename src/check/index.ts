@@ -16,9 +16,10 @@ export function checkFiles(files: readonly FileNode[]): Diagnostic[] {
   return out;
 }
 
-export function checkTree(tree: TreeBlock): Diagnostic[] {
+/** `partial`: the program has syntax errors, so rules about missing members would mislead. */
+export function checkTree(tree: TreeBlock, partial = false): Diagnostic[] {
   const out: Diagnostic[] = [];
-  walkTree(tree, TREE_RULES, (d) => out.push(d));
+  walkTree(tree, partial ? TREE_RULES.filter((r) => !r.completeness) : TREE_RULES, (d) => out.push(d));
   return out;
 }
 

@@ -32,6 +32,8 @@ export interface BlockVisit {
 export interface TreeRule {
   code: string;
   title: string;
+  /** Reports what is missing, so it is skipped when syntax errors may have dropped members. */
+  completeness?: true;
   checkBlock(visit: BlockVisit, report: Report): void;
 }
 

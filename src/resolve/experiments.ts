@@ -45,8 +45,9 @@ export class Declarations {
       if (base && this.inProgress.has(base.name.text)) {
         this.diagnostics.push(diagnostic('error', 'RK0604', `'${name}' extends itself through '${base.name.text}'`, node.base.span));
         tree = null;
-      } else if (base) {
-        const baseTree = this.tree(base);
+      } else {
+        // Without its base the experiment cannot be checked meaningfully: RK0603 says why.
+        const baseTree = base ? this.tree(base) : null;
         tree = baseTree ? mergeBlocks(baseTree, own, EXPERIMENT) : null;
       }
     }

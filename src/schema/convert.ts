@@ -37,14 +37,14 @@ function bounds(type: { min?: number; max?: number; gt?: number; lt?: number }):
   return parts.join(' and ');
 }
 
-function checkBounds(n: number, type: { min?: number; max?: number; gt?: number; lt?: number }, span: Span, what = 'value'): Problem | null {
+function checkBounds(n: number, type: { min?: number; max?: number; gt?: number; lt?: number }, span: Span, what = ''): Problem | null {
   const bad = (type.min !== undefined && n < type.min) || (type.max !== undefined && n > type.max)
     || (type.gt !== undefined && n <= type.gt) || (type.lt !== undefined && n >= type.lt);
-  return bad ? { category: 'range', message: `${what} ${n} is out of range: must be ${bounds(type)}`, span } : null;
+  return bad ? { category: 'range', message: `${what}must be ${bounds(type)}, found ${n}`, span } : null;
 }
 
 function integer(node: ValueNode & { type: 'number' }, type: { min?: number; max?: number }): Converted {
-  if (!Number.isInteger(node.value)) return { ok: false, problem: { category: 'range', message: `${node.value} is not an integer`, span: node.span } };
+  if (!Number.isInteger(node.value)) return { ok: false, problem: { category: 'range', message: `must be an integer, found ${node.value}`, span: node.span } };
   const problem = checkBounds(node.value, type, node.span);
   return problem ? { ok: false, problem } : { ok: true, value: node.value };
 }
@@ -75,9 +75,9 @@ export function convertValue(node: ValueNode, type: ValueType, didYouMean: (name
     }
     case 'range': {
       if (node.type !== 'range') return mismatch(node, type);
-      const problem = checkBounds(node.low, type, node.span, 'low end') ?? checkBounds(node.high, type, node.span, 'high end');
+      const problem = checkBounds(node.low, type, node.span, 'the low end ') ?? checkBounds(node.high, type, node.span, 'the high end ');
       if (problem) return { ok: false, problem };
-      if (node.low > node.high) return { ok: false, problem: { category: 'order', message: `range ${node.low} .. ${node.high} has low > high`, span: node.span } };
+      if (node.low > node.high) return { ok: false, problem: { category: 'order', message: `the range ${node.low} .. ${node.high} has its low end above its high end`, span: node.span } };
       return { ok: true, value: [node.low, node.high] };
     }
     case 'int_list': {

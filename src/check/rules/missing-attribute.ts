@@ -4,6 +4,7 @@ import type { TreeRule } from '../rule.ts';
 
 export const missingAttribute: TreeRule = {
   code: 'RK0402',
+  completeness: true,
   title: 'missing required attribute',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;

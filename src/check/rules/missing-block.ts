@@ -5,6 +5,7 @@ import type { TreeRule } from '../rule.ts';
 
 export const missingBlock: TreeRule = {
   code: 'RK0401',
+  completeness: true,
   title: 'missing required block',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;

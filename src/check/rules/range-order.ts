@@ -8,7 +8,7 @@ export const rangeOrder: TreeRule = {
   title: 'range with low > high',
   checkBlock(visit, report) {
     for (const problem of valueProblems(visit, 'order')) {
-      report(diagnostic('error', this.code, `${visit.label}: ${problem.message}`, problem.span, { suggestion: problem.suggestion }));
+      report(diagnostic('error', this.code, `${visit.label} ${problem.name}: ${problem.message}`, problem.span, { suggestion: problem.suggestion }));
     }
   },
 };

@@ -8,7 +8,7 @@ export const valueRange: TreeRule = {
   title: 'value out of range or not an integer',
   checkBlock(visit, report) {
     for (const problem of valueProblems(visit, 'range')) {
-      report(diagnostic('error', this.code, `${visit.label}: ${problem.message}`, problem.span, { suggestion: problem.suggestion }));
+      report(diagnostic('error', this.code, `${visit.label} ${problem.name}: ${problem.message}`, problem.span, { suggestion: problem.suggestion }));
     }
   },
 };

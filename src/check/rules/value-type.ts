@@ -8,7 +8,7 @@ export const valueType: TreeRule = {
   title: 'value of the wrong type',
   checkBlock(visit, report) {
     for (const problem of valueProblems(visit, 'type')) {
-      report(diagnostic('error', this.code, `${visit.label}: ${problem.message}`, problem.span, { suggestion: problem.suggestion }));
+      report(diagnostic('error', this.code, `${visit.label} ${problem.name}: ${problem.message}`, problem.span, { suggestion: problem.suggestion }));
     }
   },
 };
