@@ -36,7 +36,7 @@ function syntaxError(error: IRecognitionException, file: string, text: string) {
   const token = error.token;
   // At the end of input the token has no offset: point just past the last character.
   const start = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF' ? Math.max(0, text.trimEnd().length) : token.startOffset;
-  const end = token.tokenType.name === 'EOF' || Number.isNaN(token.endOffset) ? start + 1 : token.endOffset + 1;
+  const end = token.tokenType.name === 'EOF' || token.endOffset === undefined || Number.isNaN(token.endOffset) ? start + 1 : token.endOffset + 1;
   return diagnostic('error', 'RK0102', error.message, spanAt(file, text, start, Math.min(end, Math.max(text.length, start + 1))));
 }
 
