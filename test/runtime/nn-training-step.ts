@@ -31,7 +31,7 @@ export function trainStep(student: Encoder, key: Encoder, optimizer: Optimizer, 
     const target = key.forward(tf.add(images, tf.mul(tf.randomNormal(images.shape, 0, 0.1, 'float32', 1), 1)), true).embedding;
     const { loss, grads } = computeGradients(() => {
       const query = student.forward(images, true).embedding;
-      return tf.neg(tf.mean(tf.sum(tf.mul(query, target), 1)));
+      return tf.neg(tf.mean(tf.sum(tf.mul(query, target), 1))) as tf.Scalar;
     }, student.trainableVariables());
     optimizer.step(grads, lr);
     return loss;
