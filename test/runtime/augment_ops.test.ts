@@ -134,4 +134,27 @@ describe('augment ops', () => {
     const kernel = gaussianKernel(2, 100);
     expect(kernel.length).to.equal(13);
   });
+
+  it('gaussian_blur equals a direct 2-D convolution with reflected borders, per channel', () => {
+    const image = ramp(5, 7, 3);
+    for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 37) % 11 / 10;
+    const before = image.data.slice();
+    const kernel = gaussianKernel(0.8, 4);
+    const r = (kernel.length - 1) / 2;
+    const reflect = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
+    const out = gaussianBlur(image, 0.8).data;
+    for (let y = 0; y < 5; y++) {
+      for (let x = 0; x < 7; x++) {
+        for (let c = 0; c < 3; c++) {
+          let expected = 0;
+          for (let dy = -r; dy <= r; dy++) {
+            for (let dx = -r; dx <= r; dx++) {
+              expected += kernel[dy + r] * kernel[dx + r] * before[(reflect(y + dy, 5) * 7 + reflect(x + dx, 7)) * 3 + c];
+            }
+          }
+          expect(out[(y * 7 + x) * 3 + c]).to.be.closeTo(expected, 1e-5);
+        }
+      }
+    }
+  });
 });

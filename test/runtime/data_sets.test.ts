@@ -149,7 +149,7 @@ describe('data sets', () => {
   });
 
   it('loadDataset applies train_size / test_size by seed and fingerprints the result', async () => {
-    const spec = { kind: 'fashion_mnist', trainSize: 500, testSize: 100 } as const;
+    const spec = { kind: 'fashion_mnist', train_size: 500, test_size: 100 } as const;
     const a = await loadDataset(spec, { seed: 7 });
     expect([a.train.count, a.test.count]).to.deep.equal([500, 100]);
     expect(perClassCounts(a.test, 10)).to.deep.equal(new Array(10).fill(10));

@@ -25,36 +25,43 @@ function reflect(i: number, n: number): number {
 }
 
 export function gaussianBlur(image: FloatImage, sigma: number): FloatImage {
-  const { height, width, channels } = image;
+  const { height, width, channels, data } = image;
   const kernel = gaussianKernel(sigma, Math.max(1, Math.min(height, width) - 1));
-  const radius = (kernel.length - 1) >> 1;
-  const src = image.data;
-  const tmp = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * channels;
-      for (let ch = 0; ch < channels; ch++) {
-        let acc = 0;
-        for (let k = -radius; k <= radius; k++) {
-          acc += kernel[k + radius] * src[(y * width + reflect(x + k, width)) * channels + ch];
-        }
-        tmp[o + ch] = acc;
-      }
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * channels;
-      for (let ch = 0; ch < channels; ch++) {
-        let acc = 0;
-        for (let k = -radius; k <= radius; k++) {
-          acc += kernel[k + radius] * tmp[(reflect(y + k, height) * width + x) * channels + ch];
-        }
-        src[o + ch] = acc;
-      }
-    }
-  }
+  const tmp = new Float32Array(data.length);
+  // Rows then columns, each through a reflect-padded copy of the line so the inner loop has no branches.
+  blurLines(data, tmp, height, width, channels, width * channels, channels, kernel);
+  blurLines(tmp, data, width, height, channels, channels, width * channels, kernel);
   return image;
+}
+
+/**
+ * Convolves `lines` lines of `length` pixels: line l starts at l * lineStride, consecutive pixels
+ * are `pixelStride` apart, each pixel has `channels` values.
+ */
+function blurLines(
+  src: Float32Array,
+  dst: Float32Array,
+  lines: number,
+  length: number,
+  channels: number,
+  lineStride: number,
+  pixelStride: number,
+  kernel: Float32Array,
+): void {
+  const radius = (kernel.length - 1) >> 1;
+  const taps = kernel.length;
+  const padded = new Float32Array(length + 2 * radius);
+  for (let l = 0; l < lines; l++) {
+    for (let ch = 0; ch < channels; ch++) {
+      const base = l * lineStride + ch;
+      for (let i = -radius; i < length + radius; i++) padded[i + radius] = src[base + reflect(i, length) * pixelStride];
+      for (let i = 0; i < length; i++) {
+        let acc = 0;
+        for (let k = 0; k < taps; k++) acc += kernel[k] * padded[i + k];
+        dst[base + i * pixelStride] = acc;
+      }
+    }
+  }
 }
 
 /** The gaussian_blur op: sigma uniform in the range. */

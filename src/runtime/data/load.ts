@@ -1,4 +1,7 @@
-/** `data KIND { ... }`: the settings of every data kind and the one entry point that loads them. */
+/**
+ * `data KIND { ... }`: the settings of every data kind (snake_case, exactly the resolved
+ * experiment's `data` object) and the one entry point that loads them.
+ */
 import { Rng } from '../random.ts';
 import type { Warn } from './cache.ts';
 import { loadCifar10 } from './cifar10.ts';
@@ -12,16 +15,16 @@ import { makeSynthetic } from './synthetic.ts';
 export type SubsetSize = number | 'all';
 
 interface Subsets {
-  trainSize?: SubsetSize;
-  testSize?: SubsetSize;
+  train_size?: SubsetSize;
+  test_size?: SubsetSize;
 }
 
 export type DataSpec =
   | ({ kind: 'fashion_mnist' } & Subsets)
   | ({ kind: 'mnist' } & Subsets)
   | ({ kind: 'cifar10'; path: string } & Subsets)
-  | ({ kind: 'image_folder'; path: string; size?: number; testFraction?: number } & Subsets)
-  | { kind: 'synthetic'; classes?: number; size?: number; channels?: number; count?: number; testCount?: number };
+  | ({ kind: 'image_folder'; path: string; size?: number; test_fraction?: number } & Subsets)
+  | { kind: 'synthetic'; classes?: number; size?: number; channels?: number; count?: number; test_count?: number };
 
 export type DataKind = DataSpec['kind'];
 
@@ -47,21 +50,23 @@ function loadFull(spec: DataSpec, options: LoadOptions): Promise<Dataset> | Data
     case 'cifar10':
       return loadCifar10(spec.path);
     case 'image_folder':
-      return loadImageFolder({ path: spec.path, size: spec.size, testFraction: spec.testFraction, ...cache });
+      return loadImageFolder({ path: spec.path, size: spec.size, testFraction: spec.test_fraction, ...cache });
     case 'synthetic':
-      return makeSynthetic(spec);
+      return makeSynthetic({ ...spec, testCount: spec.test_count });
     default:
       throw new DataError(`unknown data kind '${(spec as { kind: string }).kind}'`);
   }
 }
 
 function takeSubsets(full: Dataset, sizes: Subsets, seed: number): Dataset {
-  const trainSize = sizes.trainSize ?? 'all';
-  const testSize = sizes.testSize ?? 'all';
+  const trainSize = sizes.train_size ?? 'all';
+  const testSize = sizes.test_size ?? 'all';
   if (trainSize === 'all' && testSize === 'all') return full;
   const rng = new Rng(seed);
   const perImage = imageBytes(full);
-  const train = trainSize === 'all' ? full.train : stratifiedSubset(full.train, trainSize, perImage, rng.fork('data.train_size'), `${full.name}: train_size`);
-  const test = testSize === 'all' ? full.test : stratifiedSubset(full.test, testSize, perImage, rng.fork('data.test_size'), `${full.name}: test_size`);
+  const subset = (split: Dataset['train'], size: SubsetSize, name: string) =>
+    size === 'all' ? split : stratifiedSubset(split, size, perImage, rng.fork(`data.${name}`), `${full.name}: ${name}`);
+  const train = subset(full.train, trainSize, 'train_size');
+  const test = subset(full.test, testSize, 'test_size');
   return { ...full, train, test, fingerprint: fingerprintOf(full, train, test) };
 }
