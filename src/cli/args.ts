@@ -8,10 +8,18 @@ export interface Args {
   overrides: string[];
   max: number | undefined;
   help: boolean;
+  /** `run`: the TensorFlow.js backend (`--backend b`, the same as `--set backend=b`). */
+  backend: string | undefined;
+  /** `compile`: the output folder (`--out dir`). */
+  out: string | undefined;
+  /** `run`: continue an interrupted run (`--resume`) or start it over (`--force`). */
+  resume: boolean;
+  force: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { positionals: [], format: 'text', overrides: [], max: undefined, help: false };
+  const args: Args = { positionals: [], format: 'text', overrides: [], max: undefined, help: false,
+    backend: undefined, out: undefined, resume: false, force: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--set=') || arg.startsWith('--format=') || arg.startsWith('--max=')
@@ -33,7 +41,11 @@ export function parseArgs(argv: readonly string[]): Args {
       const max = Number(value());
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive integer');
       args.max = max;
-    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
+    } else if (flag === '--backend') args.backend = value();
+    else if (flag === '--out') args.out = value();
+    else if (flag === '--resume') args.resume = true;
+    else if (flag === '--force') args.force = true;
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
     else args.positionals.push(arg);
   }
   return args;

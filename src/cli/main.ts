@@ -2,14 +2,18 @@
 import { parseArgs, UsageError, type Args } from './args.ts';
 import { check, CHECK_USAGE } from './check.ts';
 import { explain, EXPLAIN_USAGE } from './explain.ts';
-import { run } from './run.ts';
+import { compile, COMPILE_USAGE } from './compile.ts';
+import { report, REPORT_USAGE } from './report.ts';
+import { run, RUN_USAGE } from './run.ts';
 import { schema } from './schema.ts';
 
 const COMMANDS: Record<string, { usage: string; summary: string; handler: (args: Args) => number | Promise<number> }> = {
   check: { usage: CHECK_USAGE, summary: 'check .rekd files and report every mistake', handler: check },
   explain: { usage: EXPLAIN_USAGE, summary: 'print a resolved experiment and where each value came from', handler: explain },
   schema: { usage: 'rekdc schema', summary: 'print the JSON Schema of a resolved experiment', handler: schema },
-  run: { usage: 'rekdc run <file>', summary: 'run an experiment (not implemented yet: checks only)', handler: run },
+  compile: { usage: COMPILE_USAGE, summary: 'write the typed TypeScript program of each experiment (default folder: generated/)', handler: compile },
+  run: { usage: RUN_USAGE, summary: 'run an experiment in runs/<experiment>-<id>/ (resumes an interrupted run)', handler: run },
+  report: { usage: REPORT_USAGE, summary: 'rebuild report.md of a run directory', handler: report },
 };
 
 const HELP = [

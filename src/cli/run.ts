@@ -1,10 +1,94 @@
-/** `rekdc run`: until the run engine lands (its own issue), checks the file and says so. */
-import { check } from './check.ts';
-import type { Args } from './args.ts';
+/**
+ * `rekdc run`: compiles an experiment, type-checks its program and runs it in a child process on
+ * the run directory runs/<experiment>-<id>. A finished run shows its results (--force reruns); an
+ * interrupted one resumes from its latest checkpoint (--resume insists there is one).
+ */
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UsageError, type Args } from './args.ts';
+import { compileExperiments } from './compiled.ts';
 
-export function run(args: Args): number {
-  const status = check(args);
-  if (status !== 0) return status;
-  process.stderr.write('rekdc run: the file checks clean, but running is not implemented yet\n');
-  return 2;
+export const RUN_USAGE = 'rekdc run <file> [experiment] [--set path=value]... [--backend b] [--resume|--force]';
+
+/** Where runs go, relative to the working directory. */
+export const RUNS_FOLDER = 'runs';
+
+const print = (text: string) => process.stderr.write(`${text}\n`);
+
+export async function run(args: Args): Promise<number> {
+  const [file, name, ...extra] = args.positionals;
+  if (file === undefined || extra.length) throw new UsageError(`usage: ${RUN_USAGE}`);
+  if (args.resume && args.force) throw new UsageError('--resume and --force exclude each other');
+  const overrides = [...args.overrides, ...(args.backend === undefined ? [] : [`backend=${args.backend}`])];
+  const compiled = compileExperiments(file, overrides, name);
+  if (!compiled) return 1;
+  if (compiled.experiments.length !== 1) {
+    const names = compiled.experiments.map((e) => e.name).join(', ');
+    throw new UsageError(`${compiled.file} declares ${compiled.experiments.length} experiments (${names}); name the one to run\nusage: ${RUN_USAGE}`);
+  }
+  const experiment = compiled.experiments[0];
+  const { generateCheckedProgram, runId } = await import('../codegen/index.ts');
+  const { RunDirectory, RunError, openRunDirectory } = await import('../runtime/run/directory.ts');
+  const dir = path.join(RUNS_FOLDER, `${experiment.name}-${runId(experiment)}`);
+  const existing = new RunDirectory(dir);
+
+  if (existing.finished && !args.force) {
+    print(`${dir}: this run has already finished (rerun it with --force); its results:`);
+    await printResults(existing.readEval(), dir);
+    return 0;
+  }
+  if (args.resume && !existing.hasCheckpoint()) {
+    print(`rekdc run: nothing to resume: ${dir} holds no checkpoint (run without --resume to start)`);
+    return 1;
+  }
+  const programFile = path.join(dir, 'program.ts');
+  const program = generateCheckedProgram(experiment, compiled.file, compiled.text, programFile);
+  try {
+    openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: args.force });
+  } catch (error) {
+    if (!(error instanceof RunError)) throw error;
+    print(`rekdc run: ${error.message}`);
+    return 1;
+  }
+  const { writeFileAtomic } = await import('../runtime/run/atomic.ts');
+  writeFileAtomic(programFile, program.text);
+  const resumed = existing.hasCheckpoint() ? `, resuming from its checkpoint at step ${existing.status()?.step ?? '?'}` : '';
+  print(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
+
+  const code = await runChild(programFile, dir);
+  if (code === 0) {
+    print(`${dir}: finished; results:`);
+    await printResults(new RunDirectory(dir).readEval(), dir);
+  } else if (code === 130) {
+    print(`${dir}: interrupted; run the same command again (or with --resume) to continue from the checkpoint`);
+  }
+  return code;
+}
+
+/** Final metrics, one per line, and where the report is. */
+async function printResults(results: unknown, dir: string): Promise<void> {
+  const { flattenResults } = await import('../runtime/run/report.ts');
+  for (const [metric, value] of flattenResults(results)) process.stdout.write(`  ${metric.padEnd(28)} ${value}\n`);
+  process.stdout.write(`report: ${path.join(dir, 'report.md')}\n`);
+}
+
+/**
+ * Runs `node --import tsx <program> <dir>` in its own process group, so a terminal's Ctrl-C
+ * reaches it exactly once, forwarded by us (a second Ctrl-C is its "quit now"). Resolves with its
+ * exit code, or 128 + signal number when a signal killed it.
+ */
+function runChild(programFile: string, dir: string): Promise<number> {
+  const tsx = import.meta.resolve('tsx');
+  const child = spawn(process.execPath, ['--import', tsx, programFile, dir], { stdio: 'inherit', detached: true });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, forward);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      for (const s of signals) process.off(s, forward);
+      resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0));
+    });
+  });
 }

@@ -1,0 +1,62 @@
+/**
+ * The runtime settings of each part of a resolved experiment: the language's snake_case names
+ * become the runtime's camelCase options (vocabulary.md), and values the runtime takes from one
+ * place (the key queue and momentum from `instance moco`) are gathered there.
+ */
+import type {
+  Data, Eval, Loss, Optimizer, ResolvedExperiment, Schedule, Student, Teacher,
+} from '../schema/types.generated.ts';
+import type { Literal } from './literal.ts';
+
+type Settings = { [key: string]: Literal | undefined };
+
+const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The same object with camelCase keys (values as they are). */
+function camelKeys(value: object): Settings {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), v as Literal]));
+}
+
+/** METHOD.md: a relation term without an instance term uses the key queue's defaults. */
+export const defaultKeyQueue = { queue: 4096, momentum: 0.99 };
+
+export const dataSettings = (data: Data): Settings => camelKeys(data);
+
+/** Encoder options besides the input channels and the random stream, which the program supplies. */
+export function encoderSettings(model: Student | Teacher): Settings {
+  const { kind, width, embed, hidden } = model;
+  return { kind, width, embed, hidden, variant: model.kind === 'mobilenetv3' ? model.variant : undefined };
+}
+
+/** The online teacher's own instance-loss settings (what TeacherSpec takes besides the encoder). */
+export function onlineTeacherSettings(teacher: Teacher): Settings {
+  return { temperature: teacher.temperature, queue: teacher.queue, momentum: teacher.momentum };
+}
+
+export function objectiveSettings(loss: Loss): Settings {
+  const keys = loss.instance ? { queue: loss.instance.queue, momentum: loss.instance.momentum } : defaultKeyQueue;
+  const instance = loss.instance && { weight: loss.instance.weight, temperature: loss.instance.temperature, symmetric: loss.instance.symmetric };
+  return {
+    ...keys,
+    instance: instance ?? undefined,
+    relation: loss.relation ? camelKeys(loss.relation) : undefined,
+    supervised: loss.supervised ? { weight: loss.supervised.weight } : undefined,
+  };
+}
+
+export const optimizerSettings = (optimizer: Optimizer): Settings => camelKeys(optimizer);
+
+export const scheduleSettings = (schedule: Schedule): Settings => camelKeys(schedule);
+
+export function loaderSettings(experiment: ResolvedExperiment): Settings {
+  return {
+    batchSize: experiment.batch_size,
+    augment: experiment.augment as unknown as Literal,
+    weak: (experiment.augment_weak ?? undefined) as Literal | undefined,
+  };
+}
+
+/** The kNN monitor during training; absent when kNN is not evaluated or `every` is 0. */
+export function knnMonitorSettings(evaluation: Eval): Settings | undefined {
+  return evaluation.knn && evaluation.knn.every > 0 ? camelKeys(evaluation.knn) : undefined;
+}
