@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src/runtime/random.ts';
-import { backboneKinds, createEncoder, createMomentumCopy, l2Normalise } from '../../src/runtime/nn/index.ts';
+import { backboneKinds, createEncoder, createMomentumCopy } from '../../src/runtime/nn/index.ts';
+import { normalizeRows } from '../../src/runtime/objectives/rows.ts';
 import { computeGradients, createAdamW, createSgd } from '../../src/runtime/optim/index.ts';
 import { initTrainingBackend, randomImages, trainStep } from './nn-training-step.ts';
 
@@ -47,7 +48,7 @@ describe('nn training', () => {
     const encoder = createEncoder({ kind: 'alexnet', width: 0.125, embed: 4, rng });
     const optimizer = createSgd(encoder.trainableVariables(), { momentum: 0.9, weightDecay: 0 });
     const images = randomImages(rng, [8, 16, 16, 1]);
-    const target = l2Normalise(tf.randomNormal([8, 4], 0, 1, 'float32', 16));
+    const target = normalizeRows(tf.randomNormal([8, 4], 0, 1, 'float32', 16));
     const losses: number[] = [];
     for (let i = 0; i < 5; i++) {
       const loss = tf.tidy(() => {

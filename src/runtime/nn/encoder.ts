@@ -3,6 +3,7 @@
  * and kNN evaluation read) and the L2-normalised embedding (what the losses compare).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { normalizeRows } from '../objectives/rows.ts';
 import { Rng } from '../random.ts';
 import { buildBackbone, resolveShape, type BackboneOptions } from './backbone.ts';
 import type { BackboneKind, MobileNetV3Variant } from './backbones/index.ts';
@@ -42,11 +43,6 @@ export interface Encoder extends Model {
   features(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
 }
 
-/** norm(v) = v / max(||v||, 1e-12) row-wise (METHOD.md). */
-export function l2Normalise(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)));
-}
-
 export interface EncoderOptions extends EncoderConfig {
   /** Initialisation draws one number from it (so successive encoders differ). */
   rng: Rng;
@@ -69,7 +65,7 @@ export function buildEncoder(config: EncoderConfig, store: ParamStore): Encoder 
   const head = projectionHead(store.scope('head'), { inFeatures: backbone.featureDim, hidden, embed });
   const apply = (x: tf.Tensor4D, ctx: ForwardContext): EncoderOutput => {
     const features = backbone.forward(x, ctx);
-    const embedding = tf.tidy(() => l2Normalise(head(features, ctx)));
+    const embedding = tf.tidy(() => normalizeRows(head(features, ctx)));
     return { features, embedding };
   };
   return {
