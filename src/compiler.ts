@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { GridNode } from './ast/nodes.ts';
-import { valueToJson, type JsonValue } from './ast/json.ts';
+import { valueText, valueToJson, type JsonValue } from './ast/json.ts';
 import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { Declarations } from './resolve/experiments.ts';
@@ -121,7 +121,8 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
     const resolved = resolveChecked(tree, cellDiagnostics, partial);
     for (const d of cellDiagnostics) {
       if (baseDiagnostics.has(key(d))) continue;
-      diagnostics.push(insideGrid(d, grid) ? d : cellDiagnostic(d, grid, index, values));
+      const label = assignments.map((a) => `${a.path.text} = ${valueText(a.value)}`).join(', ');
+      diagnostics.push(insideGrid(d, grid) ? d : cellDiagnostic(d, grid, index, label));
     }
     if (resolved) compiled.cells.push({ index, name, values, experiment: { ...resolved.experiment, name }, provenance: resolved.provenance });
   });
@@ -132,8 +133,7 @@ const insideGrid = (d: Diagnostic, grid: GridNode): boolean =>
   d.span !== null && d.span.file === grid.span.file && d.span.start >= grid.span.start && d.span.end <= grid.span.end;
 
 /** A cell problem located outside the grid (in the base experiment) is reported at the grid. */
-function cellDiagnostic(d: Diagnostic, grid: GridNode, index: number, values: Record<string, JsonValue>): Diagnostic {
-  const label = Object.entries(values).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join(', ');
+function cellDiagnostic(d: Diagnostic, grid: GridNode, index: number, label: string): Diagnostic {
   const at = d.span ? [`${d.code} at ${d.span.file}:${d.span.line}:${d.span.column}`] : [];
   return diagnostic(d.severity, 'RK0804', `cell ${index} of grid '${grid.name.text}' (${label}): ${d.message}`, grid.name.span,
     { notes: [...at, ...d.notes], suggestion: d.suggestion });

@@ -1,0 +1,42 @@
+/**
+ * Every diagnostic code with its one-line title. Rule modules own their codes' logic; this table
+ * names the codes of the phases (syntax, imports, extends, grids) too, so docs and tests can list
+ * them all. Codes are stable: a retired code is never reused.
+ */
+export const CODES: Readonly<Record<string, string>> = {
+  RK0001: 'internal error (a bug in rekdc)',
+  RK0002: 'cannot read a file given on the command line',
+  RK0101: 'unexpected character',
+  RK0102: 'syntax error',
+  RK0103: 'unterminated block comment',
+  RK0104: 'invalid literal (unterminated string, bad escape, number too large)',
+  RK0201: 'unknown attribute or block',
+  RK0202: 'unknown kind',
+  RK0203: 'missing kind',
+  RK0204: 'kind on a block that takes none',
+  RK0205: 'block written as an attribute or attribute written as a block',
+  RK0301: 'value of the wrong type',
+  RK0302: 'value out of range or not an integer',
+  RK0303: 'range with low > high',
+  RK0401: 'missing required block',
+  RK0402: 'missing required attribute',
+  RK0501: 'seed/compress need student embed = teacher embed',
+  RK0502: 'a relation loss needs a teacher',
+  RK0503: 'an offline teacher needs a checkpoint or a pretrain stage',
+  RK0504: 'warmup_epochs < epochs',
+  RK0505: 'teacher and student share an architecture (note)',
+  RK0506: 'the loss has no term',
+  RK0507: 'milestones must increase and be < epochs',
+  RK0508: 'teacher without a relation term (warning)',
+  RK0601: 'imported file cannot be read',
+  RK0602: 'import cycle',
+  RK0603: 'unknown experiment (extends, grid base)',
+  RK0604: 'extends cycle',
+  RK0701: 'experiment or grid name declared twice',
+  RK0702: 'attribute or block written twice',
+  RK0801: 'unknown path (grid axis or --set override)',
+  RK0802: 'grid axis is not a non-empty list',
+  RK0803: 'zip axes of different lengths',
+  RK0804: 'a grid cell does not check',
+  RK0805: 'grid axis given twice',
+};
