@@ -95,8 +95,8 @@ function train(objective: (typeof objectives)[string], seed: number): Run {
     tf.tensor2d(Float32Array.from({ length: INPUT * EMBED }, () => scale * init.normal()), [INPUT, EMBED]);
   const projection = matrix(1);
   const teacher = (x: tf.Tensor2D): tf.Tensor2D => tf.tidy(() => normalizeRows(tf.matMul(x, projection)));
-  const student = tf.variable(matrix(0.5));
-  const keyEncoder = tf.variable(student.clone());
+  const student = tf.tidy(() => tf.variable(matrix(0.5)));
+  const keyEncoder = tf.tidy(() => tf.variable(student.clone()));
   const queue = new MemoryQueue({ size: 64, keyDim: EMBED, teacherDim: EMBED, labels: true });
   const miner =
     objective.miner &&
@@ -127,7 +127,7 @@ function train(objective: (typeof objectives)[string], seed: number): Run {
     liveTensors.push(tf.memory().numTensors);
   }
   optimizer.dispose();
-  tf.dispose([student, keyEncoder]);
+  tf.dispose([student, keyEncoder, projection]);
   queue.dispose();
   return { losses, liveTensors, miner, teacher, data };
 }

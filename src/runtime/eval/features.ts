@@ -1,0 +1,80 @@
+/**
+ * Feature matrices for evaluation: plain row-major Float32Array data (what results and caches hold)
+ * or tensors, so the evaluation functions need no model.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+export type FeatureInput = Matrix | tf.Tensor2D;
+export type LabelInput = Int32Array | Uint8Array | number[];
+
+export function isTensor(x: FeatureInput): x is tf.Tensor2D {
+  return x instanceof tf.Tensor;
+}
+
+/** A Matrix view of the input (tensors are read back once). */
+export function toMatrix(x: FeatureInput): Matrix {
+  if (!isTensor(x)) {
+    if (x.data.length !== x.rows * x.cols) throw new Error(`feature matrix data has ${x.data.length} values, expected ${x.rows} x ${x.cols}`);
+    return x;
+  }
+  if (x.rank !== 2) throw new Error(`features must be a matrix, got shape [${x.shape.join(', ')}]`);
+  return { data: x.dataSync() as Float32Array, rows: x.shape[0], cols: x.shape[1] };
+}
+
+/** A new tensor holding the features (the caller disposes it). */
+export function toTensor(x: FeatureInput): tf.Tensor2D {
+  const m = toMatrix(x);
+  return tf.tensor2d(m.data, [m.rows, m.cols]);
+}
+
+/** Labels as Int32Array, checked against the number of feature rows. */
+export function toLabels(labels: LabelInput, rows: number, what: string): Int32Array {
+  if (labels.length !== rows) throw new Error(`${what}: ${labels.length} labels for ${rows} feature rows`);
+  const out = Int32Array.from(labels);
+  for (const label of out) if (label < 0) throw new Error(`${what}: labels must be >= 0, got ${label}`);
+  return out;
+}
+
+/** Number of classes: one more than the largest label of any given set. */
+export function classCount(...labelSets: Int32Array[]): number {
+  let largest = -1;
+  for (const labels of labelSets) for (const label of labels) if (label > largest) largest = label;
+  return largest + 1;
+}
+
+/**
+ * Runs `forward` over `images` (first axis: samples) in batches and gathers its output rows, e.g.
+ * the pooled backbone features of a frozen encoder. Features are extracted once and kept as data.
+ */
+export function extractFeatures(forward: (batch: tf.Tensor) => tf.Tensor2D, images: tf.Tensor, batchSize: number): Matrix {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be an integer >= 1, got ${batchSize}`);
+  const rows = images.shape[0];
+  const chunks: Float32Array[] = [];
+  let cols = 0;
+  for (let start = 0; start < rows; start += batchSize) {
+    const size = Math.min(batchSize, rows - start);
+    const out = tf.tidy(() => {
+      const features = forward(tf.slice(images, [start], [size]));
+      if (features.rank !== 2 || features.shape[0] !== size) {
+        throw new Error(`forward must return [${size}, features] for a batch of ${size}, got [${features.shape.join(', ')}]`);
+      }
+      return features;
+    });
+    cols = out.shape[1];
+    chunks.push(out.dataSync() as Float32Array);
+    out.dispose();
+  }
+  const data = new Float32Array(rows * cols);
+  let offset = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { data, rows, cols };
+}
