@@ -98,16 +98,67 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
     }
   });
 
+  it('sum and mean agree with the cpu kernels for every axis set, with and without kept dims', async () => {
+    const shape = [4, 5, 6, 3];
+    const x = values(new Rng(3), shape);
+    for (const axes of [[0, 1, 2], [1, 2], [0], [3], [2, 3], [0, 1, 2, 3], [0, 2], [1, 3]]) {
+      for (const keepDims of [false, true]) {
+        for (const reduce of [tf.sum, tf.mean]) {
+          const results = [];
+          for (const backend of ['cpu', 'wasm']) {
+            await tf.setBackend(backend);
+            results.push(tf.tidy(() => {
+              const out = reduce(tf.tensor(x, shape), axes, keepDims);
+              return { shape: out.shape, data: out.dataSync() as Float32Array };
+            }));
+          }
+          const label = `${reduce === tf.sum ? 'sum' : 'mean'} ${axes} keepDims ${keepDims}`;
+          expect(results[1].shape, label).to.deep.equal(results[0].shape);
+          expect(maxAbsDiff(results[1].data, results[0].data), label).to.be.below(1e-5);
+        }
+      }
+    }
+  });
+
+  it('the BatchNorm gradient matches autodiff of the same formula written with elementary ops', async () => {
+    await tf.setBackend('wasm');
+    const rng = new Rng(11);
+    const shape = [4, 3, 5, 6];
+    const x = tf.tensor(values(rng, shape), shape);
+    const scale = tf.tensor(values(rng, [6]), [6]);
+    const offset = tf.tensor(values(rng, [6]), [6]);
+    const probe = tf.tensor(values(rng, shape), shape);
+    const epsilon = 1e-3;
+    const fused = (a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, o, s, epsilon), probe));
+    };
+    const elementary = (a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      const normalised = tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, epsilon)));
+      return tf.sum(tf.mul(tf.add(tf.mul(normalised, s), o), probe));
+    };
+    const expected = tf.grads(elementary)([x, scale, offset]);
+    const actual = tf.grads(fused)([x, scale, offset]);
+    for (let i = 0; i < 3; i++) {
+      expect(maxAbsDiff(actual[i].dataSync() as Float32Array, expected[i].dataSync() as Float32Array), `input ${i}`).to.be.below(1e-4);
+      expect(Math.max(...(expected[i].dataSync() as Float32Array).map(Math.abs)), `input ${i} non-trivial`).to.be.above(0.01);
+    }
+    tf.dispose([x, scale, offset, probe, ...expected, ...actual]);
+  });
+
   it('leaves no tensor or backend buffer behind', async () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
     const f = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
     const d = tf.randomNormal([3, 3, 3, 2]) as tf.Tensor4D;
     const step = () => tf.tidy(() => {
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.add(
-        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'),
-        tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, c as tf.Tensor4D, 2, 'same')),
-      )))([x, f, d]);
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+        const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same');
+        const { mean, variance } = tf.moments(y, [0, 1, 2]);
+        const normalised = tf.batchNorm(y, mean, variance, undefined, undefined, 1e-5);
+        return tf.sum(tf.add(normalised, tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, c as tf.Tensor4D, 2, 'same'))));
+      })([x, f, d]);
       g.forEach((t) => t.dataSync());
     });
     step();

@@ -1,15 +1,18 @@
 /**
- * Gradient kernels built from fast forward kernels, for backends that lack them or whose own
- * are slow (wasm: see conv2d_grad.ts). Registered once per backend name.
+ * Kernels built from fast forward kernels, for backends that lack them (wasm has no conv filter
+ * or depthwise gradients) or whose own are slow (wasm's Conv2DBackpropInput is a naive loop,
+ * its Sum/Mean over leading axes transpose first). Registered once per backend name.
  */
 import { createRequire } from 'node:module';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import type { KernelFunc } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2dGradientKernels } from './conv2d_grad.ts';
 import { depthwiseGradientKernels } from './depthwise_grad.ts';
+import { reductionKernels } from './reductions.ts';
+import { registerFastBatchNormGradient } from './batch_norm_grad.ts';
 
-/** Kernels a backend has but that are slower than ours (wasm's is a naive loop: ~10x slower). */
-const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput'] };
+/** Backends whose own versions of these kernels are slower than ours. */
+const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean'] };
 
 const registered = new Set<string>();
 
@@ -20,21 +23,35 @@ const registered = new Set<string>();
  */
 function registerCoreGradients(): void {
   createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  registerFastBatchNormGradient();
+}
+
+function kernelsFor(backendName: string): { kernelName: string; kernelFunc: KernelFunc }[] {
+  const kernels: { kernelName: string; kernelFunc: KernelFunc }[] = [
+    ...conv2dGradientKernels(backendName),
+    ...depthwiseGradientKernels(backendName),
+  ] as { kernelName: string; kernelFunc: KernelFunc }[];
+  const sum = getKernel('Sum', backendName);
+  const mean = getKernel('Mean', backendName);
+  if (sum !== undefined && mean !== undefined) {
+    kernels.push(...reductionKernels(backendName, { Sum: sum as KernelConfig, Mean: mean as KernelConfig }));
+  }
+  return kernels;
 }
 
 /**
- * Registers tfjs-core's gradients and, for `backendName`, the gradient kernels it lacks (plus
- * the ones it has that ours beat). Idempotent.
+ * Registers tfjs-core's gradients (with a faster BatchNorm gradient) and, for `backendName`, the
+ * kernels it lacks plus the ones it has that ours beat. Idempotent.
  */
 export function registerFastGradients(backendName = 'wasm'): void {
   registerCoreGradients();
   if (registered.has(backendName)) return;
-  for (const kernel of [...conv2dGradientKernels(backendName), ...depthwiseGradientKernels(backendName)]) {
+  for (const kernel of kernelsFor(backendName)) {
     if (getKernel(kernel.kernelName, backendName) !== undefined) {
       if (!(REPLACED[backendName] ?? []).includes(kernel.kernelName)) continue;
       unregisterKernel(kernel.kernelName, backendName);
     }
-    registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc: kernel.kernelFunc as KernelFunc });
+    registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc: kernel.kernelFunc });
   }
   registered.add(backendName);
 }
