@@ -20,17 +20,8 @@ export function defaultCacheDir(): string {
   return process.env.REKD_CACHE_DIR || path.join(os.homedir(), '.cache', 'rekd');
 }
 
-interface Header {
-  name: string;
-  height: number;
-  width: number;
-  channels: number;
-  classes: number;
-  classNames?: string[];
-  fingerprint: string;
-  trainCount: number;
-  testCount: number;
-}
+/** Everything but the arrays, plus the split sizes. */
+type Header = Omit<Dataset, 'train' | 'test'> & { trainCount: number; testCount: number };
 
 /** The dataset cached under `key`, or the result of `build` (then cached) if absent or corrupt. */
 export async function cachedDataset(
@@ -71,17 +62,8 @@ function writeCache(file: string, dataset: Dataset): void {
 }
 
 function encode(d: Dataset): Buffer {
-  const header: Header = {
-    name: d.name,
-    height: d.height,
-    width: d.width,
-    channels: d.channels,
-    classes: d.classes,
-    classNames: d.classNames,
-    fingerprint: d.fingerprint,
-    trainCount: d.train.count,
-    testCount: d.test.count,
-  };
+  const { train, test, ...shape } = d;
+  const header: Header = { ...shape, trainCount: train.count, testCount: test.count };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
@@ -90,10 +72,10 @@ function encode(d: Dataset): Buffer {
     Buffer.from(MAGIC, 'latin1'),
     length,
     json,
-    d.train.images,
-    labelBytes(d.train.labels),
-    d.test.images,
-    labelBytes(d.test.labels),
+    train.images,
+    labelBytes(train.labels),
+    test.images,
+    labelBytes(test.labels),
   ]);
 }
 
