@@ -156,7 +156,7 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
       const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
         const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same');
         const { mean, variance } = tf.moments(y, [0, 1, 2]);
-        const normalised = tf.batchNorm(y, mean, variance, undefined, undefined, 1e-5);
+        const normalised = tf.batchNorm(y, mean, variance, tf.zeros([4]), tf.ones([4]), 1e-5);
         return tf.sum(tf.add(normalised, tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, c as tf.Tensor4D, 2, 'same'))));
       })([x, f, d]);
       g.forEach((t) => t.dataSync());
