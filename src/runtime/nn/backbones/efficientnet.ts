@@ -3,9 +3,9 @@
  * swish and squeeze-excitation (squeeze = block input / 4), head conv to 4 x 320 channels.
  * Stochastic depth is not applied (it is a regulariser of long ImageNet schedules).
  */
-import { convBnAct, globalAveragePool, makeDivisible, type Forward } from '../layers.ts';
+import { convBnAct, makeDivisible, type Forward } from '../layers.ts';
 import { invertedResidual } from './inverted-residual.ts';
-import { sequence, type BackboneBuilder } from './types.ts';
+import { pooledBackbone, type BackboneBuilder } from './types.ts';
 
 /** [expansion, kernel, first stride, channels, repeats] per stage. */
 const stages: [number, number, number, number, number][] = [
@@ -31,6 +31,5 @@ export const buildEfficientNetB0: BackboneBuilder = (scope, { width, inChannels 
   });
   const featureDim = 4 * channels;
   blocks.push(convBnAct(scope.child('head'), { inChannels: channels, outChannels: featureDim, kernel: 1, activation: 'swish' }));
-  const body = sequence(blocks);
-  return { featureDim, forward: (x, ctx) => globalAveragePool(body(x, ctx)) };
+  return pooledBackbone(featureDim, blocks);
 };

@@ -2,9 +2,9 @@
  * MobileNetV2 (Sandler et al. 2018) for 28-32 px input: the ImageNet layout with the stem and the
  * second stage at stride 1 (the usual CIFAR change), so four stride-2 steps become two.
  */
-import { convBnAct, globalAveragePool, makeDivisible, type Forward } from '../layers.ts';
+import { convBnAct, makeDivisible, type Forward } from '../layers.ts';
 import { invertedResidual } from './inverted-residual.ts';
-import { sequence, type BackboneBuilder } from './types.ts';
+import { pooledBackbone, type BackboneBuilder } from './types.ts';
 
 /** [expansion t, channels c, repeats n, first stride s] per stage. */
 const stages: [number, number, number, number][] = [
@@ -29,6 +29,5 @@ export const buildMobileNetV2: BackboneBuilder = (scope, { width, inChannels }) 
   // The last layer never shrinks below 1280 (as in the paper's width-multiplier rule).
   const featureDim = makeDivisible(1280 * Math.max(1, width));
   blocks.push(convBnAct(scope.child('last'), { inChannels: channels, outChannels: featureDim, kernel: 1, activation: 'relu6' }));
-  const body = sequence(blocks);
-  return { featureDim, forward: (x, ctx) => globalAveragePool(body(x, ctx)) };
+  return pooledBackbone(featureDim, blocks);
 };

@@ -3,9 +3,9 @@
  * 28-32 px input. Features: the last 1x1 conv (6 x last block width), globally pooled; the
  * paper's extra 1x1 "classifier" layer after pooling is left to the projection head.
  */
-import { convBnAct, globalAveragePool, makeDivisible, type Activation, type Forward } from '../layers.ts';
+import { convBnAct, makeDivisible, type Activation, type Forward } from '../layers.ts';
 import { invertedResidual } from './inverted-residual.ts';
-import { sequence, type BackboneBuilder, type MobileNetV3Variant } from './types.ts';
+import { pooledBackbone, type BackboneBuilder, type MobileNetV3Variant } from './types.ts';
 
 /** [kernel, expanded, out, squeeze-excite, activation, stride] per block. */
 type Row = [number, number, number, boolean, Activation, number];
@@ -43,6 +43,5 @@ export const buildMobileNetV3: BackboneBuilder = (scope, { width, inChannels, va
   });
   const featureDim = 6 * channels;
   blocks.push(convBnAct(scope.child('last'), { inChannels: channels, outChannels: featureDim, kernel: 1, activation: HS }));
-  const body = sequence(blocks);
-  return { featureDim, forward: (x, ctx) => globalAveragePool(body(x, ctx)) };
+  return pooledBackbone(featureDim, blocks);
 };

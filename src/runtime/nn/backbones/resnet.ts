@@ -3,9 +3,9 @@
  * basic blocks (64, 128, 256, 512 channels x width; strides 1, 2, 2, 2).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNorm, conv2d, convBnAct, globalAveragePool, type Forward } from '../layers.ts';
+import { batchNorm, conv2d, convBnAct, type Forward } from '../layers.ts';
 import type { ParamScope } from '../params.ts';
-import { scaleChannels, sequence, type BackboneBuilder } from './types.ts';
+import { pooledBackbone, scaleChannels, type BackboneBuilder } from './types.ts';
 
 function basicBlock(scope: ParamScope, inChannels: number, outChannels: number, stride: number): Forward {
   const first = convBnAct(scope.child('conv1'), { inChannels, outChannels, kernel: 3, stride, activation: 'relu' });
@@ -35,8 +35,7 @@ function resnet(blocksPerStage: number[]): BackboneBuilder {
         channels = outChannels;
       }
     });
-    const body = sequence(blocks);
-    return { featureDim: channels, forward: (x, ctx) => globalAveragePool(body(x, ctx)) };
+    return pooledBackbone(channels, blocks);
   };
 }
 

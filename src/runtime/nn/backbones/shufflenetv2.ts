@@ -5,9 +5,9 @@
  * (2048 from width 2, as in the paper).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { channelShuffle, convBnAct, globalAveragePool, makeDivisible, type Forward } from '../layers.ts';
+import { channelShuffle, convBnAct, makeDivisible, type Forward } from '../layers.ts';
 import type { ParamScope } from '../params.ts';
-import { sequence, type BackboneBuilder } from './types.ts';
+import { pooledBackbone, sequence, type BackboneBuilder } from './types.ts';
 
 const repeats = [4, 8, 4];
 const stageChannels = [116, 232, 464];
@@ -52,6 +52,5 @@ export const buildShuffleNetV2: BackboneBuilder = (scope, { width, inChannels })
   });
   const featureDim = width >= 2 ? 2048 : 1024;
   blocks.push(convBnAct(scope.child('conv5'), { inChannels: channels, outChannels: featureDim, kernel: 1, activation: 'relu' }));
-  const body = sequence(blocks);
-  return { featureDim, forward: (x, ctx) => globalAveragePool(body(x, ctx)) };
+  return pooledBackbone(featureDim, blocks);
 };

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Forward } from '../layers.ts';
+import { globalAveragePool, type Forward } from '../layers.ts';
 import type { ParamScope } from '../params.ts';
 
 export const backboneKinds = [
@@ -33,4 +33,10 @@ export function scaleChannels(channels: number, width: number): number {
 /** Apply blocks in order. */
 export function sequence(blocks: Forward[]): Forward {
   return (x, ctx) => blocks.reduce((y, block) => block(y, ctx), x);
+}
+
+/** The usual ending: run the blocks, then global average pooling to [B, featureDim]. */
+export function pooledBackbone(featureDim: number, blocks: Forward[]): BackboneNet {
+  const body = sequence(blocks);
+  return { featureDim, forward: (x, ctx) => globalAveragePool(body(x, ctx)) };
 }
