@@ -26,12 +26,18 @@ export interface AugmentBenchOptions {
 }
 
 export interface AugmentBenchResult {
+  /** Time next() waited per batch while the main thread was busy for one training step. */
+  stallMsPerBatch: number;
   workerImagesPerSecond: number;
   mainThreadImagesPerSecond: number;
   opMicroseconds: Record<string, number>;
   trainImagesPerSecond: number;
   ratioToTraining: number;
 }
+
+/** The stall measurement spins the main thread for one training step per batch, at most this long. */
+const MAX_BUSY_MS = 1000;
+const STALL_BATCHES = 8;
 
 export const defaultAugmentBench: AugmentBenchOptions = {
   experimentFile: fileURLToPath(new URL('../experiments/quickstart.rekd', import.meta.url)),
@@ -54,6 +60,28 @@ async function loaderThroughput(dataset: Dataset, augment: AugmentOp[], seed: nu
     let images = 0;
     for (let i = 0; i < batches; i++) images += (await loader.next()).size;
     return (images * 1000) / (performance.now() - start);
+  } finally {
+    await loader.close();
+  }
+}
+
+/**
+ * Mean wait in next() while the main thread is busy for `busyMs` after each batch, as a
+ * synchronous training step keeps it (a spin, so the worker competes for the CPU as it would).
+ */
+async function stallPerBatch(dataset: Dataset, augment: AugmentOp[], seed: number, batchSize: number, workers: number, busyMs: number, batches: number): Promise<number> {
+  const loader = new BatchLoader({ split: dataset.train, shape: dataset, batchSize, seed, augment, workers, prefetch: 4 });
+  try {
+    await loader.next();
+    let waited = 0;
+    for (let i = 0; i < batches; i++) {
+      const until = performance.now() + busyMs;
+      while (performance.now() < until);
+      const start = performance.now();
+      await loader.next();
+      waited += performance.now() - start;
+    }
+    return waited / batches;
   } finally {
     await loader.close();
   }
@@ -95,8 +123,13 @@ export async function benchAugment(options: Partial<AugmentBenchOptions> = {}): 
   }
   const ratioToTraining = workerImagesPerSecond / trainImagesPerSecond;
   console.log(`  quickstart student training: ${trainImagesPerSecond.toFixed(0)} images/s`);
+  const stepMs = (settings.batchSize * 1000) / trainImagesPerSecond;
+  const busyMs = Math.min(stepMs, MAX_BUSY_MS);
+  const stallMsPerBatch = await stallPerBatch(dataset, settings.augment, settings.seed, settings.batchSize, o.workers, busyMs, STALL_BATCHES);
+  console.log(`  stall: next() waited ${stallMsPerBatch.toFixed(1)} ms per batch while the main thread was busy ` +
+    `${busyMs.toFixed(0)} ms per batch (one training step${stepMs > MAX_BUSY_MS ? `, capped from ${stepMs.toFixed(0)} ms` : ''})`);
   console.log(`ratio augmentation/training: ${ratioToTraining.toFixed(1)} (target >= 3)`);
-  return { workerImagesPerSecond, mainThreadImagesPerSecond, opMicroseconds, trainImagesPerSecond, ratioToTraining };
+  return { stallMsPerBatch, workerImagesPerSecond, mainThreadImagesPerSecond, opMicroseconds, trainImagesPerSecond, ratioToTraining };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
