@@ -119,7 +119,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const epochs = options.schedule.epochs;
   const totalSteps = epochs * stepsPerEpoch;
   const schedule = buildSchedule(options.schedule, options.optimizer.lr, stepsPerEpoch);
-  const monitor = options.knn && options.knn.every > 0 ? knnMonitor(student, data, options.knn) : undefined;
+  const monitor = options.knn && options.knn.every > 0 ? knnMonitor(student, data, options.knn, seed) : undefined;
   const progress = new Progress({ totalSteps, epochs, lineEvery: options.logEvery, stream: options.progress, startStep: step });
   const stop = new StopRequest((text) => progress.message(text)).install();
   const window = new Window();

@@ -111,11 +111,18 @@ export class StudentObjective {
     const { instance, relation, supervised } = this.settings;
     const out1 = this.student.forward(inputs.view1, true);
     const terms: Record<string, tf.Scalar> = {};
+    const emptyQueue = this.queue?.count === 0;
     if (instance) {
       const q2 = instance.symmetric ? this.student.forward(inputs.view2, true).embedding : undefined;
-      terms.instance = instanceLoss(instance, this.queue!, out1.embedding, prepared.k2!, q2, prepared.k1);
+      terms.instance = emptyQueue
+        ? emptyQueueLoss(out1.embedding)
+        : instanceLoss(instance, this.queue!, out1.embedding, prepared.k2!, q2, prepared.k1);
     }
-    if (relation) terms.relation = relationLoss(relation, this.queue!, out1.embedding, prepared.k2!, t!, prepared.mining);
+    if (relation) {
+      terms.relation = emptyQueue
+        ? emptyQueueLoss(out1.embedding)
+        : relationLoss(relation, this.queue!, out1.embedding, prepared.k2!, t!, prepared.mining);
+    }
     if (supervised) {
       const logits = this.classify!(out1.features);
       terms.supervised = tf.losses.softmaxCrossEntropy(tf.oneHot(inputs.labels, logits.shape[1]), logits);
@@ -162,9 +169,15 @@ function instanceLoss(term: InstanceTerm, queue: MemoryQueue, q1: tf.Tensor2D, k
 }
 
 /**
- * The relation term. An empty queue gives `compress` no distribution to match, so its first step
- * falls back to L_ins, as the miners do while warming up.
+ * Every queue-based term on the first step, when the queue is still empty: the own key (or t_i) is
+ * the only candidate, so the loss is log 1 = 0 with zero gradient. Written out rather than computed
+ * because wasm's matMul over an empty inner dimension returns uninitialised memory (NaN gradients).
  */
+export function emptyQueueLoss(q: tf.Tensor2D): tf.Scalar {
+  return tf.mul(tf.sum(q), 0);
+}
+
+/** The relation term over a non-empty queue. */
 function relationLoss(term: RelationTerm, queue: MemoryQueue, q: tf.Tensor2D, k: tf.Tensor2D, t: tf.Tensor2D, mining?: Mining): tf.Scalar {
   switch (term.kind) {
     case 'rekd':
@@ -172,8 +185,6 @@ function relationLoss(term: RelationTerm, queue: MemoryQueue, q: tf.Tensor2D, k:
     case 'seed':
       return seedLoss(q, t, queue.teacher, term.studentTemperature, term.teacherTemperature);
     case 'compress':
-      return queue.count === 0
-        ? instanceContrast(q, k, queue.keys, term.temperature)
-        : compressLoss(q, t, queue.keys, queue.teacher, term.temperature);
+      return compressLoss(q, t, queue.keys, queue.teacher, term.temperature);
   }
 }

@@ -40,8 +40,10 @@ export function trainingStep(parts: StepParts, inputs: StepInputs, lr: number, s
   const { loss, grads } = computeGradients(() => {
     const terms = objective.lossTerms(inputs, prepared, t);
     const total = Object.entries(terms).reduce<tf.Scalar>((sum, [name, term]) => tf.add(sum, tf.mul(term, weights[name])), tf.scalar(0));
-    named = { total, ...terms };
+    // Terms before the total, so a non-finite loss is reported by the term that caused it.
+    named = { ...terms };
     if (teacher?.loss) named.teacher = teacher.loss(inputs, teacherPrepared!);
+    named.total = total;
     for (const value of Object.values(named)) tf.keep(value);
     return named.teacher ? tf.add(total, named.teacher) : total;
   }, parts.trainable);

@@ -12,7 +12,7 @@ import type { Encoder } from '../nn/encoder.ts';
 import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
 import { instanceContrast } from '../objectives/losses.ts';
 import { MemoryQueue } from '../objectives/queue.ts';
-import { prefixed } from './objective.ts';
+import { emptyQueueLoss, prefixed } from './objective.ts';
 import { studentWeightsPrefix } from './state.ts';
 
 /** One batch as tensors: two strong views, the optional weak view, the labels. */
@@ -70,7 +70,8 @@ function onlineTeacher(encoder: Encoder, settings: OnlineTeacherSettings): Teach
       return { t, key: own };
     },
     loss(inputs, prepared) {
-      return instanceContrast(encoder.forward(inputs.view1, true).embedding, prepared.key!, queue.keys, settings.temperature);
+      const query = encoder.forward(inputs.view1, true).embedding;
+      return queue.count === 0 ? emptyQueueLoss(query) : instanceContrast(query, prepared.key!, queue.keys, settings.temperature);
     },
     afterStep(prepared) {
       momentumUpdate(key, encoder, settings.momentum);

@@ -1,0 +1,76 @@
+/**
+ * The final evaluation of a run (METHOD.md): linear probe and kNN on frozen backbone features of
+ * the full splits (extracted once), collapse diagnostics on the test split. Results go to
+ * eval.json, the run is marked finished and report.md is rebuilt.
+ */
+import type { AugmentOp } from '../augment/pipeline.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { makeViewMaker } from '../data/views.ts';
+import { alignment, collapseMetrics, type CollapseMetrics } from '../eval/collapse.ts';
+import { knnAccuracy, type KnnResult } from '../eval/knn.ts';
+import { linearProbe, type LinearProbeResult } from '../eval/linear.ts';
+import type { Encoder } from '../nn/encoder.ts';
+import type { RunDirectory } from '../run/directory.ts';
+import { buildReport } from '../run/report.ts';
+import { splitFeatures } from './monitor.ts';
+
+export interface EvaluateOptions {
+  run: RunDirectory;
+  encoder: Encoder;
+  data: Dataset;
+  seed: number;
+  linear?: { epochs: number; lr: number; batchSize: number; weightDecay: number };
+  knn?: { k: number; temperature: number };
+  collapse?: { neighbours: number };
+  /** The strong pipeline: two views of each test image measure alignment (needs `collapse`). */
+  augment?: AugmentOp[];
+  /** Progress messages (default stderr). */
+  log?: (text: string) => void;
+}
+
+export interface EvaluationResults {
+  linear?: LinearProbeResult;
+  knn?: KnnResult;
+  collapse?: CollapseMetrics;
+}
+
+export function evaluate(options: EvaluateOptions): EvaluationResults {
+  const { run, encoder, data } = options;
+  const log = options.log ?? ((text: string) => process.stderr.write(text + '\n'));
+  const test = splitFeatures(encoder, data.test, data);
+  const train = options.linear || options.knn ? splitFeatures(encoder, data.train, data) : undefined;
+  const results: EvaluationResults = {};
+  if (options.knn) {
+    results.knn = knnAccuracy(train!, data.train.labels, test, data.test.labels, options.knn);
+    log(`kNN top-1 ${(100 * results.knn.top1).toFixed(2)}%`);
+  }
+  if (options.linear) {
+    results.linear = linearProbe(train!, data.train.labels, test, data.test.labels, { ...options.linear, seed: options.seed });
+    log(`linear top-1 ${(100 * results.linear.top1).toFixed(2)}%, top-5 ${(100 * results.linear.top5).toFixed(2)}%`);
+  }
+  if (options.collapse) {
+    results.collapse = collapseMetrics(test, data.test.labels, options.collapse);
+    if (options.augment) results.collapse.alignment = viewAlignment(encoder, data, options.augment, options.seed);
+  }
+  run.writeEval(results);
+  const status = run.status();
+  run.setStatus('finished', { step: status?.step ?? 0, epoch: status?.epoch ?? 0 });
+  buildReport(run.dir);
+  return results;
+}
+
+/**
+ * Alignment of the features of two augmented views of every test image (Wang and Isola 2020). The
+ * views are stored back as bytes (steps of 1/255) to go through the same feature path as the splits.
+ */
+function viewAlignment(encoder: Encoder, data: Dataset, augment: AugmentOp[], seed: number): number {
+  const maker = makeViewMaker({ seed, shape: data, augment });
+  const indices = Int32Array.from({ length: data.test.count }, (_, i) => i);
+  const views = maker.make(data.test.images, indices, 0);
+  const { height, width, channels } = maker.strong.output;
+  const asSplit = (pixels: Float32Array) => ({
+    images: Uint8Array.from(pixels, (v) => Math.round(v * 255)), labels: data.test.labels, count: data.test.count,
+  });
+  const shape = { height, width, channels };
+  return alignment(splitFeatures(encoder, asSplit(views.view1), shape), splitFeatures(encoder, asSplit(views.view2), shape));
+}
