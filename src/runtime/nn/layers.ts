@@ -137,10 +137,6 @@ export function maxPool(x: tf.Tensor4D, size: number, stride = size): tf.Tensor4
   return tf.maxPool(x, size, stride, 'valid');
 }
 
-export function averagePool(x: tf.Tensor4D, size: number, stride = size): tf.Tensor4D {
-  return tf.avgPool(x, size, stride, 'valid');
-}
-
 /** [B, H, W, C] -> [B, C]. */
 export function globalAveragePool(x: tf.Tensor4D): tf.Tensor2D {
   return tf.mean(x, [1, 2]);
