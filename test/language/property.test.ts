@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { compileSource, type CompileResult } from '../../src/compiler.ts';
+import { CODES } from '../../src/diagnostics/codes.ts';
+import { spanAt } from '../../src/diagnostics/span.ts';
+
+const EXAMPLES = ['experiments/quickstart.rekd', 'experiments/moco_baseline.rekd', 'test/baselines/clean-examples.rekd'];
+const texts = new Map(EXAMPLES.map((f) => [f, readFileSync(f, 'utf8')]));
+const FRAGMENTS = ['{', '}', '=', '..', '[', ']', ',', '"', '/*', '*/', '//', '\n', 'none', 'teacher', 'loss', 'experiment',
+  'grid', 'extends', 'import', 'zip', '-1', '0', '1e9', '0.5', 'alexnet', 'temperature', '"x"', '\\', '@', 'relation', 'student = none'];
+
+/** One edit at a relative position: delete, insert a fragment, or duplicate a slice. */
+const edit = fc.record({
+  kind: fc.constantFrom('delete', 'insert', 'duplicate'),
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  length: fc.integer({ min: 1, max: 12 }),
+  fragment: fc.constantFrom(...FRAGMENTS),
+});
+
+function mutate(text: string, edits: Array<{ kind: string; at: number; length: number; fragment: string }>): string {
+  let out = text;
+  for (const e of edits) {
+    const i = Math.floor(e.at * out.length);
+    if (e.kind === 'delete') out = out.slice(0, i) + out.slice(i + e.length);
+    else if (e.kind === 'insert') out = out.slice(0, i) + e.fragment + out.slice(i);
+    else out = out.slice(0, i) + out.slice(i, i + e.length) + out.slice(i);
+  }
+  return out;
+}
+
+/** Every span lies inside its source, and its line and column agree with its offset. */
+function assertValidSpans(result: CompileResult): void {
+  for (const d of result.diagnostics) {
+    expect(CODES).to.have.property(d.code);
+    expect(d.span, d.message).to.not.equal(null);
+    const text = result.sources.get(d.span!.file);
+    expect(text, d.span!.file).to.be.a('string');
+    expect(d.span!.start).to.be.within(0, text!.length);
+    expect(d.span!.end).to.be.within(d.span!.start, text!.length + 1);
+    const expected = spanAt(d.span!.file, text!, d.span!.start, d.span!.end);
+    expect([d.span!.line, d.span!.column]).to.deep.equal([expected.line, expected.column]);
+  }
+  if (result.ok) expect(result.experiments.size + result.grids.size).to.be.greaterThan(0);
+}
+
+describe('property: mutated example files never throw and give valid spans', function () {
+  this.timeout(60000);
+  for (const file of EXAMPLES) {
+    it(file, () => {
+      const dir = path.dirname(path.resolve(file));
+      // Imports resolve to the unmutated files, read from disk once.
+      const readFile = (p: string) => (path.dirname(p) === dir ? texts.get(path.relative(process.cwd(), p)) : undefined);
+      fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        const mutated = mutate(texts.get(file)!, edits);
+        assertValidSpans(compileSource(mutated, file, { readFile }));
+      }), { numRuns: 800, seed: Number(process.env.REKD_PROPERTY_SEED ?? 20261127) });
+    });
+  }
+});
