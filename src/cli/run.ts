@@ -42,7 +42,8 @@ export async function run(args: Args): Promise<number> {
     print(`rekdc run: nothing to resume: ${dir} holds no checkpoint (run without --resume to start)`);
     return 1;
   }
-  const programFile = path.join(dir, 'program.ts');
+  // .mts: an ES module wherever the run directory is (top-level await needs one).
+  const programFile = path.join(dir, 'program.mts');
   const program = generateCheckedProgram(experiment, compiled.file, compiled.text, programFile);
   try {
     openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: args.force });
@@ -74,13 +75,16 @@ async function printResults(results: unknown, dir: string): Promise<void> {
 }
 
 /**
- * Runs `node --import tsx <program> <dir>` in its own process group, so a terminal's Ctrl-C
+ * Runs `node --import tsx <program> <dir>` (with runtime-hooks.mjs, so 'rekd/runtime' resolves in
+ * any folder) in its own process group, so a terminal's Ctrl-C
  * reaches it exactly once, forwarded by us (a second Ctrl-C is its "quit now"). Resolves with its
  * exit code, or 128 + signal number when a signal killed it.
  */
 function runChild(programFile: string, dir: string): Promise<number> {
-  const tsx = import.meta.resolve('tsx');
-  const child = spawn(process.execPath, ['--import', tsx, programFile, dir], { stdio: 'inherit', detached: true });
+  const hooks = new URL('./runtime-hooks.mjs', import.meta.url).href;
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--import', hooks, programFile, dir], {
+    stdio: 'inherit', detached: true,
+  });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, forward);

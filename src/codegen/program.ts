@@ -8,8 +8,8 @@ import { IndentationText, NewLineKind, Project, QuoteKind } from 'ts-morph';
 import type { ResolvedExperiment, Teacher } from '../schema/types.generated.ts';
 import { code, literal, type Literal } from './literal.ts';
 import {
-  dataSettings, encoderSettings, knnMonitorSettings, loaderSettings, objectiveSettings, onlineTeacherSettings,
-  optimizerSettings, scheduleSettings,
+  augmentSettings, dataSettings, encoderSettings, evaluationSettings, knnMonitorSettings, objectiveSettings,
+  onlineTeacherSettings, optimizerSettings, scheduleSettings,
 } from './settings.ts';
 import { compilerVersion } from './version.ts';
 
@@ -27,22 +27,29 @@ const commentText = (text: string): string => JSON.stringify(text).replace(/\*\/
 
 /** Runtime names the program calls, collected while its statements are written. */
 class Imports {
-  private readonly names = new Set<string>();
+  private readonly names = new Map<string, boolean>();
 
   use(name: string): string {
-    this.names.add(name);
+    this.names.set(name, false);
     return name;
   }
 
-  sorted(): string[] {
-    return [...this.names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'));
+  /** A name used only as a type (`import { type X }`). */
+  useType(name: string): string {
+    if (!this.names.has(name)) this.names.set(name, true);
+    return name;
+  }
+
+  sorted(): Array<{ name: string; isTypeOnly: boolean }> {
+    return [...this.names.keys()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'))
+      .map((name) => ({ name, isTypeOnly: this.names.get(name)! }));
   }
 }
 
 const statement = (text: string, value: Literal, indent = 2): string => text.replace('$', literal(value, indent));
 
-function teacherStatements(teacher: Teacher, seedName: string, rt: Imports): { lines: string[]; spec: Literal } {
-  const encoder = { ...encoderSettings(teacher), inChannels: code('data.channels'), rng: code(`${seedName}.fork("teacher")`) };
+function teacherStatements(teacher: Teacher, rt: Imports): { lines: string[]; spec: Literal } {
+  const encoder = { ...encoderSettings(teacher), inChannels: code('data.channels'), rng: code('rng.fork("teacher")') };
   const lines = [statement(`const teacherEncoder = ${rt.use('createEncoder')}($);`, encoder)];
   if (teacher.mode === 'online') {
     return { lines, spec: { mode: 'online', encoder: code('teacherEncoder'), ...onlineTeacherSettings(teacher) } };
@@ -55,28 +62,29 @@ function teacherStatements(teacher: Teacher, seedName: string, rt: Imports): { l
   return { lines, spec: { mode: 'offline', encoder: code('teacherEncoder') } };
 }
 
-/** The body of `runProgram(async () => { ... })`, one statement per entry. */
+/** The body of `runProgram(async () => { ... })`, one statement (or blank line) per entry. */
 function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
-  const seed = experiment.seed;
+  const { seed } = experiment;
   const lines: string[] = [
     `const run = ${rt.use('openRunDirectory')}(runDir, { resolved });`,
     `await ${rt.use('initBackend')}(${literal(experiment.backend)});`,
     `const rng = new ${rt.use('Rng')}(${literal(seed)});`,
     '',
-    '// Data: images and labels of the train and test splits.',
+    '// Data: images and labels of the train and test splits, and the two-view augmentation.',
     `const data = await ${rt.use('loadDataset')}(${literal(dataSettings(experiment.data))}, { seed: ${literal(seed)} });`,
-    '',
-    '// Models: the student encoder (backbone + projection head) and the teacher.',
-    statement(`const student = ${rt.use('createEncoder')}($);`,
-      { ...encoderSettings(experiment.student), inChannels: code('data.channels'), rng: code('rng.fork("student")') }),
+    statement(`const augment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment)),
   ];
-  const teacher = experiment.teacher && teacherStatements(experiment.teacher, 'rng', rt);
+  if (experiment.augment_weak) lines.push(statement(`const weakAugment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment_weak)));
+  lines.push('', '// Models: the student encoder (backbone + projection head) and the teacher.',
+    statement(`const student = ${rt.use('createEncoder')}($);`,
+      { ...encoderSettings(experiment.student), inChannels: code('data.channels'), rng: code('rng.fork("student")') }));
+  const teacher = experiment.teacher && teacherStatements(experiment.teacher, rt);
   if (teacher) lines.push(...teacher.lines);
   const training: { [key: string]: Literal | undefined } = {
     run: code('run'),
     data: code('data'),
     seed,
-    loader: loaderSettings(experiment),
+    loader: { batchSize: experiment.batch_size, augment: code('augment'), weak: experiment.augment_weak ? code('weakAugment') : undefined },
     student: code('student'),
     teacher: teacher?.spec,
     objective: objectiveSettings(experiment.loss),
@@ -87,23 +95,13 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
     knn: knnMonitorSettings(experiment.eval),
   };
   lines.push('', '// Training: resumes from the run directory\'s latest checkpoint when there is one.',
-    statement(`const trained = await ${rt.use('train')}($);`, training));
-  lines.push('', '// Evaluation of the trained student on the test split, then the report.',
-    statement(`const results = await ${rt.use('evaluate')}($);`, {
-      encoder: code('student'), data: code('data'), seed,
-      linear: experiment.eval.linear ? camelEval(experiment.eval.linear) : undefined,
-      knn: experiment.eval.knn ? { k: experiment.eval.knn.k, temperature: experiment.eval.knn.temperature } : undefined,
-      collapse: experiment.eval.collapse ? { neighbours: experiment.eval.collapse.neighbours } : undefined,
-    }),
-    'run.writeEval(results);',
-    'run.setStatus("finished", { step: trained.steps, epoch: trained.epochs });',
-    `${rt.use('buildReport')}(run.dir);`);
+    statement(`await ${rt.use('train')}($);`, training),
+    '', '// Final evaluation on frozen features: eval.json, then the run is finished and report.md written.',
+    statement(`${rt.use('evaluate')}($);`, {
+      run: code('run'), encoder: code('student'), data: code('data'), seed, ...evaluationSettings(experiment.eval), augment: code('augment'),
+    }));
   return lines;
 }
-
-const camelEval = (linear: NonNullable<ResolvedExperiment['eval']['linear']>): Literal => ({
-  epochs: linear.epochs, lr: linear.lr, batchSize: linear.batch_size, weightDecay: linear.weight_decay,
-});
 
 /** The program of `experiment` compiled from `source`. */
 export function buildProgram(experiment: ResolvedExperiment, source: ProgramSource): string {

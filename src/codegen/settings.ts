@@ -4,7 +4,7 @@
  * place (the key queue and momentum from `instance moco`) are gathered there.
  */
 import type {
-  Data, Eval, Loss, Optimizer, ResolvedExperiment, Schedule, Student, Teacher,
+  AugmentOp, Data, Eval, Loss, Optimizer, ResolvedExperiment, Schedule, Student, Teacher,
 } from '../schema/types.generated.ts';
 import type { Literal } from './literal.ts';
 
@@ -20,7 +20,8 @@ function camelKeys(value: object): Settings {
 /** METHOD.md: a relation term without an instance term uses the key queue's defaults. */
 export const defaultKeyQueue = { queue: 4096, momentum: 0.99 };
 
-export const dataSettings = (data: Data): Settings => camelKeys(data);
+/** The runtime's DataSpec takes the resolved `data` object as it is (snake_case). */
+export const dataSettings = (data: Data): Settings => ({ ...data });
 
 /** Encoder options besides the input channels and the random stream, which the program supplies. */
 export function encoderSettings(model: Student | Teacher): Settings {
@@ -48,11 +49,16 @@ export const optimizerSettings = (optimizer: Optimizer): Settings => camelKeys(o
 
 export const scheduleSettings = (schedule: Schedule): Settings => camelKeys(schedule);
 
-export function loaderSettings(experiment: ResolvedExperiment): Settings {
+/** Augmentation ops keep their language names (the runtime's AugmentOp uses them). */
+export const augmentSettings = (ops: AugmentOp[]): Literal => ops.map((op) => ({ ...op }));
+
+/** The final evaluation's protocols (camelCase); each absent when the experiment leaves it out. */
+export function evaluationSettings(evaluation: Eval): Settings {
+  const { linear, knn, collapse } = evaluation;
   return {
-    batchSize: experiment.batch_size,
-    augment: experiment.augment as unknown as Literal,
-    weak: (experiment.augment_weak ?? undefined) as Literal | undefined,
+    linear: linear ? camelKeys(linear) : undefined,
+    knn: knn ? { k: knn.k, temperature: knn.temperature } : undefined,
+    collapse: collapse ? { neighbours: collapse.neighbours } : undefined,
   };
 }
 

@@ -1,0 +1,157 @@
+/**
+ * Code generation: golden programs for experiments/, determinism, imports, injection-proof
+ * strings, and the type check that guards every program before it runs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import ts from 'typescript';
+import { compileSource, type ResolvedExperiment } from '../src/compiler.ts';
+import { programsOf } from '../src/codegen/experiments.ts';
+import { generateProgram, runId, typeCheckProgram } from '../src/codegen/index.ts';
+import { objectiveSettings } from '../src/codegen/settings.ts';
+
+/** A small experiment whose two strings (data path, teacher checkpoint) the tests choose. */
+const experimentText = (dataPath: string, checkpoint: string): string => `
+experiment strings {
+  data image_folder { path = ${dataPath} }
+  teacher resnet18 { width = 0.25, mode = offline, checkpoint = ${checkpoint} }
+  student alexnet { width = 0.25 }
+  loss {
+    instance moco {}
+    relation rekd {}
+  }
+  optimizer sgd {}
+  schedule cosine { epochs = 1 }
+}
+`;
+
+function only(text: string, file = 'strings.rekd'): ResolvedExperiment {
+  const result = compileSource(text, file);
+  expect(result.diagnostics.filter((d) => d.severity === 'error'), 'the test experiment checks clean').to.deep.equal([]);
+  expect(result.experiments.size).to.equal(1);
+  return [...result.experiments.values()][0];
+}
+
+function programOf(text: string, file = 'strings.rekd'): string {
+  return generateProgram(only(text, file), file, text).text;
+}
+
+/** Every node kind of the program in order: code that differs in anything but literal values differs here. */
+function shape(program: string): string[] {
+  const kinds: string[] = [];
+  const visit = (node: ts.Node) => {
+    kinds.push(ts.SyntaxKind[node.kind]);
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('p.ts', program, ts.ScriptTarget.ES2022, true));
+  return kinds;
+}
+
+function stringLiterals(program: string): string[] {
+  const values: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteral(node)) values.push(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('p.ts', program, ts.ScriptTarget.ES2022, true));
+  return values;
+}
+
+function runtimeImports(program: string): string[] {
+  const match = /^import \{ (.*) \} from "rekd\/runtime";$/m.exec(program);
+  return match ? match[1].split(', ') : [];
+}
+
+describe('codegen', () => {
+  it('generated/ holds exactly the current programs of experiments/ (run `npm run generate` when this fails)', () => {
+    const expected = programsOf('experiments');
+    const committed = fs.readdirSync('generated', { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative('generated', path.join(entry.parentPath, entry.name)))
+      .sort();
+    expect(committed).to.deep.equal([...expected.keys()].sort());
+    for (const [file, text] of expected) {
+      expect(fs.readFileSync(path.join('generated', file), 'utf8'), `generated/${file} is stale`).to.equal(text);
+    }
+  });
+
+  it('gives byte-identical output for the same input and names source, hash and compiler in the header', () => {
+    const text = experimentText('"images"', '"teacher.ckpt"');
+    const first = programOf(text);
+    expect(programOf(text)).to.equal(first);
+    expect(first).to.match(/^\/\*\*\n \* Experiment "strings", compiled by rekdc \d+\.\d+\.\d+\S* from "strings.rekd"\n \* \(sha256 of the source: [0-9a-f]{64}\)/);
+    expect(programOf(`${text}\n// a comment changes the source hash\n`)).to.not.equal(first);
+  });
+
+  it('imports only the runtime pieces the experiment uses', () => {
+    const offline = runtimeImports(programOf(experimentText('"images"', '"teacher.ckpt"')));
+    expect(offline).to.include('loadTeacherWeights');
+    const quickstart = runtimeImports(fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8'));
+    expect(quickstart).to.not.include('loadTeacherWeights');
+    expect(quickstart).to.include.members(['train', 'evaluate', 'createEncoder', 'loadDataset']);
+    expect(quickstart, 'sorted').to.deep.equal([...quickstart].sort((a, b) => a.replace('type ', '').toLowerCase().localeCompare(b.replace('type ', '').toLowerCase())));
+  });
+
+  it('writes user strings as literals of the same value: quotes, backticks, ${...}, newlines and */ change no code', () => {
+    const nasty = 'q"uote `tick` ${process.exit(1)} new\nline */ end \\ back \u2028';
+    const nastier = '"); process.exit(3); ("*/`${1}`';
+    const benign = programOf(experimentText('"images"', '"teacher.ckpt"'));
+    const hostile = programOf(experimentText(JSON.stringify(nasty), JSON.stringify(nastier)));
+    expect(shape(hostile)).to.deep.equal(shape(benign));
+    const values = stringLiterals(hostile);
+    // Once in the resolved record, once in the call that uses it.
+    expect(values.filter((v) => v === nasty)).to.have.length(2);
+    expect(values.filter((v) => v === nastier)).to.have.length(2);
+  });
+
+  it('keeps a hostile source file name inside the header comment', () => {
+    const file = 'x*/process.exit(1)/*\n.rekd';
+    const text = experimentText('"images"', '"teacher.ckpt"');
+    const hostile = programOf(text, file);
+    expect(shape(hostile)).to.deep.equal(shape(programOf(text)));
+    const comments = ts.getLeadingCommentRanges(hostile, 0) ?? [];
+    expect(comments).to.have.length(1);
+    expect(hostile.slice(comments[0].pos, comments[0].end)).to.include('x*\\/process.exit(1)/*\\n.rekd');
+  });
+
+  it('maps the key queue from instance moco, or its METHOD.md defaults without one', () => {
+    const relationOnly = objectiveSettings({
+      instance: null, supervised: null,
+      relation: { kind: 'seed', weight: 0.5, student_temperature: 0.2, teacher_temperature: 0.01 },
+    });
+    expect(relationOnly).to.deep.equal({
+      queue: 4096, momentum: 0.99, instance: undefined, supervised: undefined,
+      relation: { kind: 'seed', weight: 0.5, studentTemperature: 0.2, teacherTemperature: 0.01 },
+    });
+    const withInstance = objectiveSettings({
+      instance: { kind: 'moco', weight: 1, temperature: 0.3, queue: 512, momentum: 0.9, symmetric: true },
+      relation: null, supervised: { weight: 2 },
+    });
+    expect(withInstance).to.deep.equal({
+      queue: 512, momentum: 0.9, instance: { weight: 1, temperature: 0.3, symmetric: true },
+      relation: undefined, supervised: { weight: 2 },
+    });
+  });
+
+  it('gives a run id that changes with any setting and with the compiler version', () => {
+    const experiment = only(experimentText('"images"', '"teacher.ckpt"'));
+    const id = runId(experiment, '1.0.0');
+    expect(id).to.match(/^[0-9a-f]{12}$/);
+    expect(runId(structuredClone(experiment), '1.0.0')).to.equal(id);
+    expect(runId({ ...experiment, seed: experiment.seed + 1 }, '1.0.0')).to.not.equal(id);
+    expect(runId(experiment, '1.0.1')).to.not.equal(id);
+  });
+
+  it('type-checks a program against the runtime and locates what is wrong', function () {
+    this.timeout(120_000);
+    const good = fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8');
+    expect(typeCheckProgram(good, 'generated/quickstart/quickstart.ts')).to.deep.equal([]);
+    const broken = good.replace('batchSize: 128', 'batchSize: "128"');
+    const problems = typeCheckProgram(broken, 'generated/quickstart/quickstart.ts');
+    expect(problems).to.have.length(1);
+    const line = broken.split('\n').findIndex((l) => l.includes('batchSize: "128"')) + 1;
+    expect(problems[0].line).to.equal(line);
+    expect(problems[0].message).to.match(/string.*number/);
+  });
+});
