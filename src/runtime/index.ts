@@ -11,3 +11,5 @@ export * from './data/index.ts';
 export * from './augment/index.ts';
 export { writePreview, renderPreview } from './preview.ts';
 export type { PreviewOptions, PreviewResult } from './preview.ts';
+export * from './objectives/index.ts';
+export * from './eval/index.ts';

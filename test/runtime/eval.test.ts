@@ -8,7 +8,7 @@ import { alignment, collapseMetrics, effectiveRank, semanticPurity, uniformity }
 import { symmetricEigenvalues } from '../../src/runtime/eval/eigen.ts';
 import { extractFeatures, type Matrix } from '../../src/runtime/eval/features.ts';
 import { knnAccuracy } from '../../src/runtime/eval/knn.ts';
-import { cosineLr, linearProbe } from '../../src/runtime/eval/linear.ts';
+import { linearProbe } from '../../src/runtime/eval/linear.ts';
 import { nearestNeighbours } from '../../src/runtime/eval/neighbours.ts';
 
 // tfjs-core's Node bundle registers no gradients; its ESM build does, loaded through require.
@@ -42,12 +42,6 @@ describe('evaluation: accuracy helpers', () => {
     expect(top1).to.be.closeTo(1 / 3, 1e-12);
     expect(top5).to.equal(1);
   });
-
-  it('cosineLr starts at the base rate, halves mid-way and ends near 0', () => {
-    expect(cosineLr(0.1, 0, 100)).to.equal(0.1);
-    expect(cosineLr(0.1, 50, 100)).to.be.closeTo(0.05, 1e-12);
-    expect(cosineLr(0.1, 99, 100)).to.be.closeTo(0.1 * 0.5 * (1 + Math.cos((Math.PI * 99) / 100)), 1e-15);
-  });
 });
 
 describe('evaluation: linear probe and kNN on hand-made features', function () {
@@ -65,6 +59,8 @@ describe('evaluation: linear probe and kNN on hand-made features', function () {
     expect(linear.top1).to.equal(1);
     expect(linear.top5).to.equal(1);
     expect(linear.trainLoss).to.be.below(0.1);
+    const decayed = linearProbe(train.x, train.y, test.x, test.y, { epochs: 5, batchSize: 64, weightDecay: 0.5 });
+    expect(decayed.trainLoss, 'weight decay keeps the weights small').to.be.above(2 * linear.trainLoss);
     expect(knn.top1).to.equal(1);
     expect(knn.k).to.equal(20);
   });

@@ -85,6 +85,8 @@ interface Run {
   liveTensors: number[];
   miner: RelationMiner | undefined;
   teacher: (x: tf.Tensor2D) => tf.Tensor2D;
+  /** The teacher's weights (disposed after the tests). */
+  projection: tf.Tensor2D;
   data: (size: number) => Batch;
 }
 
@@ -127,9 +129,9 @@ function train(objective: (typeof objectives)[string], seed: number): Run {
     liveTensors.push(tf.memory().numTensors);
   }
   optimizer.dispose();
-  tf.dispose([student, keyEncoder, projection]);
+  tf.dispose([student, keyEncoder]);
   queue.dispose();
-  return { losses, liveTensors, miner, teacher, data };
+  return { losses, liveTensors, miner, teacher, projection, data };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -157,7 +159,10 @@ describe('objectives: short training runs on synthetic clusters', function () {
   });
 
   after(() => {
-    Object.values(runs).forEach((run) => run.miner?.dispose());
+    Object.values(runs).forEach((run) => {
+      run.miner?.dispose();
+      run.projection.dispose();
+    });
   });
 
   for (const name of Object.keys(objectives)) {

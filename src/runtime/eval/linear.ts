@@ -3,6 +3,9 @@
  * a cosine learning rate, reporting top-1 and top-5 accuracy on the test features.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { createSgd } from '../optim/sgd.ts';
+import { computeGradients } from '../optim/gradients.ts';
+import { cosineSchedule } from '../optim/schedule.ts';
 import { Rng } from '../random.ts';
 import { type TopAccuracy, topAccuracy } from './accuracy.ts';
 import { classCount, type FeatureInput, type LabelInput, toLabels, toMatrix } from './features.ts';
@@ -11,6 +14,7 @@ export interface LinearProbeOptions {
   epochs?: number;
   lr?: number;
   batchSize?: number;
+  /** SGD weight decay on the weights (not the bias). */
   weightDecay?: number;
   momentum?: number;
   /** Seed of the batch order. */
@@ -21,11 +25,6 @@ export interface LinearProbeResult extends TopAccuracy {
   /** Mean training cross-entropy over the last epoch. */
   trainLoss: number;
   steps: number;
-}
-
-/** lr at `step` of `total`: half a cosine from `base` down to 0. */
-export function cosineLr(base: number, step: number, total: number): number {
-  return 0.5 * base * (1 + Math.cos((Math.PI * step) / total));
 }
 
 /**
@@ -62,12 +61,12 @@ export function linearProbe(
   const zeros = (shape: number[]): tf.Variable => tf.tidy(() => tf.variable(tf.zeros(shape)));
   const weights = zeros([dims, classes]);
   const bias = zeros([classes]);
-  const velocity = [zeros([dims, classes]), zeros([classes])];
-  const momentum = options.momentum ?? 0.9;
+  const variables = new Map([['weights', weights], ['bias', bias]]);
+  const sgd = createSgd(variables, { momentum: options.momentum ?? 0.9, weightDecay, decayed: (name) => name === 'weights' });
   const order = Array.from({ length: trainMatrix.rows }, (_, i) => i);
   const rng = new Rng(options.seed ?? 0);
   const stepsPerEpoch = Math.ceil(trainMatrix.rows / batchSize);
-  const total = epochs * stepsPerEpoch;
+  const schedule = cosineSchedule({ lr, epochs, stepsPerEpoch });
   let step = 0;
   let trainLoss = NaN;
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -75,21 +74,16 @@ export function linearProbe(
     let epochLoss = 0;
     for (let start = 0; start < order.length; start += batchSize) {
       const batch = order.slice(start, start + batchSize);
-      const stepLr = cosineLr(lr, step, total);
       const loss = tf.tidy(() => {
         const index = tf.tensor1d(batch, 'int32');
         const xb = tf.gather(x, index);
         const yb = tf.gather(y, index);
-        const { value, grads } = tf.variableGrads(() => {
-          const crossEntropy = tf.losses.softmaxCrossEntropy(yb, tf.add(tf.matMul(xb, weights), bias)) as tf.Scalar;
-          return weightDecay > 0 ? (tf.add(crossEntropy, tf.mul(tf.sum(tf.square(weights)), weightDecay / 2)) as tf.Scalar) : crossEntropy;
-        }, [weights, bias]);
-        // SGD with momentum as in PyTorch: v ← μ v + g, θ ← θ - lr v.
-        [weights, bias].forEach((param, i) => {
-          velocity[i].assign(tf.add(tf.mul(velocity[i], momentum), grads[param.name]));
-          param.assign(tf.sub(param, tf.mul(velocity[i], stepLr)));
-        });
-        return value;
+        const { loss, grads } = computeGradients(
+          () => tf.losses.softmaxCrossEntropy(yb, tf.add(tf.matMul(xb, weights), bias)) as tf.Scalar,
+          variables,
+        );
+        sgd.step(grads, schedule(step));
+        return loss;
       });
       epochLoss += loss.dataSync()[0] * batch.length;
       loss.dispose();
@@ -103,6 +97,7 @@ export function linearProbe(
     return tf.add(tf.matMul(xt, weights), bias);
   });
   const accuracy = topAccuracy(logits.dataSync(), testY, classes);
-  tf.dispose([x, mean, std, y, weights, bias, ...velocity, logits]);
-  return { ...accuracy, trainLoss, steps: total };
+  tf.dispose([x, mean, std, y, weights, bias, logits]);
+  sgd.dispose();
+  return { ...accuracy, trainLoss, steps: step };
 }

@@ -1,0 +1,12 @@
+export { topAccuracy } from './accuracy.ts';
+export type { TopAccuracy } from './accuracy.ts';
+export { alignment, collapseMetrics, effectiveRank, semanticPurity, uniformity } from './collapse.ts';
+export type { CollapseMetrics, CollapseOptions } from './collapse.ts';
+export { extractFeatures, toMatrix } from './features.ts';
+export type { FeatureInput, Matrix, LabelInput } from './features.ts';
+export { knnAccuracy } from './knn.ts';
+export type { KnnOptions, KnnResult } from './knn.ts';
+export { linearProbe } from './linear.ts';
+export type { LinearProbeOptions, LinearProbeResult } from './linear.ts';
+export { nearestNeighbours } from './neighbours.ts';
+export type { Neighbours } from './neighbours.ts';
