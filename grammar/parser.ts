@@ -2,7 +2,7 @@
  * The concrete-syntax parser of the .rekd language. Error recovery is on, so one parse reports
  * every syntax error; src/syntax turns the CST into the AST.
  */
-import type { IParserErrorMessageProvider, TokenType, IToken } from 'chevrotain';
+import type { IOrAlt, IParserErrorMessageProvider, TokenType, IToken } from 'chevrotain';
 import { CstParser } from './chevrotain.ts';
 import * as T from './tokens.ts';
 
@@ -24,13 +24,21 @@ const messages: IParserErrorMessageProvider = {
 };
 
 export class RekdParser extends CstParser {
+  /**
+   * Alternatives of each OR, built once: rebuilding their closures on every call (and tsx's
+   * name-keeping wrapper around each) cost more than the parsing itself.
+   */
+  private readonly alternatives: Record<string, IOrAlt<unknown>[]> = {};
+  /** Line of the last '=' of a member, for the same-line gate below. */
+  private equalsLine = 0;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', errorMessageProvider: messages, maxLookahead: 3 });
     this.performSelfAnalysis();
   }
 
   public file = this.RULE('file', () => {
-    this.MANY(() => this.OR([
+    this.MANY(() => this.OR(this.alternatives.file ??= [
       { ALT: () => this.SUBRULE(this.importDecl) },
       { ALT: () => this.SUBRULE(this.experimentDecl) },
       { ALT: () => this.SUBRULE(this.gridDecl) },
@@ -65,12 +73,12 @@ export class RekdParser extends CstParser {
   /** `name = value` or `name [kind] { ... }`. */
   public member = this.RULE('member', () => {
     this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.OR([
+    this.OR(this.alternatives.member ??= [
       { ALT: () => {
-        const equals = this.CONSUME(T.Equals);
+        this.equalsLine = this.CONSUME(T.Equals).startLine ?? 0;
         // A value must start on the line of its '=': otherwise `seed =` followed by the next
         // member would silently take that member's name as its value.
-        this.OR2([{ GATE: () => this.LA(1).startLine === equals.startLine, ALT: () => this.SUBRULE(this.value) }]);
+        this.OR2(this.alternatives.sameLineValue ??= [{ GATE: () => this.LA(1).startLine === this.equalsLine, ALT: () => this.SUBRULE(this.value) }]);
       } },
       { ALT: () => {
         this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'kind' }));
@@ -86,7 +94,7 @@ export class RekdParser extends CstParser {
     this.CONSUME2(T.Identifier, { LABEL: 'base' });
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
+      this.OR(this.alternatives.gridItem ??= [
         { ALT: () => this.SUBRULE(this.gridAxis) },
         { ALT: () => this.SUBRULE(this.zipBlock) },
       ]);
@@ -122,7 +130,7 @@ export class RekdParser extends CstParser {
   });
 
   public value = this.RULE('value', () => {
-    this.OR([
+    this.OR(this.alternatives.value ??= [
       { ALT: () => {
         this.CONSUME(T.NumberLiteral, { LABEL: 'low' });
         this.OPTION(() => {
