@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import type { AugmentOp } from '../../src/runtime/augment/pipeline.ts';
+import { initBackend } from '../../src/runtime/backend.ts';
 import { AugmentError } from '../../src/runtime/augment/pipeline.ts';
 import { DataError } from '../../src/runtime/data/dataset.ts';
 import { BatchLoader, type Batch, type LoaderOptions } from '../../src/runtime/data/loader.ts';
@@ -116,7 +116,7 @@ describe('batch loader', () => {
   });
 
   it('turns a batch into NHWC tensors', async () => {
-    await tf.setBackend('cpu');
+    await initBackend('cpu');
     const batch = (await take(new BatchLoader(options()), 1))[0];
     const tensors = batchToTensors(batch);
     expect(tensors.view1.shape).to.deep.equal([16, 8, 8, 3]);

@@ -88,9 +88,10 @@ export class BatchLoader {
       throw new DataError(`loader state batch ${start.batch} is outside 0..${this.batchesPerEpoch - 1}`);
     }
     this.cursor = { epoch: start.epoch, batch: start.batch };
-    this.prefetch = Math.max(1, options.prefetch ?? 4);
     const workers = options.workers ?? 1;
     this.pool = workers > 0 ? new WorkerPool(workers, split.images, settings) : null;
+    // Without workers, computing ahead would only move the same work earlier on the same thread.
+    this.prefetch = this.pool ? Math.max(1, options.prefetch ?? 4) : 1;
   }
 
   /** The position of the batch the next `next()` call returns (store it to resume). */
@@ -102,7 +103,7 @@ export class BatchLoader {
   async next(): Promise<Batch> {
     this.fill();
     const pending = this.ahead.shift()!;
-    this.fill();
+    if (this.pool) this.fill();
     const views = await pending.views;
     const labels = new Int32Array(pending.indices.length);
     for (let i = 0; i < labels.length; i++) labels[i] = this.options.split.labels[pending.indices[i]];
@@ -126,8 +127,11 @@ export class BatchLoader {
     while (this.ahead.length < this.prefetch) {
       const { epoch, batch } = this.cursor;
       const indices = this.batchIndices(epoch, batch);
-      const views = this.pool ? this.pool.run(epoch, indices) : Promise.resolve(this.maker.make(this.options.split.images, indices, epoch));
-      views.catch(() => undefined); // rejections surface in next(); this avoids an unhandled-rejection crash meanwhile
+      const views = this.pool
+        ? this.pool.run(epoch, indices)
+        : Promise.resolve(this.maker.make(this.options.split.images, indices, epoch));
+      // A rejection surfaces in next(); until then this handler keeps it from counting as unhandled.
+      views.catch(() => undefined);
       this.ahead.push({ epoch, batch, indices, views });
       this.cursor = batch + 1 < this.batchesPerEpoch ? { epoch, batch: batch + 1 } : { epoch: epoch + 1, batch: 0 };
     }
