@@ -13,6 +13,7 @@ import { missingAttribute } from './rules/missing-attribute.ts';
 import { embedMatch } from './rules/embed-match.ts';
 import { relationNeedsTeacher } from './rules/relation-needs-teacher.ts';
 import { offlineTeacherSource } from './rules/offline-teacher-source.ts';
+import { onlineTeacherSource } from './rules/online-teacher-source.ts';
 import { warmupBeforeEnd } from './rules/warmup-before-end.ts';
 import { sameArchitecture } from './rules/same-architecture.ts';
 import { lossHasTerm } from './rules/loss-has-term.ts';
@@ -28,6 +29,6 @@ export const TREE_RULES: readonly TreeRule[] = [
   valueType, valueRange, rangeOrder, missingBlock, missingAttribute,
 ];
 export const EXPERIMENT_RULES: readonly ExperimentRule[] = [
-  lossHasTerm, relationNeedsTeacher, embedMatch, offlineTeacherSource, warmupBeforeEnd,
+  lossHasTerm, relationNeedsTeacher, embedMatch, offlineTeacherSource, onlineTeacherSource, warmupBeforeEnd,
   milestonesInTraining, sameArchitecture, unusedTeacher,
 ];

@@ -1,7 +1,7 @@
 /**
  * Writes, from the catalog: types.generated.ts (the TypeScript types of a resolved experiment)
  * and validator.generated.ts (ajv's standalone validator of its JSON Schema, so start-up does
- * not compile the schema). Run `npx tsx src/schema/generate.ts`; test/language/schema.test.ts
+ * not compile the schema). Run `npm run schema`; test/language/schema.test.ts
  * fails when either is stale.
  */
 import { writeFileSync } from 'node:fs';

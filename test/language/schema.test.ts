@@ -42,7 +42,7 @@ describe('schema', () => {
     for (const [what, value] of bad) expect(validateResolved(value), what).to.not.deep.equal([]);
   });
 
-  it('checked-in generated types and validator match the catalog (regenerate: npx tsx src/schema/generate.ts)', () => {
+  it('checked-in generated types and validator match the catalog (regenerate: npm run schema)', () => {
     for (const { path, generate } of Object.values(GENERATED)) {
       expect(readFileSync(path, 'utf8') === generate(), `${path} is stale`).to.equal(true);
     }
