@@ -84,7 +84,19 @@ async function printProfile(step: () => void): Promise<void> {
     top.map(([name, ms]) => `${name} ${(100 * ms / total).toFixed(0)}%`).join(', '));
 }
 
-function timeModel(spec: TrainBenchModel, o: TrainBenchOptions): { stepMs: number; step: () => void; dispose: () => void } {
+/** Step times in ms of `steps` timed steps after `warmup` untimed ones. */
+function timeSteps(step: () => void, steps: number, warmup: number): number[] {
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    step();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+function prepareModel(spec: TrainBenchModel, o: TrainBenchOptions): { encoder: Encoder; step: () => void; dispose: () => void } {
   const encoder = createEncoder({ kind: spec.kind, width: spec.width, embed: spec.embed, inChannels: o.channels, rng: new Rng(0) });
   const rng = new Rng(1);
   const images = tf.tensor4d(Float32Array.from({ length: o.batch * o.size * o.size * o.channels }, () => rng.next()),
@@ -94,24 +106,20 @@ function timeModel(spec: TrainBenchModel, o: TrainBenchOptions): { stepMs: numbe
     return tf.div(t, tf.norm(t, 'euclidean', 1, true)) as tf.Tensor2D;
   });
   const step = makeStep(encoder, images, target, 0.01);
-  for (let i = 0; i < o.warmup; i++) step();
-  const start = performance.now();
-  for (let i = 0; i < o.steps; i++) step();
-  const stepMs = (performance.now() - start) / o.steps;
-  return { stepMs, step, dispose: () => { encoder.dispose(); tf.dispose([images, target]); } };
+  return { encoder, step, dispose: () => { encoder.dispose(); tf.dispose([images, target]); } };
 }
 
 interface ReferenceResult {
   torch: string;
   threads: number;
   blas: string;
-  models: { name: string; step_ms: number }[];
+  models: { name: string; step_ms: number[] }[];
 }
 
-function runReference(o: TrainBenchOptions): ReferenceResult | string {
+function runReference(o: TrainBenchOptions, models: TrainBenchModel[]): ReferenceResult | string {
   if (!existsSync(o.python)) return `${o.python} not found`;
   const script = join(dirname(fileURLToPath(import.meta.url)), 'reference', 'train.py');
-  const config = { batch: o.batch, size: o.size, channels: o.channels, steps: o.steps, warmup: o.warmup, models: o.models };
+  const config = { batch: o.batch, size: o.size, channels: o.channels, steps: o.steps, warmup: o.warmup, models };
   const run = spawnSync(o.python, [script, JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) {
     const reason = /No module named 'torch'/.test(run.stderr)
@@ -122,15 +130,21 @@ function runReference(o: TrainBenchOptions): ReferenceResult | string {
   return JSON.parse(run.stdout) as ReferenceResult;
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Each model is timed in rekd and then at once in PyTorch, so that both see about the same load
+ * from other processes; the reported step time is the median of the timed steps.
+ */
 export async function benchTrain(options: Partial<TrainBenchOptions> = {}): Promise<TrainBenchResult[]> {
   const o = { ...defaultTrainBench, ...options };
-  console.log(`train: batch ${o.batch}, ${o.size}x${o.size}x${o.channels}, ${o.steps} timed steps after ${o.warmup} warm-up`);
+  console.log(`train: batch ${o.batch}, ${o.size}x${o.size}x${o.channels}, median of ${o.steps} timed steps after ${o.warmup} warm-up`);
   const results: TrainBenchResult[] = [];
+  let referenceShown = false;
   for (const spec of o.models) {
-    const { stepMs, step, dispose } = timeModel(spec, o);
-    const probe = createEncoder({ kind: spec.kind, width: spec.width, embed: spec.embed, inChannels: o.channels, rng: new Rng(0) });
-    const { params, flops } = describeModel(probe, [o.size, o.size, o.channels]);
-    probe.dispose();
+    const { encoder, step, dispose } = prepareModel(spec, o);
+    const { params, flops } = describeModel(encoder, [o.size, o.size, o.channels]);
+    const stepMs = median(timeSteps(step, o.steps, o.warmup));
     const imagesPerSecond = (o.batch * 1000) / stepMs;
     // Training costs about 3x the forward FLOPs (forward, input gradient, weight gradient).
     const gflops = (3 * flops * o.batch) / stepMs / 1e6;
@@ -138,20 +152,19 @@ export async function benchTrain(options: Partial<TrainBenchOptions> = {}): Prom
       `${(params / 1e6).toFixed(2)}M params, ${(flops / 1e6).toFixed(1)} MFLOP/image, ~${gflops.toFixed(1)} GFLOP/s`);
     if (o.profile) await printProfile(step);
     dispose();
-    results.push({ name: spec.name, stepMs, imagesPerSecond });
-  }
-  const reference = runReference(o);
-  if (typeof reference === 'string') {
-    console.log(`  torch reference skipped: ${reference}`);
-    return results;
-  }
-  console.log(`  torch ${reference.torch}, ${reference.threads} thread(s), BLAS: ${reference.blas}`);
-  for (const r of results) {
-    const ref = reference.models.find((m) => m.name === r.name);
-    if (ref === undefined) continue;
-    r.referenceStepMs = ref.step_ms;
-    console.log(`  torch ${r.name}: ${ref.step_ms.toFixed(0)} ms/step`);
-    console.log(`ratio ${r.name}: ${(r.stepMs / ref.step_ms).toFixed(2)}`);
+    const result: TrainBenchResult = { name: spec.name, stepMs, imagesPerSecond };
+    results.push(result);
+    const reference = runReference(o, [spec]);
+    if (typeof reference === 'string') {
+      if (!referenceShown) console.log(`  torch reference skipped: ${reference}`);
+      referenceShown = true;
+      continue;
+    }
+    if (!referenceShown) console.log(`  torch ${reference.torch}, ${reference.threads} thread(s), BLAS: ${reference.blas}`);
+    referenceShown = true;
+    result.referenceStepMs = median(reference.models[0].step_ms);
+    console.log(`  torch ${spec.name}: ${result.referenceStepMs.toFixed(0)} ms/step`);
+    console.log(`ratio ${spec.name}: ${(stepMs / result.referenceStepMs).toFixed(2)}`);
   }
   return results;
 }

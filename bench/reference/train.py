@@ -1,7 +1,7 @@
 """Times training steps of the reference encoders. Usage:
   python3 train.py '<json: {"batch": 128, "size": 28, "channels": 1, "steps": 5, "warmup": 1,
                             "models": [{"name": ..., "kind": ..., "width": ..., "embed": ...}]}>'
-Prints one JSON object: torch version, thread count, BLAS library, and per model the mean step time.
+Prints one JSON object: torch version, thread count, BLAS library, and per model each step's time (ms).
 The step is the one bench/train.ts times: forward, mean squared error of the embedding against a
 fixed target, backward, plain SGD update."""
 import json
@@ -21,7 +21,7 @@ def blas_library() -> str:
     return ", ".join(sorted(names)) or "unknown"
 
 
-def time_model(spec: dict, batch: int, size: int, channels: int, steps: int, warmup: int) -> float:
+def time_model(spec: dict, batch: int, size: int, channels: int, steps: int, warmup: int) -> list:
     torch.manual_seed(0)
     model = create_encoder(spec["kind"], spec["width"], spec["embed"], channels)
     model.train()
@@ -37,10 +37,12 @@ def time_model(spec: dict, batch: int, size: int, channels: int, steps: int, war
 
     for _ in range(warmup):
         step()
-    start = time.perf_counter()
+    times = []
     for _ in range(steps):
+        start = time.perf_counter()
         step()
-    return (time.perf_counter() - start) / steps * 1000
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def main() -> None:
