@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { loadCheckpoint } from '../../src/runtime/checkpoint.ts';
@@ -7,9 +10,10 @@ import { prototypeLabels } from '../../src/runtime/objectives/prototypes.ts';
 import { readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
+import { pretrainDirectory, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
 import { NonFiniteLossError } from '../../src/runtime/train/step.ts';
 import type { TinyOptions } from './train_setup.ts';
-import { CLASSES, data, instance, relations, tempRun, tinyEncoder, tinyTrain } from './train_setup.ts';
+import { BATCH, CLASSES, data, instance, relations, tempRun, tinyEncoder, tinyTrain } from './train_setup.ts';
 
 function stepLosses(run: ReturnType<typeof tempRun>, term: string): number[] {
   return readMetrics(run.paths.metrics).filter((r): r is StepRecord => r.type === 'step').map((r) => r.loss[term]);
@@ -139,5 +143,36 @@ describe('training loop: prototypes, resume, failures', function () {
     // Steps 1 and 2 seed the prototype bank and fill the queue; after that nothing may accumulate.
     expect(counts).to.have.length(8);
     expect(new Set(counts.slice(2)).size, `live tensors per step: ${counts.join(', ')}`).to.equal(1);
+  });
+});
+
+describe('teacher pretrain stage', function () {
+  this.timeout(60_000);
+  before(async () => { await initBackend('wasm'); });
+
+  it('trains a teacher recipe once and loads it from the cache afterwards', async () => {
+    const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-teachers-'));
+    const lines: string[] = [];
+    const options: PretrainOptions = {
+      cacheRoot, data, seed: 0, epochs: 1,
+      encoder: { kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1 },
+      instance: { temperature: 0.2, queue: BATCH, momentum: 0.9 },
+      loader: { batchSize: BATCH, augment: [{ op: 'horizontal_flip' }], workers: 0 },
+      optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false, weightDecay: 5e-4 },
+      progress: { write: (text: string) => lines.push(text), isTTY: false },
+    };
+    const first = await pretrainTeacher(options);
+    const dir = pretrainDirectory(options);
+    expect(readMetrics(path.join(dir, 'metrics.jsonl')).map((r) => r.step)).to.deep.equal([4]);
+    const second = await pretrainTeacher(options);
+    expect(lines.filter((l) => l.startsWith('teacher: pretraining'))).to.have.length(1);
+    expect(lines.filter((l) => l.startsWith('teacher: pretrained weights found'))).to.have.length(1);
+    for (const [name, variable] of first.state()) {
+      expect(Array.from(second.state().get(name)!.dataSync()), name).to.deep.equal(Array.from(variable.dataSync()));
+    }
+    expect(pretrainDirectory({ ...options, epochs: 2 })).to.not.equal(dir);
+    expect(pretrainDirectory({ ...options, loader: { ...options.loader, workers: 1 } })).to.equal(dir);
+    first.dispose();
+    second.dispose();
   });
 });
