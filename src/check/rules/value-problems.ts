@@ -1,15 +1,26 @@
-/** Shared by the value rules: every written attribute value of a block checked against its type. */
+/**
+ * Shared by the three value rules (RK0301 type, RK0302 range, RK0303 order): each reports the
+ * problems of one category found when a block's written values are converted to their types.
+ */
+import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import { convertValue, type Problem } from '../../schema/convert.ts';
-import type { BlockVisit } from '../rule.ts';
+import type { TreeRule } from '../rule.ts';
 
-export function valueProblems({ block, spec }: BlockVisit, category: Problem['category']): Array<Problem & { name: string }> {
-  if (!spec) return [];
-  const problems: Array<Problem & { name: string }> = [];
-  for (const attribute of block.attributes.values()) {
-    if (!Object.hasOwn(spec.attributes, attribute.name.text)) continue;
-    const converted = convertValue(attribute.value, spec.attributes[attribute.name.text].type, didYouMean);
-    if (!converted.ok && converted.problem.category === category && attribute.value.type !== 'invalid') problems.push({ ...converted.problem, name: attribute.name.text });
-  }
-  return problems;
+export function valueRule(code: string, title: string, category: Problem['category']): TreeRule {
+  return {
+    code,
+    title,
+    checkBlock({ block, spec, label }, report) {
+      if (!spec) return;
+      for (const attribute of block.attributes.values()) {
+        // Unknown names are RK0201's; invalid values were already reported by the parser.
+        if (!Object.hasOwn(spec.attributes, attribute.name.text) || attribute.value.type === 'invalid') continue;
+        const converted = convertValue(attribute.value, spec.attributes[attribute.name.text].type, didYouMean);
+        if (converted.ok || converted.problem.category !== category) continue;
+        const { message, span, suggestion } = converted.problem;
+        report(diagnostic('error', code, `${label} ${attribute.name.text}: ${message}`, span, { suggestion }));
+      }
+    },
+  };
 }
