@@ -3,6 +3,7 @@
  * value path (`loss.relation.temperature`), where the value came from. Runs only on trees the
  * tree rules found clean, so every written value converts.
  */
+import * as nodePath from 'node:path';
 import type { Span } from '../diagnostics/span.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { DATA_FACTS, EXPERIMENT, type AttributeSpec, type BlockSpec, type SlotSpec } from '../schema/catalog.ts';
@@ -39,6 +40,15 @@ function dataFacts(tree: TreeBlock): Facts {
   };
 }
 
+/**
+ * A path written in a file is relative to that file, like an import; the resolved value is
+ * relative to the working directory (overrides already are). Absolute paths are kept.
+ */
+function relativeToFile(value: string, span: Span, origin: Origin): string {
+  if (origin === 'override' || nodePath.isAbsolute(value)) return value;
+  return nodePath.normalize(nodePath.join(nodePath.dirname(span.file), value));
+}
+
 class Resolver {
   readonly provenance: ProvenanceMap = new Map();
   constructor(private readonly facts: Facts) {}
@@ -49,7 +59,7 @@ class Resolver {
       const written = writtenValue(block, name, attribute);
       const node = block?.attributes.get(name);
       if (written !== undefined && node) {
-        out[name] = written;
+        out[name] = attribute.type.t === 'path' ? relativeToFile(written as string, node.span, node.origin) : written;
         this.provenance.set(join(path, name), { source: node.origin, span: node.span });
       } else {
         out[name] = this.defaultValue(attribute);

@@ -67,6 +67,14 @@ experiment child extends base { augment { horizontal_flip { p = 0.9 } cutout {} 
     expect(e.augment_weak).to.deep.equal([{ op: 'horizontal_flip', p: 0.5 }]);
   });
 
+  it('resolves written paths against the writing file, overrides against the working directory', () => {
+    const text = `${BASE}experiment child extends base { teacher resnet18 { mode = offline, checkpoint = "../runs/t.ckpt" } }`;
+    const fromFile = compileSource(text, 'a/b/m.rekd').experiments.get('child')!;
+    expect(fromFile.teacher!.checkpoint).to.equal('a/runs/t.ckpt');
+    const overridden = compileSource(text, 'a/b/m.rekd', { overrides: ['teacher.checkpoint="runs/u.ckpt"'] }).experiments.get('child')!;
+    expect(overridden.teacher!.checkpoint).to.equal('runs/u.ckpt');
+  });
+
   it('expands zip axes together and crosses them with the others', () => {
     const r = compileSource(`${BASE}grid g of base {
   zip { seed = [1, 2], batch_size = [16, 32] }
