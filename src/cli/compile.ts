@@ -12,11 +12,12 @@ export async function compile(args: Args): Promise<number> {
   if (!compiled) return 1;
   // ts-morph loads only here and in `run`, never on the `check` path. A program that fails its
   // type check throws GeneratedProgramError: main reports it as an internal error (exit 3).
-  const { generateCheckedProgram, programPath } = await import('../codegen/index.ts');
+  const { checkProgram, generateProgram, programPath } = await import('../codegen/index.ts');
   const { writeFileAtomic } = await import('../runtime/run/atomic.ts');
   for (const experiment of compiled.experiments) {
     const target = path.join(args.out ?? 'generated', programPath(compiled.file, experiment.name));
-    const program = generateCheckedProgram(experiment, compiled.file, compiled.text, target);
+    const program = generateProgram(experiment, compiled.file, compiled.text);
+    checkProgram(program, target);
     writeFileAtomic(target, program.text);
     process.stdout.write(`${target}\n`);
   }

@@ -5,14 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, renderDiagnostics } from '../compiler.ts';
-import { generateProgram, programPath } from './index.ts';
+import { generateProgram, type GeneratedProgram } from './index.ts';
 
 export class ExperimentsError extends Error {
   override name = 'ExperimentsError';
 }
 
-export function programsOf(folder: string): Map<string, string> {
-  const programs = new Map<string, string>();
+export function programsOf(folder: string): Map<string, GeneratedProgram> {
+  const programs = new Map<string, GeneratedProgram>();
   const files = fs.readdirSync(folder).filter((name) => name.endsWith('.rekd')).sort();
   for (const name of files) {
     const file = path.join(folder, name);
@@ -20,7 +20,8 @@ export function programsOf(folder: string): Map<string, string> {
     if (!result.ok) throw new ExperimentsError(renderDiagnostics(result.diagnostics, result.sources));
     const text = fs.readFileSync(file, 'utf8');
     for (const experiment of result.experiments.values()) {
-      programs.set(programPath(file, experiment.name), generateProgram(experiment, file, text).text);
+      const program = generateProgram(experiment, file, text);
+      programs.set(program.relativePath, program);
     }
   }
   return programs;

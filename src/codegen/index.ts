@@ -38,17 +38,15 @@ export function generateProgram(experiment: ResolvedExperiment, file: string, so
 }
 
 /**
- * generateProgram, then the type check against the runtime (as the file generated/<relativePath>
- * of this repository, where 'rekd/runtime' resolves). Throws GeneratedProgramError naming each
- * problem's line and column in the program, shown as `shownAs` (where it is written).
+ * Type-checks `program` against the runtime (as the file generated/<relativePath> of this
+ * repository, where 'rekd/runtime' resolves). Throws GeneratedProgramError naming each problem's
+ * line and column in the program, shown as `shownAs` (where it is written).
  */
-export function generateCheckedProgram(experiment: ResolvedExperiment, file: string, source: string, shownAs?: string): GeneratedProgram {
-  const program = generateProgram(experiment, file, source);
+export function checkProgram(program: GeneratedProgram, shownAs?: string): void {
   const checkedAs = path.join('generated', program.relativePath);
   const problems = typeCheckProgram(program.text, checkedAs);
   if (problems.length) {
     const where = problems.map((p) => `  ${shownAs ?? checkedAs}:${p.line}:${p.column}: ${p.message}`).join('\n');
-    throw new GeneratedProgramError(`the program generated for '${experiment.name}' does not type-check against the runtime:\n${where}`);
+    throw new GeneratedProgramError(`the program generated for '${program.experiment}' does not type-check against the runtime:\n${where}`);
   }
-  return program;
 }

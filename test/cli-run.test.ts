@@ -1,0 +1,193 @@
+/**
+ * `rekdc run`, `compile` and `report` end to end, as a user runs them: a tiny synthetic experiment
+ * in a fresh folder, then the run directory's files and values; a finished run; a run killed with
+ * kill -9 and resumed; Ctrl-C (SIGINT) with its exit code and checkpoint.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { compileSource } from '../src/compiler.ts';
+
+const rekdc = path.resolve('bin/rekdc.js');
+
+/** 64 train images in batches of 16: 4 steps per epoch; a checkpoint every 2 steps. */
+const tinyExperiment = (epochs: number) => `
+experiment tiny {
+  seed = 3
+  backend = wasm
+  batch_size = 16
+  log_every = 1
+  checkpoint_every = 2
+  data synthetic { classes = 3, size = 16, channels = 1, count = 64, test_count = 30 }
+  augment {
+    random_resized_crop { size = 16, scale = 0.5 .. 1.0 }
+    horizontal_flip {}
+  }
+  teacher resnet18 { width = 0.125, embed = 16, mode = online, queue = 64 }
+  student alexnet { width = 0.125, embed = 16 }
+  loss {
+    instance moco { queue = 64 }
+    relation rekd { prototypes = 6 }
+  }
+  optimizer sgd {}
+  schedule cosine { epochs = ${epochs} }
+  eval {
+    linear { epochs = 2 }
+    knn { k = 5, subset = 30 }
+    collapse { neighbours = 5 }
+  }
+}
+`;
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Started {
+  child: ChildProcess;
+  /** What it wrote to stderr so far (progress lines when not on a terminal). */
+  stderr: () => string;
+  done: Promise<Outcome>;
+}
+
+function start(cwd: string, args: string[]): Started {
+  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<Outcome>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, stderr: () => stderr, done };
+}
+
+const rekdcIn = (cwd: string, ...args: string[]) => start(cwd, args).done;
+
+function workspace(experimentText: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-run-'));
+  fs.writeFileSync(path.join(dir, 'tiny.rekd'), experimentText);
+  return dir;
+}
+
+function runDirectoryOf(cwd: string): string {
+  const runs = fs.readdirSync(path.join(cwd, 'runs'));
+  expect(runs).to.have.length(1);
+  expect(runs[0]).to.match(/^tiny-[0-9a-f]{12}$/);
+  return path.join(cwd, 'runs', runs[0]);
+}
+
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+const stepRecords = (dir: string) => fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((r) => r.type === 'step');
+
+async function until(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The training program rekdc started (its only child process). */
+function programPid(rekdcPid: number): number {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(rekdcPid)], { encoding: 'utf8' }).stdout.trim();
+  expect(out, 'rekdc has one child').to.match(/^\d+$/);
+  return Number(out);
+}
+
+describe('rekdc run', function () {
+  this.timeout(300_000);
+
+  it('runs a tiny experiment end to end, then reports a finished run without rerunning it', async () => {
+    const text = tinyExperiment(2);
+    const cwd = workspace(text);
+    const first = await rekdcIn(cwd, 'run', 'tiny.rekd');
+    expect(first.code, first.stderr).to.equal(0);
+    const dir = runDirectoryOf(cwd);
+
+    expect(fs.readFileSync(path.join(dir, 'source.rekd'), 'utf8')).to.equal(text);
+    const resolved = compileSource(text, 'tiny.rekd').experiments.get('tiny');
+    expect(readJson(path.join(dir, 'resolved.json'))).to.deep.equal(resolved);
+    const steps = stepRecords(dir);
+    expect(steps.map((r) => r.step)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const record of steps) {
+      expect(record.loss).to.have.all.keys('total', 'instance', 'relation', 'teacher');
+      for (const value of Object.values(record.loss)) expect(value).to.be.a('number').and.satisfy(Number.isFinite);
+      expect(record.lr).to.be.at.least(0);
+    }
+    const results = readJson(path.join(dir, 'eval.json'));
+    for (const accuracy of [results.linear.top1, results.linear.top5, results.knn.top1]) expect(accuracy).to.be.within(0, 1);
+    expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 8 });
+    expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).to.include('## Final evaluation');
+    expect(first.stdout).to.include('linear.top1');
+
+    const metricsBefore = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
+    const again = await rekdcIn(cwd, 'run', 'tiny.rekd');
+    expect(again.code).to.equal(0);
+    expect(again.stderr).to.include('already finished');
+    expect(again.stdout).to.include('knn.top1');
+    expect(fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')).to.equal(metricsBefore);
+
+    fs.rmSync(path.join(dir, 'report.md'));
+    const report = await rekdcIn(cwd, 'report', dir);
+    expect(report.code, report.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'report.md'))).to.equal(true);
+  });
+
+  it('resumes a run killed with kill -9 from its checkpoint, and saves one on Ctrl-C (exit 130)', async () => {
+    const cwd = workspace(tinyExperiment(3));
+    const killed = start(cwd, ['run', 'tiny.rekd']);
+    let dir = '';
+    await until(() => fs.existsSync(path.join(cwd, 'runs')) && fs.readdirSync(path.join(cwd, 'runs')).length > 0, 'the run directory');
+    dir = runDirectoryOf(cwd);
+    await until(() => fs.existsSync(path.join(dir, 'status.json')) && readJson(path.join(dir, 'status.json')).step >= 2, 'a checkpoint');
+    process.kill(programPid(killed.child.pid!), 'SIGKILL');
+    const afterKill = await killed.done;
+    expect(afterKill.code).to.equal(128 + os.constants.signals.SIGKILL);
+    const checkpointStep = readJson(path.join(dir, 'status.json')).step;
+    expect(checkpointStep).to.be.within(2, 11);
+
+    const resumed = start(cwd, ['run', 'tiny.rekd', '--resume']);
+    // A progress line past the checkpoint: training runs (and listens for Ctrl-C).
+    const stepsShown = () => [...resumed.stderr().matchAll(/step (\d+)\/12/g)].map((m) => Number(m[1]));
+    await until(() => resumed.child.exitCode !== null || stepsShown().some((step) => step > checkpointStep), 'a step after the resume');
+    resumed.child.kill('SIGINT');
+    const afterInterrupt = await resumed.done;
+    expect(afterInterrupt.stderr).to.include(`resuming from its checkpoint at step ${checkpointStep}`);
+    expect(afterInterrupt.code, afterInterrupt.stderr).to.equal(130);
+    const interrupted = readJson(path.join(dir, 'status.json'));
+    expect(interrupted.state).to.equal('interrupted');
+    expect(interrupted.step).to.be.above(checkpointStep);
+
+    const finished = await rekdcIn(cwd, 'run', 'tiny.rekd');
+    expect(finished.code, finished.stderr).to.equal(0);
+    expect(finished.stderr).to.include(`resuming from its checkpoint at step ${interrupted.step}`);
+    // The step counter continues: every step logged once, in order, up to the last.
+    expect(stepRecords(dir).map((r) => r.step)).to.deep.equal(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 12 });
+  });
+
+  it('stops on a file with errors before generating anything', async () => {
+    const cwd = workspace(tinyExperiment(2).replace('batch_size = 16', 'batch_size = "many"'));
+    const outcome = await rekdcIn(cwd, 'run', 'tiny.rekd');
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr).to.match(/tiny\.rekd:\d+:\d+/);
+    expect(fs.existsSync(path.join(cwd, 'runs'))).to.equal(false);
+  });
+});
+
+describe('rekdc compile', function () {
+  this.timeout(120_000);
+
+  it('writes the type-checked program of each experiment under --out', async () => {
+    const cwd = workspace(tinyExperiment(2));
+    const outcome = await rekdcIn(cwd, 'compile', 'tiny.rekd', '--out', 'programs');
+    expect(outcome.code, outcome.stderr).to.equal(0);
+    expect(outcome.stdout.trim()).to.equal(path.join('programs', 'tiny', 'tiny.ts'));
+    expect(fs.readFileSync(path.join(cwd, 'programs', 'tiny', 'tiny.ts'), 'utf8')).to.include('from "rekd/runtime"');
+  });
+});
