@@ -61,6 +61,8 @@ describe('data files: cifar10 and image_folder', () => {
 
   it('cifar10 names the missing path, the missing file, the truncated record and the bad label', () => {
     expect(() => loadCifar10(path.join(temp, 'nope'))).to.throw(DataError, `cifar10: path '${path.join(temp, 'nope')}' does not exist`);
+    fs.writeFileSync(path.join(temp, 'file.bin'), '');
+    expect(() => loadCifar10(path.join(temp, 'file.bin'))).to.throw(DataError, `cifar10: path '${path.join(temp, 'file.bin')}' is not a directory`);
     writeCifar(temp);
     fs.rmSync(path.join(temp, 'data_batch_3.bin'));
     expect(() => loadCifar10(temp)).to.throw(DataError, `missing file ${path.join(temp, 'data_batch_3.bin')}`);

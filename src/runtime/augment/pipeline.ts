@@ -76,10 +76,10 @@ function compileOp(op: AugmentOp, shape: ImageShape, where: string): { step: Ste
       output: { height: size, width: size, channels: shape.channels },
     };
   }
-  return { step: compileColourOrMaskOp(op, where), output: shape };
+  return { step: compileShapeKeepingOp(op, where), output: shape };
 }
 
-function compileColourOrMaskOp(op: Exclude<AugmentOp, { op: 'random_resized_crop' }>, where: string): Step {
+function compileShapeKeepingOp(op: Exclude<AugmentOp, { op: 'random_resized_crop' }>, where: string): Step {
   switch (op.op) {
     case 'horizontal_flip':
       return withProbability(probability(op.p ?? 0.5, where), (image) => flipHorizontal(image));
