@@ -71,8 +71,8 @@ describe('codegen', () => {
       .map((entry) => path.relative('generated', path.join(entry.parentPath, entry.name)))
       .sort();
     expect(committed).to.deep.equal([...expected.keys()].sort());
-    for (const [file, text] of expected) {
-      expect(fs.readFileSync(path.join('generated', file), 'utf8'), `generated/${file} is stale`).to.equal(text);
+    for (const [file, program] of expected) {
+      expect(fs.readFileSync(path.join('generated', file), 'utf8'), `generated/${file} is stale`).to.equal(program.text);
     }
   });
 
@@ -97,8 +97,12 @@ describe('codegen', () => {
     const nasty = 'q"uote `tick` ${process.exit(1)} new\nline */ end \\ back \u2028';
     const nastier = '"); process.exit(3); ("*/`${1}`';
     const benign = programOf(experimentText('"images"', '"teacher.ckpt"'));
-    const hostile = programOf(experimentText(JSON.stringify(nasty), JSON.stringify(nastier)));
+    const hostileText = experimentText(JSON.stringify(nasty), JSON.stringify(nastier));
+    const hostile = programOf(hostileText);
     expect(shape(hostile)).to.deep.equal(shape(benign));
+    // The compiler keeps these paths as written (they are relative to a file in the working directory).
+    const resolved = only(hostileText);
+    expect([resolved.data.kind === 'image_folder' && resolved.data.path, resolved.teacher?.checkpoint]).to.deep.equal([nasty, nastier]);
     const values = stringLiterals(hostile);
     // Once in the resolved record, once in the call that uses it.
     expect(values.filter((v) => v === nasty)).to.have.length(2);

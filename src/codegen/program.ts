@@ -28,6 +28,14 @@ const commentText = (text: string): string => JSON.stringify(text).replace(/\*\/
 /** Runtime names the program calls, collected while its statements are written. */
 class Imports {
   private readonly names = new Map<string, boolean>();
+  /** Whether the program needs `path` from node:path. */
+  nodePath = false;
+
+  /** `path` from node:path (teacher caches sit next to the run directory). */
+  usePath(): string {
+    this.nodePath = true;
+    return 'path';
+  }
 
   use(name: string): string {
     this.names.set(name, false);
@@ -48,18 +56,38 @@ class Imports {
 
 const statement = (text: string, value: Literal, indent = 2): string => text.replace('$', literal(value, indent));
 
-function teacherStatements(teacher: Teacher, rt: Imports): { lines: string[]; spec: Literal } {
-  const encoder = { ...encoderSettings(teacher), inChannels: code('data.channels'), rng: code('rng.fork("teacher")') };
-  const lines = [statement(`const teacherEncoder = ${rt.use('createEncoder')}($);`, encoder)];
+function teacherStatements(experiment: ResolvedExperiment, teacher: Teacher, rt: Imports): { lines: string[]; spec: Literal } {
+  const encoder = { ...encoderSettings(teacher), inChannels: code('data.channels') };
+  const rng = code('rng.fork("teacher")');
   if (teacher.mode === 'online') {
-    return { lines, spec: { mode: 'online', encoder: code('teacherEncoder'), ...onlineTeacherSettings(teacher) } };
+    return {
+      lines: [statement(`const teacherEncoder = ${rt.use('createEncoder')}($);`, { ...encoder, rng })],
+      spec: { mode: 'online', encoder: code('teacherEncoder'), ...onlineTeacherSettings(teacher) },
+    };
   }
+  const spec = { mode: 'offline', encoder: code('teacherEncoder') };
   if (teacher.checkpoint !== null) {
-    lines.push(`${rt.use('loadTeacherWeights')}(teacherEncoder, ${literal(teacher.checkpoint)});`);
-  } else {
-    throw new Error(`codegen: an offline teacher with a pretrain stage is not supported by the runtime yet`);
+    return {
+      lines: [
+        statement(`const teacherEncoder = ${rt.use('createEncoder')}($);`, { ...encoder, rng, trainable: false }),
+        `${rt.use('loadTeacherWeights')}(teacherEncoder, ${literal(teacher.checkpoint)});`,
+      ],
+      spec,
+    };
   }
-  return { lines, spec: { mode: 'offline', encoder: code('teacherEncoder') } };
+  // The compiler's checks guarantee an offline teacher has a checkpoint or a pretrain stage.
+  const pretrain = {
+    cacheRoot: code(`${rt.usePath()}.join(path.dirname(runDir), "teachers")`),
+    encoder,
+    epochs: teacher.pretrain!.epochs,
+    instance: onlineTeacherSettings(teacher),
+    data: code('data'),
+    loader: { batchSize: experiment.batch_size, augment: code('augment') },
+    optimizer: optimizerSettings(experiment.optimizer),
+    seed: experiment.seed,
+    logEvery: experiment.log_every,
+  };
+  return { lines: [statement(`const teacherEncoder = await ${rt.use('pretrainTeacher')}($);`, pretrain)], spec };
 }
 
 /** The body of `runProgram(async () => { ... })`, one statement (or blank line) per entry. */
@@ -78,7 +106,7 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
   lines.push('', '// Models: the student encoder (backbone + projection head) and the teacher.',
     statement(`const student = ${rt.use('createEncoder')}($);`,
       { ...encoderSettings(experiment.student), inChannels: code('data.channels'), rng: code('rng.fork("student")') }));
-  const teacher = experiment.teacher && teacherStatements(experiment.teacher, rt);
+  const teacher = experiment.teacher && teacherStatements(experiment, experiment.teacher, rt);
   if (teacher) lines.push(...teacher.lines);
   const training: { [key: string]: Literal | undefined } = {
     run: code('run'),
@@ -113,6 +141,7 @@ export function buildProgram(experiment: ResolvedExperiment, source: ProgramSour
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double, newLineKind: NewLineKind.LineFeed },
   });
   const file = project.createSourceFile('/program.ts');
+  if (rt.nodePath) file.addImportDeclaration({ moduleSpecifier: 'node:path', namespaceImport: 'path' });
   file.addImportDeclaration({ moduleSpecifier: RUNTIME_MODULE, namedImports: rt.sorted() });
   file.addStatements([
     '',
