@@ -31,8 +31,7 @@ export function checkExperiment(experiment: ResolvedExperiment, provenance: Prov
     }
     return fallback;
   };
-  const isWritten = (path: string): boolean => (provenance.get(path)?.source ?? 'default') !== 'default';
   const out: Diagnostic[] = [];
-  for (const rule of EXPERIMENT_RULES) rule.checkExperiment({ experiment, spanOf, isWritten }, (d) => out.push(d));
+  for (const rule of EXPERIMENT_RULES) rule.checkExperiment({ experiment, spanOf }, (d) => out.push(d));
   return out;
 }

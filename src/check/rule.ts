@@ -41,8 +41,6 @@ export interface ExperimentContext {
   experiment: ResolvedExperiment;
   /** The span that wrote `path` (`loss.relation`, `teacher.embed`), or its nearest written parent. */
   spanOf(path: string): Span;
-  /** Whether `path` was written (in a file, an override or a grid cell) rather than defaulted. */
-  isWritten(path: string): boolean;
 }
 
 export interface ExperimentRule {

@@ -7,12 +7,6 @@ export interface Span {
   column: number;
 }
 
-/** The smallest span covering both (same file assumed). */
-export function joinSpans(a: Span, b: Span): Span {
-  const first = a.start <= b.start ? a : b;
-  return { ...first, end: Math.max(a.end, b.end) };
-}
-
 /** The span of `[start, end)` in `text`, counting lines and columns. */
 export function spanAt(file: string, text: string, start: number, end: number): Span {
   let line = 1;

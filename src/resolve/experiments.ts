@@ -2,7 +2,7 @@
  * Declarations of a program and the merged tree of each experiment through `extends`
  * (unknown base RK0603 with did-you-mean, cycle RK0604).
  */
-import type { ExperimentNode, FileNode, GridNode } from '../ast/nodes.ts';
+import type { ExperimentNode, FileNode, GridNode, Name } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { EXPERIMENT } from '../schema/catalog.ts';
@@ -23,7 +23,7 @@ export class Declarations {
   }
 
   /** The experiment named by `name` at `span`, or undefined after reporting RK0603. */
-  lookup(name: { text: string; span: import('../diagnostics/span.ts').Span }, what: string): ExperimentNode | undefined {
+  lookup(name: Name, what: string): ExperimentNode | undefined {
     const found = this.experiments.get(name.text);
     if (!found) {
       const suggestion = didYouMean(name.text, this.experiments.keys());

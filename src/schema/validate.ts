@@ -3,7 +3,6 @@
  * generated ahead of time (validator.generated.ts), so no schema is compiled at start-up.
  */
 import { validate } from './validator.generated.ts';
-import type { ResolvedExperiment } from './types.generated.ts';
 
 interface AjvError { instancePath: string; message?: string }
 const validator = validate as ((value: unknown) => boolean) & { errors?: AjvError[] | null };
@@ -12,8 +11,4 @@ const validator = validate as ((value: unknown) => boolean) & { errors?: AjvErro
 export function validateResolved(value: unknown): string[] {
   if (validator(value)) return [];
   return (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
-}
-
-export function isResolvedExperiment(value: unknown): value is ResolvedExperiment {
-  return validateResolved(value).length === 0;
 }

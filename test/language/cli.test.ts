@@ -7,8 +7,8 @@ async function rekdc(...argv: string[]): Promise<{ code: number; stdout: string;
   const out: string[] = [];
   const err: string[] = [];
   const write = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = ((chunk: string) => out.push(chunk)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(chunk)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
   try {
     const code = await main(argv);
     return { code, stdout: out.join(''), stderr: err.join('') };

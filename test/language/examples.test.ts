@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { compileFile, compileSource, expandGrid } from '../../src/compiler.ts';
+import { compileFile, compileSource, expandGrid, type Diagnostic } from '../../src/compiler.ts';
 
-const errors = (r: { diagnostics: Array<{ severity: string }> }) => r.diagnostics.filter((d) => d.severity === 'error');
+const errors = (r: { diagnostics: Diagnostic[] }) => r.diagnostics.filter((d) => d.severity === 'error');
 
 describe('the example experiments', () => {
   const quickstart = compileFile('experiments/quickstart.rekd');
