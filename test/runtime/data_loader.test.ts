@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AugmentOp } from '../../src/runtime/augment/pipeline.ts';
 import { initBackend } from '../../src/runtime/backend.ts';
@@ -112,6 +116,30 @@ describe('batch loader', () => {
       expect.fail('next() after close() resolved');
     } catch (error) {
       expect((error as Error).message).to.include('closed');
+    }
+  });
+
+  it('does not keep the process alive with idle workers when close() is forgotten', function () {
+    this.timeout(30000);
+    const loaderUrl = new URL('../../src/runtime/data/loader.ts', import.meta.url).href;
+    const syntheticUrl = new URL('../../src/runtime/data/synthetic.ts', import.meta.url).href;
+    const script = [
+      `import { BatchLoader } from ${JSON.stringify(loaderUrl)};`,
+      `import { makeSynthetic } from ${JSON.stringify(syntheticUrl)};`,
+      `const d = makeSynthetic({ size: 8, count: 40, testCount: 2 });`,
+      `const loader = new BatchLoader({ split: d.train, shape: d, batchSize: 8, seed: 0, augment: [{ op: 'horizontal_flip' }], workers: 1 });`,
+      `const batch = await loader.next();`,
+      `console.log('batch', batch.size);`,
+    ].join('\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-loader-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'main.mjs'), script);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 20000 });
+      expect(run.error, 'the process did not exit by itself').to.equal(undefined);
+      expect(run.stdout.trim(), run.stderr).to.equal('batch 8');
+      expect(run.status).to.equal(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
