@@ -13,7 +13,7 @@ export function check(args: Args): number {
     const result = compileFile(file, { overrides: args.overrides });
     all.push(...result.diagnostics);
     if (args.format === 'text' && result.diagnostics.length) {
-      texts.push(renderDiagnostics(result.diagnostics, result.sources, { max: args.max, color: useColor() }).replace(/\n\n[^\n]*$/, ''));
+      texts.push(renderDiagnostics(result.diagnostics, result.sources, { max: args.max, color: useColor(), summary: false }));
     }
   }
   if (args.format === 'json') {

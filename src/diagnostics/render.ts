@@ -9,6 +9,8 @@ export interface RenderOptions {
   /** Most diagnostics shown in text; the summary still counts all. */
   max?: number;
   color?: boolean;
+  /** End with the summary line (default true; `check` of several files prints one at the end). */
+  summary?: boolean;
 }
 
 const paint = (on: boolean, code: string, text: string): string => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -56,5 +58,5 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], sources: R
   const max = options.max ?? 50;
   const shown = diagnostics.slice(0, max).map((d) => renderOne(d, sources, options.color ?? false));
   if (diagnostics.length > max) shown.push(`... and ${diagnostics.length - max} more (showing the first ${max})`);
-  return [...shown, summary(diagnostics)].join('\n\n');
+  return [...shown, ...(options.summary === false ? [] : [summary(diagnostics)])].join('\n\n');
 }
