@@ -162,6 +162,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
       }
       if (stop.requested) throw new InterruptedError(step, stop.signal!);
+      // Signals are delivered through the event loop; a loader that answers from memory would
+      // otherwise keep the loop in microtasks and Ctrl-C would never be seen.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return { steps: step, epochs, stepsRun: step - startStep, bestKnn };
   } catch (error) {
