@@ -14,6 +14,7 @@ import { splitTailPerClass } from './split.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 const CACHE_FORMAT = 1;
+const DECODE_AT_ONCE = 8;
 
 export interface ImageFolderOptions {
   path: string;
@@ -81,7 +82,12 @@ async function build(classes: ClassFiles[], size: number, testFraction: number):
   const rgbPerClass: Uint8Array[] = [];
   for (const { files } of classes) {
     const images = new Uint8Array(files.length * size * size * 3);
-    for (let i = 0; i < files.length; i++) images.set(await decode(files[i], size), i * size * size * 3);
+    // A few decodes at a time keep sharp's thread pool busy without opening every file at once.
+    for (let first = 0; first < files.length; first += DECODE_AT_ONCE) {
+      const chunk = files.slice(first, first + DECODE_AT_ONCE);
+      const decoded = await Promise.all(chunk.map((file) => decode(file, size)));
+      decoded.forEach((pixels, k) => images.set(pixels, (first + k) * size * size * 3));
+    }
     rgbPerClass.push(images);
   }
   const grey = rgbPerClass.every(isGrey);
