@@ -22,9 +22,9 @@ export function parseArgs(argv: readonly string[]): Args {
     backend: undefined, out: undefined, resume: false, force: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--set=') || arg.startsWith('--format=') || arg.startsWith('--max=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg, undefined];
+    // `--name=value` and `--name value` are the same option.
+    const split = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inline] = split === -1 ? [arg, undefined] : [arg.slice(0, split), arg.slice(split + 1)];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -36,7 +36,6 @@ export function parseArgs(argv: readonly string[]): Args {
       if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, found '${format}'`);
       args.format = format;
     } else if (flag === '--set') args.overrides.push(value());
-    else if (arg.startsWith('--set=')) args.overrides.push(arg.slice('--set='.length));
     else if (flag === '--max') {
       const max = Number(value());
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive integer');
