@@ -10,6 +10,7 @@ import { prototypeLabels } from '../../src/runtime/objectives/prototypes.ts';
 import { readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
+import { evaluate } from '../../src/runtime/train/evaluate.ts';
 import { pretrainDirectory, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
 import { NonFiniteLossError } from '../../src/runtime/train/step.ts';
 import type { TinyOptions } from './train_setup.ts';
@@ -174,5 +175,39 @@ describe('teacher pretrain stage', function () {
     expect(pretrainDirectory({ ...options, loader: { ...options.loader, workers: 1 } })).to.equal(dir);
     first.dispose();
     second.dispose();
+  });
+});
+
+describe('final evaluation', function () {
+  this.timeout(60_000);
+  before(async () => { await initBackend('wasm'); });
+
+  it('writes eval.json, marks the run finished and rebuilds the report', async () => {
+    const run = tempRun({ name: 'evaluated' });
+    const { student } = await tinyTrain({ run, objective: { supervised: { weight: 1 } }, lr: 0.05 });
+    const lines: string[] = [];
+    const results = evaluate({
+      run, encoder: student, data, seed: 0,
+      linear: { epochs: 20, lr: 0.1, batchSize: 16, weightDecay: 0 },
+      knn: { k: 5, temperature: 0.07 },
+      collapse: { neighbours: 5 },
+      augment: [{ op: 'horizontal_flip' }],
+      log: (text) => lines.push(text),
+    });
+    // Supervised features of these well-separated clusters: far above the 25% of chance.
+    expect(results.knn!.top1).to.be.greaterThan(0.75);
+    expect(results.linear!.top1).to.be.greaterThan(0.75);
+    expect(results.collapse!.alignment).to.be.a('number');
+    expect(results.collapse!.purity).to.be.within(0, 1);
+    expect(run.readEval()).to.deep.equal(JSON.parse(JSON.stringify(results)));
+    expect(run.finished).to.equal(true);
+    expect(run.status()).to.include({ state: 'finished', step: 12, epoch: 3 });
+    const report = fs.readFileSync(run.paths.report, 'utf8');
+    expect(report).to.contain('# Run `evaluated`');
+    expect(report).to.match(/\| knn\.top1 \| (1|0\.\d{4}) \|/);
+    expect(report).to.match(/\| collapse\.effectiveRank \| \d+\.\d{4} \|/);
+    expect(report).to.contain('![loss terms over steps](plots/losses.svg)');
+    expect(lines[0]).to.match(/^kNN top-1 \d+\.\d\d%$/);
+    student.dispose();
   });
 });
