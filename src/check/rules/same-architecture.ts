@@ -7,8 +7,9 @@ export const sameArchitecture: ExperimentRule = {
   title: 'teacher and student share an architecture',
   checkExperiment({ experiment, spanOf }, report) {
     const { teacher, student } = experiment;
-    if (!teacher || teacher.kind !== student.kind || teacher.width !== student.width) return;
-    report(diagnostic('note', this.code, `teacher and student are both ${student.kind} at width ${student.width}: the teacher is not heterogeneous`,
+    if (!teacher || teacher.kind !== student.kind) return;
+    const widths = teacher.width === student.width ? `at width ${student.width}` : `(widths ${teacher.width} and ${student.width})`;
+    report(diagnostic('note', this.code, `teacher and student are both ${student.kind} ${widths}: the teacher is not heterogeneous`,
       spanOf('teacher')));
   },
 };
