@@ -35,7 +35,7 @@ export async function run(args: Args): Promise<number> {
   const existing = new RunDirectory(dir);
 
   if (existing.finished && !args.force) {
-    print(`${dir}: this run has already finished (rerun it with --force); its results:`);
+    print(`${dir}: this run has already finished (rerun it with --force)`);
     await printResults(existing.readEval(), dir);
     return 0;
   }
@@ -63,7 +63,6 @@ export async function run(args: Args): Promise<number> {
 
   const code = await runChild(programFile, dir);
   if (code === 0) {
-    print(`${dir}: finished; results:`);
     await printResults(new RunDirectory(dir).readEval(), dir);
   } else if (code === 130) {
     print(`${dir}: interrupted; run the same command again (or with --resume) to continue from the checkpoint`);
@@ -71,9 +70,10 @@ export async function run(args: Args): Promise<number> {
   return code;
 }
 
-/** Final metrics, one per line, and where the report is. */
+/** Final metrics, one per line, and where the report is (stdout: what a script would read). */
 async function printResults(results: unknown, dir: string): Promise<void> {
   const { flattenResults } = await import('../runtime/run/report.ts');
+  process.stdout.write(`results of ${dir}:\n`);
   for (const [metric, value] of flattenResults(results)) process.stdout.write(`  ${metric.padEnd(28)} ${value}\n`);
   process.stdout.write(`report: ${path.join(dir, 'report.md')}\n`);
 }
