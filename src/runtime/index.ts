@@ -13,3 +13,5 @@ export { writePreview, renderPreview } from './preview.ts';
 export type { PreviewOptions, PreviewResult } from './preview.ts';
 export * from './objectives/index.ts';
 export * from './eval/index.ts';
+export * from './run/index.ts';
+export * from './train/index.ts';
