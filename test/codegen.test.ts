@@ -147,6 +147,25 @@ describe('codegen', () => {
     expect(runId(experiment, '1.0.1')).to.not.equal(id);
   });
 
+  it('keeps ts-morph off the start-up path: the CLI reaches the code generator only through import()', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) && !ts.isExportDeclaration(statement)) continue;
+        const specifier = statement.moduleSpecifier && (statement.moduleSpecifier as ts.StringLiteral).text;
+        if (!specifier) continue;
+        expect(specifier, `${file} imports ts-morph statically`).to.not.equal('ts-morph');
+        if (specifier.startsWith('.')) visit(path.resolve(path.dirname(file), specifier));
+      }
+    };
+    visit(path.resolve('src/cli/main.ts'));
+    expect([...seen].some((file) => file.includes(`${path.sep}cli${path.sep}run.ts`)), 'the walk reached run.ts').to.equal(true);
+    expect([...seen].filter((file) => file.includes(`${path.sep}codegen${path.sep}`))).to.deep.equal([]);
+  });
+
   it('type-checks a program against the runtime and locates what is wrong', function () {
     this.timeout(120_000);
     const good = fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8');
