@@ -60,7 +60,8 @@ export class AstBuilder {
   body(cst: C.BodyCstNode): A.BodyNode | null {
     const span = this.nodeSpan(cst);
     if (!span) return null;
-    return { span, members: (cst.children.member ?? []).flatMap((m) => this.member(m) ?? []) };
+    const close = this.tokenSpan(cst.children.RCurly?.[0]);
+    return { span, close, members: (cst.children.member ?? []).flatMap((m) => this.member(m) ?? []) };
   }
 
   private member(cst: C.MemberCstNode): A.MemberNode | null {

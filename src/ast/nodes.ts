@@ -17,7 +17,8 @@ export type ValueNode =
 export interface AttributeNode { type: 'attribute'; name: Name; value: ValueNode; span: Span }
 export interface BlockNode { type: 'block'; name: Name; kind: Name | null; body: BodyNode; span: Span }
 export type MemberNode = AttributeNode | BlockNode;
-export interface BodyNode { members: MemberNode[]; span: Span }
+/** `close` is the span of the closing '}', null when recovery inserted it. */
+export interface BodyNode { members: MemberNode[]; span: Span; close: Span | null }
 
 export interface ImportNode { path: string; pathSpan: Span; span: Span }
 export interface ExperimentNode { name: Name; base: Name | null; body: BodyNode; span: Span }

@@ -4,6 +4,7 @@ import { rekdLexer } from '../../grammar/tokens.ts';
 import { rekdParser } from '../../grammar/parser.ts';
 import type * as C from '../../grammar/cst.d.ts';
 import { AstBuilder } from '../ast/build.ts';
+import { repairUnclosedBlocks } from '../ast/repair.ts';
 import type { FileNode, OverrideNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { spanAt } from '../diagnostics/span.ts';
@@ -40,8 +41,18 @@ function syntaxError(error: IRecognitionException, file: string, text: string) {
   return diagnostic('error', 'RK0102', error.message, spanAt(file, text, start, Math.min(end, Math.max(text.length, start + 1))));
 }
 
+const MISSING_BRACE = "expected '}'";
+/** Where the parser notices a '}' missing long after the block: at the next declaration or the end. */
+const noticedLate = (d: Diagnostic): boolean =>
+  d.message.startsWith(MISSING_BRACE) && /found (the end of the file|'experiment'|'grid'|'import')$/.test(d.message);
+
 export function parseSource(text: string, file: string): Parsed<FileNode> {
-  return parseWith(text, file, 'file', (builder, cst) => builder.file_(cst as C.FileCstNode));
+  const parsed = parseWith(text, file, 'file', (builder, cst) => builder.file_(cst as C.FileCstNode));
+  if (!parsed.diagnostics.some((d) => d.message.startsWith(MISSING_BRACE))) return parsed;
+  const unclosed = repairUnclosedBlocks(parsed.value);
+  if (unclosed.length === 0) return parsed;
+  // The unclosed-block errors say where a '}' is missing; a late notice of it adds nothing.
+  return { value: parsed.value, diagnostics: [...parsed.diagnostics.filter((d) => !noticedLate(d)), ...unclosed] };
 }
 
 /** Parses one `path=value` override; `file` names it in diagnostics (e.g. `--set #1`). */
