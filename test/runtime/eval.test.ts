@@ -116,7 +116,7 @@ describe('evaluation: linear probe and kNN on hand-made features', function () {
   it('rejects labels that do not match the features', () => {
     const x = matrix([[1, 0], [0, 1]]);
     expect(() => knnAccuracy(x, [0], x, [0, 1])).to.throw(/knn train set: 1 labels for 2 feature rows/);
-    expect(() => linearProbe(x, [0, 1], matrix([[1, 0, 0]]), [0])).to.throw(/train features have 2 columns, test features 3/);
+    expect(() => linearProbe(x, [0, 1], matrix([[1, 0, 0]]), [0])).to.throw(/linear probe: train features have 2 columns, test features 3/);
   });
 });
 

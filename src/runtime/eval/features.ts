@@ -41,11 +41,33 @@ export function toLabels(labels: LabelInput, rows: number, what: string): Int32A
   return out;
 }
 
-/** Number of classes: one more than the largest label of any given set. */
-export function classCount(...labelSets: Int32Array[]): number {
+export interface LabelledSplits {
+  train: Matrix;
+  trainLabels: Int32Array;
+  test: Matrix;
+  testLabels: Int32Array;
+  /** One more than the largest label of either split. */
+  classes: number;
+}
+
+/** A train and a test split with their labels, checked to fit together; `what` names the caller in errors. */
+export function labelledSplits(
+  train: FeatureInput,
+  trainLabels: LabelInput,
+  test: FeatureInput,
+  testLabels: LabelInput,
+  what: string,
+): LabelledSplits {
+  const trainMatrix = toMatrix(train);
+  const testMatrix = toMatrix(test);
+  if (trainMatrix.cols !== testMatrix.cols) {
+    throw new Error(`${what}: train features have ${trainMatrix.cols} columns, test features ${testMatrix.cols}`);
+  }
+  const trainY = toLabels(trainLabels, trainMatrix.rows, `${what} train set`);
+  const testY = toLabels(testLabels, testMatrix.rows, `${what} test set`);
   let largest = -1;
-  for (const labels of labelSets) for (const label of labels) if (label > largest) largest = label;
-  return largest + 1;
+  for (const labels of [trainY, testY]) for (const label of labels) if (label > largest) largest = label;
+  return { train: trainMatrix, trainLabels: trainY, test: testMatrix, testLabels: testY, classes: largest + 1 };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** `knn` evaluation: weighted cosine k-nearest-neighbour classification (InstDisc / MoCo protocol). */
 import { type TopAccuracy, topAccuracy } from './accuracy.ts';
-import { classCount, type FeatureInput, type LabelInput, toLabels, toMatrix } from './features.ts';
+import { type FeatureInput, type LabelInput, labelledSplits } from './features.ts';
 import { nearestNeighbours } from './neighbours.ts';
 
 export interface KnnOptions {
@@ -27,11 +27,9 @@ export function knnAccuracy(
   const k = options.k ?? 20;
   const temperature = options.temperature ?? 0.07;
   if (!(temperature > 0)) throw new Error(`knn temperature must be > 0, got ${temperature}`);
-  const trainMatrix = toMatrix(train);
-  const testMatrix = toMatrix(test);
-  const trainY = toLabels(trainLabels, trainMatrix.rows, 'knn train set');
-  const testY = toLabels(testLabels, testMatrix.rows, 'knn test set');
-  const classes = classCount(trainY, testY);
+  const { train: trainMatrix, trainLabels: trainY, test: testMatrix, testLabels: testY, classes } = labelledSplits(
+    train, trainLabels, test, testLabels, 'knn',
+  );
   const used = Math.min(k, trainMatrix.rows);
   const neighbours = nearestNeighbours(testMatrix, trainMatrix, used);
   const scores = new Float64Array(testMatrix.rows * classes);

@@ -8,7 +8,7 @@ import { computeGradients } from '../optim/gradients.ts';
 import { cosineSchedule } from '../optim/schedule.ts';
 import { Rng } from '../random.ts';
 import { type TopAccuracy, topAccuracy } from './accuracy.ts';
-import { classCount, type FeatureInput, type LabelInput, toLabels, toMatrix } from './features.ts';
+import { type FeatureInput, type LabelInput, labelledSplits } from './features.ts';
 
 export interface LinearProbeOptions {
   epochs?: number;
@@ -43,12 +43,9 @@ export function linearProbe(
   const lr = options.lr ?? 0.1;
   const batchSize = options.batchSize ?? 256;
   const weightDecay = options.weightDecay ?? 0;
-  const trainMatrix = toMatrix(train);
-  const testMatrix = toMatrix(test);
-  if (trainMatrix.cols !== testMatrix.cols) throw new Error(`train features have ${trainMatrix.cols} columns, test features ${testMatrix.cols}`);
-  const trainY = toLabels(trainLabels, trainMatrix.rows, 'linear probe train set');
-  const testY = toLabels(testLabels, testMatrix.rows, 'linear probe test set');
-  const classes = classCount(trainY, testY);
+  const { train: trainMatrix, trainLabels: trainY, test: testMatrix, testLabels: testY, classes } = labelledSplits(
+    train, trainLabels, test, testLabels, 'linear probe',
+  );
   const dims = trainMatrix.cols;
 
   const [x, mean, std] = tf.tidy(() => {

@@ -15,6 +15,14 @@ function keyAndQueueLogits(q: tf.Tensor2D, k: tf.Tensor2D, queue: tf.Tensor2D, t
   return tf.tidy(() => tf.concat([tf.div(rowDots(q, k), temperature), scaledSimilarities(q, queue, temperature)], 1) as tf.Tensor2D);
 }
 
+/** Student rows q against their queue, teacher rows t (one per q) against a teacher queue aligned slot by slot. */
+function expectAlignedQueues(q: tf.Tensor2D, queue: tf.Tensor2D, queueName: string, t: tf.Tensor2D, teacherQueue: tf.Tensor2D): void {
+  expectMatrix('q', q);
+  expectMatrix(queueName, queue, q.shape[1]);
+  expectMatrix('t', t, undefined, q.shape[0]);
+  expectMatrix('teacherQueue', teacherQueue, t.shape[1], queue.shape[0]);
+}
+
 /**
  * The value of a queue-only loss while the queue is still empty: there is no relation to distil, so
  * 0, kept connected to q so that an optimiser step on this loss alone stays valid.
@@ -68,10 +76,7 @@ export function softRelation(
   temperature: number,
   teacherTemperature: number,
 ): tf.Scalar {
-  expectMatrix('q', q);
-  expectMatrix('queue', queue, q.shape[1]);
-  expectMatrix('t', t, undefined, q.shape[0]);
-  expectMatrix('teacherQueue', teacherQueue, t.shape[1], queue.shape[0]);
+  expectAlignedQueues(q, queue, 'queue', t, teacherQueue);
   expectPositive('temperature', temperature);
   expectPositive('teacherTemperature', teacherTemperature);
   if (queue.shape[0] === 0) return emptyQueueLoss(q);
@@ -120,10 +125,7 @@ export function compressLoss(
   teacherQueue: tf.Tensor2D,
   temperature: number,
 ): tf.Scalar {
-  expectMatrix('q', q);
-  expectMatrix('studentQueue', studentQueue, q.shape[1]);
-  expectMatrix('t', t, undefined, q.shape[0]);
-  expectMatrix('teacherQueue', teacherQueue, t.shape[1], studentQueue.shape[0]);
+  expectAlignedQueues(q, studentQueue, 'studentQueue', t, teacherQueue);
   expectPositive('temperature', temperature);
   if (studentQueue.shape[0] === 0) return emptyQueueLoss(q);
   return tf.tidy(() => {
