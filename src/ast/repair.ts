@@ -43,9 +43,24 @@ function repairBody(body: BodyNode, report: (d: Diagnostic) => void): void {
   }
 }
 
+/** The innermost of the last blocks of `body` that took its parent's '}', if any. */
+function lastTookParentBrace(body: BodyNode): BlockNode | undefined {
+  const last = body.members[body.members.length - 1];
+  if (last?.type !== 'block') return undefined;
+  return lastTookParentBrace(last.body) ?? (tookParentBrace(last) ? last : undefined);
+}
+
 /** Repairs the file's experiments in place; returns one error per unclosed block found. */
 export function repairUnclosedBlocks(file: FileNode): Diagnostic[] {
   const found: Diagnostic[] = [];
-  for (const experiment of file.experiments) repairBody(experiment.body, (d) => found.push(d));
+  for (const experiment of file.experiments) {
+    repairBody(experiment.body, (d) => found.push(d));
+    // An unclosed experiment whose last block took its '}': that block lacks its own.
+    const culprit = experiment.body.close === null ? lastTookParentBrace(experiment.body) : undefined;
+    if (culprit) {
+      found.push(diagnostic('error', 'RK0105', `'${culprit.name.text}' is not closed: a '}' is missing before line ${culprit.body.close!.line}`,
+        culprit.name.span, { notes: [`the '}' on line ${culprit.body.close!.line} is aligned with an outer block`] }));
+    }
+  }
   return found;
 }
