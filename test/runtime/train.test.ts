@@ -14,7 +14,7 @@ import { evaluate } from '../../src/runtime/train/evaluate.ts';
 import { pretrainDirectory, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
 import { NonFiniteLossError } from '../../src/runtime/train/step.ts';
 import type { TinyOptions } from './train_setup.ts';
-import { BATCH, CLASSES, data, instance, relations, tempRun, tinyEncoder, tinyTrain } from './train_setup.ts';
+import { BATCH, CLASSES, data, instance, rekd, relations, tempRun, tinyEncoder, tinyTrain } from './train_setup.ts';
 
 function stepLosses(run: ReturnType<typeof tempRun>, term: string): number[] {
   return readMetrics(run.paths.metrics).filter((r): r is StepRecord => r.type === 'step').map((r) => r.loss[term]);
@@ -24,20 +24,22 @@ describe('training loop', function () {
   this.timeout(120_000);
   before(async () => { await initBackend('wasm'); });
 
-  const objectives: Array<[string, TinyOptions['objective'], TinyOptions['teacher']]> = [
+  const weak: TinyOptions['weak'] = [{ op: 'horizontal_flip' }];
+  const objectives: Array<[string, TinyOptions['objective'], TinyOptions['teacher'], TinyOptions['weak']?]> = [
     ['instance moco', { instance }, undefined],
+    ['symmetric instance moco', { instance: { ...instance, symmetric: true } }, undefined],
     ['rekd (prototype miner, online teacher)', { instance, relation: relations['rekd prototype'] }, 'online'],
-    ['rekd (knn miner)', { relation: { ...relations['rekd prototype'], miner: 'knn' } as never }, 'offline'],
-    ['rekd (soft miner)', { relation: { ...relations['rekd prototype'], miner: 'soft' } as never }, 'offline'],
+    ['rekd (knn miner)', { relation: { ...rekd, miner: 'knn' } }, 'offline'],
+    ['rekd (soft miner, teacher on the weak view)', { relation: { ...rekd, miner: 'soft' } }, 'offline', weak],
     ['seed', { relation: relations.seed }, 'offline'],
     ['compress', { relation: relations.compress }, 'offline'],
     ['supervised', { supervised: { weight: 1 } }, undefined],
   ];
-  for (const [name, objective, teacher] of objectives) {
+  for (const [name, objective, teacher, weakView] of objectives) {
     it(`lowers the ${name} loss`, async () => {
       const run = tempRun();
       // 4 steps per epoch, one metrics line per epoch; the queue (one batch) is full from step 2.
-      await tinyTrain({ run, objective, teacher, epochs: 4, logEvery: 4, lr: 0.05 });
+      await tinyTrain({ run, objective, teacher, epochs: 4, logEvery: 4, lr: 0.05, weak: weakView });
       const totals = stepLosses(run, 'total');
       expect(totals).to.have.length(4);
       expect(totals.every(Number.isFinite)).to.equal(true);
@@ -69,6 +71,7 @@ describe('training loop: prototypes, resume, failures', function () {
     await tinyTrain({ run: teacherRun, objective: { supervised: { weight: 1 } }, lr: 0.05, knn: { k: 5, temperature: 0.07, every: 3, subset: 1000 } });
     const evals = readMetrics(teacherRun.paths.metrics).filter((r) => r.type === 'eval');
     expect(evals.map((r) => r.epoch)).to.deep.equal([3]);
+    expect(fs.existsSync(teacherRun.paths.best), 'best checkpoint after the first kNN evaluation').to.equal(true);
     const encoder = loadTeacherWeights(tinyEncoder(5, 'teacher'), teacherRun.paths.latest);
 
     const run = tempRun();

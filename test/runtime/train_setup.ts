@@ -7,7 +7,7 @@ import { createEncoder, type Encoder } from '../../src/runtime/nn/index.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { openRunDirectory, type RunDirectory } from '../../src/runtime/run/directory.ts';
 import { train, type TrainOptions, type TrainResult } from '../../src/runtime/train/loop.ts';
-import type { ObjectiveSettings, RelationTerm } from '../../src/runtime/train/settings.ts';
+import type { ObjectiveSettings, RekdTerm, RelationTerm } from '../../src/runtime/train/settings.ts';
 import type { TeacherSpec } from '../../src/runtime/train/teacher.ts';
 
 export const CLASSES = 4;
@@ -20,11 +20,13 @@ export function tinyEncoder(seed: number, name: string): Encoder {
 
 export const instance = { weight: 1, temperature: 0.2, symmetric: false };
 
+export const rekd: RekdTerm = {
+  kind: 'rekd', weight: 1, temperature: 0.1, miner: 'prototype', prototypes: 8, beta: 0.9, reseedAfter: 50,
+  warmupSteps: 0, k: 3, teacherTemperature: 0.05,
+};
+
 export const relations: Record<string, RelationTerm> = {
-  'rekd prototype': {
-    kind: 'rekd', weight: 1, temperature: 0.1, miner: 'prototype', prototypes: 8, beta: 0.9, reseedAfter: 50,
-    warmupSteps: 0, k: 3, teacherTemperature: 0.05,
-  },
+  'rekd prototype': rekd,
   seed: { kind: 'seed', weight: 1, studentTemperature: 0.2, teacherTemperature: 0.05 },
   compress: { kind: 'compress', weight: 1, temperature: 0.1 },
 };
@@ -45,6 +47,8 @@ export interface TinyOptions {
   /** Receives every progress line (and may act on it, e.g. raise SIGINT). */
   onLine?: (line: string) => void;
   knn?: TrainOptions['knn'];
+  /** A weak pipeline: the teacher's view. */
+  weak?: TrainOptions['loader']['weak'];
 }
 
 export interface TinyRun {
@@ -65,7 +69,9 @@ export async function tinyTrain(options: TinyOptions): Promise<TinyRun> {
     run: options.run,
     data,
     seed,
-    loader: { batchSize: BATCH, augment: [{ op: 'random_resized_crop', scale: [0.6, 1] }, { op: 'horizontal_flip' }], workers: 0 },
+    loader: {
+      batchSize: BATCH, augment: [{ op: 'random_resized_crop', scale: [0.6, 1] }, { op: 'horizontal_flip' }], weak: options.weak, workers: 0,
+    },
     student,
     teacher,
     objective: { queue: BATCH, momentum: 0.9, ...options.objective },

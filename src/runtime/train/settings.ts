@@ -2,7 +2,7 @@
  * The settings a training run is composed from, as plain data: the resolved experiment's values
  * (camelCase of the vocabulary's names; every value given, defaults are the compiler's job).
  */
-import type { MinerName } from '../objectives/miners.ts';
+import type { MinerOptions } from '../objectives/miners.ts';
 
 /** `instance moco`: InfoNCE against the momentum key and the queue. */
 export interface InstanceTerm {
@@ -12,18 +12,15 @@ export interface InstanceTerm {
   symmetric: boolean;
 }
 
-/** `relation rekd`: supervised contrast with the teacher's mined relations as labels. */
-export interface RekdTerm {
+/**
+ * `relation rekd`: supervised contrast with the teacher's mined relations as labels. The miner's
+ * knobs (miner, prototypes, beta, reseedAfter, warmupSteps, k, teacherTemperature) are those of
+ * the objectives module's createMiner.
+ */
+export interface RekdTerm extends Omit<MinerOptions, 'teacherDim' | 'rng'> {
   kind: 'rekd';
   weight: number;
   temperature: number;
-  miner: MinerName;
-  prototypes: number;
-  beta: number;
-  reseedAfter: number;
-  warmupSteps: number;
-  k: number;
-  teacherTemperature: number;
 }
 
 /** `relation seed`: the student's similarity distribution over [t_i; D] matches the teacher's. */
