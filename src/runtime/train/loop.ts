@@ -158,9 +158,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const due = options.checkpointEvery > 0 ? step % options.checkpointEvery === 0 : epochEnd;
       if (due || step === totalSteps || stop.requested) {
         await save(run.paths.latest);
-        if (improved) await save(run.paths.best);
         run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
       }
+      if (improved) await save(run.paths.best);
       if (stop.requested) throw new InterruptedError(step, stop.signal!);
       // Signals are delivered through the event loop; a loader that answers from memory would
       // otherwise keep the loop in microtasks and Ctrl-C would never be seen.
