@@ -103,7 +103,7 @@ function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override'
 function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[], partial: boolean): CompiledGrid | null {
   const baseNode = declarations.lookup(grid.base, 'grid base experiment');
   const baseTree = baseNode && declarations.tree(baseNode);
-  const base = baseTree && applyAll(baseTree, overrides, 'override', []);
+  const base = baseTree && applyAll(baseTree, overrides, 'override', diagnostics);
   if (!baseNode || !base) return null;
   // Problems of the base itself are reported once, for the base, not again for every cell.
   const baseProblems: Diagnostic[] = [];
@@ -119,9 +119,9 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
     const cellDiagnostics: Diagnostic[] = [];
     const tree = applyAll(base, assignments, 'grid', cellDiagnostics);
     const resolved = resolveChecked(tree, cellDiagnostics, partial);
+    const label = assignments.map((a) => `${a.path.text} = ${valueText(a.value)}`).join(', ');
     for (const d of cellDiagnostics) {
       if (baseDiagnostics.has(key(d))) continue;
-      const label = assignments.map((a) => `${a.path.text} = ${valueText(a.value)}`).join(', ');
       diagnostics.push(insideGrid(d, grid) ? d : cellDiagnostic(d, grid, index, label));
     }
     if (resolved) compiled.cells.push({ index, name, values, experiment: { ...resolved.experiment, name }, provenance: resolved.provenance });

@@ -52,9 +52,10 @@ describe('syntax', () => {
 
   it('reports every syntax error of a file in one parse', () => {
     const parsed = parseSource('experiment a {\n  x = \n  y = ]\n  z { w = 1 ]\n}\nexperiment { }\n', 'r.rekd');
-    // The ']' on line 4 leaves experiment a unclosed, so 'experiment' on line 6 is reported too.
+    // The ']' on line 4 leaves 'z' unclosed: reported at 'z' (RK0105), not where the parser
+    // noticed it (at 'experiment' on line 6).
     expect(parsed.diagnostics.map((d) => [d.code, d.span!.line, d.span!.column])).to.deep.equal([
-      ['RK0102', 3, 3], ['RK0102', 3, 7], ['RK0102', 4, 13], ['RK0102', 6, 1], ['RK0102', 6, 12],
+      ['RK0102', 3, 3], ['RK0102', 3, 7], ['RK0102', 4, 13], ['RK0102', 6, 12], ['RK0105', 4, 3],
     ]);
   });
 
