@@ -60,4 +60,13 @@ describe('property: mutated example files never throw and give valid spans', fun
       }), { numRuns: 800, seed: Number(process.env.REKD_PROPERTY_SEED ?? 20261127) });
     });
   }
+
+  it('--set overrides built from path and value fragments', () => {
+    const segment = fc.constantFrom('loss', 'relation', 'temperature', 'teacher', 'student', 'augment', 'horizontal_flip', 'p', 'seed', 'x', '');
+    const value = fc.constantFrom('0.5', '-1', 'none', 'alexnet', 'resnet', '"s"', '[1]', '1 .. 2', 'true', '', '=', '{');
+    const override = fc.tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), value).map(([path, v]) => `${path.join('.')}=${v}`);
+    fc.assert(fc.property(fc.array(override, { minLength: 1, maxLength: 3 }), (overrides) => {
+      assertValidSpans(compileSource(texts.get(EXAMPLES[0])!, EXAMPLES[0], { overrides }));
+    }), { numRuns: 300, seed: Number(process.env.REKD_PROPERTY_SEED ?? 20261127) });
+  });
 });
