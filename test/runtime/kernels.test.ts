@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { registerFastGradients } from '../../src/runtime/kernels/index.ts';
+import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
 import { Rng } from '../../src/runtime/random.ts';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -145,6 +146,42 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
       expect(Math.max(...(expected[i].dataSync() as Float32Array).map(Math.abs)), `input ${i} non-trivial`).to.be.above(0.01);
     }
     tf.dispose([x, scale, offset, probe, ...expected, ...actual]);
+  });
+
+  it('batchNormTraining: output, statistics and gradients match tf.moments + tf.batchNorm', async () => {
+    await tf.setBackend('wasm');
+    const rng = new Rng(5);
+    for (const shape of [[4, 3, 5, 6], [8, 6]]) {
+      const channels = shape[shape.length - 1];
+      const axes = shape.slice(0, -1).map((_, i) => i);
+      const x = tf.tensor(values(rng, shape).map((v) => 3 * v + 1), shape);
+      const gamma = tf.tensor1d(values(rng, [channels]));
+      const beta = tf.tensor1d(values(rng, [channels]));
+      const probe = tf.tensor(values(rng, shape), shape);
+      const reference = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const { mean, variance } = tf.moments(a, axes);
+        return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5), probe));
+      };
+      const fused = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), probe));
+      const expected = tf.grads(reference)([x, gamma, beta]);
+      const actual = tf.grads(fused)([x, gamma, beta]);
+      for (let i = 0; i < 3; i++) {
+        expect(maxAbsDiff(actual[i].dataSync() as Float32Array, expected[i].dataSync() as Float32Array), `${shape} grad ${i}`).to.be.below(1e-4);
+      }
+      const stats = tf.moments(x, axes);
+      const seen: Float32Array[] = [];
+      const tensorsBefore = tf.memory().numTensors;
+      const y = batchNormTraining(x, gamma, beta, 1e-5, (mean, variance) => {
+        seen.push(mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
+      });
+      expect(tf.memory().numTensors, 'only the output is left').to.equal(tensorsBefore + 1);
+      expect(maxAbsDiff(seen[0], stats.mean.dataSync() as Float32Array)).to.be.below(1e-5);
+      expect(maxAbsDiff(seen[1], stats.variance.dataSync() as Float32Array)).to.be.below(1e-4);
+      const direct = tf.batchNorm(x, stats.mean, stats.variance, beta, gamma, 1e-5);
+      expect(maxAbsDiff(y.dataSync() as Float32Array, direct.dataSync() as Float32Array)).to.be.below(1e-5);
+      tf.dispose([x, gamma, beta, probe, ...expected, ...actual, stats.mean, stats.variance, y, direct]);
+    }
   });
 
   it('leaves no tensor or backend buffer behind', async () => {
