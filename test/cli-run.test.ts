@@ -171,6 +171,22 @@ describe('rekdc run', function () {
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 12 });
   });
 
+  it('asks which experiment to run when the file declares several, and refuses --resume without a checkpoint', async () => {
+    const cwd = workspace(`${tinyExperiment(2)}\nexperiment other extends tiny { seed = 4 }\n`);
+    const ambiguous = await rekdcIn(cwd, 'run', 'tiny.rekd');
+    expect(ambiguous.code).to.equal(2);
+    expect(ambiguous.stderr).to.include('declares 2 experiments (tiny, other)');
+    const nothing = await rekdcIn(cwd, 'run', 'tiny.rekd', 'other', '--resume');
+    expect(nothing.code).to.equal(1);
+    expect(nothing.stderr).to.match(/nothing to resume: runs\/other-[0-9a-f]{12} holds no checkpoint/);
+    const unknown = await rekdcIn(cwd, 'run', 'tiny.rekd', 'third');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include("has no experiment 'third' (it has: tiny, other)");
+    const both = await rekdcIn(cwd, 'run', 'tiny.rekd', 'tiny', '--resume', '--force');
+    expect(both.code).to.equal(2);
+    expect(fs.existsSync(path.join(cwd, 'runs'))).to.equal(false);
+  });
+
   it('stops on a file with errors before generating anything', async () => {
     const cwd = workspace(tinyExperiment(2).replace('batch_size = 16', 'batch_size = "many"'));
     const outcome = await rekdcIn(cwd, 'run', 'tiny.rekd');
