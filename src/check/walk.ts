@@ -11,7 +11,9 @@ export function walkTree(root: TreeBlock, rules: readonly TreeRule[], report: Re
       if (isRemoval(entry)) continue;
       const slot = slotOf(v.spec, key);
       const spec = slot ? bodySpec(slot, entry.kind?.text ?? null) : null;
-      const label = [entry.name.text, entry.kind?.text ?? (key !== entry.name.text ? key.slice(entry.name.text.length + 1) : '')].filter(Boolean).join(' ');
+      // `augment weak { }` is keyed augment_weak: its label puts the variant word back.
+      const variantWord = key !== entry.name.text ? key.slice(entry.name.text.length + 1) : null;
+      const label = [entry.name.text, entry.kind?.text ?? variantWord].filter(Boolean).join(' ');
       visit({ block: entry, spec, slot, label });
     }
   };

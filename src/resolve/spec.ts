@@ -15,6 +15,11 @@ function listBody(slot: Extract<SlotSpec, { form: 'list' }>): BlockSpec {
   return body;
 }
 
+/** Whether `spec` is the body of a list slot (its children are the list's items). */
+export function isListBody(spec: BlockSpec): boolean {
+  return [...listBodies.values()].includes(spec);
+}
+
 /** The spec of a block in `slot` with `kind`; null when the kind is missing or unknown. */
 export function bodySpec(slot: SlotSpec, kind: string | null): BlockSpec | null {
   switch (slot.form) {

@@ -1,7 +1,7 @@
 /** RK0201: an attribute or block the catalog does not know in this place, with did-you-mean. */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
-import { memberNames } from '../../resolve/spec.ts';
+import { isListBody, memberNames } from '../../resolve/spec.ts';
 import type { TreeRule } from '../rule.ts';
 
 export const unknownMember: TreeRule = {
@@ -10,7 +10,7 @@ export const unknownMember: TreeRule = {
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;
     const names = memberNames(spec);
-    const isList = spec.typeName === '';
+    const isList = isListBody(spec);
     // Names the catalog knows in the other form are RK0205's (misplaced-member).
     const unknown = [
       ...[...block.attributes.values()].map((a) => ({ name: a.name, what: 'attribute' })),
