@@ -93,8 +93,8 @@ describe('codegen', () => {
     expect(quickstart, 'sorted').to.deep.equal([...quickstart].sort((a, b) => a.replace('type ', '').toLowerCase().localeCompare(b.replace('type ', '').toLowerCase())));
   });
 
-  it('writes user strings as literals of the same value: quotes, backticks, ${...}, newlines and */ change no code', () => {
-    const nasty = 'q"uote `tick` ${process.exit(1)} new\nline */ end \\ back \u2028';
+  it('writes user strings as literals of the same value: quotes, backticks, ${...}, $&, newlines and */ change no code', () => {
+    const nasty = 'q"uote `tick` ${process.exit(1)} new\nline */ end \\ back \u2028 $& $\' $` $$';
     const nastier = '"); process.exit(3); ("*/`${1}`';
     const benign = programOf(experimentText('"images"', '"teacher.ckpt"'));
     const hostileText = experimentText(JSON.stringify(nasty), JSON.stringify(nastier));

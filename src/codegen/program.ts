@@ -54,7 +54,8 @@ class Imports {
   }
 }
 
-const statement = (text: string, value: Literal, indent = 2): string => text.replace('$', literal(value, indent));
+/** `text` with its `$` replaced by the literal (a function replacer: `$&` or `$'` in user strings stay text). */
+const statement = (text: string, value: Literal, indent = 2): string => text.replace('$', () => literal(value, indent));
 
 function teacherStatements(experiment: ResolvedExperiment, teacher: Teacher, rt: Imports): { lines: string[]; spec: Literal } {
   const encoder = { ...encoderSettings(teacher), inChannels: code('data.channels') };
