@@ -19,6 +19,7 @@ import { sameArchitecture } from './rules/same-architecture.ts';
 import { lossHasTerm } from './rules/loss-has-term.ts';
 import { milestonesInTraining } from './rules/milestones-in-training.ts';
 import { unusedTeacher } from './rules/unused-teacher.ts';
+import { queueHoldsBatch } from './rules/queue-holds-batch.ts';
 import { duplicateMember } from './rules/duplicate-member.ts';
 import { gridAxes } from './rules/grid-axes.ts';
 export { duplicateDeclaration } from './rules/duplicate-declaration.ts';
@@ -30,5 +31,5 @@ export const TREE_RULES: readonly TreeRule[] = [
 ];
 export const EXPERIMENT_RULES: readonly ExperimentRule[] = [
   lossHasTerm, relationNeedsTeacher, embedMatch, offlineTeacherSource, onlineTeacherSource, warmupBeforeEnd,
-  milestonesInTraining, sameArchitecture, unusedTeacher,
+  milestonesInTraining, queueHoldsBatch, sameArchitecture, unusedTeacher,
 ];

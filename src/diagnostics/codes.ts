@@ -30,6 +30,7 @@ export const CODES: Readonly<Record<string, string>> = {
   RK0507: 'milestones must increase and be < epochs',
   RK0508: 'teacher without a relation term (warning)',
   RK0509: 'checkpoint or pretrain on an online teacher (warning)',
+  RK0510: 'queue smaller than batch_size (warning)',
   RK0601: 'imported file cannot be read',
   RK0602: 'import cycle',
   RK0603: 'unknown experiment (extends, grid base)',
