@@ -8,7 +8,7 @@ import { alignment, collapseMetrics, effectiveRank, semanticPurity, uniformity }
 import { symmetricEigenvalues } from '../../src/runtime/eval/eigen.ts';
 import { extractFeatures, type Matrix } from '../../src/runtime/eval/features.ts';
 import { knnAccuracy } from '../../src/runtime/eval/knn.ts';
-import { linearProbe } from '../../src/runtime/eval/linear.ts';
+import { linearProbe, probeLossAndGradients } from '../../src/runtime/eval/linear.ts';
 import { nearestNeighbours } from '../../src/runtime/eval/neighbours.ts';
 
 // tfjs-core's Node bundle registers no gradients; its ESM build does, loaded through require.
@@ -101,6 +101,23 @@ describe('evaluation: linear probe and kNN on hand-made features', function () {
     expect(fromTensors).to.deep.equal(knnAccuracy(train.x, train.y, test.x, test.y, { k: 5 }));
     expect(probeTensors).to.deep.equal(linearProbe(train.x, train.y, test.x, test.y, { epochs: 2, batchSize: 16 }));
     tf.dispose([trainT, testT]);
+  });
+
+  it('probe gradients in closed form equal the autodiff ones', () => {
+    const rng = new Rng(6);
+    tf.tidy(() => {
+      const x = tf.tensor2d(gaussian(rng, 5, 4).data, [5, 4]);
+      const y = tf.oneHot(tf.tensor1d([0, 2, 1, 2, 0], 'int32'), 3);
+      const weights = tf.variable(tf.tensor2d(gaussian(rng, 4, 3).data, [4, 3]));
+      const bias = tf.variable(tf.tensor1d([0.1, -0.2, 0.3]));
+      const { loss, grads } = probeLossAndGradients(x, y, weights, bias);
+      const reference = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, weights), bias)) as tf.Scalar, [weights, bias]);
+      expect(loss.dataSync()[0]).to.be.closeTo(reference.value.dataSync()[0], 1e-6);
+      for (const [mine, theirs] of [[grads.weights, reference.grads[weights.name]], [grads.bias, reference.grads[bias.name]]]) {
+        Array.from(theirs.dataSync()).forEach((g, i) => expect(mine.dataSync()[i]).to.be.closeTo(g, 1e-6));
+      }
+      tf.dispose([weights, bias]);
+    });
   });
 
   it('weights neighbours by exp(similarity / temperature)', () => {

@@ -72,8 +72,8 @@ const objectives: Record<string, { miner?: MinerName; loss: (s: Step) => tf.Scal
 
 function rekdFloor(s: Step): tf.Scalar {
   const mining = s.mining!;
-  // (wasm sums over an empty axis return garbage, hence the explicit empty-queue case)
-  if (mining.kind === 'positives' && s.queue.count === 0) return tf.scalar(0);
+  // Empty queue: nothing to learn yet (and wasm reductions over an empty axis return garbage).
+  if (s.queue.count === 0) return tf.scalar(0);
   if (mining.kind === 'positives') return tf.mean(tf.log(tf.add(tf.sum(mining.positives, 1), 1))) as tf.Scalar;
   if (mining.kind === 'soft') return meanEntropy(tf.div(tf.matMul(s.t, s.queue.teacher, false, true), mining.teacherTemperature) as tf.Tensor2D);
   return tf.scalar(0);

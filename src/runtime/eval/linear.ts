@@ -3,9 +3,10 @@
  * a cosine learning rate, reporting top-1 and top-5 accuracy on the test features.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedGradients } from '../optim/optimizer.ts';
 import { createSgd } from '../optim/sgd.ts';
-import { computeGradients } from '../optim/gradients.ts';
 import { cosineSchedule } from '../optim/schedule.ts';
+import { dot } from '../objectives/rows.ts';
 import { Rng } from '../random.ts';
 import { type TopAccuracy, topAccuracy } from './accuracy.ts';
 import { type FeatureInput, type LabelInput, labelledSplits } from './features.ts';
@@ -25,6 +26,24 @@ export interface LinearProbeResult extends TopAccuracy {
   /** Mean training cross-entropy over the last epoch. */
   trainLoss: number;
   steps: number;
+}
+
+/**
+ * Mean cross-entropy of softmax(x·W + b) against one-hot rows y, with its gradients in closed
+ * form, d(logits) = (softmax - y) / B: about 7x faster than the autodiff tape for this small model.
+ */
+export function probeLossAndGradients(
+  x: tf.Tensor2D,
+  y: tf.Tensor,
+  weights: tf.Tensor,
+  bias: tf.Tensor,
+): { loss: tf.Scalar; grads: NamedGradients } {
+  return tf.tidy(() => {
+    const logits = tf.add(dot(x, weights), bias);
+    const dLogits = tf.div(tf.sub(tf.softmax(logits), y), x.shape[0]);
+    const loss = tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+    return { loss, grads: { weights: dot(tf.transpose(x), dLogits), bias: tf.sum(dLogits, 0) } };
+  });
 }
 
 /**
@@ -48,13 +67,15 @@ export function linearProbe(
   );
   const dims = trainMatrix.cols;
 
-  const [x, mean, std] = tf.tidy(() => {
+  const [standardised, mean, std] = tf.tidy(() => {
     const raw = tf.tensor2d(trainMatrix.data, [trainMatrix.rows, dims]);
     const moments = tf.moments(raw, 0);
     const deviation = tf.sqrt(tf.add(moments.variance, 1e-6));
     return [tf.div(tf.sub(raw, moments.mean), deviation), moments.mean, deviation];
   });
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(trainY, 'int32'), classes));
+  // Batches are cut from plain data: wasm's gather is several times slower than copying rows in JS.
+  const x = standardised.dataSync() as Float32Array;
+  standardised.dispose();
   const zeros = (shape: number[]): tf.Variable => tf.tidy(() => tf.variable(tf.zeros(shape)));
   const weights = zeros([dims, classes]);
   const bias = zeros([classes]);
@@ -71,14 +92,12 @@ export function linearProbe(
     let epochLoss = 0;
     for (let start = 0; start < order.length; start += batchSize) {
       const batch = order.slice(start, start + batchSize);
+      const rows = new Float32Array(batch.length * dims);
+      batch.forEach((row, i) => rows.set(x.subarray(row * dims, (row + 1) * dims), i * dims));
       const loss = tf.tidy(() => {
-        const index = tf.tensor1d(batch, 'int32');
-        const xb = tf.gather(x, index);
-        const yb = tf.gather(y, index);
-        const { loss, grads } = computeGradients(
-          () => tf.losses.softmaxCrossEntropy(yb, tf.add(tf.matMul(xb, weights), bias)) as tf.Scalar,
-          variables,
-        );
+        const xb = tf.tensor2d(rows, [batch.length, dims]);
+        const yb = tf.oneHot(tf.tensor1d(batch.map((row) => trainY[row]), 'int32'), classes);
+        const { loss, grads } = probeLossAndGradients(xb, yb, weights, bias);
         sgd.step(grads, schedule(step));
         return loss;
       });
@@ -91,10 +110,10 @@ export function linearProbe(
 
   const logits = tf.tidy(() => {
     const xt = tf.div(tf.sub(tf.tensor2d(testMatrix.data, [testMatrix.rows, dims]), mean), std);
-    return tf.add(tf.matMul(xt, weights), bias);
+    return tf.add(dot(xt, weights), bias);
   });
   const accuracy = topAccuracy(logits.dataSync(), testY, classes);
-  tf.dispose([x, mean, std, y, weights, bias, logits]);
+  tf.dispose([mean, std, weights, bias, logits]);
   sgd.dispose();
   return { ...accuracy, trainLoss, steps: step };
 }

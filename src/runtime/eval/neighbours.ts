@@ -1,6 +1,6 @@
 /** Cosine nearest neighbours between two feature sets, computed in chunks of query rows. */
 import * as tf from '@tensorflow/tfjs-core';
-import { normalizeRows } from '../objectives/rows.ts';
+import { dot, normalizeRows } from '../objectives/rows.ts';
 import { type FeatureInput, toMatrix } from './features.ts';
 
 export interface Neighbours {
@@ -27,12 +27,12 @@ export function nearestNeighbours(queries: FeatureInput, reference: FeatureInput
   if (!Number.isInteger(k) || k < 1 || k > available) throw new Error(`k must be an integer in [1, ${available}], got ${k}`);
   const indices = new Int32Array(q.rows * k);
   const similarities = new Float32Array(q.rows * k);
-  const ref = tf.tidy(() => normalizeRows(tf.tensor2d(r.data, [r.rows, r.cols])));
+  const refTransposed = tf.tidy(() => tf.transpose(normalizeRows(tf.tensor2d(r.data, [r.rows, r.cols]))));
   for (let start = 0; start < q.rows; start += CHUNK) {
     const size = Math.min(CHUNK, q.rows - start);
     const top = tf.tidy(() => {
       const chunk = normalizeRows(tf.tensor2d(q.data.subarray(start * q.cols, (start + size) * q.cols), [size, q.cols]));
-      let sims = tf.matMul(chunk, ref, false, true);
+      let sims = dot(chunk, refTransposed);
       // Cosine similarity is >= -1, so -3 on the diagonal puts each row below every other.
       if (excludeSelf) sims = tf.sub(sims, tf.mul(tf.oneHot(tf.range(start, start + size, 1, 'int32'), r.rows), 3));
       const { values, indices: idx } = tf.topk(sims, k);
@@ -42,6 +42,6 @@ export function nearestNeighbours(queries: FeatureInput, reference: FeatureInput
     indices.set(top[1].dataSync() as Int32Array, start * k);
     tf.dispose(top);
   }
-  ref.dispose();
+  refTransposed.dispose();
   return { indices, similarities, k };
 }

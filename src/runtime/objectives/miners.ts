@@ -11,6 +11,7 @@ import type { Rng } from '../random.ts';
 import { instanceContrast, relationContrast, softRelation } from './losses.ts';
 import { PrototypeBank } from './prototypes.ts';
 import type { MemoryQueue } from './queue.ts';
+import { similarities } from './rows.ts';
 import { type SavedState } from './state.ts';
 
 export type MinerName = 'prototype' | 'knn' | 'soft';
@@ -71,7 +72,7 @@ export function knnMiner(k: number): RelationMiner {
       const slots = queue.count;
       const positives = tf.tidy(() => {
         if (slots === 0) return tf.zeros([t.shape[0], 0]) as tf.Tensor2D;
-        const nearest = tf.topk(tf.matMul(t, queue.teacher, false, true), Math.min(k, slots)).indices; // B x k
+        const nearest = tf.topk(similarities(t, queue.teacher), Math.min(k, slots)).indices; // B x k
         return tf.sum(tf.oneHot(nearest, slots), 1) as tf.Tensor2D;
       });
       return { kind: 'positives', positives };
