@@ -4,6 +4,8 @@
  */
 import { compileFile, renderDiagnostics, type CompileResult, type ProvenanceMap, type ResolvedExperiment } from '../compiler.ts';
 import type { Provenance } from '../resolve/resolve.ts';
+import { bodySpec } from '../resolve/spec.ts';
+import { EXPERIMENT, type BlockSpec, type ValueType } from '../schema/catalog.ts';
 import { UsageError, useColor, type Args } from './args.ts';
 
 export const EXPLAIN_USAGE = 'rekdc explain <file> [experiment|grid] [--set path=value]... [--format text|json]';
@@ -14,32 +16,47 @@ function origin(p: Provenance | undefined): string {
   return p.source === 'file' ? at : `${p.source} ${at}`;
 }
 
-const scalar = (v: unknown): string => (Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number') ? `${v[0]} .. ${v[1]}` : JSON.stringify(v));
+/** A resolved value written as the language writes it (`auto`, `0.2 .. 1`, `"path"`, `none`). */
+function written(value: unknown, type: ValueType): string {
+  if (value === null) return 'none';
+  if (type.t === 'range') return `${(value as number[])[0]} .. ${(value as number[])[1]}`;
+  if (type.t === 'int_list') return `[${(value as number[]).join(', ')}]`;
+  if (type.t === 'string' || type.t === 'path') return JSON.stringify(value);
+  return String(value);
+}
 
-/** Lines `key = value` with their origin column, nested blocks indented. */
-function lines(value: Record<string, unknown>, provenance: ProvenanceMap, path: string, depth: number, out: Array<[string, string]>): void {
-  for (const [key, v] of Object.entries(value)) {
-    if (key === 'kind' || key === 'op' || (depth === 0 && key === 'name')) continue;
-    const p = path ? `${path}.${key}` : key;
-    const indent = '  '.repeat(depth + 1);
-    if (v === null) out.push([`${indent}${key} = none`, origin(provenance.get(p))]);
-    else if (Array.isArray(v) && v.some((item) => typeof item === 'object')) {
-      out.push([`${indent}${key}`, origin(provenance.get(p))]);
-      for (const item of v as Array<Record<string, unknown>>) {
-        out.push([`${indent}  ${String(item.op)}`, origin(provenance.get(`${p}.${String(item.op)}`))]);
-        lines(item, provenance, `${p}.${String(item.op)}`, depth + 2, out);
+type Lines = Array<[string, string]>;
+
+/** Lines `name = value` with their origin column, blocks as `name [kind]` with their members indented. */
+function lines(value: Record<string, unknown>, spec: BlockSpec, provenance: ProvenanceMap, path: string, depth: number, out: Lines): void {
+  const indent = '  '.repeat(depth + 1);
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  for (const [name, attribute] of Object.entries(spec.attributes)) {
+    out.push([`${indent}${name} = ${written(value[name], attribute.type)}`, origin(provenance.get(at(name)))]);
+  }
+  for (const [key, slot] of Object.entries(spec.slots)) {
+    const v = value[key] as Record<string, unknown> | Array<Record<string, unknown>> | null;
+    const label = slot.form === 'list' && slot.variant ? `${slot.variant.base} ${slot.variant.word}` : key;
+    if (v === null) {
+      out.push([`${indent}${label} = none`, origin(provenance.get(at(key)))]);
+    } else if (Array.isArray(v) && slot.form === 'list') {
+      out.push([`${indent}${label}`, origin(provenance.get(at(key)))]);
+      for (const item of v) {
+        const op = String(item.op);
+        out.push([`${indent}  ${op}`, origin(provenance.get(`${at(key)}.${op}`))]);
+        lines(item, slot.items[op], provenance, `${at(key)}.${op}`, depth + 2, out);
       }
-    } else if (typeof v === 'object' && !Array.isArray(v)) {
-      const block = v as Record<string, unknown>;
-      out.push([`${indent}${key}${block.kind ? ` ${String(block.kind)}` : ''}`, origin(provenance.get(p))]);
-      lines(block, provenance, p, depth + 1, out);
-    } else out.push([`${indent}${key} = ${scalar(v)}`, origin(provenance.get(p))]);
+    } else if (!Array.isArray(v)) {
+      const kind = typeof v.kind === 'string' ? v.kind : null;
+      out.push([`${indent}${label}${kind ? ` ${kind}` : ''}`, origin(provenance.get(at(key)))]);
+      lines(v, bodySpec(slot, kind)!, provenance, at(key), depth + 1, out);
+    }
   }
 }
 
 function explainText(experiment: ResolvedExperiment, provenance: ProvenanceMap): string {
-  const out: Array<[string, string]> = [[`experiment ${experiment.name}`, '']];
-  lines(experiment as unknown as Record<string, unknown>, provenance, '', 0, out);
+  const out: Lines = [[`experiment ${experiment.name}`, '']];
+  lines(experiment as unknown as Record<string, unknown>, EXPERIMENT, provenance, '', 0, out);
   const width = Math.max(...out.map(([left]) => left.length)) + 2;
   return out.map(([left, right]) => (right ? left.padEnd(width) + right : left)).join('\n');
 }

@@ -57,6 +57,10 @@ describe('rekdc', function () {
     expect(stdout).to.match(/\n {2}teacher = none +experiments\/moco_baseline\.rekd:5\n/);
     expect(stdout).to.match(/\n {4}train_size = 5000 +experiments\/quickstart\.rekd:7\n/);
     expect(stdout).to.match(/\n {2}log_every = 10 +default\n/);
+    // Values read as the language writes them: bare enum names, ranges with '..'.
+    expect(stdout).to.match(/\n {2}backend = auto +experiments\/quickstart\.rekd:4\n/);
+    expect(stdout).to.match(/\n {6}scale = 0\.3 \.\. 1 +experiments\/quickstart\.rekd:12\n/);
+    expect(stdout).to.match(/\n {2}augment weak = none +default\n/);
     const cells = await rekdc('explain', 'experiments/quickstart.rekd', 'temperature_by_student', '--format', 'json');
     const json = JSON.parse(cells.stdout);
     expect(json).to.have.length(6);
