@@ -3,6 +3,7 @@
  * appended whole, so a killed process leaves at most one torn last line, which readers skip.
  */
 import * as fs from 'node:fs';
+import { writeFileAtomic } from './atomic.ts';
 
 /** Mean loss terms, learning rate and throughput over the steps since the previous line. */
 export interface StepRecord {
@@ -40,7 +41,7 @@ export class MetricsLog {
    */
   truncateAfter(step: number): void {
     const kept = readMetrics(this.file).filter((r) => r.step <= step);
-    fs.writeFileSync(this.file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+    writeFileAtomic(this.file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 }
 

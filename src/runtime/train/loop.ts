@@ -127,6 +127,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const epochOf = (s: number) => Math.max(1, Math.ceil(s / stepsPerEpoch));
   const save = async (file: string) => saveTrainingCheckpoint(file, parts, { step, loader: loader.state(), bestKnn });
 
+  run.setStatus('running', { step, epoch: epochOf(step + 1) });
   try {
     while (step < totalSteps) {
       const started = performance.now();
