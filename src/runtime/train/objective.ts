@@ -130,7 +130,11 @@ export class StudentObjective {
     return terms;
   }
 
-  /** After the optimiser step: EMA of the key encoder, miner update, enqueue (the batch never saw its own keys). */
+  /**
+   * After the optimiser step: EMA of the key encoder, miner update, enqueue (the batch never saw its
+   * own keys). Only view 2's keys are queued, also with the symmetric loss: one slot per image, aligned
+   * with that image's teacher embedding and label.
+   */
   afterStep(prepared: Prepared, t: tf.Tensor2D | undefined): void {
     if (this.keyEncoder) momentumUpdate(this.keyEncoder, this.student, this.settings.momentum);
     if (prepared.mining) this.miner!.update(t!, prepared.mining);
@@ -177,7 +181,10 @@ export function emptyQueueLoss(q: tf.Tensor2D): tf.Scalar {
   return tf.mul(tf.sum(q), 0);
 }
 
-/** The relation term over a non-empty queue. */
+/**
+ * The relation term over a non-empty queue. Every family compares the student's query of view 1 with
+ * the teacher's embedding of the other view (view 2, or the weak view), SEED and CompRess included.
+ */
 function relationLoss(term: RelationTerm, queue: MemoryQueue, q: tf.Tensor2D, k: tf.Tensor2D, t: tf.Tensor2D, mining?: Mining): tf.Scalar {
   switch (term.kind) {
     case 'rekd':
