@@ -3,9 +3,11 @@
  * (target < 100 ms after start-up) and the start-up time of `rekdc check` on quickstart.rekd
  * (target < 400 ms). The CPU is shared, so each figure comes with a reference measured in the
  * same run: JSON.parse of the resolved experiments (the same information as plain data), and the
- * start-up of a bare `node` process. Alone: `npx tsx bench/parse.ts`.
+ * start-up of a bare `node` process. CPU time is reported next to wall time: on a crowded
+ * machine it moves much less than wall time. Alone: `npx tsx bench/parse.ts`.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileSource } from '../src/compiler.ts';
 
@@ -14,12 +16,17 @@ export interface ParseBenchResult {
   experiments: number;
   /** Median ms of compileSource (parse, imports, extends, rules, resolution, schema validation). */
   checkMs: number;
+  /** Median CPU ms (user + system) of the same. */
+  checkCpuMs: number;
   /** Median ms of JSON.parse of the resolved experiments, the same-run reference. */
   jsonParseMs: number;
   /** Median ms of `node bin/rekdc.js check experiments/quickstart.rekd`. */
   startupMs: number;
+  /** Its median CPU ms, when /usr/bin/time can measure it (else null). */
+  startupCpuMs: number | null;
   /** Median ms of `node -e 0`, the same-run reference for start-up. */
   nodeStartupMs: number;
+  nodeStartupCpuMs: number | null;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -81,26 +88,40 @@ export function generateRekdFile(lines = 2000): string {
   return parts.join('');
 }
 
-function time(fn: () => void, repeats: number): number {
-  fn(); // warm-up: JIT and lazily built parser
-  const samples: number[] = [];
+/** Median wall and CPU ms of `fn` after one warm-up call (JIT, lazily built parser). */
+function time(fn: () => void, repeats: number): { wall: number; cpu: number } {
+  fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const start = performance.now();
+    const used = process.cpuUsage();
     fn();
-    samples.push(performance.now() - start);
+    const spent = process.cpuUsage(used);
+    wall.push(performance.now() - start);
+    cpu.push((spent.user + spent.system) / 1000);
   }
-  return median(samples);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
-function spawnMs(args: string[], repeats: number): number {
-  const samples: number[] = [];
+const TIME = '/usr/bin/time';
+
+/** Median wall and CPU ms of a node child process; CPU via /usr/bin/time when it exists. */
+function spawnMs(args: string[], repeats: number): { wall: number; cpu: number | null } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const timed = existsSync(TIME);
   for (let r = 0; r < repeats; r++) {
     const start = performance.now();
-    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
-    samples.push(performance.now() - start);
+    const result = timed
+      ? spawnSync(TIME, ['-f', 'rekd-cpu %U %S', process.execPath, ...args], { cwd: root, encoding: 'utf8' })
+      : spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    wall.push(performance.now() - start);
     if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    const times = /rekd-cpu ([\d.]+) ([\d.]+)/.exec(result.stderr);
+    if (times) cpu.push((Number(times[1]) + Number(times[2])) * 1000);
   }
-  return median(samples);
+  return { wall: median(wall), cpu: cpu.length ? median(cpu) : null };
 }
 
 export function measureParse(options: { lines?: number; repeats?: number; startups?: number } = {}): ParseBenchResult {
@@ -110,13 +131,19 @@ export function measureParse(options: { lines?: number; repeats?: number; startu
   const json = JSON.stringify([...first.experiments.values()]);
   const repeats = options.repeats ?? 15;
   const startups = options.startups ?? 5;
+  const check = time(() => compileSource(text, 'bench.rekd'), repeats);
+  const startup = spawnMs(['bin/rekdc.js', 'check', 'experiments/quickstart.rekd'], startups);
+  const node = spawnMs(['-e', '0'], startups);
   return {
     lines: text.split('\n').length - 1,
     experiments: first.experiments.size,
-    checkMs: time(() => compileSource(text, 'bench.rekd'), repeats),
-    jsonParseMs: time(() => JSON.parse(json), repeats),
-    startupMs: spawnMs(['bin/rekdc.js', 'check', 'experiments/quickstart.rekd'], startups),
-    nodeStartupMs: spawnMs(['-e', '0'], startups),
+    checkMs: check.wall,
+    checkCpuMs: check.cpu,
+    jsonParseMs: time(() => JSON.parse(json), repeats).wall,
+    startupMs: startup.wall,
+    startupCpuMs: startup.cpu,
+    nodeStartupMs: node.wall,
+    nodeStartupCpuMs: node.cpu,
   };
 }
 
@@ -124,8 +151,10 @@ export async function benchParse(): Promise<ParseBenchResult> {
   const r = measureParse();
   const f = (ms: number) => `${ms.toFixed(1)} ms`;
   console.log(`parse: ${r.lines}-line file, ${r.experiments} experiments + a 4-cell grid`);
-  console.log(`parse: check ${f(r.checkMs)} (target < 100 ms); JSON.parse of the resolved result ${f(r.jsonParseMs)}, ratio ${(r.checkMs / r.jsonParseMs).toFixed(1)}x`);
-  console.log(`parse: start-up of rekdc check quickstart.rekd ${f(r.startupMs)} (target < 400 ms); bare node ${f(r.nodeStartupMs)}, rekdc adds ${f(r.startupMs - r.nodeStartupMs)}`);
+  const cpu = (ms: number | null) => (ms === null ? '' : `, CPU ${f(ms)}`);
+  console.log(`parse: check ${f(r.checkMs)}${cpu(r.checkCpuMs)} (target < 100 ms); JSON.parse of the resolved result ${f(r.jsonParseMs)}, ratio ${(r.checkMs / r.jsonParseMs).toFixed(1)}x`);
+  console.log(`parse: start-up of rekdc check quickstart.rekd ${f(r.startupMs)}${cpu(r.startupCpuMs)} (target < 400 ms); ` +
+    `bare node ${f(r.nodeStartupMs)}${cpu(r.nodeStartupCpuMs)}, rekdc adds ${f(r.startupMs - r.nodeStartupMs)}`);
   return r;
 }
 

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { main } from '../../src/cli/main.ts';
+import { fingerprint } from '../../src/cli/start-cache.mjs';
 
 /** Runs rekdc in-process, capturing what it writes. */
 async function rekdc(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -74,10 +78,29 @@ describe('rekdc', function () {
     expect(JSON.parse(schema.stdout).title).to.equal('ResolvedExperiment');
   });
 
-  it('runs from bin/rekdc.js with the documented exit status', () => {
+  it('runs from bin/rekdc.js (the cached bundle) with the documented exit status', () => {
     const result = spawnSync(process.execPath, ['bin/rekdc.js', 'check', 'test/baselines/RK0302-RK0303-value-range.rekd'], { encoding: 'utf8' });
     expect(result.status).to.equal(1);
     expect(result.stdout).to.contain('error[RK0302]');
     expect(result.stderr).to.equal('');
+  });
+});
+
+describe('the cached front-end bundle', () => {
+  it('changes its fingerprint when any source file changes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'rekd-fingerprint-'));
+    try {
+      mkdirSync(join(root, 'src', 'check'), { recursive: true });
+      writeFileSync(join(root, 'src', 'check', 'a.ts'), 'export const a = 1;\n');
+      const first = fingerprint(root);
+      expect(fingerprint(root)).to.equal(first);
+      writeFileSync(join(root, 'src', 'check', 'a.ts'), 'export const a = 22;\n');
+      const edited = fingerprint(root);
+      expect(edited).to.not.equal(first);
+      writeFileSync(join(root, 'src', 'check', 'b.ts'), '');
+      expect(fingerprint(root)).to.not.equal(edited);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
