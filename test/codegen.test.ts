@@ -3,12 +3,13 @@
  * strings, and the type check that guards every program before it runs.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import ts from 'typescript';
 import { compileSource, type ResolvedExperiment } from '../src/compiler.ts';
 import { programsOf } from '../src/codegen/experiments.ts';
-import { generateProgram, runId, typeCheckProgram } from '../src/codegen/index.ts';
+import { dataFingerprint, generateProgram, runId, typeCheckProgram } from '../src/codegen/index.ts';
 import { objectiveSettings } from '../src/codegen/settings.ts';
 
 /** A small experiment whose two strings (data path, teacher checkpoint) the tests choose. */
@@ -164,6 +165,21 @@ describe('codegen', () => {
     visit(path.resolve('src/cli/main.ts'));
     expect([...seen].some((file) => file.includes(`${path.sep}cli${path.sep}run.ts`)), 'the walk reached run.ts').to.equal(true);
     expect([...seen].filter((file) => file.includes(`${path.sep}codegen${path.sep}`))).to.deep.equal([]);
+  });
+
+  it('fingerprints a data set read from a path by its files, so changed data gives another run id', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-data-'));
+    fs.mkdirSync(path.join(dir, 'cat'));
+    fs.writeFileSync(path.join(dir, 'cat', 'a.png'), 'one');
+    const experiment = only(experimentText(JSON.stringify(dir), '"teacher.ckpt"'));
+    const before = dataFingerprint(experiment.data);
+    expect(before).to.match(/^[0-9a-f]{64}$/);
+    expect(dataFingerprint(experiment.data)).to.equal(before);
+    const id = runId(experiment);
+    fs.writeFileSync(path.join(dir, 'cat', 'b.png'), 'two');
+    expect(dataFingerprint(experiment.data)).to.not.equal(before);
+    expect(runId(experiment)).to.not.equal(id);
+    expect(dataFingerprint({ kind: 'synthetic', classes: 2, size: 8, channels: 1, count: 4, test_count: 2 })).to.equal(null);
   });
 
   it('type-checks a program against the runtime and locates what is wrong', function () {
