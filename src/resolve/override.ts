@@ -7,7 +7,7 @@ import type { Name, PathNode, ValueNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import type { Span } from '../diagnostics/span.ts';
-import type { BlockSpec } from '../schema/catalog.ts';
+import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
 import { EXPERIMENT } from '../schema/catalog.ts';
 import { bodySpec, memberNames, slotOf } from './spec.ts';
 import { isRemoval, kindOnly, mergeEntry, type Origin, type TreeBlock } from './tree.ts';
@@ -19,6 +19,18 @@ function unknownSegment(segment: Name, spec: BlockSpec | null, where: string): A
   const suggestion = didYouMean(segment.text, names);
   const notes = !suggestion && names.length ? [`${where} has: ${names.join(', ')}`] : [];
   return { ok: false, diagnostic: diagnostic('error', 'RK0801', `unknown path segment '${segment.text}' in ${where}`, segment.span, { suggestion, notes }) };
+}
+
+/**
+ * The block an absent slot stands for, so that a path into it changes the effective value:
+ * `--set eval.knn.k=5` on an experiment without `eval` keeps the default linear and collapse.
+ */
+function defaultBlock(name: Name, slot: SlotSpec, origin: Origin): TreeBlock {
+  const empty = (n: Name, kind: Name | null): TreeBlock => ({ name: n, kind, span: n.span, origin, attributes: new Map(), blocks: new Map() });
+  if (typeof slot.absent !== 'object') return empty(name, null);
+  const block = empty(name, slot.absent.kind ? { text: slot.absent.kind, span: name.span } : null);
+  for (const child of slot.absent.children ?? []) block.blocks.set(child, empty({ text: child, span: name.span }, null));
+  return block;
 }
 
 function setPath(block: TreeBlock, spec: BlockSpec | null, segments: Name[], value: ValueNode, span: Span, origin: Origin, where: string): Applied {
@@ -43,9 +55,7 @@ function setPath(block: TreeBlock, spec: BlockSpec | null, segments: Name[], val
   }
   if (!slot) return unknownSegment(head, spec, where);
   const existing = block.blocks.get(head.text);
-  const child: TreeBlock = existing && !isRemoval(existing)
-    ? existing
-    : { name: head, kind: null, span: head.span, origin, attributes: new Map(), blocks: new Map() };
+  const child: TreeBlock = existing && !isRemoval(existing) ? existing : defaultBlock(head, slot, existing ? origin : 'default');
   const childSpec = bodySpec(slot, child.kind?.text ?? null);
   const childWhere = child.kind ? `${head.text} ${child.kind.text}` : head.text;
   const applied = setPath(child, childSpec, rest, value, span, origin, childWhere);

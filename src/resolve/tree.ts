@@ -8,8 +8,8 @@ import type { Span } from '../diagnostics/span.ts';
 import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
 import { bodySpec, slotKey, slotOf } from './spec.ts';
 
-/** Where a written value came from. */
-export type Origin = 'file' | 'override' | 'grid';
+/** Where a value came from; `default` marks blocks an override filled in from their defaults. */
+export type Origin = 'file' | 'override' | 'grid' | 'default';
 
 export interface TreeAttribute { name: Name; value: ValueNode; span: Span; origin: Origin }
 export interface TreeBlock {

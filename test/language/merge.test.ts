@@ -67,6 +67,19 @@ experiment child extends base { augment { horizontal_flip { p = 0.9 } cutout {} 
     expect(e.augment_weak).to.deep.equal([{ op: 'horizontal_flip', p: 0.5 }]);
   });
 
+  it('overrides a path inside an omitted block on top of its defaults', () => {
+    const text = BASE.replace('eval { knn { k = 7 } }', '').replace('optimizer sgd { lr = 0.1, nesterov = true }', '');
+    const r = compileSource(text, 'o.rekd', { overrides: ['eval.knn.k=5', 'augment.grayscale.p=0.5', 'optimizer.lr=0.2'] });
+    expect(r.diagnostics).to.deep.equal([]);
+    const e = r.experiments.get('base')!;
+    expect(e.eval.knn!.k).to.equal(5);
+    expect(e.eval.linear).to.not.equal(null);
+    expect(e.augment.map((op) => op.op)).to.deep.equal(['random_resized_crop', 'color_jitter', 'grayscale', 'gaussian_blur', 'horizontal_flip']);
+    expect(e.augment[2]).to.deep.equal({ op: 'grayscale', p: 0.5 });
+    expect(e.optimizer).to.include({ kind: 'sgd', lr: 0.2, momentum: 0.9 });
+    expect(r.provenance.get('base')!.get('eval.linear')).to.include({ source: 'default' });
+  });
+
   it('resolves written paths against the writing file, overrides against the working directory', () => {
     const text = `${BASE}experiment child extends base { teacher resnet18 { mode = offline, checkpoint = "../runs/t.ckpt" } }`;
     const fromFile = compileSource(text, 'a/b/m.rekd').experiments.get('child')!;
