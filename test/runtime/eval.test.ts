@@ -239,5 +239,8 @@ describe('evaluation: collapse metrics', () => {
     expect(metrics.effectiveRank).to.be.closeTo(effectiveRank(x), 1e-12);
     expect(metrics.uniformity).to.be.closeTo(uniformity(x), 1e-12);
     expect(collapseMetrics(x, y, { secondView: x }).alignment).to.be.closeTo(0, 1e-6);
+    const few = collapseMetrics(matrix([[1, 0], [0.9, 0.1], [0, 1]]), [0, 0, 1]);
+    expect(few.neighbours, 'capped at the other samples').to.equal(2);
+    expect(few.purity).to.be.closeTo(1 / 3, 1e-12); // class-0 rows: 1 of 2 neighbours shares the class; the class-1 row: 0
   });
 });

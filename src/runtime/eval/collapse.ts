@@ -92,7 +92,8 @@ export interface CollapseMetrics {
 
 export function collapseMetrics(features: FeatureInput, labels: LabelInput, options: CollapseOptions = {}): CollapseMetrics {
   const m = toMatrix(features);
-  const neighbours = options.neighbours ?? 20;
+  // Like knn's k: a test set smaller than neighbours + 1 uses every other sample.
+  const neighbours = Math.min(options.neighbours ?? 20, m.rows - 1);
   return {
     effectiveRank: effectiveRank(m),
     alignment: options.secondView === undefined ? null : alignment(m, options.secondView),
