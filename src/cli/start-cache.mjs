@@ -1,74 +1,76 @@
 /**
  * Fast start for the front-end commands (check, explain, schema). Loading ~60 TypeScript modules
  * through tsx's loader costs most of their start-up (about 3x the CPU of the work itself), so
- * bin/rekdc.js runs them from one ES module bundled from the sources with esbuild and cached in
- * node_modules/.cache/rekd under a fingerprint of every source file (path, size, mtime): any
- * change to a source gives a new fingerprint and a new bundle, so the cache cannot go stale.
- * Dynamic imports stay separate chunks, so codegen and ts-morph are never loaded by these
- * commands. Plain JavaScript because it runs before tsx is registered.
+ * bin/rekdc.js runs them from an ES module bundle of the sources made by esbuild and cached in
+ * node_modules/.cache/rekd. The cache records the size and mtime of every source file in the
+ * bundle (esbuild's metafile) and is rebuilt as soon as one differs, so it cannot go stale: a
+ * new import can only appear through a change to a recorded file. Dynamic imports stay separate
+ * chunks, so these commands never load codegen or ts-morph. Plain JavaScript because it runs
+ * before tsx is registered.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const SOURCE_DIRS = ['src', 'grammar'];
 const cacheDir = join(root, 'node_modules', '.cache', 'rekd');
+const current = join(cacheDir, 'current.json');
+/** Old bundles are removed only when this old, so a process still loading one is not disturbed. */
+const KEEP_MS = 60 * 60 * 1000;
 
 /**
- * Hash of the path, size and mtime of every .ts/.mjs file under `base`'s source folders.
- * @param {string} base the repository root
- * @returns {string}
+ * @param {string} path
+ * @returns {string | null} size and mtime of the file, null when it does not exist
  */
-export function fingerprint(base = root) {
-  const hash = createHash('sha256');
-  /** @param {string} dir */
-  const visit = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) visit(path);
-      else if (/\.(ts|mjs)$/.test(entry.name)) {
-        const stat = statSync(path);
-        hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`);
-      }
-    }
-  };
-  for (const dir of SOURCE_DIRS) if (existsSync(join(base, dir))) visit(join(base, dir));
-  return hash.digest('hex').slice(0, 16);
+export function signature(path) {
+  try {
+    const stat = statSync(path);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * Bundles src/cli/main.ts into `target` (a directory of chunks), atomically.
- * @param {string} target
+ * @param {Record<string, string>} inputs signature per path relative to `base`
+ * @param {string} base
  */
-async function build(target) {
+export function upToDate(inputs, base = root) {
+  return Object.entries(inputs).every(([path, recorded]) => signature(join(base, path)) === recorded);
+}
+
+/** Bundles src/cli/main.ts into a new directory and makes it the current bundle. */
+async function build() {
   const { build: esbuild } = await import('esbuild');
-  const staging = `${target}.${process.pid}.tmp`;
-  await esbuild({
+  const bundle = `cli-${Date.now()}-${process.pid}`;
+  const result = await esbuild({
     entryPoints: { main: join(root, 'src/cli/main.ts') },
     bundle: true, splitting: true, format: 'esm', platform: 'node', packages: 'external',
-    outdir: staging, logLevel: 'silent',
+    absWorkingDir: root, outdir: join(cacheDir, bundle), metafile: true, logLevel: 'silent',
   });
-  try {
-    renameSync(staging, target);
-  } catch (error) {
-    // Another process built the same fingerprint first: use theirs.
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(target)) throw error;
-  }
-  // Older bundles are dead weight once a newer one exists.
+  /** @type {Record<string, string>} */
+  const inputs = {};
+  for (const path of Object.keys(result.metafile.inputs)) inputs[path] = signature(join(root, path)) ?? '';
+  const staging = `${current}.${process.pid}.tmp`;
+  writeFileSync(staging, JSON.stringify({ bundle, inputs }));
+  renameSync(staging, current);
   for (const name of readdirSync(cacheDir)) {
-    if (name.startsWith('cli-') && join(cacheDir, name) !== target && !name.endsWith('.tmp')) rmSync(join(cacheDir, name), { recursive: true, force: true });
+    const path = join(cacheDir, name);
+    if (name.startsWith('cli-') && name !== bundle && Date.now() - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { recursive: true, force: true });
   }
+  return bundle;
 }
 
-/** `main` of the CLI from the cached bundle (built first when the sources changed). */
+/** `main` of the CLI from the cached bundle, rebuilt first when a source changed. */
 export async function cachedMain() {
-  const target = join(cacheDir, `cli-${fingerprint()}`);
-  if (!existsSync(join(target, 'main.js'))) {
-    mkdirSync(dirname(target), { recursive: true });
-    await build(target);
+  mkdirSync(cacheDir, { recursive: true });
+  let bundle;
+  try {
+    const recorded = JSON.parse(readFileSync(current, 'utf8'));
+    if (upToDate(recorded.inputs) && existsSync(join(cacheDir, recorded.bundle, 'main.js'))) bundle = recorded.bundle;
+  } catch {
+    // No cache yet, or an unreadable one: build.
   }
-  return (await import(pathToFileURL(join(target, 'main.js')).href)).main;
+  bundle ??= await build();
+  return (await import(pathToFileURL(join(cacheDir, bundle, 'main.js')).href)).main;
 }

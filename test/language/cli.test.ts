@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { main } from '../../src/cli/main.ts';
-import { fingerprint } from '../../src/cli/start-cache.mjs';
+import { signature, upToDate } from '../../src/cli/start-cache.mjs';
 
 /** Runs rekdc in-process, capturing what it writes. */
 async function rekdc(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -87,18 +87,16 @@ describe('rekdc', function () {
 });
 
 describe('the cached front-end bundle', () => {
-  it('changes its fingerprint when any source file changes', () => {
-    const root = mkdtempSync(join(tmpdir(), 'rekd-fingerprint-'));
+  it('is up to date only while every recorded source keeps its size and mtime', () => {
+    const root = mkdtempSync(join(tmpdir(), 'rekd-start-cache-'));
     try {
-      mkdirSync(join(root, 'src', 'check'), { recursive: true });
-      writeFileSync(join(root, 'src', 'check', 'a.ts'), 'export const a = 1;\n');
-      const first = fingerprint(root);
-      expect(fingerprint(root)).to.equal(first);
-      writeFileSync(join(root, 'src', 'check', 'a.ts'), 'export const a = 22;\n');
-      const edited = fingerprint(root);
-      expect(edited).to.not.equal(first);
-      writeFileSync(join(root, 'src', 'check', 'b.ts'), '');
-      expect(fingerprint(root)).to.not.equal(edited);
+      mkdirSync(join(root, 'src'));
+      writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 1;\n');
+      const inputs = { 'src/a.ts': signature(join(root, 'src', 'a.ts'))! };
+      expect(upToDate(inputs, root)).to.equal(true);
+      writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 22;\n');
+      expect(upToDate(inputs, root)).to.equal(false);
+      expect(upToDate({ 'src/gone.ts': '1:1' }, root)).to.equal(false);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
