@@ -138,14 +138,18 @@ describe('rekdc run', function () {
     expect(fs.existsSync(path.join(dir, 'report.md'))).to.equal(true);
   });
 
-  it('resumes a run killed with kill -9 from its checkpoint, and saves one on Ctrl-C (exit 130)', async () => {
+  it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, and saves one on Ctrl-C (exit 130)', async () => {
     const cwd = workspace(tinyExperiment(3));
     const killed = start(cwd, ['run', 'tiny.rekd']);
     let dir = '';
     await until(() => fs.existsSync(path.join(cwd, 'runs')) && fs.readdirSync(path.join(cwd, 'runs')).length > 0, 'the run directory');
     dir = runDirectoryOf(cwd);
     await until(() => fs.existsSync(path.join(dir, 'status.json')) && readJson(path.join(dir, 'status.json')).step >= 2, 'a checkpoint');
-    process.kill(programPid(killed.child.pid!), 'SIGKILL');
+    const program = programPid(killed.child.pid!);
+    const concurrent = await rekdcIn(cwd, 'run', 'tiny.rekd');
+    expect(concurrent.code).to.equal(1);
+    expect(concurrent.stderr).to.include(`is being run by process ${program} already`);
+    process.kill(program, 'SIGKILL');
     const afterKill = await killed.done;
     expect(afterKill.code).to.equal(128 + os.constants.signals.SIGKILL);
     const checkpointStep = readJson(path.join(dir, 'status.json')).step;

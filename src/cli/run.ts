@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, type Args } from './args.ts';
-import { compileExperiments } from './compiled.ts';
+import type { ResolvedExperiment } from '../compiler.ts';
+import { compileExperiments, type CompiledFile } from './compiled.ts';
+import { RunLock } from './run-lock.ts';
 
 export const RUN_USAGE = 'rekdc run <file> [experiment] [--set path=value]... [--backend b] [--resume|--force]';
 
@@ -29,8 +31,8 @@ export async function run(args: Args): Promise<number> {
     throw new UsageError(`${compiled.file} declares ${compiled.experiments.length} experiments (${names}); name the one to run\nusage: ${RUN_USAGE}`);
   }
   const experiment = compiled.experiments[0];
-  const { checkProgram, generateProgram, runId } = await import('../codegen/index.ts');
-  const { RunDirectory, RunError, openRunDirectory } = await import('../runtime/run/directory.ts');
+  const { runId } = await import('../codegen/index.ts');
+  const { RunDirectory } = await import('../runtime/run/directory.ts');
   const dir = path.join(RUNS_FOLDER, `${experiment.name}-${runId(experiment)}`);
   const existing = new RunDirectory(dir);
 
@@ -43,27 +45,44 @@ export async function run(args: Args): Promise<number> {
     print(`rekdc run: nothing to resume: ${dir} holds no checkpoint (run without --resume to start)`);
     return 1;
   }
+  const lock = RunLock.acquire(dir);
+  if (!(lock instanceof RunLock)) {
+    print(`rekdc run: ${dir} is being run by process ${lock.heldBy} already`);
+    return 1;
+  }
+  try {
+    return await startRun(experiment, compiled, dir, args.force, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Type-checks the program (unless this run already ran the same one), prepares the directory and runs it. */
+async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, force: boolean, lock: RunLock): Promise<number> {
+  const { checkProgram, generateProgram } = await import('../codegen/index.ts');
+  const { RunDirectory, RunError, openRunDirectory } = await import('../runtime/run/directory.ts');
+  const { writeFileAtomic } = await import('../runtime/run/atomic.ts');
   // .mts: an ES module wherever the run directory is (top-level await needs one).
   const programFile = path.join(dir, 'program.mts');
-  // The same program as the one this run already ran passed its type check then: skip the seconds it costs.
   const program = generateProgram(experiment, compiled.file, compiled.text);
+  // The same program as the one this run already ran passed its type check then: skip the seconds it costs.
   const checked = fs.existsSync(programFile) && fs.readFileSync(programFile, 'utf8') === program.text;
   if (!checked) checkProgram(program, programFile);
+  const existing = new RunDirectory(dir);
+  const resumed = !force && existing.hasCheckpoint() ? `, resuming from its checkpoint at step ${existing.status()?.step ?? '?'}` : '';
   try {
-    openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: args.force });
+    openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: force });
   } catch (error) {
     if (!(error instanceof RunError)) throw error;
     print(`rekdc run: ${error.message}`);
     return 1;
   }
-  const { writeFileAtomic } = await import('../runtime/run/atomic.ts');
   writeFileAtomic(programFile, program.text);
-  const resumed = existing.hasCheckpoint() ? `, resuming from its checkpoint at step ${existing.status()?.step ?? '?'}` : '';
   print(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
 
-  const code = await runChild(programFile, dir);
+  const code = await runChild(programFile, dir, (pid) => lock.transfer(pid));
   if (code === 0) {
-    await printResults(new RunDirectory(dir).readEval(), dir);
+    await printResults(existing.readEval(), dir);
   } else if (code === 130) {
     print(`${dir}: interrupted; run the same command again (or with --resume) to continue from the checkpoint`);
   }
@@ -84,11 +103,12 @@ async function printResults(results: unknown, dir: string): Promise<void> {
  * reaches it exactly once, forwarded by us (a second Ctrl-C is its "quit now"). Resolves with its
  * exit code, or 128 + signal number when a signal killed it.
  */
-function runChild(programFile: string, dir: string): Promise<number> {
+function runChild(programFile: string, dir: string, started: (pid: number) => void): Promise<number> {
   const hooks = new URL('./runtime-hooks.mjs', import.meta.url).href;
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--import', hooks, programFile, dir], {
     stdio: 'inherit', detached: true,
   });
+  if (child.pid !== undefined) started(child.pid);
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, forward);
