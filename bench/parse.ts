@@ -4,8 +4,9 @@
  * (target < 400 ms). The CPU is shared, so each figure comes with a reference measured in the
  * same run: JSON.parse of the resolved experiments (the same information as plain data), and the
  * start-up of a bare `node` process. `rekdc check` starts from its cached bundle
- * (src/cli/start-cache.mjs; the median hides a first run that rebuilds it). CPU time is reported next to wall time: on a crowded
- * machine it moves much less than wall time. Alone: `npx tsx bench/parse.ts`.
+ * (src/cli/start-cache.mjs; the median hides a first run that rebuilds it). CPU time is
+ * reported next to wall time: on a crowded machine it moves much less than wall time.
+ * Alone: `npx tsx bench/parse.ts`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
