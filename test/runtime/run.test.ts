@@ -107,6 +107,8 @@ describe('report', () => {
     expect(report).to.contain('| knn.top1 | 0.7500 |');
     expect(report).to.contain('| 1 | 2 | 0.6250 |');
     expect(report).to.contain('finished at step 2, epoch 1');
+    // No source was given, so there is no source link.
+    expect(report).to.contain('Files: [resolved settings](resolved.json), [metrics](metrics.jsonl), [evaluation](eval.json).');
     const losses = fs.readFileSync(path.join(dir, 'plots', 'losses.svg'), 'utf8');
     expect(losses.match(/<polyline/g)).to.have.length(2);
     expect(fs.existsSync(path.join(dir, 'plots', 'knn.svg'))).to.equal(true);

@@ -50,8 +50,9 @@ export function buildReport(runDir: string): string {
   const results = run.readEval();
 
   const lines = [`# Run \`${name}\``, '', `Status: ${describeStatus(run.status())}.`, ''];
-  lines.push('Files: [source](source.rekd), [resolved settings](resolved.json), [metrics](metrics.jsonl)' +
-    (results ? ', [evaluation](eval.json)' : '') + '.', '');
+  const files = ([['source', run.paths.source], ['resolved settings', run.paths.resolved], ['metrics', run.paths.metrics],
+    ['evaluation', run.paths.eval]] as const).filter(([, file]) => fs.existsSync(file));
+  lines.push(`Files: ${files.map(([label, file]) => `[${label}](${path.basename(file)})`).join(', ')}.`, '');
 
   lines.push('## Final evaluation', '');
   const rows = flattenResults(results);

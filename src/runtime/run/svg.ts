@@ -72,17 +72,23 @@ export function linePlot(plot: LinePlot): string {
   parts.push(`<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(plot.xLabel)}</text>`);
   parts.push(`<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(plot.yLabel)}</text>`);
 
+  const colour = (i: number) => palette[i % palette.length];
   plot.series.forEach((series, i) => {
-    const colour = palette[i % palette.length];
     const points = series.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (points.length === 1) {
-      parts.push(`<circle cx="${f(px(points[0][0]))}" cy="${f(py(points[0][1]))}" r="3" fill="${colour}"/>`);
+      parts.push(`<circle cx="${f(px(points[0][0]))}" cy="${f(py(points[0][1]))}" r="3" fill="${colour(i)}"/>`);
     } else if (points.length > 1) {
       const coords = points.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join(' ');
-      parts.push(`<polyline points="${coords}" fill="none" stroke="${colour}" stroke-width="1.5"/>`);
+      parts.push(`<polyline points="${coords}" fill="none" stroke="${colour(i)}" stroke-width="1.5"/>`);
     }
+  });
+  // The legend goes last, on a light box, so lines passing under it do not hide it.
+  if (plot.series.length > 0) {
+    parts.push(`<rect x="${margin.left + plotW - 126}" y="${margin.top + 2}" width="122" height="${plot.series.length * 16 + 4}" fill="white" fill-opacity="0.85"/>`);
+  }
+  plot.series.forEach((series, i) => {
     const ly = margin.top + 14 + i * 16;
-    parts.push(`<line x1="${margin.left + plotW - 120}" y1="${ly - 4}" x2="${margin.left + plotW - 100}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`);
+    parts.push(`<line x1="${margin.left + plotW - 120}" y1="${ly - 4}" x2="${margin.left + plotW - 100}" y2="${ly - 4}" stroke="${colour(i)}" stroke-width="2"/>`);
     parts.push(`<text x="${margin.left + plotW - 94}" y="${ly}">${escapeXml(series.name)}</text>`);
   });
   parts.push('</svg>');
