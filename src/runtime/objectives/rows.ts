@@ -19,6 +19,10 @@ export function rowDots(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 export const dot = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
+  // XNNPACK rejects empty operands with a logged error per call; the queue is empty on step one.
+  if (a.size === 0 || b.size === 0) {
+    return { value: tf.zeros([a.shape[0], b.shape[1]]), gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)] };
+  }
   return {
     value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor2D, [aSaved, bSaved]: tf.Tensor[]) => [
