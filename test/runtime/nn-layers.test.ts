@@ -33,6 +33,28 @@ describe('nn layers', () => {
     store.dispose();
   });
 
+  it('BatchNorm training gradients equal autodiff through the plain formula', () => {
+    const store = new ParamStore(new Rng(0));
+    const bn = batchNorm<tf.Tensor4D>(store.scope('bn'), 4);
+    const { gamma, beta } = Object.fromEntries(
+      [...store.trainableVariables()].map(([name, v]) => [name.split('/')[1], v]));
+    gamma.assign(tf.tensor1d([0.5, 1.5, -1, 2]));
+    beta.assign(tf.tensor1d([0.1, -0.2, 0.3, 0]));
+    const x = tf.variable(tf.randomNormal<tf.Rank.R4>([3, 2, 2, 4], 1, 2, 'float32', 5));
+    const weights = tf.randomNormal([3, 2, 2, 4], 0, 1, 'float32', 6);
+    const variables = [x, gamma, beta];
+    const ours = tf.variableGrads(() => tf.sum(tf.mul(bn(x, { training: true }), weights)) as tf.Scalar, variables);
+    const reference = tf.variableGrads(() => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      const y = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), gamma), beta);
+      return tf.sum(tf.mul(y, weights)) as tf.Scalar;
+    }, variables);
+    expect(ours.value.dataSync()[0]).to.be.closeTo(reference.value.dataSync()[0], 1e-4);
+    for (const v of variables) expectClose(ours.grads[v.name].dataSync(), Array.from(reference.grads[v.name].dataSync()), 1e-4);
+    tf.dispose([x, weights, ours.value, reference.value, ...Object.values(ours.grads), ...Object.values(reference.grads)]);
+    store.dispose();
+  });
+
   it('computes the activations', () => {
     const x = tf.tensor1d([-4, -1, 0, 1, 4]);
     expectClose(activate(x, 'hardswish').dataSync(), [0, -1 / 3, 0, 2 / 3, 4]);

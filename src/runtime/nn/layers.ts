@@ -91,18 +91,46 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
   const beta = scope.create('beta', [channels], constant(0));
   const runningMean = scope.create('running_mean', [channels], constant(0));
   const runningVar = scope.create('running_var', [channels], constant(1));
-  return (x, ctx) => {
-    if (!ctx.training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const { mean, variance } = tf.moments(x, axes);
-    const count = x.size / channels;
-    tf.tidy(() => {
-      const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
-      runningMean.assign(tf.add(tf.mul(runningMean, 1 - batchNormMomentum), tf.mul(mean, batchNormMomentum)));
-      runningVar.assign(tf.add(tf.mul(runningVar, 1 - batchNormMomentum), tf.mul(unbiased, batchNormMomentum)));
-    });
-    return tf.batchNorm(x, mean, variance, beta, gamma, batchNormEpsilon) as T;
+  const updateRunningStatistics = (mean: tf.Tensor, variance: tf.Tensor, count: number) => {
+    const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
+    runningMean.assign(tf.add(tf.mul(runningMean, 1 - batchNormMomentum), tf.mul(mean, batchNormMomentum)));
+    runningVar.assign(tf.add(tf.mul(runningVar, 1 - batchNormMomentum), tf.mul(unbiased, batchNormMomentum)));
   };
+  const normaliseBatch = batchStatisticsNorm(updateRunningStatistics);
+  return (x, ctx) => ctx.training
+    ? normaliseBatch(x, gamma, beta) as T
+    : tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
+}
+
+/**
+ * Training-mode normalisation with its closed-form gradient, which needs two reductions instead of
+ * autodiff through tf.moments and FusedBatchNorm's gradient. With x̂ the normalised input:
+ * dβ = Σ dy, dγ = Σ dy·x̂, dx = γ / σ · (dy - dβ / n - x̂ · dγ / n).
+ */
+function batchStatisticsNorm(
+  onStatistics: (mean: tf.Tensor, variance: tf.Tensor, count: number) => void,
+): (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gamma, beta] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const count = x.size / gamma.size;
+    const { mean, variance } = tf.moments(x, axes);
+    onStatistics(mean, variance, count);
+    const invStd = tf.rsqrt(tf.add(variance, batchNormEpsilon));
+    save([x, mean, invStd, gamma]);
+    return {
+      value: tf.batchNorm(x, mean, variance, beta, gamma, batchNormEpsilon),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [input, batchMean, batchInvStd, scale] = saved;
+        const normalised = tf.mul(tf.sub(input, batchMean), batchInvStd);
+        const dBeta = tf.sum(dy, axes);
+        const dGamma = tf.sum(tf.mul(dy, normalised), axes);
+        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(normalised, tf.div(dGamma, count)));
+        return [tf.mul(centred, tf.mul(scale, batchInvStd)), dGamma, dBeta];
+      },
+    };
+  });
 }
 
 export function linear(scope: ParamScope, options: { inFeatures: number; outFeatures: number; bias?: boolean }): Forward<tf.Tensor2D, tf.Tensor2D> {
