@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { Rng } from '../../src/runtime/random.ts';
@@ -10,9 +9,6 @@ import { extractFeatures, type Matrix } from '../../src/runtime/eval/features.ts
 import { knnAccuracy } from '../../src/runtime/eval/knn.ts';
 import { linearProbe, probeLossAndGradients } from '../../src/runtime/eval/linear.ts';
 import { nearestNeighbours } from '../../src/runtime/eval/neighbours.ts';
-
-// tfjs-core's Node bundle registers no gradients; its ESM build does, loaded through require.
-createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 
 function matrix(rows: number[][]): Matrix {
   return { data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };

@@ -4,7 +4,6 @@
  * miner's assignments follow the true clusters, and no tensors leak from step to step.
  */
 import { expect } from 'chai';
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { Rng } from '../../src/runtime/random.ts';
@@ -12,9 +11,6 @@ import { compressLoss, instanceContrast, seedLoss } from '../../src/runtime/obje
 import { MemoryQueue } from '../../src/runtime/objectives/queue.ts';
 import { createMiner, disposeMining, type MinerName, type Mining, PrototypeMiner, rekdLoss, type RelationMiner } from '../../src/runtime/objectives/miners.ts';
 import { normalizeRows } from '../../src/runtime/objectives/rows.ts';
-
-// tfjs-core's Node bundle registers no gradients; its ESM build does, loaded through require.
-createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 
 const CLASSES = 4;
 const INPUT = 16;

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { Rng } from '../../src/runtime/random.ts';
@@ -23,10 +22,6 @@ interface Golden {
   prototype_labels: { t: Matrix; prototypes: Matrix; labels: number[] }[];
   prototype_update: { prototypes: Matrix; t: Matrix; labels: number[]; beta: number; updated: Matrix }[];
 }
-
-// tfjs-core's Node bundle registers no gradients; its ESM build does, loaded through require.
-// (Until initBackend does this for the whole runtime.)
-createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 
 const golden: Golden = JSON.parse(readFileSync(new URL('../fixtures/losses.json', import.meta.url), 'utf8'));
 const m = (rows: Matrix): tf.Tensor2D => tf.tensor2d(rows);
