@@ -78,8 +78,8 @@ export function depthwiseConv2d(scope: ParamScope, options: { channels: number; 
   };
 }
 
-export const batchNormMomentum = 0.1;
-export const batchNormEpsilon = 1e-5;
+const batchNormMomentum = 0.1;
+const batchNormEpsilon = 1e-5;
 
 /**
  * BatchNorm over the last axis (works for [B, C] and [B, H, W, C]). Training: normalises with the
