@@ -72,6 +72,7 @@ export type GridDeclCstChildren = {
   LCurly: IToken[];
   gridAxis?: GridAxisCstNode[];
   zipBlock?: ZipBlockCstNode[];
+  whereClause?: WhereClauseCstNode[];
   Comma?: IToken[];
   RCurly: IToken[];
 };
@@ -98,6 +99,61 @@ export type ZipBlockCstChildren = {
   gridAxis?: GridAxisCstNode[];
   Comma?: IToken[];
   RCurly: IToken[];
+};
+
+export interface WhereClauseCstNode extends CstNode {
+  name: "whereClause";
+  children: WhereClauseCstChildren;
+}
+
+export type WhereClauseCstChildren = {
+  Where: IToken[];
+  condition: ConditionCstNode[];
+};
+
+export interface ConditionCstNode extends CstNode {
+  name: "condition";
+  children: ConditionCstChildren;
+}
+
+export type ConditionCstChildren = {
+  conjunction: (ConjunctionCstNode)[];
+  Or?: IToken[];
+};
+
+export interface ConjunctionCstNode extends CstNode {
+  name: "conjunction";
+  children: ConjunctionCstChildren;
+}
+
+export type ConjunctionCstChildren = {
+  negation: (NegationCstNode)[];
+  And?: IToken[];
+};
+
+export interface NegationCstNode extends CstNode {
+  name: "negation";
+  children: NegationCstChildren;
+}
+
+export type NegationCstChildren = {
+  Not?: IToken[];
+  negation?: NegationCstNode[];
+  LParen?: IToken[];
+  condition?: ConditionCstNode[];
+  RParen?: IToken[];
+  comparison?: ComparisonCstNode[];
+};
+
+export interface ComparisonCstNode extends CstNode {
+  name: "comparison";
+  children: ComparisonCstChildren;
+}
+
+export type ComparisonCstChildren = {
+  path: PathCstNode[];
+  Comparison: IToken[];
+  value: ValueCstNode[];
 };
 
 export interface PathCstNode extends CstNode {
@@ -159,6 +215,11 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   gridDecl(children: GridDeclCstChildren, param?: IN): OUT;
   gridAxis(children: GridAxisCstChildren, param?: IN): OUT;
   zipBlock(children: ZipBlockCstChildren, param?: IN): OUT;
+  whereClause(children: WhereClauseCstChildren, param?: IN): OUT;
+  condition(children: ConditionCstChildren, param?: IN): OUT;
+  conjunction(children: ConjunctionCstChildren, param?: IN): OUT;
+  negation(children: NegationCstChildren, param?: IN): OUT;
+  comparison(children: ComparisonCstChildren, param?: IN): OUT;
   path(children: PathCstChildren, param?: IN): OUT;
   value(children: ValueCstChildren, param?: IN): OUT;
   list(children: ListCstChildren, param?: IN): OUT;

@@ -97,6 +97,7 @@ export class RekdParser extends CstParser {
       this.OR(this.alternatives.gridItem ??= [
         { ALT: () => this.SUBRULE(this.gridAxis) },
         { ALT: () => this.SUBRULE(this.zipBlock) },
+        { ALT: () => this.SUBRULE(this.whereClause) },
       ]);
       this.OPTION(() => this.CONSUME(T.Comma));
     });
@@ -119,6 +120,51 @@ export class RekdParser extends CstParser {
       this.OPTION(() => this.CONSUME(T.Comma));
     });
     this.CONSUME(T.RCurly);
+  });
+
+  /** `where condition`: keeps only the cells for which the condition holds. */
+  public whereClause = this.RULE('whereClause', () => {
+    this.CONSUME(T.Where);
+    this.SUBRULE(this.condition);
+  });
+
+  /** `a or b or ...`: the loosest binding; `and` binds tighter, `not` tighter still. */
+  public condition = this.RULE('condition', () => {
+    this.SUBRULE(this.conjunction);
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.conjunction);
+    });
+  });
+
+  public conjunction = this.RULE('conjunction', () => {
+    this.SUBRULE(this.negation);
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.negation);
+    });
+  });
+
+  public negation = this.RULE('negation', () => {
+    this.OR(this.alternatives.negation ??= [
+      { ALT: () => {
+        this.CONSUME(T.Not);
+        this.SUBRULE(this.negation);
+      } },
+      { ALT: () => {
+        this.CONSUME(T.LParen);
+        this.SUBRULE(this.condition);
+        this.CONSUME(T.RParen);
+      } },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  /** `path op value`: a value of the cell's resolved experiment against a literal. */
+  public comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.path);
+    this.CONSUME(T.Comparison);
+    this.SUBRULE(this.value);
   });
 
   public path = this.RULE('path', () => {

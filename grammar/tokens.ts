@@ -17,6 +17,10 @@ export const Extends = keyword('extends');
 export const Grid = keyword('grid');
 export const Of = keyword('of');
 export const Zip = keyword('zip');
+export const Where = keyword('where');
+export const And = keyword('and');
+export const Or = keyword('or');
+export const Not = keyword('not');
 export const None = keyword('none');
 export const True = keyword('true');
 export const False = keyword('false');
@@ -35,12 +39,16 @@ export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'
 export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'" });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" });
+/** Comparison operators of `where` conditions; listed before Equals so `==` is not read as two '='. */
+export const Comparison = createToken({ name: 'Comparison', pattern: /==|!=|<=|>=|<|>/, label: 'a comparison (==, !=, <, <=, >, >=)' });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
 
 /** Order matters: comments before anything starting with `/`, keywords before Identifier. */
 export const allTokens: TokenType[] = [
   WhiteSpace, LineComment, BlockComment, UnterminatedComment,
-  Import, Experiment, Extends, Grid, Of, Zip, None, True, False, Identifier,
-  StringLiteral, NumberLiteral, DotDot, Dot, LCurly, RCurly, LBracket, RBracket, Comma, Equals,
+  Import, Experiment, Extends, Grid, Of, Zip, Where, And, Or, Not, None, True, False, Identifier,
+  StringLiteral, NumberLiteral, DotDot, Dot, LCurly, RCurly, LBracket, RBracket, LParen, RParen, Comma, Comparison, Equals,
 ];
 
 export const rekdLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });

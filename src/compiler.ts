@@ -4,11 +4,13 @@
  */
 import * as path from 'node:path';
 import type { GridNode } from './ast/nodes.ts';
+import type { Span } from './diagnostics/span.ts';
 import { valueText, valueToJson, type JsonValue } from './ast/json.ts';
 import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { Declarations } from './resolve/experiments.ts';
-import { gridAssignments, type Assignment } from './resolve/grid.ts';
+import { keepsCell } from './resolve/condition.ts';
+import { axisNodes, gridAssignments, type Assignment } from './resolve/grid.ts';
 import { displayName, loadProgram, readFromDisk, type ReadFile } from './resolve/modules.ts';
 import { applyPath } from './resolve/override.ts';
 import { resolveTree, type ProvenanceMap } from './resolve/resolve.ts';
@@ -50,6 +52,8 @@ export interface CompiledGrid {
   axes: string[];
   /** Every cell that checked clean (all of them when the result has no errors). */
   cells: GridCell[];
+  /** Indices of the cells the grid's `where` dropped (never checked further, never run). */
+  dropped: number[];
 }
 
 export interface CompileResult {
@@ -76,12 +80,21 @@ function sortDiagnostics(diagnostics: Diagnostic[], fileOrder: string[]): Diagno
 
 const INTERNAL = 'internal error: please report it on the rekd issue tracker with the file that triggered it';
 
-/** Checks a tree, resolves it when clean, and runs the experiment rules and schema validation. */
-function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[], partial: boolean): { experiment: ResolvedExperiment; provenance: ProvenanceMap } | null {
+/** A grid cell a `where` condition dropped. */
+const DROPPED = 'dropped';
+
+/**
+ * Checks a tree, resolves it when clean, and runs the experiment rules and schema validation.
+ * `keep` (a grid's `where`) sees the resolved values before the experiment rules, so a condition
+ * can drop the cells those rules would reject.
+ */
+function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[], partial: boolean,
+  keep: (experiment: ResolvedExperiment) => boolean = () => true): { experiment: ResolvedExperiment; provenance: ProvenanceMap } | null | typeof DROPPED {
   const problems = checkTree(tree, partial);
   diagnostics.push(...problems);
   if (partial || hasErrors(problems)) return null;
   const resolved = resolveTree(tree);
+  if (!keep(resolved.experiment)) return DROPPED;
   const ruled = checkExperiment(resolved.experiment, resolved.provenance, tree.name.span);
   diagnostics.push(...ruled);
   const invalid = validateResolved(resolved.experiment);
@@ -110,27 +123,38 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
   resolveChecked(base, baseProblems, partial);
   const baseDiagnostics = new Set(baseProblems.map(key));
   const compiled: CompiledGrid = {
-    name: grid.name.text, base: baseNode.name.text, cells: [],
-    axes: grid.items.flatMap((item) => (item.type === 'zip' ? item.axes : [item])).map((axis) => axis.path.text),
+    name: grid.name.text, base: baseNode.name.text, cells: [], dropped: [],
+    axes: axisNodes(grid).map((axis) => axis.path.text),
   };
-  gridAssignments(grid).forEach((assignments, index) => {
+  const all = gridAssignments(grid);
+  all.forEach((assignments, index) => {
     const name = `${grid.name.text}_${index}`;
     const values = Object.fromEntries(assignments.map((a) => [a.path.text, valueToJson(a.value)]));
     const cellDiagnostics: Diagnostic[] = [];
     const tree = applyAll(base, assignments, 'grid', cellDiagnostics);
-    const resolved = resolveChecked(tree, cellDiagnostics, partial);
+    const resolved = resolveChecked(tree, cellDiagnostics, partial, (experiment) => keepsCell(grid, experiment));
+    if (resolved === DROPPED) {
+      compiled.dropped.push(index);
+      return;
+    }
     const label = assignments.map((a) => `${a.path.text} = ${valueText(a.value)}`).join(', ');
     for (const d of cellDiagnostics) {
       if (baseDiagnostics.has(key(d))) continue;
-      diagnostics.push(insideGrid(d, grid) ? d : cellDiagnostic(d, grid, index, label));
+      diagnostics.push(inside(d, grid.span) ? d : cellDiagnostic(d, grid, index, label));
     }
     if (resolved) compiled.cells.push({ index, name, values, experiment: { ...resolved.experiment, name }, provenance: resolved.provenance });
   });
+  const filter = grid.items.find((item) => item.type === 'where');
+  // A condition with errors of its own would only repeat them as this warning.
+  const broken = filter && diagnostics.some((d) => d.severity === 'error' && inside(d, filter.span));
+  if (filter && !broken && all.length > 0 && compiled.dropped.length === all.length) {
+    diagnostics.push(diagnostic('warning', 'RK0807', `the where condition drops all ${all.length} cells of grid '${grid.name.text}'`, filter.span));
+  }
   return compiled;
 }
 
-const insideGrid = (d: Diagnostic, grid: GridNode): boolean =>
-  d.span !== null && d.span.file === grid.span.file && d.span.start >= grid.span.start && d.span.end <= grid.span.end;
+const inside = (d: Diagnostic, span: Span): boolean =>
+  d.span !== null && d.span.file === span.file && d.span.start >= span.start && d.span.end <= span.end;
 
 /** A cell problem located outside the grid (in the base experiment) is reported at the grid. */
 function cellDiagnostic(d: Diagnostic, grid: GridNode, index: number, label: string): Diagnostic {
@@ -164,7 +188,7 @@ export function compileSource(text: string, file: string, options: CompileOption
     if (declarations.experiments.get(node.name.text) !== node) continue;
     const tree = declarations.tree(node);
     const resolved = tree && resolveChecked(applyAll(tree, overrides, 'override', diagnostics), diagnostics, partial);
-    if (resolved) {
+    if (resolved && resolved !== DROPPED) {
       result.experiments.set(node.name.text, resolved.experiment);
       result.provenance.set(node.name.text, resolved.provenance);
     }

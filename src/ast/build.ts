@@ -87,7 +87,8 @@ export class AstBuilder {
     // Keep the written order of axes and zips: it is the order of the cartesian product.
     const axes = (c.gridAxis ?? []).map((n) => this.gridAxis(n));
     const zips = (c.zipBlock ?? []).map((n) => this.zipBlock(n));
-    for (const item of [...axes, ...zips]) if (item) items.push(item);
+    const filters = (c.whereClause ?? []).map((n) => this.whereClause(n));
+    for (const item of [...axes, ...zips, ...filters]) if (item) items.push(item);
     items.sort((a, b) => a.span.start - b.span.start);
     return { name, base, items, span };
   }
@@ -103,6 +104,45 @@ export class AstBuilder {
     const span = this.nodeSpan(cst);
     if (!span) return null;
     return { type: 'zip', axes: (cst.children.gridAxis ?? []).flatMap((n) => this.gridAxis(n) ?? []), span };
+  }
+
+  private whereClause(cst: C.WhereClauseCstNode): A.GridWhereNode | null {
+    const span = this.nodeSpan(cst);
+    const condition = cst.children.condition?.[0] && this.condition(cst.children.condition[0]);
+    return span && condition ? { type: 'where', condition, span } : null;
+  }
+
+  /** `a or b`, `a and b`: one node per operator level, flat over its operands. */
+  private condition(cst: C.ConditionCstNode): A.ConditionNode | null {
+    const operands = (cst.children.conjunction ?? []).map((n) => this.conjunction(n));
+    return this.combine('or', operands, cst);
+  }
+
+  private conjunction(cst: C.ConjunctionCstNode): A.ConditionNode | null {
+    return this.combine('and', (cst.children.negation ?? []).map((n) => this.negation(n)), cst);
+  }
+
+  private combine(type: 'and' | 'or', operands: Array<A.ConditionNode | null>, cst: CstNode): A.ConditionNode | null {
+    const span = this.nodeSpan(cst);
+    if (!span || operands.length === 0 || operands.some((o) => o === null)) return null;
+    const valid = operands as A.ConditionNode[];
+    return valid.length === 1 ? valid[0] : { type, operands: valid, span };
+  }
+
+  private negation(cst: C.NegationCstNode): A.ConditionNode | null {
+    const c = cst.children;
+    const span = this.nodeSpan(cst);
+    if (!span) return null;
+    if (c.Not) {
+      const operand = c.negation?.[0] && this.negation(c.negation[0]);
+      return operand ? { type: 'not', operand, span } : null;
+    }
+    if (c.condition?.[0]) return this.condition(c.condition[0]);
+    const comparison = c.comparison?.[0];
+    const path = comparison?.children.path?.[0] && this.path(comparison.children.path[0]);
+    const operator = comparison?.children.Comparison?.[0]?.image as A.ComparisonOperator | undefined;
+    if (!comparison || !path || !operator) return null;
+    return { type: 'compare', path, operator, value: this.value(comparison.children.value?.[0], span), span };
   }
 
   path(cst: C.PathCstNode): A.PathNode | null {

@@ -29,8 +29,15 @@ export interface PathNode { segments: Name[]; text: string; span: Span }
 export interface GridAxisNode { type: 'axis'; path: PathNode; value: ValueNode; span: Span }
 /** `zip { axes }`: axes of equal length varying together. */
 export interface GridZipNode { type: 'zip'; axes: GridAxisNode[]; span: Span }
-/** Grid items; a `where` filter will join this union (grid issue). */
-export type GridItemNode = GridAxisNode | GridZipNode;
+export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+/** A `where` condition: comparisons of a path with a literal, combined with and/or/not. */
+export type ConditionNode =
+  | { type: 'compare'; path: PathNode; operator: ComparisonOperator; value: ValueNode; span: Span }
+  | { type: 'and' | 'or'; operands: ConditionNode[]; span: Span }
+  | { type: 'not'; operand: ConditionNode; span: Span };
+/** `where condition`: keeps the cells for which the condition holds. */
+export interface GridWhereNode { type: 'where'; condition: ConditionNode; span: Span }
+export type GridItemNode = GridAxisNode | GridZipNode | GridWhereNode;
 export interface GridNode { name: Name; base: Name; items: GridItemNode[]; span: Span }
 
 export interface FileNode {

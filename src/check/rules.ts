@@ -22,9 +22,10 @@ import { unusedTeacher } from './rules/unused-teacher.ts';
 import { queueHoldsBatch } from './rules/queue-holds-batch.ts';
 import { duplicateMember } from './rules/duplicate-member.ts';
 import { gridAxes } from './rules/grid-axes.ts';
+import { gridWhere } from './rules/grid-where.ts';
 export { duplicateDeclaration } from './rules/duplicate-declaration.ts';
 
-export const FILE_RULES: readonly FileRule[] = [duplicateMember, gridAxes];
+export const FILE_RULES: readonly FileRule[] = [duplicateMember, gridAxes, gridWhere];
 export const TREE_RULES: readonly TreeRule[] = [
   unknownMember, misplacedMember, unknownKind, missingKind, unexpectedKind,
   valueType, valueRange, rangeOrder, missingBlock, missingAttribute,

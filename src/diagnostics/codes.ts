@@ -37,9 +37,11 @@ export const CODES: Readonly<Record<string, string>> = {
   RK0604: 'extends cycle',
   RK0701: 'experiment or grid name declared twice',
   RK0702: 'attribute or block written twice',
-  RK0801: 'unknown path (grid axis or --set override)',
+  RK0801: 'unknown path (grid axis, where condition or --set override)',
   RK0802: 'grid axis is not a non-empty list',
   RK0803: 'zip axes of different lengths',
   RK0804: 'a grid cell does not check',
   RK0805: 'grid axis given twice',
+  RK0806: 'where condition compares a path with a value it cannot hold',
+  RK0807: 'where condition drops every cell of a grid (warning)',
 };

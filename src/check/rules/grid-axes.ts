@@ -1,6 +1,6 @@
 /** RK0802: a grid axis takes a non-empty list; RK0803 zip axes have equal lengths; RK0805 no axis twice. */
-import type { GridAxisNode } from '../../ast/nodes.ts';
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
+import { axisNodes } from '../../resolve/grid.ts';
 import type { FileRule } from '../rule.ts';
 
 export const gridAxes: FileRule = {
@@ -9,8 +9,7 @@ export const gridAxes: FileRule = {
   checkFile(file, report) {
     for (const grid of file.grids) {
       const seen = new Set<string>();
-      const axes: GridAxisNode[] = grid.items.flatMap((item) => (item.type === 'zip' ? item.axes : [item]));
-      for (const axis of axes) {
+      for (const axis of axisNodes(grid)) {
         if (axis.value.type !== 'list' || axis.value.items.length === 0) {
           report(diagnostic('error', 'RK0802', `grid axis '${axis.path.text}' needs a non-empty list \`[v1, v2, ...]\``, axis.value.span));
         }
