@@ -88,6 +88,13 @@ describe('nn models', () => {
     encoder.dispose();
   });
 
+  it('rejects unknown kinds and bad shapes with the bad value', () => {
+    const rng = new Rng(0);
+    expect(() => createBackbone('vgg16' as BackboneKind, { rng })).to.throw(/unknown backbone 'vgg16' \(known: alexnet, /);
+    expect(() => createBackbone('alexnet', { inChannels: 2, rng })).to.throw(/inChannels must be 1 or 3, got 2/);
+    expect(() => createEncoder({ kind: 'alexnet', width: 0.25, embed: 0, rng })).to.throw(/embed must be a positive integer, got 0/);
+  });
+
   it('initialises deterministically from the seed, and successive encoders differ', () => {
     const make = (rng: Rng) => createEncoder({ kind: 'mobilenetv3', width: 0.25, embed: 8, rng });
     const a = make(new Rng(5)), b = make(new Rng(5));

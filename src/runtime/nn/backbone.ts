@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random.ts';
-import { backboneBuilders, type BackboneKind, type BackboneShape, type MobileNetV3Variant } from './backbones/index.ts';
+import { backboneBuilders, backboneKinds, type BackboneKind, type BackboneShape, type MobileNetV3Variant } from './backbones/index.ts';
 import type { ForwardContext } from './layers.ts';
 import type { Model } from './model.ts';
 import { ParamStore, type ParamScope } from './params.ts';
@@ -13,7 +13,9 @@ export interface BackboneOptions {
 
 export function resolveShape(kind: BackboneKind, options: BackboneOptions): BackboneShape {
   const shape = { width: options.width ?? 1, inChannels: options.inChannels ?? 1, variant: options.variant ?? 'small' };
-  if (!backboneBuilders[kind]) throw new Error(`unknown backbone '${kind}'`);
+  if (!backboneKinds.includes(kind)) {
+    throw new Error(`unknown backbone '${kind}' (known: ${backboneKinds.join(', ')})`);
+  }
   if (!(shape.width > 0)) throw new Error(`backbone ${kind}: width must be > 0, got ${shape.width}`);
   if (shape.inChannels !== 1 && shape.inChannels !== 3) {
     throw new Error(`backbone ${kind}: inChannels must be 1 or 3, got ${shape.inChannels}`);

@@ -56,12 +56,15 @@ export function createEncoder(options: EncoderOptions): Encoder {
 
 /** Builds an encoder whose variables are created in `store` (copies pass a store with values). */
 export function buildEncoder(config: EncoderConfig, store: ParamStore): Encoder {
+  // Checked before any variable is created, so a bad setting leaves nothing to dispose.
   const shape = resolveShape(config.kind, config);
-  const backbone = buildBackbone(config.kind, shape, store.scope('backbone'));
   const embed = config.embed ?? 128;
-  const hidden = config.hidden || 2 * backbone.featureDim;
   if (!(Number.isInteger(embed) && embed > 0)) throw new Error(`encoder: embed must be a positive integer, got ${embed}`);
-  if (!(Number.isInteger(hidden) && hidden > 0)) throw new Error(`encoder: hidden must be a positive integer, got ${hidden}`);
+  if (config.hidden && !(Number.isInteger(config.hidden) && config.hidden > 0)) {
+    throw new Error(`encoder: hidden must be a positive integer (or 0 for 2 x feature width), got ${config.hidden}`);
+  }
+  const backbone = buildBackbone(config.kind, shape, store.scope('backbone'));
+  const hidden = config.hidden || 2 * backbone.featureDim;
   const head = projectionHead(store.scope('head'), { inFeatures: backbone.featureDim, hidden, embed });
   const apply = (x: tf.Tensor4D, ctx: ForwardContext): EncoderOutput => {
     const features = backbone.forward(x, ctx);
