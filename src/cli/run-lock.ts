@@ -26,6 +26,13 @@ export class RunLock {
     }
   }
 
+  /** The pid of the live process holding the lock of `dir`, or null (read-only: for `rekdc plan`). */
+  static holder(dir: string): number | null {
+    const file = path.join(dir, '.lock');
+    const pid = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : NaN;
+    return isAlive(pid) ? pid : null;
+  }
+
   /** Hands the lock to the process that now does the work. */
   transfer(pid: number): void {
     fs.writeFileSync(this.file, String(pid));

@@ -58,7 +58,7 @@ export async function run(args: Args): Promise<number> {
 }
 
 /** Type-checks the program (unless this run already ran the same one), prepares the directory and runs it. */
-async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, force: boolean, lock: RunLock): Promise<number> {
+export async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, force: boolean, lock: RunLock): Promise<number> {
   const { checkProgram, generateProgram } = await import('../codegen/index.ts');
   const { RunDirectory, RunError, openRunDirectory } = await import('../runtime/run/directory.ts');
   const { writeFileAtomic } = await import('../runtime/run/atomic.ts');
