@@ -54,6 +54,8 @@ export interface CompiledGrid {
   cells: GridCell[];
   /** Indices of the cells the grid's `where` dropped (never checked further, never run). */
   dropped: number[];
+  /** The base experiment resolved with the overrides (null when it does not check): cells differ from it. */
+  baseExperiment: ResolvedExperiment | null;
 }
 
 export interface CompileResult {
@@ -120,10 +122,11 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
   if (!baseNode || !base) return null;
   // Problems of the base itself are reported once, for the base, not again for every cell.
   const baseProblems: Diagnostic[] = [];
-  resolveChecked(base, baseProblems, partial);
+  const resolvedBase = resolveChecked(base, baseProblems, partial);
   const baseDiagnostics = new Set(baseProblems.map(key));
   const compiled: CompiledGrid = {
     name: grid.name.text, base: baseNode.name.text, cells: [], dropped: [],
+    baseExperiment: resolvedBase && resolvedBase !== DROPPED ? resolvedBase.experiment : null,
     axes: axisNodes(grid).map((axis) => axis.path.text),
   };
   const all = gridAssignments(grid);

@@ -15,11 +15,17 @@ export interface Args {
   /** `run`: continue an interrupted run (`--resume`) or start it over (`--force`). */
   resume: boolean;
   force: boolean;
+  /** `grid`: cells run at once (`--jobs N`, default 1). */
+  jobs: number;
+  /** `grid`, `worker`: the BullMQ queue's Redis (`--queue redis://host:port`). */
+  queue: string | undefined;
+  /** `worker`: seconds after which a silent worker's job is given to another (`--lock-timeout`). */
+  lockTimeout: number | undefined;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { positionals: [], format: 'text', overrides: [], max: undefined, help: false,
-    backend: undefined, out: undefined, resume: false, force: false };
+    backend: undefined, out: undefined, resume: false, force: false, jobs: 1, queue: undefined, lockTimeout: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // `--name=value` and `--name value` are the same option.
@@ -36,18 +42,23 @@ export function parseArgs(argv: readonly string[]): Args {
       if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, found '${format}'`);
       args.format = format;
     } else if (flag === '--set') args.overrides.push(value());
-    else if (flag === '--max') {
-      const max = Number(value());
-      if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive integer');
-      args.max = max;
-    } else if (flag === '--backend') args.backend = value();
+    else if (flag === '--max') args.max = positiveInteger(flag, value());
+    else if (flag === '--backend') args.backend = value();
     else if (flag === '--out') args.out = value();
+    else if (flag === '--jobs') args.jobs = positiveInteger(flag, value());
+    else if (flag === '--queue') args.queue = value();
     else if (flag === '--resume') args.resume = true;
     else if (flag === '--force') args.force = true;
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
     else args.positionals.push(arg);
   }
   return args;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer`);
+  return n;
 }
 
 /** Colour only on a terminal and when NO_COLOR is unset. */

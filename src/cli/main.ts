@@ -5,6 +5,9 @@ import { explain, EXPLAIN_USAGE } from './explain.ts';
 import { compile, COMPILE_USAGE } from './compile.ts';
 import { report, REPORT_USAGE } from './report.ts';
 import { run, RUN_USAGE } from './run.ts';
+import { plan, PLAN_USAGE } from './plan.ts';
+import { grid, GRID_USAGE } from './grid.ts';
+import { worker, WORKER_USAGE } from './worker.ts';
 import { schema } from './schema.ts';
 
 const COMMANDS: Record<string, { usage: string; summary: string; handler: (args: Args) => number | Promise<number> }> = {
@@ -13,6 +16,9 @@ const COMMANDS: Record<string, { usage: string; summary: string; handler: (args:
   schema: { usage: 'rekdc schema', summary: 'print the JSON Schema of a resolved experiment', handler: schema },
   compile: { usage: COMPILE_USAGE, summary: 'write the typed TypeScript program of each experiment (default folder: generated/)', handler: compile },
   run: { usage: RUN_USAGE, summary: 'run an experiment in runs/<experiment>-<id>/ (resumes an interrupted run)', handler: run },
+  plan: { usage: PLAN_USAGE, summary: 'list the cells of a grid: run id, state (complete, interrupted, new) and difference from the base', handler: plan },
+  grid: { usage: GRID_USAGE, summary: 'run the cells of a grid (complete ones skipped, interrupted ones resumed) and write runs/grids/<grid>/results.*', handler: grid },
+  worker: { usage: WORKER_USAGE, summary: 'run grid cells taken from a BullMQ queue (rekdc grid --queue) until stopped', handler: worker },
   report: { usage: REPORT_USAGE, summary: 'rebuild report.md of a run directory', handler: report },
 };
 

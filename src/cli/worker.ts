@@ -1,0 +1,21 @@
+/** `rekdc worker --queue redis://host:port`: runs grid cells from the queue until stopped (Ctrl-C). */
+import { UsageError, type Args } from './args.ts';
+
+export const WORKER_USAGE = 'rekdc worker --queue redis://host:port [--lock-timeout seconds]';
+
+export async function worker(args: Args): Promise<number> {
+  if (args.queue === undefined || args.positionals.length) throw new UsageError(`usage: ${WORKER_USAGE}`);
+  const { startWorker } = await import('../grid/worker.ts');
+  const running = startWorker({ connection: args.queue, lockTimeout: args.lockTimeout });
+  running.on('failed', (job, error) => process.stderr.write(`worker: job ${job?.id} failed: ${error.message}\n`));
+  running.on('completed', (job) => process.stderr.write(`worker: job ${job.id} done\n`));
+  await running.waitUntilReady();
+  process.stderr.write(`worker: waiting for cells on ${args.queue}\n`);
+  // The first Ctrl-C reaches the training child too (it checkpoints and exits 130, failing the
+  // job, which another attempt resumes); the worker then stops taking jobs and exits.
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await running.close();
+  return 130;
+}

@@ -1,0 +1,102 @@
+/**
+ * Runs the cells of a grid on this machine, up to `jobs` at once, each exactly as `rekdc run`
+ * runs it (same run directory, program and lock). A complete cell is skipped, an interrupted one
+ * resumes from its checkpoint. A cell another process holds is waited for, never run twice; a
+ * cell sharing an offline teacher's pretrain stage starts once the first cell of its group (which
+ * trains that stage) is done, so the stage is trained once and then loaded from its cache.
+ */
+import type { GridCell } from '../compiler.ts';
+import type { CompiledFile } from '../cli/compiled.ts';
+import { RunLock } from '../cli/run-lock.ts';
+import { startRun } from '../cli/run.ts';
+import { RunDirectory } from '../runtime/run/directory.ts';
+import { cellDirectory, cellLabel, RUNS_ROOT } from './cells.ts';
+import { addCellTime } from './folder.ts';
+import { pretrainLeaders } from './schedule.ts';
+
+export type Outcome = 'skipped' | 'ran' | 'failed' | 'interrupted' | 'done elsewhere';
+
+export interface CellOutcome {
+  cell: GridCell;
+  dir: string;
+  outcome: Outcome;
+  /** The training program's exit code when it ran here. */
+  code?: number;
+}
+
+export interface LocalOptions {
+  jobs: number;
+  /** runs/grids/<grid>: where wall times are recorded. */
+  folder: string;
+  runsRoot?: string;
+  /** How often to look again at cells held by other processes (ms). */
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function runGridLocally(cells: readonly GridCell[], source: CompiledFile, options: LocalOptions): Promise<CellOutcome[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dirOf = (cell: GridCell) => cellDirectory(cell.experiment, options.runsRoot ?? RUNS_ROOT);
+  const leaders = pretrainLeaders(cells);
+  const outcomes = new Map<string, CellOutcome>();
+  const running = new Map<string, Promise<void>>();
+  const announced = new Set<string>();
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+  };
+  // The training children get Ctrl-C from `rekdc run`'s forwarding; here it only stops new starts.
+  process.on('SIGINT', stop);
+
+  const start = (cell: GridCell, dir: string, lock: RunLock) => {
+    log(`grid: ${cell.name} (${cellLabel(cell)}) starts in ${dir}`);
+    const began = Date.now();
+    const finish = (outcome: Outcome, code?: number) => {
+      outcomes.set(cell.name, { cell, dir, outcome, ...(code === undefined ? {} : { code }) });
+      running.delete(cell.name);
+    };
+    running.set(cell.name, startRun(cell.experiment, source, dir, false, lock)
+      .then((code) => {
+        addCellTime(options.folder, dir, (Date.now() - began) / 1000);
+        if (code === 130) stopping = true;
+        finish(code === 0 ? 'ran' : code === 130 ? 'interrupted' : 'failed', code);
+        if (code !== 0 && code !== 130) log(`grid: ${cell.name} failed (exit ${code}); the other cells go on`);
+      }, (error: unknown) => {
+        log(`grid: ${cell.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        finish('failed');
+      })
+      .finally(() => lock.release()));
+  };
+
+  try {
+    while (outcomes.size < cells.length && !(stopping && running.size === 0)) {
+      for (const cell of cells) {
+        if (stopping || outcomes.has(cell.name) || running.has(cell.name)) continue;
+        const dir = dirOf(cell);
+        if (new RunDirectory(dir).finished) {
+          const elsewhere = announced.has(cell.name);
+          outcomes.set(cell.name, { cell, dir, outcome: elsewhere ? 'done elsewhere' : 'skipped' });
+          if (!elsewhere) log(`grid: ${cell.name} is complete (${dir}): skipped`);
+          continue;
+        }
+        const leader = leaders.get(cell.name);
+        if (leader && leader !== cell && !outcomes.has(leader.name) && !new RunDirectory(dirOf(leader)).finished) continue;
+        if (running.size >= options.jobs) continue;
+        const lock = RunLock.acquire(dir);
+        if (lock instanceof RunLock) {
+          start(cell, dir, lock);
+        } else if (!announced.has(cell.name)) {
+          announced.add(cell.name);
+          log(`grid: ${cell.name} is being run by process ${lock.heldBy}; waiting for it`);
+        }
+      }
+      if (outcomes.size === cells.length) break;
+      await Promise.race([...running.values(), sleep(options.pollMs ?? 1000)]);
+    }
+  } finally {
+    process.off('SIGINT', stop);
+  }
+  return cells.flatMap((cell) => outcomes.get(cell.name) ?? []);
+}

@@ -1,0 +1,139 @@
+/**
+ * Grids across machines on BullMQ (Redis): `rekdc grid --queue` enqueues one job per cell whose
+ * payload is the cell's resolved experiment (JSON data, validated against the schema by the worker
+ * before anything is compiled: never code), waits for them and records each result once into the
+ * cell's local run directory, so results, `rekdc plan` and later runs see it like a local run.
+ * The job id is the cell's content-hash run id: enqueueing a grid again adds no job twice.
+ */
+import * as path from 'node:path';
+import { Queue, QueueEvents, type ConnectionOptions, type Job } from 'bullmq';
+import type { CompiledGrid, GridCell, JsonValue, ResolvedExperiment } from '../compiler.ts';
+import type { CompiledFile } from '../cli/compiled.ts';
+import { RunLock } from '../cli/run-lock.ts';
+import { UsageError } from '../cli/args.ts';
+import { validateResolved } from '../schema/validate.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../runtime/run/atomic.ts';
+import { openRunDirectory, RunDirectory, type RunStatus } from '../runtime/run/directory.ts';
+import { buildReport } from '../runtime/run/report.ts';
+import { cellDirectory, RUNS_ROOT } from './cells.ts';
+import { addCellTime } from './folder.ts';
+import type { CellOutcome } from './local.ts';
+
+export const QUEUE_NAME = 'rekd-cells';
+
+/** What a job carries: data only. `source` is the .rekd text, kept as the run's source.rekd, never compiled. */
+export interface CellPayload {
+  grid: string;
+  cell: string;
+  values: Record<string, JsonValue>;
+  experiment: ResolvedExperiment;
+  file: string;
+  source: string;
+}
+
+/** What a worker returns: the run directory's results, metrics and status (the queue is the result store). */
+export interface CellResult {
+  eval: unknown;
+  status: RunStatus | undefined;
+  metrics: string;
+  wall_seconds: number;
+  worker: string;
+}
+
+/** `redis://host:port` as BullMQ connection options (ioredis wants maxRetriesPerRequest null for workers). */
+export function connectionOf(url: string): ConnectionOptions {
+  const match = /^redis:\/\/([^:/]+):(\d+)\/?$/.exec(url);
+  if (!match) throw new UsageError(`--queue must be redis://host:port, found '${url}'`);
+  return { host: match[1], port: Number(match[2]), maxRetriesPerRequest: null };
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** The payload of a job, checked before a worker compiles anything from it; throws naming what is wrong. */
+export function validatePayload(data: unknown): CellPayload {
+  const payload = data as Partial<CellPayload> | null;
+  if (!payload || typeof payload !== 'object') throw new Error('the job payload is not an object');
+  for (const field of ['grid', 'cell', 'file', 'source'] as const) {
+    if (typeof payload[field] !== 'string') throw new Error(`the job payload's ${field} is not a string`);
+  }
+  const problems = validateResolved(payload.experiment);
+  if (problems.length) throw new Error(`the job payload's experiment fails the schema: ${problems.join('; ')}`);
+  // The name becomes a directory name: no separators, no '..'.
+  if (!NAME.test(payload.experiment!.name)) throw new Error(`the job payload's experiment name '${payload.experiment!.name}' is not a plain name`);
+  return payload as CellPayload;
+}
+
+/** `<grid>-<cell>-<run id>`: the same cell and settings always get the same job. */
+export const jobId = (grid: string, dir: string): string => `${grid}-${path.basename(dir)}`;
+
+/**
+ * Writes a worker's result into the local run directory of its cell, unless a result is there
+ * already: under the run's lock, so two recorders never both write it.
+ */
+export function recordResult(experiment: ResolvedExperiment, source: CompiledFile, dir: string, folder: string, result: CellResult): boolean {
+  const lock = RunLock.acquire(dir);
+  if (!(lock instanceof RunLock)) return false;
+  try {
+    if (new RunDirectory(dir).finished) return false;
+    const run = openRunDirectory(dir, { resolved: experiment, source: source.text });
+    writeFileAtomic(run.paths.metrics, result.metrics);
+    run.writeEval(result.eval);
+    writeJsonAtomic(run.paths.status, result.status ?? { state: 'finished', step: 0, epoch: 0, updated: new Date().toISOString() });
+    buildReport(dir);
+    addCellTime(folder, dir, result.wall_seconds);
+    return true;
+  } finally {
+    lock.release();
+  }
+}
+
+export interface QueueOptions {
+  connection: string;
+  folder: string;
+  runsRoot?: string;
+  /** Attempts per cell (a worker that dies mid-cell costs one). */
+  attempts?: number;
+  log?: (line: string) => void;
+}
+
+export async function runGridOnQueue(grid: CompiledGrid, source: CompiledFile, options: QueueOptions): Promise<CellOutcome[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const connection = connectionOf(options.connection);
+  const queue = new Queue<CellPayload, CellResult>(QUEUE_NAME, { connection });
+  const events = new QueueEvents(QUEUE_NAME, { connection });
+  try {
+    await events.waitUntilReady();
+    const waiting: Array<Promise<CellOutcome>> = [];
+    for (const cell of grid.cells) {
+      const dir = cellDirectory(cell.experiment, options.runsRoot ?? RUNS_ROOT);
+      if (new RunDirectory(dir).finished) {
+        log(`grid: ${cell.name} is complete (${dir}): skipped`);
+        waiting.push(Promise.resolve({ cell, dir, outcome: 'skipped' }));
+        continue;
+      }
+      const payload: CellPayload = { grid: grid.name, cell: cell.name, values: cell.values, experiment: cell.experiment, file: source.file, source: source.text };
+      const job = await queue.add(cell.name, payload, {
+        jobId: jobId(grid.name, dir), attempts: options.attempts ?? 3, removeOnComplete: false, removeOnFail: false,
+      });
+      log(`grid: ${cell.name} queued as job ${job.id}`);
+      waiting.push(awaitCell(job, cell, dir, source, options.folder, events, log));
+    }
+    return await Promise.all(waiting);
+  } finally {
+    await events.close();
+    await queue.close();
+  }
+}
+
+async function awaitCell(job: Job<CellPayload, CellResult>, cell: GridCell, dir: string, source: CompiledFile,
+  folder: string, events: QueueEvents, log: (line: string) => void): Promise<CellOutcome> {
+  try {
+    const result = await job.waitUntilFinished(events);
+    const recorded = recordResult(cell.experiment, source, dir, folder, result);
+    log(`grid: ${cell.name} done by ${result.worker}${recorded ? '' : ' (a result was already recorded: kept that one)'}`);
+    return { cell, dir, outcome: 'ran' };
+  } catch (error) {
+    log(`grid: ${cell.name} failed on the queue: ${error instanceof Error ? error.message : String(error)}`);
+    return { cell, dir, outcome: 'failed' };
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Which cells share an offline teacher's pretrain stage. The runtime caches that stage by the hash
+ * of its recipe, but two processes pretraining the same recipe at once would write the same cache
+ * directory; so the first cell of each group (its leader) runs before the others start.
+ */
+import type { GridCell } from '../compiler.ts';
+
+/**
+ * The key of a cell's pretrain stage, or null without one. Every field of the teacher block goes
+ * into the stage's recipe, so equal recipes have equal keys (the key may join cells whose recipes
+ * differ elsewhere: that only orders them, it never lets two pretrain one recipe at once). The
+ * resolver writes keys in catalog order, so plain JSON is canonical here.
+ */
+export function pretrainKey(cell: GridCell): string | null {
+  const teacher = cell.experiment.teacher;
+  if (!teacher || teacher.mode !== 'offline' || teacher.checkpoint !== null || !teacher.pretrain) return null;
+  return JSON.stringify(teacher);
+}
+
+/** The leader of each cell's pretrain group by cell name (a leader leads itself); cells without a stage are absent. */
+export function pretrainLeaders(cells: readonly GridCell[]): Map<string, GridCell> {
+  const first = new Map<string, GridCell>();
+  const leaders = new Map<string, GridCell>();
+  for (const cell of cells) {
+    const key = pretrainKey(cell);
+    if (key === null) continue;
+    if (!first.has(key)) first.set(key, cell);
+    leaders.set(cell.name, first.get(key)!);
+  }
+  return leaders;
+}
