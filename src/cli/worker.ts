@@ -7,9 +7,9 @@ export async function worker(args: Args): Promise<number> {
   if (args.queue === undefined || args.positionals.length) throw new UsageError(`usage: ${WORKER_USAGE}`);
   const { startWorker } = await import('../grid/worker.ts');
   const running = startWorker({ connection: args.queue, lockTimeout: args.lockTimeout });
-  running.on('failed', (job, error) => process.stderr.write(`worker: job ${job?.id} failed: ${error.message}\n`));
-  running.on('completed', (job) => process.stderr.write(`worker: job ${job.id} done\n`));
-  await running.waitUntilReady();
+  running.worker.on('failed', (job, error) => process.stderr.write(`worker: job ${job?.id} failed: ${error.message}\n`));
+  running.worker.on('completed', (job) => process.stderr.write(`worker: job ${job.id} done\n`));
+  await running.worker.waitUntilReady();
   process.stderr.write(`worker: waiting for cells on ${args.queue}\n`);
   // The first Ctrl-C reaches the training child too (it checkpoints and exits 130, failing the
   // job, which another attempt resumes); the worker then stops taking jobs and exits.

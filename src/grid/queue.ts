@@ -6,7 +6,8 @@
  * The job id is the cell's content-hash run id: enqueueing a grid again adds no job twice.
  */
 import * as path from 'node:path';
-import { Queue, QueueEvents, type ConnectionOptions, type Job } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { CompiledGrid, GridCell, JsonValue, ResolvedExperiment } from '../compiler.ts';
 import type { CompiledFile } from '../cli/compiled.ts';
 import { RunLock } from '../cli/run-lock.ts';
@@ -40,11 +41,15 @@ export interface CellResult {
   worker: string;
 }
 
-/** `redis://host:port` as BullMQ connection options (ioredis wants maxRetriesPerRequest null for workers). */
-export function connectionOf(url: string): ConnectionOptions {
+/**
+ * A client of the Redis at `redis://host:port`. BullMQ loads no client itself under ESM, so each
+ * queue, event stream and worker gets its own (blocking reads need maxRetriesPerRequest null);
+ * whoever creates one quits it.
+ */
+export function redisClient(url: string): Redis {
   const match = /^redis:\/\/([^:/]+):(\d+)\/?$/.exec(url);
   if (!match) throw new UsageError(`--queue must be redis://host:port, found '${url}'`);
-  return { host: match[1], port: Number(match[2]), maxRetriesPerRequest: null };
+  return new Redis({ host: match[1], port: Number(match[2]), maxRetriesPerRequest: null });
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -98,9 +103,9 @@ export interface QueueOptions {
 
 export async function runGridOnQueue(grid: CompiledGrid, source: CompiledFile, options: QueueOptions): Promise<CellOutcome[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const connection = connectionOf(options.connection);
-  const queue = new Queue<CellPayload, CellResult>(QUEUE_NAME, { connection });
-  const events = new QueueEvents(QUEUE_NAME, { connection });
+  const clients = [redisClient(options.connection), redisClient(options.connection)];
+  const queue = new Queue<CellPayload, CellResult>(QUEUE_NAME, { connection: clients[0] });
+  const events = new QueueEvents(QUEUE_NAME, { connection: clients[1] });
   try {
     await events.waitUntilReady();
     const waiting: Array<Promise<CellOutcome>> = [];
@@ -122,6 +127,7 @@ export async function runGridOnQueue(grid: CompiledGrid, source: CompiledFile, o
   } finally {
     await events.close();
     await queue.close();
+    await Promise.all(clients.map((c) => c.quit()));
   }
 }
 

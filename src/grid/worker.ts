@@ -12,7 +12,7 @@ import { RunLock } from '../cli/run-lock.ts';
 import { startRun } from '../cli/run.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
 import { cellDirectory, RUNS_ROOT } from './cells.ts';
-import { connectionOf, QUEUE_NAME, validatePayload, type CellPayload, type CellResult } from './queue.ts';
+import { redisClient, QUEUE_NAME, validatePayload, type CellPayload, type CellResult } from './queue.ts';
 
 export interface WorkerOptions {
   connection: string;
@@ -54,15 +54,24 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
   return resultOf(dir, (Date.now() - began) / 1000);
 }
 
-export function startWorker(options: WorkerOptions): Worker<CellPayload, CellResult> {
+/** A running worker; `close()` stops taking jobs (after the current one) and disconnects. */
+export function startWorker(options: WorkerOptions): { worker: Worker<CellPayload, CellResult>; close(): Promise<void> } {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const lockDuration = (options.lockTimeout ?? 30) * 1000;
-  return new Worker<CellPayload, CellResult>(QUEUE_NAME, (job) => runJob(job, options.runsRoot ?? RUNS_ROOT, log), {
-    connection: connectionOf(options.connection),
+  const client = redisClient(options.connection);
+  const worker = new Worker<CellPayload, CellResult>(QUEUE_NAME, (job) => runJob(job, options.runsRoot ?? RUNS_ROOT, log), {
+    connection: client,
     concurrency: 1,
     lockDuration,
     // Look for jobs of dead workers as often as a lock can expire.
     stalledInterval: lockDuration,
     maxStalledCount: 2,
   });
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await client.quit();
+    },
+  };
 }
