@@ -130,6 +130,8 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
     axes: axisNodes(grid).map((axis) => axis.path.text),
   };
   const all = gridAssignments(grid);
+  // Problems at the grid's own text, with the cells that have them (each cell named by its values).
+  const atValues = new Map<string, { d: Diagnostic; cells: string[] }>();
   all.forEach((assignments, index) => {
     const name = `${grid.name.text}_${index}`;
     const values = Object.fromEntries(assignments.map((a) => [a.path.text, valueToJson(a.value)]));
@@ -143,10 +145,16 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
     const label = assignments.map((a) => `${a.path.text} = ${valueText(a.value)}`).join(', ');
     for (const d of cellDiagnostics) {
       if (baseDiagnostics.has(key(d))) continue;
-      diagnostics.push(inside(d, grid.span) ? d : cellDiagnostic(d, grid, index, label));
+      if (!inside(d, grid.span)) diagnostics.push(cellDiagnostic(d, grid, index, label));
+      else atValues.set(key(d), { d, cells: [...(atValues.get(key(d))?.cells ?? []), `cell ${index} (${label})`] });
     }
     if (resolved) compiled.cells.push({ index, name, values, experiment: { ...resolved.experiment, name }, provenance: resolved.provenance });
   });
+  const checked = all.length - compiled.dropped.length;
+  for (const { d, cells } of atValues.values()) {
+    // A problem every cell shares (an unknown path) is no cell's in particular.
+    diagnostics.push(cells.length === checked ? d : { ...d, notes: [...d.notes, `in ${cells.join('; ')}`] });
+  }
   const filter = grid.items.find((item) => item.type === 'where');
   // A condition with errors of its own would only repeat them as this warning.
   const broken = filter && diagnostics.some((d) => d.severity === 'error' && inside(d, filter.span));
