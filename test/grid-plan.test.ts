@@ -1,0 +1,133 @@
+/**
+ * Planning and aggregation without training: run ids equal to `rekdc run`'s, cell states read
+ * from run directories written by hand, differences from the base, shared pretrain stages, and
+ * the results table and plots rebuilt from the cells' files.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { compileSource, type CompiledGrid } from '../src/compiler.ts';
+import { runId } from '../src/codegen/hash.ts';
+import { cellDirectory, cellState } from '../src/grid/cells.ts';
+import { gridFolder, manifestOf, writeManifest } from '../src/grid/folder.ts';
+import { planGrid, renderPlan } from '../src/grid/plan.ts';
+import { resultsCsv, collectResults, writeResults } from '../src/grid/results.ts';
+import { pretrainLeaders } from '../src/grid/schedule.ts';
+import { openRunDirectory } from '../src/runtime/run/directory.ts';
+
+const source = `
+experiment base {
+  data synthetic { classes = 4, size = 16, count = 64, test_count = 16 }
+  teacher resnet18 { width = 0.25, mode = offline, pretrain { epochs = 1 } }
+  student alexnet { width = 0.5 }
+  loss {
+    instance moco {}
+    relation rekd {}
+  }
+  schedule cosine { epochs = 2 }
+}
+grid g of base {
+  loss.relation.temperature = [0.05, 0.1]
+  student = [alexnet, mobilenetv2]
+  teacher.width = [0.25, 0.5]
+  where not (student == mobilenetv2 and teacher.width == 0.5)
+}
+`;
+
+function compiled(): CompiledGrid {
+  const result = compileSource(source, 'plan.rekd');
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
+  return result.grids.get('g')!;
+}
+
+/** A run directory as a finished (or interrupted) run leaves it. */
+function fakeRun(dir: string, resolved: unknown, evaluation?: unknown): void {
+  const run = openRunDirectory(dir, { resolved });
+  run.setStatus(evaluation ? 'finished' : 'interrupted', { step: 4, epoch: 2 });
+  if (evaluation) run.writeEval(evaluation);
+}
+
+describe('grid plan and results', () => {
+  let cwd: string;
+  let runs: string;
+  beforeEach(() => {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-plan-'));
+    runs = path.join(cwd, 'runs');
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  it('plans every kept cell with the run id rekdc run uses and its differences from the base', () => {
+    const grid = compiled();
+    const plan = planGrid(grid, runs);
+    expect(plan.cells.map((c) => c.cell.name)).to.deep.equal(['g_0', 'g_1', 'g_2', 'g_4', 'g_5', 'g_6']);
+    expect(grid.dropped).to.deep.equal([3, 7]);
+    for (const c of plan.cells) expect(c.dir).to.equal(path.join(runs, `${c.cell.name}-${runId(c.cell.experiment)}`));
+    const changes = (name: string) => Object.fromEntries(plan.cells.find((c) => c.cell.name === name)!.differences.map((d) => [d.path, [d.base, d.cell]]));
+    // Index = 4 x temperature + 2 x student + teacher.width; the base has 0.1, alexnet, 0.25.
+    expect(changes('g_1')).to.deep.equal({ 'loss.relation.temperature': [0.1, 0.05], 'teacher.width': [0.25, 0.5] });
+    expect(changes('g_4')).to.deep.equal({});
+    expect(changes('g_6')).to.deep.equal({ student: ['alexnet', 'mobilenetv2'] });
+  });
+
+  it('reads each cell state from its run directory and a live lock', async () => {
+    const grid = compiled();
+    const [complete, interrupted, running] = grid.cells;
+    fakeRun(cellDirectory(complete.experiment, runs), complete.experiment, { linear: { top1: 0.5 } });
+    fakeRun(cellDirectory(interrupted.experiment, runs), interrupted.experiment);
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+    try {
+      fs.mkdirSync(cellDirectory(running.experiment, runs), { recursive: true });
+      fs.writeFileSync(path.join(cellDirectory(running.experiment, runs), '.lock'), String(sleeper.pid));
+      const plan = planGrid(grid, runs);
+      expect(plan.cells.map((c) => c.state)).to.deep.equal(['complete', 'interrupted', 'running', 'new', 'new', 'new']);
+      expect(plan.cells[2].pid).to.equal(sleeper.pid);
+      const text = renderPlan(plan);
+      expect(text.split('\n')[0]).to.equal('grid g of base: 6 cells, 1 complete, 1 interrupted, 1 running, 3 new');
+      expect(text).to.contain('where dropped 2 of 8 cells (g_3, g_7)');
+      expect(text).to.match(new RegExp(`g_0 +${runId(complete.experiment)} +complete +loss.relation.temperature 0.1 -> 0.05`));
+    } finally {
+      sleeper.kill();
+    }
+    await new Promise((resolve) => sleeper.on('exit', resolve));
+    // A lock whose process is gone does not count.
+    expect(cellState(cellDirectory(running.experiment, runs)).state).to.equal('new');
+  });
+
+  it('groups the cells sharing one offline teacher recipe behind the first of them', () => {
+    const leaders = pretrainLeaders(compiled().cells);
+    const byLeader = [...leaders].map(([cell, leader]) => `${cell}<-${leader.name}`);
+    // teacher.width 0.25: g_0, g_2, g_4, g_6; 0.5: g_1, g_5 (g_3 and g_7 dropped).
+    expect(byLeader).to.deep.equal(['g_0<-g_0', 'g_1<-g_1', 'g_2<-g_0', 'g_4<-g_0', 'g_5<-g_1', 'g_6<-g_0']);
+    expect(renderPlan(planGrid(compiled(), runs))).to.contain('one teacher pretrain stage shared by g_0, g_2, g_4, g_6 (trained by g_0');
+  });
+
+  it('writes one row per cell with varied values and metrics, and a plot per axis', () => {
+    const grid = compiled();
+    const folder = gridFolder('g', runs);
+    writeManifest(folder, manifestOf(grid, 'plan.rekd', runs));
+    const [first, second] = grid.cells;
+    fakeRun(cellDirectory(first.experiment, runs), first.experiment, {
+      linear: { top1: 0.625, top5: 1 }, knn: { top1: 0.5 }, collapse: { effectiveRank: 3.25, alignment: 0.5, uniformity: -1.5, purity: 0.75 },
+    });
+    fakeRun(cellDirectory(second.experiment, runs), second.experiment, { linear: { top1: 0.375 }, knn: { top1: 0.25 } });
+    const rows = collectResults(manifestOf(grid, 'plan.rekd', runs), folder);
+    const csv = resultsCsv(rows, grid.axes).trim().split('\n');
+    expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,wall_seconds,run_dir');
+    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,complete,0.625,0.5,3.25,0.5,-1.5,0.75,,${cellDirectory(first.experiment, runs)}`);
+    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,complete,0.375,0.25,,,,,,${cellDirectory(second.experiment, runs)}`);
+    expect(csv[3]).to.match(/^g_2,0\.05,mobilenetv2,0\.25,new,,,,,,,,/);
+    expect(csv).to.have.length(7);
+
+    const report = writeResults(folder);
+    const markdown = fs.readFileSync(report, 'utf8');
+    expect(markdown).to.contain('| g_0 | 0.05 | alexnet | 0.25 | complete | 0.625 |');
+    expect(markdown).to.contain('![linear_top1 against student](plots/student.svg)');
+    const plot = fs.readFileSync(path.join(folder, 'plots', 'teacher.width.svg'), 'utf8');
+    // g_0 and g_1 differ only in teacher.width: one line through both points.
+    expect(plot.match(/<polyline/g)).to.have.length(1);
+    expect(fs.readFileSync(path.join(folder, 'plots', 'student.svg'), 'utf8')).to.contain('student (0 = alexnet, 1 = mobilenetv2)');
+    expect(fs.readFileSync(path.join(folder, 'results.csv'), 'utf8')).to.equal(resultsCsv(rows, grid.axes));
+  });
+});
