@@ -1,0 +1,121 @@
+/**
+ * `rekdc grid` end to end on a tiny synthetic grid whose two cells share an offline teacher's
+ * pretrain stage: two grid processes at once (each cell trained once, by one of them; the stage
+ * trained once and loaded by the other cell), results written; a second run skips everything; an
+ * interrupted cell resumes from its checkpoint; `rekdc report` rebuilds the table.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+
+const rekdc = path.resolve('bin/rekdc.js');
+
+const file = `
+experiment tiny {
+  seed = 3
+  backend = wasm
+  batch_size = 16
+  log_every = 1
+  data synthetic { classes = 3, size = 8, channels = 1, count = 32, test_count = 16 }
+  augment { horizontal_flip {} }
+  teacher resnet18 { width = 0.125, embed = 8, mode = offline, queue = 32, pretrain { epochs = 1 } }
+  student alexnet { width = 0.125, embed = 8 }
+  loss {
+    instance moco { queue = 32 }
+    relation rekd { prototypes = 3 }
+  }
+  schedule cosine { epochs = 1 }
+  eval { linear { epochs = 1 } knn { k = 3, subset = 16 } collapse { neighbours = 3 } }
+}
+grid temperature of tiny { loss.relation.temperature = [0.1, 0.2] }
+
+// Four steps with a checkpoint after each: room to interrupt it.
+grid slow of tiny {
+  teacher = [none]
+  loss.relation = [none]
+  schedule.epochs = [2]
+  checkpoint_every = [1]
+}
+`;
+
+interface Outcome { code: number | null; stdout: string; stderr: string }
+
+function rekdcIn(cwd: string, args: string[], onStderr?: (text: string, kill: () => void) => void): Promise<Outcome> {
+  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    onStderr?.(stderr, () => child.kill('SIGINT'));
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+const count = (text: string, pattern: RegExp) => (text.match(new RegExp(pattern, 'g')) ?? []).length;
+
+describe('rekdc grid (local)', function () {
+  this.timeout(240_000);
+  let cwd: string;
+  before(() => {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-grid-'));
+    fs.writeFileSync(path.join(cwd, 'ablation.rekd'), file);
+  });
+  after(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  it('runs each cell once across two processes, shares the teacher stage and writes the results', async () => {
+    const first = rekdcIn(cwd, ['grid', 'ablation.rekd', 'temperature', '--jobs', '2']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const second = rekdcIn(cwd, ['grid', 'ablation.rekd', 'temperature', '--jobs', '2']);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.code, a.stderr).to.equal(0);
+    expect(b.code, b.stderr).to.equal(0);
+    const stderr = a.stderr + b.stderr;
+    // Each training program started exactly once, whichever process started it.
+    expect(count(stderr, /rekdc run: temperature_0 in /)).to.equal(1);
+    expect(count(stderr, /rekdc run: temperature_1 in /)).to.equal(1);
+    expect(count(stderr, /teacher: pretraining for 1 epochs/)).to.equal(1);
+    expect(count(stderr, /teacher: pretrained weights found/)).to.equal(1);
+    expect(fs.readdirSync(path.join(cwd, 'runs', 'teachers'))).to.have.length(1);
+
+    const csv = fs.readFileSync(path.join(cwd, 'runs/grids/temperature/results.csv'), 'utf8').trim().split('\n');
+    expect(csv).to.have.length(3);
+    for (const [i, line] of csv.slice(1).entries()) {
+      const [cell, temperature, state, linear, knn] = line.split(',');
+      expect([cell, temperature, state]).to.deep.equal([`temperature_${i}`, ['0.1', '0.2'][i], 'complete']);
+      expect(Number(linear)).to.be.within(0, 1);
+      expect(Number(knn)).to.be.within(0, 1);
+    }
+    expect(fs.existsSync(path.join(cwd, 'runs/grids/temperature/plots/loss.relation.temperature.svg'))).to.equal(true);
+  });
+
+  it('skips complete cells, and `rekdc report` rebuilds the same table', async () => {
+    const csvFile = path.join(cwd, 'runs/grids/temperature/results.csv');
+    const before = fs.readFileSync(csvFile, 'utf8');
+    const again = await rekdcIn(cwd, ['grid', 'ablation.rekd', 'temperature']);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(count(again.stderr, /is complete \(runs\/temperature_\d-[0-9a-f]{12}\): skipped/)).to.equal(2);
+    expect(again.stderr).not.to.contain('rekdc run:');
+    expect(again.stdout).to.contain('grid temperature: 2 cells (2 skipped)');
+    fs.rmSync(csvFile);
+    const report = await rekdcIn(cwd, ['report', 'runs/grids/temperature']);
+    expect(report.code, report.stderr).to.equal(0);
+    expect(fs.readFileSync(csvFile, 'utf8')).to.equal(before);
+  });
+
+  it('stops on Ctrl-C with the cell checkpointed, and resumes it on the next run', async () => {
+    const interrupted = await rekdcIn(cwd, ['grid', 'ablation.rekd', 'slow'], (text, kill) => {
+      if (/step 2\/4/.test(text)) kill();
+    });
+    expect(interrupted.code, interrupted.stderr).to.equal(130);
+    const plan = await rekdcIn(cwd, ['plan', 'ablation.rekd', 'slow']);
+    expect(plan.stdout.split('\n')[0]).to.equal('grid slow of tiny: 1 cells, 0 complete, 1 interrupted, 0 running, 0 new');
+    const resumed = await rekdcIn(cwd, ['grid', 'ablation.rekd', 'slow']);
+    expect(resumed.code, resumed.stderr).to.equal(0);
+    expect(resumed.stderr).to.match(/rekdc run: slow_0 in runs\/slow_0-[0-9a-f]{12}, resuming from its checkpoint at step [234]/);
+    const csv = fs.readFileSync(path.join(cwd, 'runs/grids/slow/results.csv'), 'utf8');
+    expect(csv.split('\n')[1]).to.match(/^slow_0,none,none,2,1,complete,0\.\d+/);
+  });
+});
