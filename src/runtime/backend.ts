@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFastGradients } from './kernels/index.ts';
+import { useThreadedWasm } from './wasm_threads.ts';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
 type NamedBackend = Exclude<BackendChoice, 'auto'>;
@@ -24,6 +25,11 @@ export class BackendError extends Error {}
 export interface InitBackendOptions {
   /** Receives the one-line description of the chosen backend (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * wasm only: above 1, load tfjs's multi-threaded build (see wasm_threads.ts). This replaces
+   * any wasm backend already in use, with its tensors. Default 1.
+   */
+  threads?: number;
 }
 
 interface BackendPackage {
@@ -92,6 +98,7 @@ export async function initBackend(choice: BackendChoice = 'auto', options: InitB
       failures.push(`${name}: ${packages[name].specifier} could not be loaded (${loaded.error}); ${packages[name].install}`);
       continue;
     }
+    if (name === 'wasm' && (options.threads ?? 1) > 1) await useThreadedWasm(options.threads ?? 1);
     if (!(await tf.setBackend(registeredName(name)))) {
       failures.push(`${name}: the backend failed to initialise`);
       continue;

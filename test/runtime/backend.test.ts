@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, describeBackend, initBackend } from '../../src/runtime/backend.ts';
@@ -48,5 +50,25 @@ describe('initBackend', () => {
     const failure = await initBackend('webgl' as never, { log }).then(() => null, (e: unknown) => e);
     expect((failure as Error).message).to.equal(
       "unknown backend 'webgl': expected one of auto, wasm, cpu, tensorflow, tensorflow-gpu");
+  });
+});
+
+describe('initBackend with wasm threads', () => {
+  // In a child process: the threaded build replaces the process's wasm backend.
+  it('runs the threaded build with the requested thread count and the same numbers', function () {
+    this.timeout(120000);
+    const probe = fileURLToPath(new URL('./wasm_threads_probe.ts', import.meta.url));
+    const run = (threads: number) => {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', probe, String(threads)], { encoding: 'utf8' });
+      expect(child.status, child.stderr.slice(-2000)).to.equal(0);
+      return JSON.parse(child.stdout.trim().split('\n').pop() as string) as { threads: number; dx: number[]; dw: number[] };
+    };
+    const threaded = run(2);
+    const single = run(1);
+    expect(threaded.threads).to.equal(2);
+    expect(single.threads).to.equal(1);
+    const worst = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    expect(worst(threaded.dx, single.dx)).to.be.below(1e-3);
+    expect(worst(threaded.dw, single.dw)).to.be.below(1e-3);
   });
 });

@@ -47,11 +47,13 @@ export function registerFastGradients(backendName = 'wasm'): void {
   registerCoreGradients();
   if (registered.has(backendName)) return;
   for (const kernel of kernelsFor(backendName)) {
-    if (getKernel(kernel.kernelName, backendName) !== undefined) {
+    const existing = getKernel(kernel.kernelName, backendName);
+    if (existing !== undefined) {
       if (!(REPLACED[backendName] ?? []).includes(kernel.kernelName)) continue;
       unregisterKernel(kernel.kernelName, backendName);
     }
-    registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc: kernel.kernelFunc });
+    // The replaced kernel's setup still runs on each backend instance: ours may call into it.
+    registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc: kernel.kernelFunc, setupFunc: existing?.setupFunc });
   }
   registered.add(backendName);
 }
