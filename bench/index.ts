@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --only=train,parse] [--steps=N] [--profile]`: runs every benchmark module in
- * this folder. Convention: a module exports async functions named `bench...`, each callable with
- * no arguments (the train benchmark also takes options from the command line).
+ * `npm run bench [-- --only=train,parse] [--steps=N] [--profile] [--backend=B] [--threads=N]`:
+ * runs every benchmark module in this folder. Convention: a module exports async functions named
+ * `bench...`, each callable with no arguments (the train benchmark also takes options from the
+ * command line).
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,7 +29,10 @@ function positiveInteger(name: string): number | undefined {
 async function main(): Promise<void> {
   const only = option('only')?.split(',');
   const wanted = (module: string) => only === undefined || only.includes(module);
-  await initBackend((option('backend') ?? 'auto') as BackendChoice, { log: (line) => console.log(line) });
+  await initBackend((option('backend') ?? 'auto') as BackendChoice, {
+    log: (line) => console.log(line),
+    threads: positiveInteger('threads') ?? 1,
+  });
   const modules = readdirSync(here)
     .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'train.ts')
     .map((f) => f.slice(0, -3))

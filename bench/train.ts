@@ -144,7 +144,15 @@ export async function benchTrain(options: Partial<TrainBenchOptions> = {}): Prom
   for (const spec of o.models) {
     const { encoder, step, dispose } = prepareModel(spec, o);
     const { params, flops } = describeModel(encoder, [o.size, o.size, o.channels]);
-    const stepMs = median(timeSteps(step, o.steps, o.warmup));
+    let stepMs: number;
+    try {
+      stepMs = median(timeSteps(step, o.steps, o.warmup));
+    } catch (e) {
+      // wasm32 addresses 4 GB: the largest models can run out at batch 128.
+      console.log(`  ${spec.name}: failed: ${e instanceof Error ? e.message : String(e)}`);
+      dispose();
+      continue;
+    }
     const imagesPerSecond = (o.batch * 1000) / stepMs;
     // Training costs about 3x the forward FLOPs (forward, input gradient, weight gradient).
     const gflops = (3 * flops * o.batch) / stepMs / 1e6;
