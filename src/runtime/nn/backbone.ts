@@ -1,3 +1,4 @@
+/** Backbone construction: option defaults and checks, and standalone backbones with their own variables. */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random.ts';
 import { backboneBuilders, backboneKinds, type BackboneKind, type BackboneShape, type MobileNetV3Variant } from './backbones/index.ts';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { normalizeRows } from '../objectives/rows.ts';
 import { Rng } from '../random.ts';
 import { buildBackbone, resolveShape, type BackboneOptions } from './backbone.ts';
-import type { BackboneKind, MobileNetV3Variant } from './backbones/index.ts';
+import type { BackboneKind, BackboneShape } from './backbones/index.ts';
 import { projectionHead } from './head.ts';
 import type { ForwardContext } from './layers.ts';
 import type { Model } from './model.ts';
@@ -21,11 +21,8 @@ export interface EncoderConfig extends BackboneOptions {
 }
 
 /** The configuration with every default filled in (what momentum copies rebuild from). */
-export interface ResolvedEncoderConfig {
+export interface ResolvedEncoderConfig extends BackboneShape {
   kind: BackboneKind;
-  width: number;
-  inChannels: number;
-  variant: MobileNetV3Variant;
   embed: number;
   hidden: number;
 }
