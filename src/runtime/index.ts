@@ -1,6 +1,9 @@
 /** The public runtime API: the only module generated programs import. */
-export { initBackend, BackendError } from './backend.ts';
-export type { BackendChoice, BackendInfo } from './backend.ts';
+export { initBackend, BackendError, backendChoices, describeBackend } from './backend.ts';
+export type { BackendChoice, BackendInfo, InitBackendOptions } from './backend.ts';
+export { registerFastGradients } from './kernels/index.ts';
+export { batchNormTraining } from './kernels/batch_norm_training.ts';
+export type { StatisticsSink } from './kernels/batch_norm_training.ts';
 export { Rng } from './random.ts';
 export type { RngState } from './random.ts';
 export * from './nn/index.ts';
