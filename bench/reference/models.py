@@ -19,23 +19,30 @@ def conv_bn_relu(cin: int, cout: int, kernel: int, stride: int = 1) -> nn.Sequen
     )
 
 
-class AlexNet(nn.Module):
-    LAYERS = [(64, 5, True), (192, 5, True), (384, 3, False), (256, 3, False), (256, 3, False)]
+class PooledBackbone(nn.Module):
+    """Layers, then global average pooling: what every rekd backbone ends with."""
 
-    def __init__(self, width: float, in_channels: int):
+    def __init__(self, layers: list, feature_dim: int):
         super().__init__()
-        layers, cin = [], in_channels
-        for channels, kernel, pool in self.LAYERS:
-            cout = scale_channels(channels, width)
-            layers.append(conv_bn_relu(cin, cout, kernel))
-            if pool:
-                layers.append(nn.MaxPool2d(2))
-            cin = cout
         self.body = nn.Sequential(*layers)
-        self.feature_dim = cin
+        self.feature_dim = feature_dim
 
     def forward(self, x):
         return self.body(x).mean(dim=(2, 3))
+
+
+ALEXNET_LAYERS = [(64, 5, True), (192, 5, True), (384, 3, False), (256, 3, False), (256, 3, False)]
+
+
+def alexnet(width: float, in_channels: int) -> PooledBackbone:
+    layers, cin = [], in_channels
+    for channels, kernel, pool in ALEXNET_LAYERS:
+        cout = scale_channels(channels, width)
+        layers.append(conv_bn_relu(cin, cout, kernel))
+        if pool:
+            layers.append(nn.MaxPool2d(2))
+        cin = cout
+    return PooledBackbone(layers, cin)
 
 
 class BasicBlock(nn.Module):
@@ -51,21 +58,15 @@ class BasicBlock(nn.Module):
         return torch.relu(self.conv2(self.conv1(x)) + self.shortcut(x))
 
 
-class ResNet(nn.Module):
-    def __init__(self, blocks_per_stage: list, width: float, in_channels: int):
-        super().__init__()
-        cin = scale_channels(64, width)
-        layers = [conv_bn_relu(in_channels, cin, 3)]
-        for stage, count in enumerate(blocks_per_stage):
-            cout = scale_channels(64 * 2**stage, width)
-            for i in range(count):
-                layers.append(BasicBlock(cin, cout, 2 if stage > 0 and i == 0 else 1))
-                cin = cout
-        self.body = nn.Sequential(*layers)
-        self.feature_dim = cin
-
-    def forward(self, x):
-        return self.body(x).mean(dim=(2, 3))
+def resnet(blocks_per_stage: list, width: float, in_channels: int) -> PooledBackbone:
+    cin = scale_channels(64, width)
+    layers = [conv_bn_relu(in_channels, cin, 3)]
+    for stage, count in enumerate(blocks_per_stage):
+        cout = scale_channels(64 * 2**stage, width)
+        for i in range(count):
+            layers.append(BasicBlock(cin, cout, 2 if stage > 0 and i == 0 else 1))
+            cin = cout
+    return PooledBackbone(layers, cin)
 
 
 class Encoder(nn.Module):
@@ -88,11 +89,11 @@ class Encoder(nn.Module):
 
 def create_encoder(kind: str, width: float, embed: int, in_channels: int) -> Encoder:
     if kind == "alexnet":
-        backbone = AlexNet(width, in_channels)
+        backbone = alexnet(width, in_channels)
     elif kind == "resnet18":
-        backbone = ResNet([2, 2, 2, 2], width, in_channels)
+        backbone = resnet([2, 2, 2, 2], width, in_channels)
     elif kind == "resnet34":
-        backbone = ResNet([3, 4, 6, 3], width, in_channels)
+        backbone = resnet([3, 4, 6, 3], width, in_channels)
     else:
         raise ValueError(f"no reference model for backbone '{kind}'")
     return Encoder(backbone, embed)
