@@ -4,6 +4,7 @@
  * model trains (BatchNorm behaviour) and, when describing a model, a counter of multiply-adds.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTraining } from '../kernels/batch_norm_training.ts';
 import { constant, heNormalFanOut, uniformFanIn, type ParamScope } from './params.ts';
 
 export interface ForwardContext {
@@ -84,7 +85,8 @@ const batchNormEpsilon = 1e-5;
 /**
  * BatchNorm over the last axis (works for [B, C] and [B, H, W, C]). Training: normalises with the
  * batch mean and biased variance and moves the running statistics (PyTorch convention: momentum
- * 0.1, unbiased variance in the running estimate). Eval: normalises with the running statistics.
+ * 0.1, unbiased variance in the running estimate) through the kernels' batchNormTraining op (its
+ * closed-form gradient is cheaper than autodiff through the statistics). Eval: running statistics.
  */
 export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: number): Forward<T, T> {
   const gamma = scope.create('gamma', [channels], constant(1));
@@ -96,41 +98,12 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
     runningMean.assign(tf.add(tf.mul(runningMean, 1 - batchNormMomentum), tf.mul(mean, batchNormMomentum)));
     runningVar.assign(tf.add(tf.mul(runningVar, 1 - batchNormMomentum), tf.mul(unbiased, batchNormMomentum)));
   };
-  const normaliseBatch = batchStatisticsNorm(updateRunningStatistics);
-  return (x, ctx) => ctx.training
-    ? normaliseBatch(x, gamma, beta) as T
-    : tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
-}
-
-/**
- * Training-mode normalisation with its closed-form gradient, which needs two reductions instead of
- * autodiff through tf.moments and FusedBatchNorm's gradient. With x̂ the normalised input:
- * dβ = Σ dy, dγ = Σ dy·x̂, dx = γ / σ · (dy - dβ / n - x̂ · dγ / n).
- */
-function batchStatisticsNorm(
-  onStatistics: (mean: tf.Tensor, variance: tf.Tensor, count: number) => void,
-): (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor {
-  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, gamma, beta] = args as tf.Tensor[];
-    const save = args[3] as tf.GradSaveFunc;
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const count = x.size / gamma.size;
-    const { mean, variance } = tf.moments(x, axes);
-    onStatistics(mean, variance, count);
-    const invStd = tf.rsqrt(tf.add(variance, batchNormEpsilon));
-    save([x, mean, invStd, gamma]);
-    return {
-      value: tf.batchNorm(x, mean, variance, beta, gamma, batchNormEpsilon),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [input, batchMean, batchInvStd, scale] = saved;
-        const normalised = tf.mul(tf.sub(input, batchMean), batchInvStd);
-        const dBeta = tf.sum(dy, axes);
-        const dGamma = tf.sum(tf.mul(dy, normalised), axes);
-        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(normalised, tf.div(dGamma, count)));
-        return [tf.mul(centred, tf.mul(scale, batchInvStd)), dGamma, dBeta];
-      },
-    };
-  });
+  return (x, ctx) => {
+    if (!ctx.training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
+    const count = x.size / channels;
+    return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, batchNormEpsilon,
+      (mean, variance) => updateRunningStatistics(mean, variance, count));
+  };
 }
 
 export function linear(scope: ParamScope, options: { inFeatures: number; outFeatures: number; bias?: boolean }): Forward<tf.Tensor2D, tf.Tensor2D> {
