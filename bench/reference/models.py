@@ -31,14 +31,14 @@ class PooledBackbone(nn.Module):
         return self.body(x).mean(dim=(2, 3))
 
 
-ALEXNET_LAYERS = [(64, 5, True), (192, 5, True), (384, 3, False), (256, 3, False), (256, 3, False)]
+ALEXNET_LAYERS = [(64, 5, 2, True), (192, 5, 1, True), (384, 3, 1, False), (256, 3, 1, False), (256, 3, 1, False)]
 
 
 def alexnet(width: float, in_channels: int) -> PooledBackbone:
     layers, cin = [], in_channels
-    for channels, kernel, pool in ALEXNET_LAYERS:
+    for channels, kernel, stride, pool in ALEXNET_LAYERS:
         cout = scale_channels(channels, width)
-        layers.append(conv_bn_relu(cin, cout, kernel))
+        layers.append(conv_bn_relu(cin, cout, kernel, stride))
         if pool:
             layers.append(nn.MaxPool2d(2))
         cin = cout
