@@ -47,6 +47,7 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--out') args.out = value();
     else if (flag === '--jobs') args.jobs = positiveInteger(flag, value());
     else if (flag === '--queue') args.queue = value();
+    else if (flag === '--lock-timeout') args.lockTimeout = positiveInteger(flag, value());
     else if (flag === '--resume') args.resume = true;
     else if (flag === '--force') args.force = true;
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
