@@ -55,13 +55,19 @@ export function flattenExperiment(value: unknown, prefix = ''): Map<string, Json
 
 export interface Difference { path: string; base: JsonValue | undefined; cell: JsonValue | undefined }
 
-/** Every resolved value in which `cell` differs from `base` (the name excepted). */
+/**
+ * Every resolved value in which `cell` differs from `base` (the name excepted). A removed block
+ * is one difference (`teacher resnet18 -> none`), not one per attribute it had; an added block
+ * shows the attributes it brings.
+ */
 export function differences(base: ResolvedExperiment, cell: ResolvedExperiment): Difference[] {
   const a = flattenExperiment({ ...base, name: undefined });
   const b = flattenExperiment({ ...cell, name: undefined });
   const paths = [...new Set([...a.keys(), ...b.keys()])];
-  return paths
-    .filter((p) => JSON.stringify(a.get(p)) !== JSON.stringify(b.get(p)))
+  const changed = paths.filter((p) => JSON.stringify(a.get(p)) !== JSON.stringify(b.get(p)));
+  const removed = changed.filter((p) => b.get(p) === null);
+  return changed
+    .filter((p) => !removed.some((r) => p.startsWith(`${r}.`)) && !(a.get(p) === null && b.get(p) === undefined))
     .map((p) => ({ path: p, base: a.get(p), cell: b.get(p) }));
 }
 
