@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { compileSource, type CompiledGrid } from '../src/compiler.ts';
+import { compileFile, compileSource, type CompiledGrid } from '../src/compiler.ts';
 import { runId } from '../src/codegen/hash.ts';
 import { cellDirectory, cellState } from '../src/grid/cells.ts';
 import { gridFolder, manifestOf, writeManifest } from '../src/grid/folder.ts';
@@ -101,6 +101,14 @@ describe('grid plan and results', () => {
     // teacher.width 0.25: g_0, g_2, g_4, g_6; 0.5: g_1, g_5 (g_3 and g_7 dropped).
     expect(byLeader).to.deep.equal(['g_0<-g_0', 'g_1<-g_1', 'g_2<-g_0', 'g_4<-g_0', 'g_5<-g_1', 'g_6<-g_0']);
     expect(renderPlan(planGrid(compiled(), runs))).to.contain('one teacher pretrain stage shared by g_0, g_2, g_4, g_6 (trained by g_0');
+  });
+
+  it('finds the ablation grids of experiments/ clean but for the online teacher cell\'s unused pretrain', () => {
+    const result = compileFile('experiments/ablations.rekd');
+    expect(result.diagnostics.filter((d) => d.severity !== 'note').map((d) => `${d.severity} ${d.code} ${d.message.slice(0, 30)}`))
+      .to.deep.equal(['warning RK0509 the pretrain is unused: an onl']);
+    const sizes = Object.fromEntries([...result.grids].map(([name, grid]) => [name, grid.cells.length]));
+    expect(sizes).to.deep.equal({ relation_temperature: 5, prototype_count: 5, loss_weights: 10, loss_terms: 3, teacher_architecture: 5, teacher_mode: 4 });
   });
 
   it('writes one row per cell with varied values and metrics, and a plot per axis', () => {
