@@ -139,7 +139,9 @@ describe('rekdc run', function () {
   });
 
   it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, and saves one on Ctrl-C (exit 130)', async () => {
-    const cwd = workspace(tinyExperiment(3));
+    // 20 steps: room for the second rekdc's start-up, the kill, the resume and the Ctrl-C on a loaded machine.
+    const totalSteps = 20;
+    const cwd = workspace(tinyExperiment(totalSteps / 4));
     const killed = start(cwd, ['run', 'tiny.rekd']);
     let dir = '';
     await until(() => fs.existsSync(path.join(cwd, 'runs')) && fs.readdirSync(path.join(cwd, 'runs')).length > 0, 'the run directory');
@@ -153,11 +155,11 @@ describe('rekdc run', function () {
     const afterKill = await killed.done;
     expect(afterKill.code).to.equal(128 + os.constants.signals.SIGKILL);
     const checkpointStep = readJson(path.join(dir, 'status.json')).step;
-    expect(checkpointStep).to.be.within(2, 11);
+    expect(checkpointStep).to.be.within(2, totalSteps - 2);
 
     const resumed = start(cwd, ['run', 'tiny.rekd', '--resume']);
     // A progress line past the checkpoint: training runs (and listens for Ctrl-C).
-    const stepsShown = () => [...resumed.stderr().matchAll(/step (\d+)\/12/g)].map((m) => Number(m[1]));
+    const stepsShown = () => [...resumed.stderr().matchAll(/step (\d+)\/\d+/g)].map((m) => Number(m[1]));
     await until(() => resumed.child.exitCode !== null || stepsShown().some((step) => step > checkpointStep), 'a step after the resume');
     resumed.child.kill('SIGINT');
     const afterInterrupt = await resumed.done;
@@ -171,8 +173,8 @@ describe('rekdc run', function () {
     expect(finished.code, finished.stderr).to.equal(0);
     expect(finished.stderr).to.include(`resuming from its checkpoint at step ${interrupted.step}`);
     // The step counter continues: every step logged once, in order, up to the last.
-    expect(stepRecords(dir).map((r) => r.step)).to.deep.equal(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 12 });
+    expect(stepRecords(dir).map((r) => r.step)).to.deep.equal(Array.from({ length: totalSteps }, (_, i) => i + 1));
+    expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: totalSteps });
   });
 
   it('asks which experiment to run when the file declares several, and refuses --resume without a checkpoint', async () => {
