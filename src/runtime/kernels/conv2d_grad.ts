@@ -38,7 +38,7 @@ export function convGeometry(info: backend_util.Conv2DInfo): ConvGeometry {
  * flipped filter. Returns dy spread out by the strides and the explicit padding (per spatial
  * axis) that makes a stride-1 correlation land exactly on the input grid.
  */
-export function spreadForInputGradient(ops: KernelOps, dy: TensorInfo, g: ConvGeometry): { spread: TensorInfo; pad: Pair[] } {
+export function spreadForInputGradient(ops: KernelOps, dy: TensorInfo, g: ConvGeometry): { input: TensorInfo; pad: Pair[] } {
   const spread = ops.dilate(ops.dilate(dy, 1, g.strides[0]), 2, g.strides[1]);
   const pad = [0, 1].map((axis): Pair => {
     const before = g.extent[axis] - 1 - (axis === 0 ? g.padTop : g.padLeft);
@@ -49,23 +49,23 @@ export function spreadForInputGradient(ops: KernelOps, dy: TensorInfo, g: ConvGe
 }
 
 /** Applies the negative parts of `pad` as crops; the positive parts are left to the convolution. */
-export function cropNegative(ops: KernelOps, x: TensorInfo, pad: Pair[]): { spread: TensorInfo; pad: Pair[] } {
+export function cropNegative(ops: KernelOps, x: TensorInfo, pad: Pair[]): { input: TensorInfo; pad: Pair[] } {
   const crop = pad.map(([a, b]): Pair => [Math.min(a, 0), Math.min(b, 0)]);
-  const cropped = ops.padOrCrop(x, [[0, 0], crop[0], crop[1], [0, 0]]);
-  return { spread: cropped, pad: pad.map(([a, b]): Pair => [Math.max(a, 0), Math.max(b, 0)]) };
+  const input = ops.padOrCrop(x, [[0, 0], crop[0], crop[1], [0, 0]]);
+  return { input, pad: pad.map(([a, b]): Pair => [Math.max(a, 0), Math.max(b, 0)]) };
 }
 
 function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: KernelBackend; attrs: NamedAttrMap }, backendName: string): TensorInfo {
   const { dy, filter } = args.inputs;
-  const { strides, pad, dimRoundingMode, inputShape } = args.attrs as unknown as backend_util.Conv2DInfo & {
+  const { strides, pad, dimRoundingMode, inputShape } = args.attrs as unknown as {
     strides: Pair; pad: backend_util.ExplicitPadding | 'same' | 'valid'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: Shape4;
   };
   const info = backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
   const ops = new KernelOps(args.backend, backendName);
-  const { spread, pad: convPad } = spreadForInputGradient(ops, dy, convGeometry(info));
+  const { input, pad: convPad } = spreadForInputGradient(ops, dy, convGeometry(info));
   // [kh, kw, in, out] -> flipped in space, in/out swapped: [kh, kw, out, in].
   const flipped = ops.transpose(ops.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-  return ops.finish(ops.conv2d(spread, flipped, [1, 1], convPad));
+  return ops.finish(ops.conv2d(input, flipped, [1, 1], convPad));
 }
 
 /**
@@ -82,9 +82,9 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   const g = convGeometry(info);
   const ops = new KernelOps(args.backend, backendName);
   const channelsAsBatch = ops.transpose(x, [3, 1, 2, 0]);
-  const { spread, pad: convPad } = cropNegative(ops, channelsAsBatch, filterGradientPadding(g));
+  const { input, pad: convPad } = cropNegative(ops, channelsAsBatch, filterGradientPadding(g));
   const dyAsFilter = ops.transpose(dy, [1, 2, 0, 3]);
-  const grad = ops.conv2d(spread, dyAsFilter, [1, 1], convPad, g.strides);
+  const grad = ops.conv2d(input, dyAsFilter, [1, 1], convPad, g.strides);
   return ops.finish(ops.transpose(grad, [1, 2, 0, 3]));
 }
 

@@ -1,14 +1,13 @@
 /**
  * Depthwise convolution gradients for backends that lack them (wasm has neither). The input
  * gradient is a depthwise convolution of the spread output gradient with the flipped filter;
- * the filter gradient is, per filter tap, a product of a shifted input window with dy,
- * summed over batch and space by a matrix product with a row of ones (wasm's Sum over leading
- * axes transposes first, a matrix product streams).
+ * the filter gradient is, per filter tap, a product of a shifted input window with dy, summed
+ * over batch and space.
  */
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelOps, type Pair } from './kernel_ops.ts';
-import { convGeometry, spreadForInputGradient } from './conv2d_grad.ts';
+import { convGeometry, filterGradientPadding, spreadForInputGradient } from './conv2d_grad.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -30,10 +29,10 @@ function depthwiseBackpropInput(args: { inputs: { dy: TensorInfo; filter: Tensor
   const info = depthwiseInfo(attrs.inputShape, filter.shape as Shape4, attrs);
   const g = convGeometry(info);
   const ops = new KernelOps(args.backend, backendName);
-  const { spread, pad } = spreadForInputGradient(ops, dy, g);
+  const { input, pad } = spreadForInputGradient(ops, dy, g);
   // Each of the channels*multiplier output channels flows back through its own flipped tap set.
   const flipped = ops.reshape(ops.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]);
-  const perOutput = ops.depthwiseConv2d(spread, flipped, [1, 1], pad, g.dilations);
+  const perOutput = ops.depthwiseConv2d(input, flipped, [1, 1], pad, g.dilations);
   if (multiplier === 1) return ops.finish(perOutput);
   const [n, h, w] = perOutput.shape;
   return ops.finish(ops.sum(ops.reshape(perOutput, [n, h, w, channels, multiplier]), [4]));
@@ -49,16 +48,9 @@ function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo
   const [outH, outW] = g.outSize;
   const positions = x.shape[0] * outH * outW;
   // Pad so that every tap's window is in range; crop what no window reaches.
-  const needed = [0, 1].map((axis) => (g.outSize[axis] - 1) * g.strides[axis] + g.extent[axis]);
-  const before = [g.padTop, g.padLeft];
-  const padded = ops.padOrCrop(x, [
-    [0, 0],
-    [before[0], needed[0] - before[0] - g.inSize[0]],
-    [before[1], needed[1] - before[1] - g.inSize[1]],
-    [0, 0],
-  ]);
+  const [padH, padW] = filterGradientPadding(g);
+  const padded = ops.padOrCrop(x, [[0, 0], padH, padW, [0, 0]]);
   const dyRows = ops.reshape(dy, [positions, channels, multiplier]);
-  const ones = ops.run('Fill', {}, { shape: [1, 1, positions], value: 1, dtype: 'float32' });
   const taps: TensorInfo[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
@@ -71,7 +63,7 @@ function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo
         beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
       });
       const product = ops.multiply(ops.reshape(window, [positions, channels, 1]), dyRows);
-      taps.push(ops.matMul(ones, ops.reshape(product, [1, positions, channels * multiplier])));
+      taps.push(ops.reshape(ops.sum(product, [0]), [1, channels * multiplier]));
     }
   }
   const stacked = ops.run('Concat', taps, { axis: 0 });
