@@ -1,14 +1,14 @@
 /**
- * `npm run bench [-- --only=train,parse] [--steps=N] [--profile] [--backend=B] [--threads=N]`:
- * runs every benchmark module in this folder. Convention: a module exports async functions named
- * `bench...`, each callable with no arguments (the train benchmark also takes options from the
- * command line).
+ * `npm run bench [-- OPTIONS]`: runs every benchmark module in this folder, then the training
+ * benchmark. Options: --only=train,parse (modules), --models=student,teacher (training models
+ * whose name starts with one of these), --steps=N, --profile, --backend=B, --threads=N.
+ * Convention: a module exports async functions named `bench...`, callable with no arguments.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { initBackend, type BackendChoice } from '../src/runtime/backend.ts';
-import { benchTrain } from './train.ts';
+import { benchTrain, defaultTrainBench } from './train.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   }
   if (wanted('train')) {
     const steps = positiveInteger('steps');
-    await benchTrain({ ...(steps === undefined ? {} : { steps }), profile: option('profile') === 'true' });
+    const prefixes = option('models')?.split(',');
+    const models = defaultTrainBench.models.filter((m) => prefixes === undefined || prefixes.some((p) => m.name.startsWith(p)));
+    await benchTrain({ ...(steps === undefined ? {} : { steps }), models, profile: option('profile') === 'true' });
   }
 }
 
