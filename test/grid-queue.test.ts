@@ -13,22 +13,13 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue, QueueEvents } from 'bullmq';
 import { QUEUE_NAME, redisClient } from '../src/grid/queue.ts';
+import { tinyExperiment } from './grid-fixture.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 
-const file = `
-experiment tiny {
-  seed = 3
-  backend = wasm
-  batch_size = 16
-  log_every = 1
-  data synthetic { classes = 3, size = 8, channels = 1, count = 32, test_count = 16 }
-  augment { horizontal_flip {} }
-  student alexnet { width = 0.125, embed = 8 }
+const file = `${tinyExperiment(`
   loss { instance moco { queue = 32 } }
-  schedule cosine { epochs = 2 }
-  eval { linear { epochs = 1 } knn { k = 3, subset = 16 } collapse { neighbours = 3 } }
-}
+  schedule cosine { epochs = 2 }`)}
 grid seeds of tiny { seed = [1, 2, 3, 4] }
 `;
 

@@ -9,26 +9,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { tinyExperiment } from './grid-fixture.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 
-const file = `
-experiment tiny {
-  seed = 3
-  backend = wasm
-  batch_size = 16
-  log_every = 1
-  data synthetic { classes = 3, size = 8, channels = 1, count = 32, test_count = 16 }
-  augment { horizontal_flip {} }
+const file = `${tinyExperiment(`
   teacher resnet18 { width = 0.125, embed = 8, mode = offline, queue = 32, pretrain { epochs = 1 } }
-  student alexnet { width = 0.125, embed = 8 }
   loss {
     instance moco { queue = 32 }
     relation rekd { prototypes = 3 }
   }
-  schedule cosine { epochs = 1 }
-  eval { linear { epochs = 1 } knn { k = 3, subset = 16 } collapse { neighbours = 3 } }
-}
+  schedule cosine { epochs = 1 }`)}
 grid temperature of tiny { loss.relation.temperature = [0.1, 0.2] }
 
 // Four steps with a checkpoint after each: room to interrupt it.
