@@ -14,7 +14,7 @@ import { cellDirectory, cellState } from '../src/grid/cells.ts';
 import { gridFolder, manifestOf, writeManifest } from '../src/grid/folder.ts';
 import { planGrid, renderPlan } from '../src/grid/plan.ts';
 import { resultsCsv, collectResults, writeResults } from '../src/grid/results.ts';
-import { pretrainLeaders } from '../src/grid/schedule.ts';
+import { pretrainGroups } from '../src/grid/schedule.ts';
 import { openRunDirectory } from '../src/runtime/run/directory.ts';
 
 const source = `
@@ -95,12 +95,14 @@ describe('grid plan and results', () => {
     expect(cellState(cellDirectory(running.experiment, runs)).state).to.equal('new');
   });
 
-  it('groups the cells sharing one offline teacher recipe behind the first of them', () => {
-    const leaders = pretrainLeaders(compiled().cells);
-    const byLeader = [...leaders].map(([cell, leader]) => `${cell}<-${leader.name}`);
+  it('groups the cells sharing one offline teacher recipe', () => {
+    const groups = pretrainGroups(compiled().cells);
+    const members = [...groups].map(([cell, group]) => `${cell}: ${group.map((c) => c.name).join(' ')}`);
     // teacher.width 0.25: g_0, g_2, g_4, g_6; 0.5: g_1, g_5 (g_3 and g_7 dropped).
-    expect(byLeader).to.deep.equal(['g_0<-g_0', 'g_1<-g_1', 'g_2<-g_0', 'g_4<-g_0', 'g_5<-g_1', 'g_6<-g_0']);
-    expect(renderPlan(planGrid(compiled(), runs))).to.contain('one teacher pretrain stage shared by g_0, g_2, g_4, g_6 (trained by g_0');
+    expect(members).to.deep.equal(['g_0: g_0 g_2 g_4 g_6', 'g_1: g_1 g_5', 'g_2: g_0 g_2 g_4 g_6', 'g_4: g_0 g_2 g_4 g_6', 'g_5: g_1 g_5', 'g_6: g_0 g_2 g_4 g_6']);
+    const text = renderPlan(planGrid(compiled(), runs));
+    expect(text).to.contain('one teacher pretrain stage shared by g_0, g_2, g_4, g_6 (trained once');
+    expect(text).to.contain('one teacher pretrain stage shared by g_1, g_5 (trained once');
   });
 
   it('finds the ablation grids of experiments/ clean but for the online teacher cell\'s unused pretrain', () => {

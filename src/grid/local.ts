@@ -2,8 +2,8 @@
  * Runs the cells of a grid on this machine, up to `jobs` at once, each exactly as `rekdc run`
  * runs it (same run directory, program and lock). A complete cell is skipped, an interrupted one
  * resumes from its checkpoint. A cell another process holds is waited for, never run twice; a
- * cell sharing an offline teacher's pretrain stage starts once the first cell of its group (which
- * trains that stage) is done, so the stage is trained once and then loaded from its cache.
+ * group of cells sharing an offline teacher's pretrain stage runs one at a time until one is
+ * complete, so the stage is trained once and then loaded from its cache by the others.
  */
 import type { GridCell } from '../compiler.ts';
 import type { CompiledFile } from '../cli/compiled.ts';
@@ -12,7 +12,7 @@ import { startRun } from '../cli/run.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
 import { cellDirectory, cellLabel, RUNS_ROOT } from './cells.ts';
 import { addCellTime } from './folder.ts';
-import { pretrainLeaders } from './schedule.ts';
+import { pretrainGroups } from './schedule.ts';
 
 export type Outcome = 'skipped' | 'ran' | 'failed' | 'interrupted' | 'done elsewhere';
 
@@ -39,7 +39,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function runGridLocally(cells: readonly GridCell[], source: CompiledFile, options: LocalOptions): Promise<CellOutcome[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dirOf = (cell: GridCell) => cellDirectory(cell.experiment, options.runsRoot ?? RUNS_ROOT);
-  const leaders = pretrainLeaders(cells);
+  const groups = pretrainGroups(cells);
+  /** A cell sharing a pretrain stage waits while another cell of its group may be training that stage. */
+  const mustWait = (cell: GridCell): boolean => {
+    const group = groups.get(cell.name) ?? [];
+    if (group.some((other) => new RunDirectory(dirOf(other)).finished)) return false;
+    return group.some((other) => other !== cell && (running.has(other.name) || RunLock.holder(dirOf(other)) !== null));
+  };
   const outcomes = new Map<string, CellOutcome>();
   const running = new Map<string, Promise<void>>();
   const announced = new Set<string>();
@@ -81,9 +87,7 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
           if (!elsewhere) log(`grid: ${cell.name} is complete (${dir}): skipped`);
           continue;
         }
-        const leader = leaders.get(cell.name);
-        if (leader && leader !== cell && !outcomes.has(leader.name) && !new RunDirectory(dirOf(leader)).finished) continue;
-        if (running.size >= options.jobs) continue;
+        if (running.size >= options.jobs || mustWait(cell)) continue;
         const lock = RunLock.acquire(dir);
         if (lock instanceof RunLock) {
           start(cell, dir, lock);

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { CompiledGrid, GridCell } from '../compiler.ts';
 import { cellDirectory, cellState, RUNS_ROOT, differences, valueLabel, type CellState, type Difference } from './cells.ts';
-import { pretrainLeaders } from './schedule.ts';
+import { pretrainGroups } from './schedule.ts';
 
 export interface PlannedCell {
   cell: GridCell;
@@ -11,8 +11,8 @@ export interface PlannedCell {
   /** The pid running it, when `state` is `running`. */
   pid?: number;
   differences: Difference[];
-  /** The cell whose run pretrains the offline teacher this cell shares, when it shares one. */
-  pretrainLeader?: string;
+  /** The cells sharing this cell's offline teacher pretrain stage (itself included), when it has one. */
+  sharesPretrain?: string[];
 }
 
 export interface GridPlan {
@@ -22,14 +22,14 @@ export interface GridPlan {
 }
 
 export function planGrid(grid: CompiledGrid, runsRoot = RUNS_ROOT): GridPlan {
-  const leaders = pretrainLeaders(grid.cells);
+  const groups = pretrainGroups(grid.cells);
   const cells = grid.cells.map((cell): PlannedCell => {
     const dir = cellDirectory(cell.experiment, runsRoot);
-    const leader = leaders.get(cell.name);
+    const group = groups.get(cell.name);
     return {
       cell, dir, ...cellState(dir),
       differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment) : [],
-      ...(leader ? { pretrainLeader: leader.name } : {}),
+      ...(group ? { sharesPretrain: group.map((c) => c.name) } : {}),
     };
   });
   return { grid, cells, runsRoot };
@@ -49,10 +49,9 @@ export function renderPlan(plan: GridPlan): string {
       `${count('running')} running, ${count('new')} new`,
   ];
   if (grid.dropped.length) lines.push(`where dropped ${grid.dropped.length} of ${grid.dropped.length + cells.length} cells (${grid.dropped.map((i) => `${grid.name}_${i}`).join(', ')})`);
-  const groups = new Set(cells.flatMap((c) => (c.pretrainLeader ? [c.pretrainLeader] : [])));
-  for (const leader of groups) {
-    const members = cells.filter((c) => c.pretrainLeader === leader).map((c) => c.cell.name);
-    if (members.length > 1) lines.push(`one teacher pretrain stage shared by ${members.join(', ')} (trained by ${leader}, cached in ${path.join(plan.runsRoot, 'teachers')})`);
+  const shared = new Set(cells.flatMap((c) => (c.sharesPretrain && c.sharesPretrain.length > 1 ? [c.sharesPretrain.join(', ')] : [])));
+  for (const members of shared) {
+    lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${path.join(plan.runsRoot, 'teachers')})`);
   }
   lines.push('');
   const nameWidth = Math.max(4, ...cells.map((c) => c.cell.name.length));

@@ -1,7 +1,8 @@
 /**
  * Which cells share an offline teacher's pretrain stage. The runtime caches that stage by the hash
  * of its recipe, but two processes pretraining the same recipe at once would write the same cache
- * directory; so the first cell of each group (its leader) runs before the others start.
+ * directory; so a group runs one cell at a time until one of them is complete (the stage is then
+ * cached), and the rest together after that.
  */
 import type { GridCell } from '../compiler.ts';
 
@@ -17,15 +18,17 @@ export function pretrainKey(cell: GridCell): string | null {
   return JSON.stringify(teacher);
 }
 
-/** The leader of each cell's pretrain group by cell name (a leader leads itself); cells without a stage are absent. */
-export function pretrainLeaders(cells: readonly GridCell[]): Map<string, GridCell> {
-  const first = new Map<string, GridCell>();
-  const leaders = new Map<string, GridCell>();
+/** The cells sharing each cell's pretrain stage, itself included, by cell name (cells without a stage are absent). */
+export function pretrainGroups(cells: readonly GridCell[]): Map<string, GridCell[]> {
+  const byKey = new Map<string, GridCell[]>();
+  const groups = new Map<string, GridCell[]>();
   for (const cell of cells) {
     const key = pretrainKey(cell);
     if (key === null) continue;
-    if (!first.has(key)) first.set(key, cell);
-    leaders.set(cell.name, first.get(key)!);
+    const group = byKey.get(key) ?? [];
+    group.push(cell);
+    byKey.set(key, group);
+    groups.set(cell.name, group);
   }
-  return leaders;
+  return groups;
 }
