@@ -1,0 +1,70 @@
+/**
+ * experiments/paper.rekd, the reproduction of the paper's table: it checks clean, and each grid is
+ * the five students x five methods, with one shared heterogeneous offline teacher for the
+ * distillation cells and the supervised term switched on only in the supervised cells.
+ */
+import { expect } from 'chai';
+import { compileFile, type GridCell } from '../src/compiler.ts';
+import { pretrainGroups } from '../src/grid/schedule.ts';
+
+const students = ['alexnet', 'mobilenetv3', 'shufflenetv2', 'efficientnet_b0', 'resnet18'];
+const methods = ['supervised', 'moco', 'seed', 'compress', 'rekd'];
+
+/** The method a cell trains with, read from its resolved loss (not from the grid's values). */
+function methodOf(cell: GridCell): string {
+  const { instance, relation, supervised } = cell.experiment.loss;
+  const on = [supervised && supervised.weight > 0 ? 'supervised' : null, instance?.kind, relation?.kind].filter(Boolean);
+  if (on.length === 2 && on[0] === 'moco' && on[1] === 'rekd') return 'rekd';
+  expect(on, `${cell.name}: one term, or moco + rekd`).to.have.length(1);
+  return on[0]!;
+}
+
+describe('experiments/paper.rekd', () => {
+  const result = compileFile('experiments/paper.rekd');
+
+  it('checks clean: no error, warning or note', () => {
+    expect(result.diagnostics).to.deep.equal([]);
+    expect(result.ok).to.equal(true);
+  });
+
+  for (const name of ['quick', 'full']) {
+    describe(`grid ${name}`, () => {
+      const cells = result.grids.get(name)!.cells;
+
+      it('is every student x every method, students slowest', () => {
+        expect(cells.map((c) => [c.experiment.student.kind, methodOf(c)]))
+          .to.deep.equal(students.flatMap((s) => methods.map((m) => [s, m])));
+      });
+
+      it('gives the relation cells one heterogeneous offline teacher and the others none', () => {
+        for (const cell of cells) {
+          const { teacher, student, loss } = cell.experiment;
+          if (!loss.relation) {
+            expect(teacher, cell.name).to.equal(null);
+            continue;
+          }
+          expect(teacher, cell.name).to.include({ kind: 'resnet34', mode: 'offline', checkpoint: null });
+          expect(teacher!.kind).to.not.equal(student.kind);
+        }
+        const groups = new Set(pretrainGroups(cells).values());
+        expect(groups.size).to.equal(1);
+        expect([...groups][0].map((c) => methodOf(c))).to.deep.equal(students.flatMap(() => ['seed', 'compress', 'rekd']));
+      });
+
+      it('keeps everything but student and method equal across the cells', () => {
+        const common = (c: GridCell) => ({ ...c.experiment, name: '', student: null, teacher: null, loss: null });
+        for (const cell of cells) expect(common(cell), cell.name).to.deep.equal(common(cells[0]));
+      });
+    });
+  }
+
+  it('runs quick on a slice of Fashion-MNIST and full on all of it with a full-width teacher', () => {
+    const seedCell = (grid: string) => result.grids.get(grid)!.cells[2].experiment; // alexnet with seed
+    expect(seedCell('quick').data).to.deep.equal({ kind: 'fashion_mnist', train_size: 2560, test_size: 1000 });
+    expect(seedCell('full').data).to.deep.equal({ kind: 'fashion_mnist', train_size: 'all', test_size: 'all' });
+    expect(seedCell('quick').teacher!.width).to.equal(0.25);
+    expect(seedCell('full').teacher).to.include({ width: 1 });
+    expect(seedCell('full').teacher!.pretrain).to.deep.equal({ epochs: 200 });
+    expect(seedCell('full').schedule.epochs).to.equal(200);
+  });
+});
