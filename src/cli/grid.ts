@@ -21,8 +21,14 @@ export async function grid(args: Args): Promise<number> {
 
   let outcomes: Array<{ outcome: string }>;
   if (args.queue !== undefined) {
-    const { runGridOnQueue } = await import('../grid/queue.ts');
-    outcomes = await runGridOnQueue(loaded.grid, loaded.source, { connection: args.queue, folder, log: print });
+    const { QueueError, runGridOnQueue } = await import('../grid/queue.ts');
+    try {
+      outcomes = await runGridOnQueue(loaded.grid, loaded.source, { connection: args.queue, folder, log: print });
+    } catch (error) {
+      if (!(error instanceof QueueError)) throw error;
+      print(`rekdc grid: ${error.message}`);
+      return 1;
+    }
   } else {
     const { runGridLocally } = await import('../grid/local.ts');
     outcomes = await runGridLocally(loaded.grid.cells, loaded.source, { jobs: args.jobs, folder, log: print });

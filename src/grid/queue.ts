@@ -46,10 +46,35 @@ export interface CellResult {
  * queue, event stream and worker gets its own (blocking reads need maxRetriesPerRequest null);
  * whoever creates one quits it.
  */
-export function redisClient(url: string): Redis {
+export function redisClient(url: string, log: (line: string) => void = () => {}): Redis {
   const match = /^redis:\/\/([^:/]+):(\d+)\/?$/.exec(url);
   if (!match) throw new UsageError(`--queue must be redis://host:port, found '${url}'`);
-  return new Redis({ host: match[1], port: Number(match[2]), maxRetriesPerRequest: null });
+  const client = new Redis({ host: match[1], port: Number(match[2]), maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; say so once per outage instead of once per attempt.
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) log(`queue: ${url} is unreachable (${error.message}); retrying`);
+    down = true;
+  });
+  client.on('ready', () => (down = false));
+  return client;
+}
+
+/** The queue's Redis cannot be reached: a user-facing problem (wrong address, server down). */
+export class QueueError extends Error {
+  override name = 'QueueError';
+}
+
+/** Resolves once `client` is connected; rejects with a QueueError after `seconds`. */
+function reachable(client: Redis, url: string, seconds = 10): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new QueueError(`cannot reach the queue at ${url} (no answer in ${seconds} s)`)), seconds * 1000);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -103,7 +128,13 @@ export interface QueueOptions {
 
 export async function runGridOnQueue(grid: CompiledGrid, source: CompiledFile, options: QueueOptions): Promise<CellOutcome[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const clients = [redisClient(options.connection), redisClient(options.connection)];
+  const clients = [redisClient(options.connection, log), redisClient(options.connection, log)];
+  try {
+    await reachable(clients[0], options.connection);
+  } catch (error) {
+    clients.forEach((c) => c.disconnect());
+    throw error;
+  }
   const queue = new Queue<CellPayload, CellResult>(QUEUE_NAME, { connection: clients[0] });
   const events = new QueueEvents(QUEUE_NAME, { connection: clients[1] });
   try {

@@ -58,7 +58,7 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
 export function startWorker(options: WorkerOptions): { worker: Worker<CellPayload, CellResult>; close(): Promise<void> } {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const lockDuration = (options.lockTimeout ?? 30) * 1000;
-  const client = redisClient(options.connection);
+  const client = redisClient(options.connection, log);
   const worker = new Worker<CellPayload, CellResult>(QUEUE_NAME, (job) => runJob(job, options.runsRoot ?? RUNS_ROOT, log), {
     connection: client,
     concurrency: 1,
