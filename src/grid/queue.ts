@@ -151,6 +151,8 @@ export async function runGridOnQueue(grid: CompiledGrid, source: CompiledFile, o
       const job = await queue.add(cell.name, payload, {
         jobId: jobId(grid.name, dir), attempts: options.attempts ?? 3, removeOnComplete: false, removeOnFail: false,
       });
+      // The id exists already when this grid was enqueued before: a job that failed then is tried again.
+      if (await job.isFailed()) await job.retry('failed');
       log(`grid: ${cell.name} queued as job ${job.id}`);
       waiting.push(awaitCell(job, cell, dir, source, options.folder, events, log));
     }
