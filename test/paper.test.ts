@@ -51,6 +51,16 @@ describe('experiments/paper.rekd', () => {
         expect([...groups][0].map((c) => methodOf(c))).to.deep.equal(students.flatMap(() => ['seed', 'compress', 'rekd']));
       });
 
+      it("gives seed and compress their own defaults, not rekd's inherited temperature", () => {
+        const relations = cells.map((c) => c.experiment.loss.relation).filter((r) => r && r.kind !== 'rekd');
+        expect(relations).to.have.length(10);
+        for (const r of relations) {
+          expect(r).to.deep.equal(r!.kind === 'seed'
+            ? { kind: 'seed', weight: 1, student_temperature: 0.2, teacher_temperature: 0.01 }
+            : { kind: 'compress', weight: 1, temperature: 0.04 });
+        }
+      });
+
       it('keeps everything but student and method equal across the cells', () => {
         const common = (c: GridCell) => ({ ...c.experiment, name: '', student: null, teacher: null, loss: null });
         for (const cell of cells) expect(common(cell), cell.name).to.deep.equal(common(cells[0]));

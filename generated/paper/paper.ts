@@ -1,6 +1,6 @@
 /**
  * Experiment "paper", compiled by rekdc 0.1.0 from "experiments/paper.rekd"
- * (sha256 of the source: 33a6b8855f38233bbeeee74e235dfcb96bd4bae6b11989e5f8eca65a5127063b).
+ * (sha256 of the source: 8c252a649048b2c899b665128d0c654a070b066e5f2613e60f96f764667e692a).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
