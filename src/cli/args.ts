@@ -10,7 +10,7 @@ export interface Args {
   help: boolean;
   /** `run`: the TensorFlow.js backend (`--backend b`, the same as `--set backend=b`). */
   backend: string | undefined;
-  /** `compile`: the output folder (`--out dir`). */
+  /** `compile`: the output folder; `preview`: the PNG file (`--out`). */
   out: string | undefined;
   /** `run`: continue an interrupted run (`--resume`) or start it over (`--force`). */
   resume: boolean;

@@ -4,6 +4,7 @@ import { check, CHECK_USAGE } from './check.ts';
 import { explain, EXPLAIN_USAGE } from './explain.ts';
 import { compile, COMPILE_USAGE } from './compile.ts';
 import { report, REPORT_USAGE } from './report.ts';
+import { preview, PREVIEW_USAGE } from './preview.ts';
 import { run, RUN_USAGE } from './run.ts';
 import { plan, PLAN_USAGE } from './plan.ts';
 import { grid, GRID_USAGE } from './grid.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; handler: (args:
   plan: { usage: PLAN_USAGE, summary: 'list the cells of a grid: run id, state (complete, interrupted, new) and difference from the base', handler: plan },
   grid: { usage: GRID_USAGE, summary: 'run the cells of a grid (complete ones skipped, interrupted ones resumed) and write runs/grids/<grid>/results.*', handler: grid },
   worker: { usage: WORKER_USAGE, summary: 'run grid cells taken from a BullMQ queue (rekdc grid --queue) until stopped', handler: worker },
+  preview: { usage: PREVIEW_USAGE, summary: 'write a PNG grid of 16 train images and the augmented views of each (default: views.png)', handler: preview },
   report: { usage: REPORT_USAGE, summary: 'rebuild report.md of a run directory', handler: report },
 };
 
