@@ -32,6 +32,7 @@ export function checkExperiment(experiment: ResolvedExperiment, provenance: Prov
     return fallback;
   };
   const out: Diagnostic[] = [];
-  for (const rule of EXPERIMENT_RULES) rule.checkExperiment({ experiment, spanOf }, (d) => out.push(d));
+  const written = (path: string): boolean => (provenance.get(path)?.source ?? 'default') !== 'default';
+  for (const rule of EXPERIMENT_RULES) rule.checkExperiment({ experiment, spanOf, written }, (d) => out.push(d));
   return out;
 }

@@ -41,6 +41,8 @@ export interface ExperimentContext {
   experiment: ResolvedExperiment;
   /** The span that wrote `path` (`loss.relation`, `teacher.embed`), or its nearest written parent. */
   spanOf(path: string): Span;
+  /** True when `path` was written (in a file or by an override), false when a default filled it. */
+  written(path: string): boolean;
 }
 
 export interface ExperimentRule {

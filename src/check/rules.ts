@@ -20,6 +20,7 @@ import { lossHasTerm } from './rules/loss-has-term.ts';
 import { milestonesInTraining } from './rules/milestones-in-training.ts';
 import { unusedTeacher } from './rules/unused-teacher.ts';
 import { queueHoldsBatch } from './rules/queue-holds-batch.ts';
+import { colourOnGrey } from './rules/colour-on-grey.ts';
 import { duplicateMember } from './rules/duplicate-member.ts';
 import { gridAxes } from './rules/grid-axes.ts';
 import { gridWhere } from './rules/grid-where.ts';
@@ -32,5 +33,5 @@ export const TREE_RULES: readonly TreeRule[] = [
 ];
 export const EXPERIMENT_RULES: readonly ExperimentRule[] = [
   lossHasTerm, relationNeedsTeacher, embedMatch, offlineTeacherSource, onlineTeacherSource, warmupBeforeEnd,
-  milestonesInTraining, queueHoldsBatch, sameArchitecture, unusedTeacher,
+  milestonesInTraining, queueHoldsBatch, sameArchitecture, unusedTeacher, colourOnGrey,
 ];

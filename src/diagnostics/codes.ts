@@ -31,6 +31,7 @@ export const CODES: Readonly<Record<string, string>> = {
   RK0508: 'teacher without a relation term (warning)',
   RK0509: 'checkpoint or pretrain on an online teacher (warning)',
   RK0510: 'queue smaller than batch_size (warning)',
+  RK0511: 'color_jitter saturation or hue on grey data (warning)',
   RK0601: 'imported file cannot be read',
   RK0602: 'import cycle',
   RK0603: 'unknown experiment (extends, grid base)',

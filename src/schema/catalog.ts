@@ -101,8 +101,8 @@ const augmentOps: Record<string, BlockSpec> = {
   color_jitter: block('ColorJitter', 'random brightness, contrast, saturation and hue', {
     brightness: attr(nonNegative, 0.4, 'max relative brightness change'),
     contrast: attr(nonNegative, 0.4, 'max relative contrast change'),
-    saturation: attr(nonNegative, 0.4, 'max relative saturation change'),
-    hue: attr({ t: 'number', min: 0, max: 0.5 }, 0.1, 'max hue shift (fraction of the colour wheel)'),
+    saturation: attr(nonNegative, 0.4, 'max relative saturation change (none on grey data)'),
+    hue: attr({ t: 'number', min: 0, max: 0.5 }, 0.1, 'max hue shift (fraction of the colour wheel; none on grey data)'),
     p: p(0.8),
   }),
   grayscale: block('Grayscale', 'convert to grey', { p: p(0.2) }),
@@ -256,11 +256,14 @@ export const EXPERIMENT: BlockSpec = block('ResolvedExperiment', 'one training r
   eval: { form: 'single', absent: { children: ['linear', 'knn', 'collapse'] }, doc: 'evaluation', body: evalSpec },
 });
 
-/** Facts about each data kind that derived defaults need. `classes: null` = unknown. */
-export const DATA_FACTS: Record<string, { inputSize: number | 'size'; classes: number | 'classes' | null }> = {
-  fashion_mnist: { inputSize: 28, classes: 10 },
-  mnist: { inputSize: 28, classes: 10 },
-  cifar10: { inputSize: 32, classes: 10 },
-  image_folder: { inputSize: 'size', classes: null },
-  synthetic: { inputSize: 'size', classes: 'classes' },
+/**
+ * Facts about each data kind that derived defaults and checks need. `null` = unknown before the
+ * data is read (an image folder is grey or colour depending on its files).
+ */
+export const DATA_FACTS: Record<string, { inputSize: number | 'size'; classes: number | 'classes' | null; channels: number | 'channels' | null }> = {
+  fashion_mnist: { inputSize: 28, classes: 10, channels: 1 },
+  mnist: { inputSize: 28, classes: 10, channels: 1 },
+  cifar10: { inputSize: 32, classes: 10, channels: 3 },
+  image_folder: { inputSize: 'size', classes: null, channels: null },
+  synthetic: { inputSize: 'size', classes: 'classes', channels: 'channels' },
 };

@@ -340,9 +340,9 @@ export interface ColorJitter {
   brightness: number;
   /** max relative contrast change */
   contrast: number;
-  /** max relative saturation change */
+  /** max relative saturation change (none on grey data) */
   saturation: number;
-  /** max hue shift (fraction of the colour wheel) */
+  /** max hue shift (fraction of the colour wheel; none on grey data) */
   hue: number;
   /** probability of applying the op */
   p: number;
