@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import ts from 'typescript';
 import { compileSource, type ResolvedExperiment } from '../src/compiler.ts';
 import { programsOf } from '../src/codegen/experiments.ts';
-import { dataFingerprint, generateProgram, runId, typeCheckProgram } from '../src/codegen/index.ts';
+import { dataFingerprint, generateProgram, runId, runtimeFingerprint, sourceFingerprint, typeCheckProgram } from '../src/codegen/index.ts';
 import { objectiveSettings } from '../src/codegen/settings.ts';
 
 /** A small experiment whose two strings (data path, teacher checkpoint) the tests choose. */
@@ -146,6 +146,21 @@ describe('codegen', () => {
     expect(runId(structuredClone(experiment), '1.0.0')).to.equal(id);
     expect(runId({ ...experiment, seed: experiment.seed + 1 }, '1.0.0')).to.not.equal(id);
     expect(runId(experiment, '1.0.1')).to.not.equal(id);
+  });
+
+  it('gives another run id when the runtime code changes, so no run resumes from other code', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-runtime-'));
+    fs.mkdirSync(path.join(dir, 'nn'));
+    fs.writeFileSync(path.join(dir, 'nn', 'alexnet.ts'), 'export const stride = 1;');
+    const before = sourceFingerprint(dir);
+    expect(sourceFingerprint(dir)).to.equal(before);
+    const experiment = only(experimentText('"images"', '"teacher.ckpt"'));
+    const id = runId(experiment, '1.0.0', null, before);
+    fs.writeFileSync(path.join(dir, 'nn', 'alexnet.ts'), 'export const stride = 2;');
+    const after = sourceFingerprint(dir);
+    expect(after).to.not.equal(before);
+    expect(runId(experiment, '1.0.0', null, after)).to.not.equal(id);
+    expect(runtimeFingerprint()).to.equal(sourceFingerprint(path.resolve('src/runtime')));
   });
 
   it('keeps ts-morph off the start-up path: the CLI reaches the code generator only through import()', () => {

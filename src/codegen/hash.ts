@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Data, ResolvedExperiment } from '../schema/types.generated.ts';
 import { compilerVersion } from './version.ts';
 
@@ -28,10 +29,38 @@ export function dataFingerprint(data: Data): string | null {
 }
 
 /**
- * The id of a run directory `runs/<experiment>-<id>`: 12 hex digits of the hash of the resolved
- * experiment (data settings included), the data's fingerprint and the compiler version, so a
- * changed setting, data set or compiler never resumes an older run's checkpoints.
+ * The hash of every source file of a folder (relative names and contents, sorted). Applied to the
+ * runtime, it ties a run to the code that trains it: a checkpoint of a changed model keeps its
+ * shapes (e.g. a new stride), so only the code itself can tell the runs apart.
  */
-export function runId(experiment: ResolvedExperiment, version: string = compilerVersion, data = dataFingerprint(experiment.data)): string {
-  return sha256(JSON.stringify({ experiment, compiler: version, data: data ?? undefined })).slice(0, 12);
+export function sourceFingerprint(folder: string): string {
+  const files = fs.readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${path.relative(folder, file)}\0`).update(fs.readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+let runtimeHash: string | undefined;
+/** The fingerprint of src/runtime, computed once per process. */
+export function runtimeFingerprint(): string {
+  runtimeHash ??= sourceFingerprint(fileURLToPath(new URL('../runtime', import.meta.url)));
+  return runtimeHash;
+}
+
+/**
+ * The id of a run directory `runs/<experiment>-<id>`: 12 hex digits of the hash of the resolved
+ * experiment (data settings included), the data's fingerprint, the compiler version and the
+ * runtime's sources, so a changed setting, data set, compiler or runtime never resumes (or reports
+ * as finished) an older run.
+ */
+export function runId(
+  experiment: ResolvedExperiment,
+  version: string = compilerVersion,
+  data = dataFingerprint(experiment.data),
+  runtime = runtimeFingerprint(),
+): string {
+  return sha256(JSON.stringify({ experiment, compiler: version, data: data ?? undefined, runtime })).slice(0, 12);
 }

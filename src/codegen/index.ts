@@ -8,7 +8,7 @@ import { sha256 } from './hash.ts';
 import { buildProgram } from './program.ts';
 import { typeCheckProgram } from './typecheck.ts';
 
-export { dataFingerprint, runId, sha256 } from './hash.ts';
+export { dataFingerprint, runId, runtimeFingerprint, sha256, sourceFingerprint } from './hash.ts';
 export { compilerVersion } from './version.ts';
 export { typeCheckProgram, type TypeCheckProblem } from './typecheck.ts';
 
