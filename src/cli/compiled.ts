@@ -39,3 +39,12 @@ export function compileExperiments(file: string, overrides: readonly string[], n
   const text = fs.readFileSync(file, 'utf8');
   return { file: displayName(path.resolve(file)), text, experiments: select(result, file, name) };
 }
+
+/** The one experiment a command acts on (`run`, `preview`): a file declaring several must name it. */
+export function onlyExperiment(compiled: CompiledFile, action: string, usage: string): ResolvedExperiment {
+  if (compiled.experiments.length !== 1) {
+    const names = compiled.experiments.map((e) => e.name).join(', ');
+    throw new UsageError(`${compiled.file} declares ${compiled.experiments.length} experiments (${names}); name the one to ${action}\nusage: ${usage}`);
+  }
+  return compiled.experiments[0];
+}

@@ -3,7 +3,7 @@
  * augmented views the network sees of each (strong view 1, view 2 and, with `augment weak`, the weak view).
  */
 import { UsageError, type Args } from './args.ts';
-import { compileExperiments } from './compiled.ts';
+import { compileExperiments, onlyExperiment } from './compiled.ts';
 
 export const PREVIEW_USAGE = 'rekdc preview <file> [experiment] [--out views.png] [--set path=value]...';
 
@@ -14,11 +14,7 @@ export async function preview(args: Args): Promise<number> {
   if (file === undefined || extra.length) throw new UsageError(`usage: ${PREVIEW_USAGE}`);
   const compiled = compileExperiments(file, args.overrides, name);
   if (!compiled) return 1;
-  if (compiled.experiments.length !== 1) {
-    const names = compiled.experiments.map((e) => e.name).join(', ');
-    throw new UsageError(`${compiled.file} declares ${compiled.experiments.length} experiments (${names}); name the one to preview\nusage: ${PREVIEW_USAGE}`);
-  }
-  const experiment = compiled.experiments[0];
+  const experiment = onlyExperiment(compiled, 'preview', PREVIEW_USAGE);
   // Loaded here, not at start-up: the data loaders and pngjs are needed by this command only.
   const { writePreview } = await import('../runtime/preview.ts');
   const { DataError } = await import('../runtime/data/dataset.ts');

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, type Args } from './args.ts';
 import type { ResolvedExperiment } from '../compiler.ts';
-import { compileExperiments, type CompiledFile } from './compiled.ts';
+import { compileExperiments, type CompiledFile, onlyExperiment } from './compiled.ts';
 import { RunLock } from './run-lock.ts';
 
 export const RUN_USAGE = 'rekdc run <file> [experiment] [--set path=value]... [--backend b] [--resume|--force]';
@@ -26,11 +26,7 @@ export async function run(args: Args): Promise<number> {
   const overrides = [...args.overrides, ...(args.backend === undefined ? [] : [`backend=${args.backend}`])];
   const compiled = compileExperiments(file, overrides, name);
   if (!compiled) return 1;
-  if (compiled.experiments.length !== 1) {
-    const names = compiled.experiments.map((e) => e.name).join(', ');
-    throw new UsageError(`${compiled.file} declares ${compiled.experiments.length} experiments (${names}); name the one to run\nusage: ${RUN_USAGE}`);
-  }
-  const experiment = compiled.experiments[0];
+  const experiment = onlyExperiment(compiled, 'run', RUN_USAGE);
   const { runId } = await import('../codegen/index.ts');
   const { RunDirectory } = await import('../runtime/run/directory.ts');
   const dir = path.join(RUNS_FOLDER, `${experiment.name}-${runId(experiment)}`);
