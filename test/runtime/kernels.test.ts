@@ -121,6 +121,33 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
     }
   });
 
+  it('matMul agrees with the cpu kernel for every transpose flag, batch broadcast and empty operand', async () => {
+    const cases: { a: number[]; b: number[] }[] = [
+      { a: [5, 7], b: [7, 3] }, { a: [2, 5, 7], b: [2, 7, 3] }, { a: [2, 5, 7], b: [1, 7, 3] },
+      { a: [5, 7], b: [7, 0] }, { a: [0, 7], b: [7, 3] }, { a: [5, 0], b: [0, 3] },
+    ];
+    for (const { a, b } of cases) {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          const swap = (s: number[], t: boolean) => (t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s);
+          const aShape = swap(a, transposeA);
+          const bShape = swap(b, transposeB);
+          const results = [];
+          for (const backend of ['cpu', 'wasm']) {
+            await tf.setBackend(backend);
+            results.push(tf.tidy(() => {
+              const out = tf.matMul(tf.tensor(values(new Rng(5), aShape), aShape), tf.tensor(values(new Rng(6), bShape), bShape), transposeA, transposeB);
+              return { shape: out.shape, data: out.dataSync() as Float32Array };
+            }));
+          }
+          const label = `${aShape} x ${bShape} transposeA ${transposeA} transposeB ${transposeB}`;
+          expect(results[1].shape, label).to.deep.equal(results[0].shape);
+          expect(maxAbsDiff(results[1].data, results[0].data), label).to.be.below(1e-5);
+        }
+      }
+    }
+  });
+
   it('the BatchNorm gradient matches autodiff of the same formula written with elementary ops', async () => {
     await tf.setBackend('wasm');
     const rng = new Rng(11);
@@ -194,7 +221,9 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
         const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same');
         const { mean, variance } = tf.moments(y, [0, 1, 2]);
         const normalised = tf.batchNorm(y, mean, variance, tf.zeros([4]), tf.ones([4]), 1e-5);
-        return tf.sum(tf.add(normalised, tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, c as tf.Tensor4D, 2, 'same'))));
+        const rows = tf.reshape(y, [-1, 4]);
+        const gram = tf.sum(tf.matMul(rows, rows, true, false));
+        return tf.sum(tf.add(tf.add(normalised, gram), tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, c as tf.Tensor4D, 2, 'same'))));
       })([x, f, d]);
       g.forEach((t) => t.dataSync());
     });

@@ -1,13 +1,12 @@
 /**
  * Depthwise convolution gradients for backends that lack them (wasm has neither). The input
  * gradient is a depthwise convolution of the spread output gradient with the flipped filter;
- * the filter gradient is, per filter tap, a product of a shifted input window with dy, summed
- * over batch and space.
+ * the filter gradient a loop (see below).
  */
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelOps, type Pair } from './kernel_ops.ts';
-import { convGeometry, filterGradientPadding, spreadForInputGradient } from './conv2d_grad.ts';
+import { convGeometry, spreadForInputGradient } from './conv2d_grad.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -38,41 +37,56 @@ function depthwiseBackpropInput(args: { inputs: { dy: TensorInfo; filter: Tensor
   return ops.finish(ops.sum(ops.reshape(perOutput, [n, h, w, channels, multiplier]), [4]));
 }
 
-function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: KernelBackend; attrs: NamedAttrMap }, backendName: string): TensorInfo {
+/**
+ * dW[i, j, c, m] = sum over (n, y, x) of x[n, y*s + i*d - pad, x*s + j*d - pad, c] * dy[n, y, x, c*M + m].
+ * A plain loop over the backend's own data: per tap it is a product summed over batch and
+ * space, which as kernels needs a strided slice and a reduction over a leading axis per tap
+ * (53% of a ShuffleNetV2 step on wasm); the loop reads each input row once per tap, in place,
+ * and skips the taps that fall into the padding.
+ */
+function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
   const { x, dy } = args.inputs;
   const attrs = args.attrs as unknown as DepthwiseAttrs & { filterShape: Shape4 };
   const [kh, kw, channels, multiplier] = attrs.filterShape;
-  const info = depthwiseInfo(x.shape as Shape4, attrs.filterShape, attrs);
-  const g = convGeometry(info);
-  const ops = new KernelOps(args.backend, backendName);
+  const g = convGeometry(depthwiseInfo(x.shape as Shape4, attrs.filterShape, attrs));
+  const xs = args.backend.readSync(x.dataId) as Float32Array;
+  const dys = args.backend.readSync(dy.dataId) as Float32Array;
+  const grad = new Float32Array(kh * kw * channels * multiplier);
+  const [batch, inH, inW] = x.shape;
   const [outH, outW] = g.outSize;
-  const positions = x.shape[0] * outH * outW;
-  // Pad so that every tap's window is in range; crop what no window reaches.
-  const [padH, padW] = filterGradientPadding(g);
-  const padded = ops.padOrCrop(x, [[0, 0], padH, padW, [0, 0]]);
-  const dyRows = ops.reshape(dy, [positions, channels, multiplier]);
-  const taps: TensorInfo[] = [];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const top = i * g.dilations[0];
-      const left = j * g.dilations[1];
-      const window = ops.run('StridedSlice', { x: padded }, {
-        begin: [0, top, left, 0],
-        end: [x.shape[0], top + (outH - 1) * g.strides[0] + 1, left + (outW - 1) * g.strides[1] + 1, channels],
-        strides: [1, g.strides[0], g.strides[1], 1],
-        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-      });
-      const product = ops.multiply(ops.reshape(window, [positions, channels, 1]), dyRows);
-      taps.push(ops.reshape(ops.sum(product, [0]), [1, channels * multiplier]));
+  const outChannels = channels * multiplier;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const dyRow = ((n * outH + oy) * outW + ox) * outChannels;
+        for (let i = 0; i < kh; i++) {
+          const iy = oy * g.strides[0] + i * g.dilations[0] - g.padTop;
+          if (iy < 0 || iy >= inH) continue;
+          for (let j = 0; j < kw; j++) {
+            const ix = ox * g.strides[1] + j * g.dilations[1] - g.padLeft;
+            if (ix < 0 || ix >= inW) continue;
+            const xRow = ((n * inH + iy) * inW + ix) * channels;
+            const tap = (i * kw + j) * outChannels;
+            if (multiplier === 1) {
+              for (let c = 0; c < channels; c++) grad[tap + c] += xs[xRow + c] * dys[dyRow + c];
+            } else {
+              for (let c = 0; c < channels; c++) {
+                const value = xs[xRow + c];
+                for (let m = 0; m < multiplier; m++) grad[tap + c * multiplier + m] += value * dys[dyRow + c * multiplier + m];
+              }
+            }
+          }
+        }
+      }
     }
   }
-  const stacked = ops.run('Concat', taps, { axis: 0 });
-  return ops.finish(ops.reshape(stacked, [kh, kw, channels, multiplier]));
+  const shape = [kh, kw, channels, multiplier];
+  return { dataId: args.backend.write(grad, shape, 'float32'), shape, dtype: 'float32' };
 }
 
 export function depthwiseGradientKernels(backendName: string) {
   return [
     { kernelName: 'DepthwiseConv2dNativeBackpropInput', kernelFunc: (a: never) => depthwiseBackpropInput(a, backendName) },
-    { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: (a: never) => depthwiseBackpropFilter(a, backendName) },
+    { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: (a: never) => depthwiseBackpropFilter(a) },
   ];
 }

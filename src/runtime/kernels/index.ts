@@ -1,7 +1,8 @@
 /**
  * Kernels built from fast forward kernels, for backends that lack them (wasm has no conv filter
  * or depthwise gradients) or whose own are slow (wasm's Conv2DBackpropInput is a naive loop,
- * its Sum/Mean over leading axes transpose first). Registered once per backend name.
+ * its Sum/Mean over leading axes transpose first, its BatchMatMul with transpose flags crawls).
+ * Registered once per backend name.
  */
 import { createRequire } from 'node:module';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
@@ -9,10 +10,11 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2dGradientKernels } from './conv2d_grad.ts';
 import { depthwiseGradientKernels } from './depthwise_grad.ts';
 import { reductionKernels } from './reductions.ts';
+import { batchMatMulKernel } from './batch_matmul.ts';
 import { registerFastBatchNormGradient } from './batch_norm_grad.ts';
 
 /** Backends whose own versions of these kernels are slower than ours. */
-const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean'] };
+const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean', 'BatchMatMul'] };
 
 const registered = new Set<string>();
 
@@ -36,6 +38,8 @@ function kernelsFor(backendName: string): { kernelName: string; kernelFunc: Kern
   if (sum !== undefined && mean !== undefined) {
     kernels.push(...reductionKernels(backendName, { Sum: sum as KernelConfig, Mean: mean as KernelConfig }));
   }
+  const matMul = getKernel('BatchMatMul', backendName);
+  if (matMul !== undefined) kernels.push({ kernelName: 'BatchMatMul', kernelFunc: batchMatMulKernel(matMul.kernelFunc, backendName) });
   return kernels;
 }
 
