@@ -3,7 +3,7 @@
  * alignment and uniformity (Wang and Isola 2020) and semantic purity of nearest neighbours.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dot, normalizeRows } from '../objectives/rows.ts';
+import { normalizeRows } from '../objectives/rows.ts';
 import { symmetricEigenvalues } from './eigen.ts';
 import { type FeatureInput, type LabelInput, toLabels, toMatrix } from './features.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -18,7 +18,7 @@ export function effectiveRank(features: FeatureInput): number {
   const covariance = tf.tidy(() => {
     const x = tf.tensor2d(m.data, [m.rows, m.cols]);
     const centred = tf.sub(x, tf.mean(x, 0, true));
-    return tf.div(dot(tf.transpose(centred), centred), m.rows - 1);
+    return tf.div(tf.matMul(centred, centred, true, false), m.rows - 1);
   });
   const eigenvalues = symmetricEigenvalues(covariance.dataSync(), m.cols).map((v) => Math.max(v, 0));
   covariance.dispose();
@@ -56,7 +56,7 @@ export function uniformity(features: FeatureInput): number {
   for (let start = 0; start < m.rows; start += CHUNK) {
     const size = Math.min(CHUNK, m.rows - start);
     // For unit rows ||x - y||² = 2 - 2 x·y, so each term is exp(4 x·y - 4) in [e^-8, 1]: no overflow.
-    sum += tf.tidy(() => tf.sum(tf.exp(tf.sub(tf.mul(dot(tf.slice(all, [start], [size]), allTransposed), 4), 4))).dataSync()[0]);
+    sum += tf.tidy(() => tf.sum(tf.exp(tf.sub(tf.mul(tf.matMul(tf.slice(all, [start], [size]), allTransposed), 4), 4))).dataSync()[0]);
   }
   tf.dispose([all, allTransposed]);
   // Each row's pair with itself contributed exp(0) = 1.

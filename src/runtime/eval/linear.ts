@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedGradients } from '../optim/optimizer.ts';
 import { createSgd } from '../optim/sgd.ts';
 import { cosineSchedule } from '../optim/schedule.ts';
-import { dot } from '../objectives/rows.ts';
 import { Rng } from '../random.ts';
 import { type TopAccuracy, topAccuracy } from './accuracy.ts';
 import { type FeatureInput, type LabelInput, labelledSplits } from './features.ts';
@@ -39,10 +38,10 @@ export function probeLossAndGradients(
   bias: tf.Tensor,
 ): { loss: tf.Scalar; grads: NamedGradients } {
   return tf.tidy(() => {
-    const logits = tf.add(dot(x, weights), bias);
+    const logits = tf.add(tf.matMul(x, weights), bias);
     const dLogits = tf.div(tf.sub(tf.softmax(logits), y), x.shape[0]);
     const loss = tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-    return { loss, grads: { weights: dot(tf.transpose(x), dLogits), bias: tf.sum(dLogits, 0) } };
+    return { loss, grads: { weights: tf.matMul(x, dLogits, true, false), bias: tf.sum(dLogits, 0) } };
   });
 }
 
@@ -110,7 +109,7 @@ export function linearProbe(
 
   const logits = tf.tidy(() => {
     const xt = tf.div(tf.sub(tf.tensor2d(testMatrix.data, [testMatrix.rows, dims]), mean), std);
-    return tf.add(dot(xt, weights), bias);
+    return tf.add(tf.matMul(xt, weights), bias);
   });
   const accuracy = topAccuracy(logits.dataSync(), testY, classes);
   tf.dispose([mean, std, weights, bias, logits]);

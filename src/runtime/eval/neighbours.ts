@@ -1,6 +1,6 @@
 /** Cosine nearest neighbours between two feature sets, computed in chunks of query rows. */
 import * as tf from '@tensorflow/tfjs-core';
-import { dot, normalizeRows } from '../objectives/rows.ts';
+import { normalizeRows } from '../objectives/rows.ts';
 import { type FeatureInput, toMatrix } from './features.ts';
 
 export interface Neighbours {
@@ -32,7 +32,7 @@ export function nearestNeighbours(queries: FeatureInput, reference: FeatureInput
     const size = Math.min(CHUNK, q.rows - start);
     const top = tf.tidy(() => {
       const chunk = normalizeRows(tf.tensor2d(q.data.subarray(start * q.cols, (start + size) * q.cols), [size, q.cols]));
-      let sims = dot(chunk, refTransposed);
+      let sims = tf.matMul(chunk, refTransposed);
       // Cosine similarity is >= -1, so -3 on the diagonal puts each row below every other.
       if (excludeSelf) sims = tf.sub(sims, tf.mul(tf.oneHot(tf.range(start, start + size, 1, 'int32'), r.rows), 3));
       const { values, indices: idx } = tf.topk(sims, k);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng, RngState } from '../random.ts';
-import { dot, expectMatrix, normalizeRows, similarities } from './rows.ts';
+import { expectMatrix, normalizeRows, similarities } from './rows.ts';
 import { type SavedState, savedCount, savedTensor } from './state.ts';
 
 /** y = argmax_m t·c_m for every row of t (int32 labels). */
@@ -27,7 +27,7 @@ export function updatePrototypes(prototypes: tf.Tensor2D, t: tf.Tensor2D, labels
   return tf.tidy(() => {
     const assignment = tf.oneHot(tf.cast(labels, 'int32'), prototypes.shape[0]); // B x M
     const counts = tf.transpose(tf.sum(assignment, 0, true)); // M x 1
-    const means = tf.div(dot(tf.transpose(assignment), t), tf.maximum(counts, 1));
+    const means = tf.div(tf.matMul(assignment, t, true, false), tf.maximum(counts, 1));
     const moved = normalizeRows(tf.add(tf.mul(prototypes, beta), tf.mul(means, 1 - beta)));
     return tf.where(tf.greater(tf.tile(counts, [1, prototypes.shape[1]]), 0), moved, prototypes);
   });

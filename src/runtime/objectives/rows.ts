@@ -11,30 +11,9 @@ export function rowDots(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.sum(tf.mul(a, b), 1, true));
 }
 
-/**
- * a · b with a gradient that never asks matMul to transpose: on wasm, matMul with a transpose flag
- * runs about 10x slower than transposing first and multiplying plainly (q·Q^T with a 4096-slot
- * queue: 310 ms against 28 ms), and tfjs's own matMul gradient uses those flags.
- */
-export const dot = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([a, b]);
-  // XNNPACK rejects empty operands with a logged error per call; the queue is empty on step one.
-  if (a.size === 0 || b.size === 0) {
-    return { value: tf.zeros([a.shape[0], b.shape[1]]), gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)] };
-  }
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor2D, [aSaved, bSaved]: tf.Tensor[]) => [
-      tf.matMul(dy, tf.transpose(bSaved as tf.Tensor2D)),
-      tf.matMul(tf.transpose(aSaved as tf.Tensor2D), dy),
-    ],
-  };
-}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
-
 /** Dot products of every row of `a` with every row of `b` (B x K). */
 export function similarities(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => dot(a, tf.transpose(b)));
+  return tf.matMul(a, b, false, true);
 }
 
 /** Similarities of every row of `a` with every row of `b` (B x K), scaled by 1/temperature. */
