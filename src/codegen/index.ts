@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
 import { sha256 } from './hash.ts';
 import { buildProgram } from './program.ts';
-import { typeCheckProgram } from './typecheck.ts';
+import { cachedTypeCheck } from './typecheck-cache.ts';
 
 export { dataFingerprint, runId, runtimeFingerprint, sha256, sourceFingerprint } from './hash.ts';
 export { compilerVersion } from './version.ts';
@@ -39,12 +39,13 @@ export function generateProgram(experiment: ResolvedExperiment, file: string, so
 
 /**
  * Type-checks `program` against the runtime (as the file generated/<relativePath> of this
- * repository, where 'rekd/runtime' resolves). Throws GeneratedProgramError naming each problem's
- * line and column in the program, shown as `shownAs` (where it is written).
+ * repository, where 'rekd/runtime' resolves), or finds that the same check passed before
+ * (typecheck-cache.ts). Throws GeneratedProgramError naming each problem's line and column in the
+ * program, shown as `shownAs` (where it is written).
  */
 export function checkProgram(program: GeneratedProgram, shownAs?: string): void {
   const checkedAs = path.join('generated', program.relativePath);
-  const problems = typeCheckProgram(program.text, checkedAs);
+  const problems = cachedTypeCheck(program.text, checkedAs);
   if (problems.length) {
     const where = problems.map((p) => `  ${shownAs ?? checkedAs}:${p.line}:${p.column}: ${p.message}`).join('\n');
     throw new GeneratedProgramError(`the program generated for '${program.experiment}' does not type-check against the runtime:\n${where}`);

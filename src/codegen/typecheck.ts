@@ -8,12 +8,21 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Project, ts } from 'ts-morph';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface TypeCheckProblem {
   line: number;
   column: number;
   message: string;
+}
+
+export interface TypeCheckResult {
+  problems: TypeCheckProblem[];
+  /**
+   * Every other file the check read (runtime sources, declarations): absolute path -> text as
+   * parsed. Not the default libs: ts-morph serves them from memory, fixed by its TypeScript version.
+   */
+  inputs: Map<string, string>;
 }
 
 let project: Project | undefined;
@@ -26,17 +35,28 @@ function sharedProject(): Project {
   return project;
 }
 
-/** Problems of the program `text` as if it were the file `fileName` (inside the repository). */
-export function typeCheckProgram(text: string, fileName: string): TypeCheckProblem[] {
+/** Problems of the program `text` as if it were the file `fileName` (inside the repository), and what the verdict read. */
+export function typeCheck(text: string, fileName: string): TypeCheckResult {
   const checker = sharedProject();
   const file = checker.createSourceFile(path.resolve(repoRoot, fileName), text, { overwrite: true });
   try {
-    return file.getPreEmitDiagnostics().map((d) => {
+    const problems = file.getPreEmitDiagnostics().map((d) => {
       const start = d.getStart() ?? 0;
       const { line, column } = file.getLineAndColumnAtPos(start);
       return { line, column, message: ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n') };
     });
+    const inputs = new Map<string, string>();
+    const program = checker.getProgram().compilerObject;
+    for (const source of program.getSourceFiles()) {
+      if (source.fileName !== file.getFilePath() && !program.isSourceFileDefaultLibrary(source)) inputs.set(source.fileName, source.text);
+    }
+    return { problems, inputs };
   } finally {
     checker.removeSourceFile(file);
   }
+}
+
+/** Problems of the program `text` as if it were the file `fileName` (inside the repository). */
+export function typeCheckProgram(text: string, fileName: string): TypeCheckProblem[] {
+  return typeCheck(text, fileName).problems;
 }

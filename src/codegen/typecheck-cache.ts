@@ -1,0 +1,98 @@
+/**
+ * Passing type-check verdicts, cached across processes. Building the checker's program (parsing
+ * the runtime, @types/node, tfjs's declarations and the libs: ~550 files) costs seconds on every
+ * `rekdc run`, the check of the program itself a tenth of that; a verdict only changes when
+ * something it read does.
+ *
+ * The key hashes what the checker's inputs do not show: the program text and where it is checked,
+ * the TypeScript version, tsconfig.json, package.json (module format and the 'rekd/runtime'
+ * export) and the runtime's source fingerprint (a new runtime file can change what an import
+ * resolves to). The entry names the set of files the check read with the hash of each one's text;
+ * a hit requires every one of them unchanged, so an upgraded dependency or an edited runtime file
+ * misses. Only a pass is stored: a failing program is checked (and reported) every time.
+ *
+ * Layout under node_modules/.cache/rekd/typecheck: `<key>.json` holds `{ inputs: <set hash> }`;
+ * `inputs/<set hash>.json` the file -> text hash map, shared by content because nearly every
+ * program reads the same files.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { writeFileAtomic } from '../runtime/run/atomic.ts';
+import { runtimeFingerprint, sha256 } from './hash.ts';
+import { repoRoot, typeCheck, type TypeCheckProblem, type TypeCheckResult } from './typecheck.ts';
+
+export const defaultCacheDir = path.join(repoRoot, 'node_modules', '.cache', 'rekd', 'typecheck');
+
+export interface TypeCheckCacheOptions {
+  /** Where verdicts are kept. */
+  dir?: string;
+  /** The runtime's source fingerprint (part of the key). */
+  runtime?: string;
+  /** The checker a miss runs. */
+  check?: (text: string, fileName: string) => TypeCheckResult;
+}
+
+const readRepoFile = (name: string): string => fs.readFileSync(path.join(repoRoot, name), 'utf8');
+
+/** The key of the verdict on `text` checked as `fileName` (relative to the repository). */
+export function verdictKey(text: string, fileName: string, runtime: string): string {
+  const manifest = JSON.parse(readRepoFile('package.json')) as { type?: string; exports?: unknown };
+  return sha256(JSON.stringify({
+    text,
+    fileName: path.relative(repoRoot, path.resolve(repoRoot, fileName)),
+    runtime,
+    typescript: ts.version,
+    tsconfig: readRepoFile('tsconfig.json'),
+    module: { type: manifest.type, exports: manifest.exports },
+  }));
+}
+
+/** sha256 of a file's text as TypeScript parses it (a UTF-8 byte order mark dropped); null when unreadable. */
+function textHash(file: string): string | null {
+  try {
+    return sha256(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    return null;
+  }
+}
+
+const verdictFile = (dir: string, key: string) => path.join(dir, `${key}.json`);
+const inputsFile = (dir: string, set: string) => path.join(dir, 'inputs', `${set}.json`);
+
+/** Whether `key` passed before and every file that check read still has the text it had. */
+function passedBefore(dir: string, key: string): boolean {
+  let inputs: Record<string, string>;
+  try {
+    const { inputs: set } = JSON.parse(fs.readFileSync(verdictFile(dir, key), 'utf8')) as { inputs: string };
+    const text = fs.readFileSync(inputsFile(dir, set), 'utf8');
+    if (sha256(text) !== set) return false;
+    inputs = JSON.parse(text) as Record<string, string>;
+  } catch {
+    return false; // no entry, or an unreadable one: check
+  }
+  return Object.entries(inputs).every(([file, hash]) => textHash(path.resolve(repoRoot, file)) === hash);
+}
+
+function recordPass(dir: string, key: string, inputs: ReadonlyMap<string, string>): void {
+  const hashes = Object.fromEntries([...inputs].map(([file, text]) => [path.relative(repoRoot, file), sha256(text)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const text = JSON.stringify(hashes);
+  const set = sha256(text);
+  try {
+    writeFileAtomic(inputsFile(dir, set), text); // rewritten, not trusted to exist intact: a damaged set is repaired
+    writeFileAtomic(verdictFile(dir, key), JSON.stringify({ inputs: set }));
+  } catch {
+    // A cache that cannot be written (read-only install) only costs the next run its check.
+  }
+}
+
+/** Problems of `text` checked as `fileName`, as typeCheck finds them; none, without checking, when the same check passed before. */
+export function cachedTypeCheck(text: string, fileName: string, options: TypeCheckCacheOptions = {}): TypeCheckProblem[] {
+  const dir = options.dir ?? defaultCacheDir;
+  const key = verdictKey(text, fileName, options.runtime ?? runtimeFingerprint());
+  if (passedBefore(dir, key)) return [];
+  const { problems, inputs } = (options.check ?? typeCheck)(text, fileName);
+  if (!problems.length) recordPass(dir, key, inputs);
+  return problems;
+}
