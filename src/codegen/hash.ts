@@ -2,9 +2,11 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Data, ResolvedExperiment } from '../schema/types.generated.ts';
 import { compilerVersion } from './version.ts';
+import { runtimeFingerprint } from '../runtime/fingerprint.ts';
+
+export { runtimeFingerprint, sourceFingerprint } from '../runtime/fingerprint.ts';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -26,28 +28,6 @@ export function dataFingerprint(data: Data): string | null {
     })
     .sort();
   return sha256(lines.join('\n'));
-}
-
-/**
- * The hash of every source file of a folder (relative names and contents, sorted). Applied to the
- * runtime, it ties a run to the code that trains it: a checkpoint of a changed model keeps its
- * shapes (e.g. a new stride), so only the code itself can tell the runs apart.
- */
-export function sourceFingerprint(folder: string): string {
-  const files = fs.readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(`${path.relative(folder, file)}\0`).update(fs.readFileSync(file)).update('\0');
-  return hash.digest('hex');
-}
-
-let runtimeHash: string | undefined;
-/** The fingerprint of src/runtime, computed once per process. */
-export function runtimeFingerprint(): string {
-  runtimeHash ??= sourceFingerprint(fileURLToPath(new URL('../runtime', import.meta.url)));
-  return runtimeHash;
 }
 
 /**

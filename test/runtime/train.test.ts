@@ -11,7 +11,8 @@ import { readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
 import { evaluate } from '../../src/runtime/train/evaluate.ts';
-import { pretrainDirectory, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
+import { pretrainDirectory, pretrainRecipe, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
+import { sourceFingerprint } from '../../src/runtime/fingerprint.ts';
 import { NonFiniteLossError } from '../../src/runtime/train/step.ts';
 import type { TinyOptions } from './train_setup.ts';
 import { BATCH, CLASSES, data, instance, rekd, relations, tempRun, tinyEncoder, tinyTrain } from './train_setup.ts';
@@ -176,6 +177,8 @@ describe('teacher pretrain stage', function () {
     }
     expect(pretrainDirectory({ ...options, epochs: 2 })).to.not.equal(dir);
     expect(pretrainDirectory({ ...options, loader: { ...options.loader, workers: 1 } })).to.equal(dir);
+    // A changed runtime retrains: the recipe carries the hash of the runtime's sources.
+    expect(pretrainRecipe(options).runtime).to.equal(sourceFingerprint(path.resolve('src/runtime')));
     first.dispose();
     second.dispose();
   });

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { createEncoder, type Encoder, type EncoderConfig } from '../nn/encoder.ts';
+import { runtimeFingerprint } from '../fingerprint.ts';
 import { Rng } from '../random.ts';
 import { openRunDirectory } from '../run/directory.ts';
 import type { ProgressOptions } from '../run/progress.ts';
@@ -39,11 +40,15 @@ export function canonicalJson(value: unknown): string {
       : inner);
 }
 
-/** Everything the pretrained weights depend on (workers and logging do not change them). */
+/**
+ * Everything the pretrained weights depend on (workers and logging do not change them), the
+ * runtime's own code included.
+ */
 export function pretrainRecipe(options: PretrainOptions): Record<string, unknown> {
   const { encoder, epochs, instance, loader, optimizer, seed, data } = options;
   return {
     stage: 'teacher pretrain (moco)', encoder, epochs, instance, optimizer, seed, data: data.fingerprint,
+    runtime: runtimeFingerprint(),
     loader: { batchSize: loader.batchSize, augment: loader.augment },
   };
 }
