@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFastGradients } from './kernels/index.ts';
+import { nativeStatus } from './kernels/native_addon.ts';
 import { useThreadedWasm } from './wasm_threads.ts';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
@@ -18,6 +19,8 @@ export interface BackendInfo {
   /** Version of the package that provides the backend. */
   version: string;
   threads: number;
+  /** wasm only: whether the native convolution kernels run, or why not. */
+  kernels?: string;
 }
 
 export class BackendError extends Error {}
@@ -83,7 +86,8 @@ function threadsOf(name: NamedBackend, module: Record<string, unknown>): number 
 }
 
 export function describeBackend(info: BackendInfo): string {
-  return `backend ${info.name} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const kernels = info.kernels === undefined ? '' : `, ${info.kernels}`;
+  return `backend ${info.name} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${kernels}`;
 }
 
 export async function initBackend(choice: BackendChoice = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
@@ -105,7 +109,10 @@ export async function initBackend(choice: BackendChoice = 'auto', options: InitB
     }
     await tf.ready();
     registerFastGradients(registeredName(name));
-    const info: BackendInfo = { name, version: versionOf(name, loaded.module), threads: threadsOf(name, loaded.module) };
+    const info: BackendInfo = {
+      name, version: versionOf(name, loaded.module), threads: threadsOf(name, loaded.module),
+      ...(name === 'wasm' ? { kernels: nativeStatus() } : {}),
+    };
     (options.log ?? ((line: string) => console.error(line)))(describeBackend(info));
     return info;
   }

@@ -1,0 +1,167 @@
+// Node-API bindings. Every operand is a Float32Array, usually a view of the wasm backend's heap,
+// so the kernels work in place on the tensors' memory; sizes are checked against the arrays.
+#include <node_api.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <string>
+
+#include "conv.h"
+#include "gemm.h"
+
+namespace {
+
+using rekd::ConvShape;
+using rekd::MatrixView;
+
+// Thrown inside a binding, turned into a JS exception at its boundary.
+struct ArgumentError {
+  std::string message;
+};
+
+void check(napi_status status, const char* what) {
+  if (status != napi_ok) throw ArgumentError{std::string("native kernels: cannot read ") + what};
+}
+
+struct Floats {
+  float* data;
+  std::size_t length;
+};
+
+Floats float_array(napi_env env, napi_value value, const char* name) {
+  bool is_typed = false;
+  check(napi_is_typedarray(env, value, &is_typed), name);
+  napi_typedarray_type type;
+  std::size_t length = 0;
+  void* data = nullptr;
+  if (is_typed) check(napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr), name);
+  if (!is_typed || type != napi_float32_array) throw ArgumentError{std::string(name) + " must be a Float32Array"};
+  return {static_cast<float*>(data), length};
+}
+
+std::int64_t integer(napi_env env, napi_value value, const char* name) {
+  std::int64_t out = 0;
+  check(napi_get_value_int64(env, value, &out), name);
+  return out;
+}
+
+int dimension(napi_env env, napi_value value, const char* name) {
+  const std::int64_t v = integer(env, value, name);
+  if (v < 0 || v > 0x7fffffff) throw ArgumentError{std::string(name) + " must be in [0, 2^31)"};
+  return static_cast<int>(v);
+}
+
+void require_size(const Floats& array, std::size_t needed, const char* name) {
+  if (array.length < needed) {
+    throw ArgumentError{std::string(name) + " holds " + std::to_string(array.length) + " floats, needs " + std::to_string(needed)};
+  }
+}
+
+// Elements a strided (rows x cols) view spans, 0 when empty.
+std::size_t span(int rows, int cols, std::ptrdiff_t row_stride, std::ptrdiff_t col_stride) {
+  if (rows == 0 || cols == 0) return 0;
+  return static_cast<std::size_t>((rows - 1) * row_stride + (cols - 1) * col_stride + 1);
+}
+
+std::ptrdiff_t stride(napi_env env, napi_value value, const char* name) {
+  const std::int64_t v = integer(env, value, name);
+  if (v < 0) throw ArgumentError{std::string(name) + " must be >= 0"};
+  return static_cast<std::ptrdiff_t>(v);
+}
+
+template <std::size_t N>
+void arguments(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  std::size_t argc = N;
+  check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "arguments");
+  if (argc != N) throw ArgumentError{"native kernels: expected " + std::to_string(N) + " arguments, got " + std::to_string(argc)};
+}
+
+// Runs a binding body, converting its failures to JS exceptions.
+template <typename Body>
+napi_value guarded(napi_env env, Body body) {
+  try {
+    body();
+  } catch (const ArgumentError& e) {
+    napi_throw_range_error(env, nullptr, e.message.c_str());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, (std::string("native kernels: ") + e.what()).c_str());
+  }
+  return nullptr;
+}
+
+// gemm(m, n, k, a, aRowStride, aColStride, b, bRowStride, bColStride, c, ldc, accumulate)
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[12];
+    arguments(env, info, argv);
+    const int m = dimension(env, argv[0], "m"), n = dimension(env, argv[1], "n"), k = dimension(env, argv[2], "k");
+    const Floats a = float_array(env, argv[3], "a"), b = float_array(env, argv[6], "b"), c = float_array(env, argv[9], "c");
+    const MatrixView av{a.data, stride(env, argv[4], "aRowStride"), stride(env, argv[5], "aColStride")};
+    const MatrixView bv{b.data, stride(env, argv[7], "bRowStride"), stride(env, argv[8], "bColStride")};
+    const std::ptrdiff_t ldc = stride(env, argv[10], "ldc");
+    bool accumulate = false;
+    check(napi_get_value_bool(env, argv[11], &accumulate), "accumulate");
+    require_size(a, span(m, k, av.row_stride, av.col_stride), "a");
+    require_size(b, span(k, n, bv.row_stride, bv.col_stride), "b");
+    require_size(c, span(m, n, ldc, 1), "c");
+    rekd::gemm(m, n, k, av, bv, c.data, ldc, accumulate);
+  });
+}
+
+ConvShape conv_shape(napi_env env, napi_value value) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  std::size_t length = 0;
+  void* data = nullptr;
+  check(napi_is_typedarray(env, value, &is_typed), "shape");
+  if (is_typed) check(napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr), "shape");
+  constexpr std::size_t fields = 15;
+  static_assert(sizeof(ConvShape) == fields * sizeof(int), "ConvShape is 15 ints");
+  if (!is_typed || type != napi_int32_array || length != fields) {
+    throw ArgumentError{"shape must be an Int32Array of " + std::to_string(fields) + " values"};
+  }
+  const std::int32_t* v = static_cast<const std::int32_t*>(data);
+  const ConvShape s{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
+  if (const char* why = s.invalid()) throw ArgumentError{std::string("conv shape: ") + why};
+  return s;
+}
+
+using ConvKernel = void (*)(const ConvShape&, const float*, const float*, float*);
+
+// (first, second, out, shape): sizes taken from the shape in the order the kernel reads them.
+template <ConvKernel kernel, std::size_t (ConvShape::*first_size)() const, std::size_t (ConvShape::*second_size)() const,
+          std::size_t (ConvShape::*out_size)() const>
+napi_value Conv(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[4];
+    arguments(env, info, argv);
+    const ConvShape s = conv_shape(env, argv[3]);
+    const Floats first = float_array(env, argv[0], "first operand"), second = float_array(env, argv[1], "second operand");
+    const Floats out = float_array(env, argv[2], "output");
+    require_size(first, (s.*first_size)(), "first operand");
+    require_size(second, (s.*second_size)(), "second operand");
+    require_size(out, (s.*out_size)(), "output");
+    kernel(s, first.data, second.data, out.data);
+  });
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor properties[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2d", nullptr, Conv<rekd::conv2d_forward, &ConvShape::input_size, &ConvShape::filter_size, &ConvShape::output_size>,
+       nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropInput", nullptr,
+       Conv<rekd::conv2d_backprop_input, &ConvShape::output_size, &ConvShape::filter_size, &ConvShape::input_size>, nullptr,
+       nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropFilter", nullptr,
+       Conv<rekd::conv2d_backprop_filter, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::filter_size>, nullptr,
+       nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

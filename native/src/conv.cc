@@ -1,0 +1,151 @@
+#include "conv.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "gemm.h"
+
+namespace rekd {
+namespace {
+
+// Patches of one chunk, reused across calls.
+thread_local AlignedBuffer col_buffer;
+
+// im2col rows per chunk: about 1 MB of patches (so a chunk is written and read back in cache),
+// at least 512 rows (the filter gradient's product runs over the rows, and each chunk re-reads
+// its accumulator).
+std::size_t chunk_rows(const ConvShape& s) {
+  const std::size_t by_size = (std::size_t{1} << 18) / static_cast<std::size_t>(std::max(s.patch(), 1));
+  return std::max<std::size_t>(512, by_size / 16 * 16);
+}
+
+// The input pixel under filter tap (ky, kx) of output pixel `row`, or -1 when it is padding.
+struct PixelWalker {
+  const ConvShape& s;
+  int n, oy, ox;
+
+  PixelWalker(const ConvShape& shape, std::size_t row) : s(shape) {
+    const std::size_t per_image = static_cast<std::size_t>(s.out_height) * s.out_width;
+    n = static_cast<int>(row / per_image);
+    const int within = static_cast<int>(row % per_image);
+    oy = within / s.out_width;
+    ox = within % s.out_width;
+  }
+
+  std::ptrdiff_t input_offset(int ky, int kx) const {
+    const int iy = oy * s.stride_height - s.pad_top + ky * s.dilation_height;
+    const int ix = ox * s.stride_width - s.pad_left + kx * s.dilation_width;
+    if (iy < 0 || iy >= s.in_height || ix < 0 || ix >= s.in_width) return -1;
+    return ((static_cast<std::ptrdiff_t>(n) * s.in_height + iy) * s.in_width + ix) * s.in_channels;
+  }
+};
+
+// col[r - first, :] = the patch of output pixel r, for r in [first, first + count).
+void im2col(const ConvShape& s, const float* x, std::size_t first, std::size_t count, float* col) {
+  const int c = s.in_channels;
+  for (std::size_t r = 0; r < count; ++r) {
+    const PixelWalker at(s, first + r);
+    float* dst = col + r * s.patch();
+    for (int ky = 0; ky < s.filter_height; ++ky) {
+      for (int kx = 0; kx < s.filter_width; ++kx, dst += c) {
+        const std::ptrdiff_t src = at.input_offset(ky, kx);
+        if (src < 0) {
+          std::fill(dst, dst + c, 0.0f);
+        } else {
+          std::memcpy(dst, x + src, c * sizeof(float));
+        }
+      }
+    }
+  }
+}
+
+// dx += the patches in col scattered back to their pixels (the adjoint of im2col).
+void col2im_add(const ConvShape& s, const float* col, std::size_t first, std::size_t count, float* dx) {
+  const int c = s.in_channels;
+  for (std::size_t r = 0; r < count; ++r) {
+    const PixelWalker at(s, first + r);
+    const float* src = col + r * s.patch();
+    for (int ky = 0; ky < s.filter_height; ++ky) {
+      for (int kx = 0; kx < s.filter_width; ++kx, src += c) {
+        const std::ptrdiff_t offset = at.input_offset(ky, kx);
+        if (offset < 0) continue;
+        float* dst = dx + offset;
+        for (int i = 0; i < c; ++i) dst[i] += src[i];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool ConvShape::pointwise() const {
+  return filter_height == 1 && filter_width == 1 && stride_height == 1 && stride_width == 1 && pad_top == 0 &&
+         pad_left == 0 && out_height == in_height && out_width == in_width;
+}
+
+const char* ConvShape::invalid() const {
+  const int all[] = {batch, in_height, in_width, in_channels, out_height, out_width, out_channels, filter_height, filter_width};
+  for (int v : all) {
+    if (v < 0) return "negative dimension";
+  }
+  if (stride_height < 1 || stride_width < 1 || dilation_height < 1 || dilation_width < 1) return "strides and dilations must be >= 1";
+  return nullptr;
+}
+
+void conv2d_forward(const ConvShape& s, const float* x, const float* filter, float* y) {
+  const int k = s.patch();
+  const PackedB w(MatrixView{filter, s.out_channels, 1}, k, s.out_channels);
+  if (s.pointwise()) {
+    gemm_packed(static_cast<int>(s.rows()), MatrixView{x, k, 1}, w, y, s.out_channels, false);
+    return;
+  }
+  const std::size_t chunk = chunk_rows(s);
+  float* col = col_buffer.reserve(chunk * k);
+  for (std::size_t first = 0; first < s.rows(); first += chunk) {
+    const std::size_t count = std::min(chunk, s.rows() - first);
+    im2col(s, x, first, count, col);
+    gemm_packed(static_cast<int>(count), MatrixView{col, k, 1}, w, y + first * s.out_channels, s.out_channels, false);
+  }
+}
+
+void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* filter, float* dx) {
+  const int k = s.patch();
+  // dcol = dy * filter^T: the filter read as [out, patch].
+  const PackedB wt(MatrixView{filter, 1, s.out_channels}, s.out_channels, k);
+  if (s.pointwise()) {
+    gemm_packed(static_cast<int>(s.rows()), MatrixView{dy, s.out_channels, 1}, wt, dx, k, false);
+    return;
+  }
+  std::fill(dx, dx + s.input_size(), 0.0f);
+  const std::size_t chunk = chunk_rows(s);
+  float* col = col_buffer.reserve(chunk * k);
+  for (std::size_t first = 0; first < s.rows(); first += chunk) {
+    const std::size_t count = std::min(chunk, s.rows() - first);
+    gemm_packed(static_cast<int>(count), MatrixView{dy + first * s.out_channels, s.out_channels, 1}, wt, col, k, false);
+    col2im_add(s, col, first, count, dx);
+  }
+}
+
+void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dfilter) {
+  const int k = s.patch();
+  if (s.rows() == 0) {
+    std::fill(dfilter, dfilter + s.filter_size(), 0.0f);
+    return;
+  }
+  // dfilter = col^T * dy, summed chunk by chunk over the rows (output pixels).
+  if (s.pointwise()) {
+    gemm(k, s.out_channels, static_cast<int>(s.rows()), MatrixView{x, 1, k}, MatrixView{dy, s.out_channels, 1}, dfilter,
+         s.out_channels, false);
+    return;
+  }
+  const std::size_t chunk = chunk_rows(s);
+  float* col = col_buffer.reserve(chunk * k);
+  for (std::size_t first = 0; first < s.rows(); first += chunk) {
+    const std::size_t count = std::min(chunk, s.rows() - first);
+    im2col(s, x, first, count, col);
+    gemm(k, s.out_channels, static_cast<int>(count), MatrixView{col, 1, k},
+         MatrixView{dy + first * s.out_channels, s.out_channels, 1}, dfilter, s.out_channels, first > 0);
+  }
+}
+
+}  // namespace rekd

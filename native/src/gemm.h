@@ -1,0 +1,55 @@
+// Single-precision matrix product, single-threaded, AVX2/FMA: B is packed once into panels the
+// micro-kernel streams, A is packed per cache block. The summation order is fixed by the block
+// sizes alone, so results are deterministic.
+#pragma once
+
+#include <cstddef>
+#include <cstdlib>
+#include <memory>
+
+namespace rekd {
+
+// Element (i, j) is data[i * row_stride + j * col_stride]: one type for plain, transposed and
+// im2col-chunk operands.
+struct MatrixView {
+  const float* data;
+  std::ptrdiff_t row_stride;
+  std::ptrdiff_t col_stride;
+};
+
+// 64-byte aligned float storage that only grows (packing buffers are reused across calls).
+class AlignedBuffer {
+ public:
+  float* reserve(std::size_t count);
+  const float* data() const { return data_.get(); }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  std::unique_ptr<float, Free> data_;
+  std::size_t capacity_ = 0;
+};
+
+// B (k x n) packed into the micro-kernel's panel layout, for reuse across many A blocks.
+class PackedB {
+ public:
+  PackedB(MatrixView b, int k, int n);
+  int k() const { return k_; }
+  int n() const { return n_; }
+  // The panel of columns [panel * NR, +NR) for the depth block starting at row `depth`.
+  const float* panel(int depth, int panel) const;
+
+ private:
+  int k_;
+  int n_;
+  int panels_;
+  AlignedBuffer storage_;
+};
+
+// C (m x n, row stride ldc) = A (m x k) * B, or C += A * B when `accumulate`.
+void gemm_packed(int m, MatrixView a, const PackedB& b, float* c, std::ptrdiff_t ldc, bool accumulate);
+
+void gemm(int m, int n, int k, MatrixView a, MatrixView b, float* c, std::ptrdiff_t ldc, bool accumulate);
+
+}  // namespace rekd

@@ -1,0 +1,57 @@
+/**
+ * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
+ * Node-API addon with an AVX2/FMA matrix product and NHWC convolutions over it. Loaded once;
+ * when it is missing, fails to load or `REKD_NATIVE=0` is set, `nativeAddon()` is null and
+ * `nativeStatus()` says why.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Every array is read and written in place (usually a view of the wasm heap). `shape` is a
+ * ConvShape: 15 int32s, see `convShape`.
+ */
+export interface NativeAddon {
+  /** c (m x n, row stride ldc) = a * b, or += when `accumulate`; element (i, j) of a is a[i * aRowStride + j * aColStride]. */
+  gemm(m: number, n: number, k: number, a: Float32Array, aRowStride: number, aColStride: number,
+    b: Float32Array, bRowStride: number, bColStride: number, c: Float32Array, ldc: number, accumulate: boolean): void;
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
+}
+
+const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));
+
+type Loaded = { addon: NativeAddon; status: string } | { addon: null; status: string };
+
+let loaded: Loaded | undefined;
+
+function load(): Loaded {
+  if (process.env.REKD_NATIVE === '0') return { addon: null, status: 'native kernels off (REKD_NATIVE=0)' };
+  const file = `${buildDir}rekd_native.node`;
+  if (!existsSync(file)) {
+    const errorFile = `${buildDir}error.txt`;
+    const why = existsSync(errorFile) ? readFileSync(errorFile, 'utf8').trim() : 'not built (run `npm run build:native`)';
+    return { addon: null, status: `native kernels off (${why})` };
+  }
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    return { addon, status: 'native conv kernels on' };
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { addon: null, status: `native kernels off (${file} failed to load: ${message})` };
+  }
+}
+
+/** The addon, or null when the native kernels are off. */
+export function nativeAddon(): NativeAddon | null {
+  loaded ??= load();
+  return loaded.addon;
+}
+
+/** One phrase for the start-up log: `native conv kernels on`, or off with the reason. */
+export function nativeStatus(): string {
+  loaded ??= load();
+  return loaded.status;
+}
