@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, describeBackend, initBackend } from '../../src/runtime/backend.ts';
+import { nativeStatus } from '../../src/runtime/kernels/native_addon.ts';
 
 describe('initBackend', () => {
   const lines: string[] = [];
@@ -26,8 +27,8 @@ describe('initBackend', () => {
   it('reports the wasm package version and its thread count', async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const info = await initBackend('wasm', { log });
-    expect(info).to.deep.equal({ name: 'wasm', version: wasm.version_wasm, threads: wasm.getThreadsCount() });
-    expect(lines[0]).to.match(/^backend wasm \d+\.\d+\.\d+, \d+ threads?$/);
+    expect(info).to.deep.equal({ name: 'wasm', version: wasm.version_wasm, threads: wasm.getThreadsCount(), kernels: nativeStatus() });
+    expect(lines[0]).to.match(/^backend wasm \d+\.\d+\.\d+, \d+ threads?, native (conv )?kernels (on|off \(.+\))$/);
   });
 
   it('selects the pure-JS cpu backend when asked', async () => {
