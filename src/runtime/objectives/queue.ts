@@ -1,8 +1,9 @@
 /**
  * The FIFO memory queue of METHOD.md: K slots, each holding a momentum-student key, optionally the
- * teacher embedding of the same image and its mined relation label. While the queue fills up only
- * the filled slots are stored, so `keys`/`teacher`/`labels` never contain empty slots and the losses
- * need no mask; once full, new rows overwrite the oldest ones in place (a ring).
+ * teacher embedding of the same image, its mined relation label and its true class label (the last
+ * only for measuring the miner against the classes, see diagnostics.ts; no loss reads it). While the
+ * queue fills up only the filled slots are stored, so `keys`/`teacher`/`labels` never contain empty
+ * slots and the losses need no mask; once full, new rows overwrite the oldest ones in place (a ring).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectMatrix } from './rows.ts';
@@ -16,6 +17,8 @@ export interface QueueOptions {
   teacherDim?: number;
   /** Keep a relation label per slot (the prototype miner). */
   labels?: boolean;
+  /** Keep the true class label per slot (miner diagnostics). */
+  classLabels?: boolean;
 }
 
 export interface QueueEntry {
@@ -23,6 +26,8 @@ export interface QueueEntry {
   teacher?: tf.Tensor2D;
   /** Missing labels are stored as -1, a label no query ever has. */
   labels?: tf.Tensor1D;
+  /** True classes of the rows; missing ones are stored as -1 (unknown). */
+  classLabels?: tf.Tensor1D;
 }
 
 export const UNLABELLED = -1;
@@ -50,6 +55,7 @@ export class MemoryQueue {
   private keyStore: tf.Tensor2D;
   private teacherStore: tf.Tensor2D | undefined;
   private labelStore: tf.Tensor1D | undefined;
+  private classStore: tf.Tensor1D | undefined;
   private pointer = 0;
 
   constructor(options: QueueOptions) {
@@ -61,6 +67,7 @@ export class MemoryQueue {
     this.keyStore = tf.keep(tf.zeros([0, options.keyDim]) as tf.Tensor2D);
     this.teacherStore = options.teacherDim === undefined ? undefined : tf.keep(tf.zeros([0, options.teacherDim]) as tf.Tensor2D);
     this.labelStore = options.labels ? tf.keep(tf.zeros([0], 'int32') as tf.Tensor1D) : undefined;
+    this.classStore = options.classLabels ? tf.keep(tf.zeros([0], 'int32') as tf.Tensor1D) : undefined;
   }
 
   /** Filled slots (K once full). */
@@ -89,6 +96,16 @@ export class MemoryQueue {
     return this.labelStore !== undefined;
   }
 
+  /** The true classes of the filled slots (int32, -1 where unknown). */
+  get classLabels(): tf.Tensor1D {
+    if (this.classStore === undefined) throw new Error('this queue keeps no class labels (classLabels not enabled)');
+    return this.classStore;
+  }
+
+  get hasClassLabels(): boolean {
+    return this.classStore !== undefined;
+  }
+
   /** Adds a batch after the loss was computed; with more rows than slots only the newest K are kept. */
   enqueue(entry: QueueEntry): void {
     const batch = entry.keys.shape[0];
@@ -97,28 +114,25 @@ export class MemoryQueue {
       if (entry.teacher === undefined) throw new Error('this queue keeps teacher embeddings: enqueue needs `teacher`');
       expectMatrix('queued teacher embeddings', entry.teacher, this.teacherDim, batch);
     }
-    if (entry.labels !== undefined && entry.labels.shape[0] !== batch) {
-      throw new Error(`queued labels must have ${batch} entries, got ${entry.labels.shape[0]}`);
+    for (const [name, labels] of [['labels', entry.labels], ['class labels', entry.classLabels]] as const) {
+      if (labels !== undefined && labels.shape[0] !== batch) throw new Error(`queued ${name} must have ${batch} entries, got ${labels.shape[0]}`);
     }
     if (batch === 0) return;
     const skip = Math.max(0, batch - this.size);
     const written = batch - skip;
     const next = tf.tidy(() => {
-      const newest = (x: tf.Tensor): tf.Tensor => (skip > 0 ? tf.slice(x, [skip], [written]) : x);
+      const write = (stored: tf.Tensor, rows: tf.Tensor) =>
+        writeRing(stored, skip > 0 ? tf.slice(rows, [skip], [written]) : rows, this.pointer, this.size);
+      const intLabels = (stored: tf.Tensor1D, labels: tf.Tensor1D | undefined) =>
+        write(stored, labels ? tf.cast(labels, 'int32') : tf.fill([batch], UNLABELLED, 'int32')) as tf.Tensor1D;
       return {
-        keys: writeRing(this.keyStore, newest(entry.keys), this.pointer, this.size) as tf.Tensor2D,
-        teacher: this.teacherStore && (writeRing(this.teacherStore, newest(entry.teacher!), this.pointer, this.size) as tf.Tensor2D),
-        labels:
-          this.labelStore &&
-          (writeRing(
-            this.labelStore,
-            newest(entry.labels ? tf.cast(entry.labels, 'int32') : tf.fill([batch], UNLABELLED, 'int32')),
-            this.pointer,
-            this.size,
-          ) as tf.Tensor1D),
+        keys: write(this.keyStore, entry.keys) as tf.Tensor2D,
+        teacher: this.teacherStore && (write(this.teacherStore, entry.teacher!) as tf.Tensor2D),
+        labels: this.labelStore && intLabels(this.labelStore, entry.labels),
+        classLabels: this.classStore && intLabels(this.classStore, entry.classLabels),
       };
     });
-    this.replaceStores(next.keys, next.teacher, next.labels);
+    this.replaceStores(next);
     this.pointer = (this.pointer + written) % this.size;
   }
 
@@ -135,6 +149,7 @@ export class MemoryQueue {
     const tensors: Record<string, tf.Tensor> = { keys: tf.clone(this.keyStore) };
     if (this.teacherStore) tensors.teacher = tf.clone(this.teacherStore);
     if (this.labelStore) tensors.labels = tf.clone(this.labelStore);
+    if (this.classStore) tensors.class_labels = tf.clone(this.classStore);
     return { tensors, json: { size: this.size, pointer: this.pointer } };
   }
 
@@ -151,11 +166,13 @@ export class MemoryQueue {
     }
     const teacher = this.teacherStore && savedTensor(state, owner, 'teacher', [count, this.teacherDim!]);
     const labels = this.labelStore && savedTensor(state, owner, 'labels', [count]);
-    this.replaceStores(
-      tf.clone(keys) as tf.Tensor2D,
-      teacher && (tf.clone(teacher) as tf.Tensor2D),
-      labels && (tf.cast(labels, 'int32') as tf.Tensor1D),
-    );
+    const classLabels = this.classStore && savedTensor(state, owner, 'class_labels', [count]);
+    this.replaceStores({
+      keys: tf.clone(keys) as tf.Tensor2D,
+      teacher: teacher && (tf.clone(teacher) as tf.Tensor2D),
+      labels: labels && (tf.cast(labels, 'int32') as tf.Tensor1D),
+      classLabels: classLabels && (tf.cast(classLabels, 'int32') as tf.Tensor1D),
+    });
     this.pointer = pointer;
   }
 
@@ -163,14 +180,14 @@ export class MemoryQueue {
     this.keyStore.dispose();
     this.teacherStore?.dispose();
     this.labelStore?.dispose();
+    this.classStore?.dispose();
   }
 
-  private replaceStores(keys: tf.Tensor2D, teacher: tf.Tensor2D | undefined, labels: tf.Tensor1D | undefined): void {
-    this.keyStore.dispose();
-    this.teacherStore?.dispose();
-    this.labelStore?.dispose();
-    this.keyStore = tf.keep(keys);
-    this.teacherStore = teacher && tf.keep(teacher);
-    this.labelStore = labels && tf.keep(labels);
+  private replaceStores(next: { keys: tf.Tensor2D; teacher?: tf.Tensor2D; labels?: tf.Tensor1D; classLabels?: tf.Tensor1D }): void {
+    this.dispose();
+    this.keyStore = tf.keep(next.keys);
+    this.teacherStore = next.teacher && tf.keep(next.teacher);
+    this.labelStore = next.labels && tf.keep(next.labels);
+    this.classStore = next.classLabels && tf.keep(next.classLabels);
   }
 }

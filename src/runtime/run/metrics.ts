@@ -5,8 +5,18 @@
 import * as fs from 'node:fs';
 import { writeFileAtomic } from './atomic.ts';
 
+/**
+ * A relation miner measured against the true classes (objectives/diagnostics.ts MinerAccuracy), each
+ * the mean over the window's steps that measured it; absent when none did (no miner, warm-up).
+ */
+export interface MinerFields {
+  miner_precision?: number;
+  miner_positives?: number;
+  miner_chance?: number;
+}
+
 /** Mean loss terms, learning rate and throughput over the steps since the previous line. */
-export interface StepRecord {
+export interface StepRecord extends MinerFields {
   type: 'step';
   /** Optimiser steps completed so far (1-based). */
   step: number;

@@ -2,11 +2,14 @@
  * Training progress on the console: a redrawn bar on a terminal; on anything else (CI logs,
  * pipes) one plain line every `lineEvery` steps so logs stay readable.
  */
+import type { MinerFields } from './metrics.ts';
+
 export interface ProgressUpdate {
   step: number;
   epoch: number;
   loss: Record<string, number>;
   imagesPerSecond: number;
+  miner?: MinerFields;
 }
 
 export interface ProgressOptions {
@@ -61,7 +64,9 @@ export class Progress {
 
   describe(update: ProgressUpdate): string {
     const { totalSteps, epochs } = this.options;
-    return `epoch ${update.epoch}/${epochs} step ${update.step}/${totalSteps} ${formatLosses(update.loss)} ` +
+    const precision = update.miner?.miner_precision;
+    const miner = precision === undefined ? '' : `| miner ${precision.toFixed(2)} (chance ${update.miner!.miner_chance!.toFixed(2)}) `;
+    return `epoch ${update.epoch}/${epochs} step ${update.step}/${totalSteps} ${formatLosses(update.loss)} ${miner}` +
       `| ${update.imagesPerSecond.toFixed(0)} img/s | ETA ${formatDuration(this.eta(update.step))}`;
   }
 

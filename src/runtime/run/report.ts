@@ -1,12 +1,12 @@
 /**
- * report.md: what a person wants to see after a run (final results, loss terms over steps, kNN
- * accuracy over epochs), rebuilt from the run directory's files alone (`rekdc report <run-dir>`).
+ * report.md: what a person wants to see after a run (final results, loss terms over steps, the
+ * relation miner against the classes, kNN accuracy over epochs), rebuilt from the run directory's files alone (`rekdc report <run-dir>`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import { RunDirectory, RunError, readJson, type RunStatus } from './directory.ts';
-import { readMetrics, type EvalRecord, type StepRecord } from './metrics.ts';
+import { readMetrics, type EvalRecord, type MinerFields, type StepRecord } from './metrics.ts';
 import { linePlot, type Series } from './svg.ts';
 
 /** Rows `name | value` for every numeric leaf of a nested result object (`linear.top1`, ...). */
@@ -28,6 +28,15 @@ export function lossSeries(steps: StepRecord[]): Series[] {
     name,
     points: steps.filter((r) => name in r.loss).map((r): [number, number] => [r.step, r.loss[name]]),
   }));
+}
+
+const minerNames: Array<keyof MinerFields> = ['miner_precision', 'miner_chance', 'miner_positives'];
+
+/** Final-table rows: the miner's values in the last logged window that measured it. */
+export function minerRows(steps: StepRecord[]): Array<[string, number]> {
+  const last = [...steps].reverse().find((r) => r.miner_chance !== undefined);
+  if (!last) return [];
+  return minerNames.flatMap((name) => (last[name] === undefined ? [] : [[`${name} (step ${last.step})`, last[name]!] as [string, number]]));
 }
 
 function describeStatus(status: RunStatus | undefined): string {
@@ -55,7 +64,7 @@ export function buildReport(runDir: string): string {
   lines.push(`Files: ${files.map(([label, file]) => `[${label}](${path.basename(file)})`).join(', ')}.`, '');
 
   lines.push('## Final evaluation', '');
-  const rows = flattenResults(results);
+  const rows = [...flattenResults(results), ...minerRows(steps)];
   if (rows.length === 0) lines.push('No final evaluation yet.', '');
   else lines.push('| metric | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${formatNumber(v)} |`), '');
 
@@ -68,6 +77,18 @@ export function buildReport(runDir: string): string {
     const throughput = steps.reduce((sum, r) => sum + r.images_per_second, 0) / steps.length;
     lines.push('![loss terms over steps](plots/losses.svg)', '',
       `Mean throughput: ${throughput.toFixed(1)} images/s over ${steps.length} logged windows.`, '');
+  }
+
+  const measured = steps.filter((r) => r.miner_chance !== undefined);
+  if (measured.length > 0) {
+    const series = minerNames.slice(0, 2).map((name) => ({
+      name, points: measured.filter((r) => r[name] !== undefined).map((r): [number, number] => [r.step, r[name]!]),
+    }));
+    writeFileAtomic(path.join(run.paths.plots, 'miner.svg'),
+      linePlot({ title: `${name}: relation miner against the classes`, xLabel: 'step', yLabel: 'fraction', series }));
+    lines.push('## Relation miner against the classes', '', '![miner precision and chance over steps](plots/miner.svg)', '',
+      'Precision: the fraction of mined positives (soft miner: of the target mass) in the query\'s class; chance: the',
+      'fraction of queue slots in it. The class labels are used for this diagnostic only.', '');
   }
 
   lines.push('## kNN accuracy during training', '');

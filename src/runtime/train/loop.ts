@@ -10,8 +10,10 @@ import type { Dataset } from '../data/dataset.ts';
 import { BatchLoader, type LoaderState } from '../data/loader.ts';
 import { batchToTensors } from '../data/tensors.ts';
 import type { Encoder } from '../nn/encoder.ts';
+import type { MinerAccuracy } from '../objectives/diagnostics.ts';
 import { Rng } from '../random.ts';
 import type { RunDirectory } from '../run/directory.ts';
+import type { MinerFields } from '../run/metrics.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
 import { InterruptedError, StopRequest } from '../run/signals.ts';
 import { knnMonitor } from './monitor.ts';
@@ -19,7 +21,7 @@ import { StudentObjective } from './objective.ts';
 import { buildOptimizer, buildSchedule } from './optimizer.ts';
 import type { KnnMonitorSettings, ObjectiveSettings, OptimizerSettings, ScheduleSettings } from './settings.ts';
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint, type StatefulPiece, type TrainingParts } from './state.ts';
-import { NonFiniteLossError, trainingStep } from './step.ts';
+import { NonFiniteLossError, trainingStep, type StepValues } from './step.ts';
 import { createTeacher, type TeacherSpec } from './teacher.ts';
 
 export interface LoaderSettings {
@@ -58,31 +60,49 @@ export interface TrainResult {
   bestKnn: number | null;
 }
 
-/** Running sums of the loss values over the steps since the last metric line. */
+/** Running means by name, each over the steps that reported it (miner values skip warm-up steps). */
+class Means<Name extends string> {
+  private sums = new Map<Name, { sum: number; count: number }>();
+
+  add(values: Partial<Record<Name, number>>): void {
+    for (const [name, value] of Object.entries(values) as Array<[Name, number | undefined]>) {
+      if (value === undefined) continue;
+      const entry = this.sums.get(name) ?? { sum: 0, count: 0 };
+      this.sums.set(name, { sum: entry.sum + value, count: entry.count + 1 });
+    }
+  }
+
+  /** The means; resets them. */
+  take(): Partial<Record<Name, number>> {
+    const means = Object.fromEntries([...this.sums].map(([name, { sum, count }]) => [name, sum / count]));
+    this.sums.clear();
+    return means as Partial<Record<Name, number>>;
+  }
+}
+
+function minerFields(accuracy: MinerAccuracy | undefined): MinerFields {
+  return accuracy ? { miner_precision: accuracy.precision, miner_positives: accuracy.positives, miner_chance: accuracy.chance } : {};
+}
+
+/** Loss terms, miner accuracy and throughput over the steps since the last metric line. */
 class Window {
-  private sums: Record<string, number> = {};
-  private steps = 0;
+  private readonly loss = new Means<string>();
+  private readonly miner = new Means<keyof MinerFields>();
   private images = 0;
   private seconds = 0;
 
-  add(values: Record<string, number>, images: number, seconds: number): void {
-    for (const [name, value] of Object.entries(values)) this.sums[name] = (this.sums[name] ?? 0) + value;
-    this.steps += 1;
+  add(values: StepValues, images: number, seconds: number): void {
+    this.loss.add(values.losses);
+    this.miner.add(minerFields(values.minerAccuracy));
     this.images += images;
     this.seconds += seconds;
   }
 
-  get empty(): boolean {
-    return this.steps === 0;
-  }
-
-  /** Mean of each term and images/s over the window; resets it. */
-  take(): { loss: Record<string, number>; imagesPerSecond: number } {
-    const loss = Object.fromEntries(Object.entries(this.sums).map(([name, sum]) => [name, sum / this.steps]));
+  /** Means over the window and images/s; resets it. */
+  take(): { loss: Record<string, number>; miner: MinerFields; imagesPerSecond: number } {
     const imagesPerSecond = this.images / Math.max(this.seconds, 1e-9);
-    this.sums = {};
-    this.steps = this.images = this.seconds = 0;
-    return { loss, imagesPerSecond };
+    this.images = this.seconds = 0;
+    return { loss: this.loss.take() as Record<string, number>, miner: this.miner.take(), imagesPerSecond };
   }
 }
 
@@ -133,7 +153,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const started = performance.now();
       const batch = await loader.next();
       const inputs = batchToTensors(batch);
-      let values: Record<string, number>;
+      let values: StepValues;
       try {
         values = trainingStep({ objective, teacher, optimizer, trainable }, inputs, schedule(step), step + 1);
       } finally {
@@ -144,9 +164,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const epochEnd = step % stepsPerEpoch === 0;
       window.add(values, batch.size, (performance.now() - started) / 1000);
       if (step % options.logEvery === 0 || epochEnd) {
-        const { loss, imagesPerSecond } = window.take();
-        run.metrics.append({ type: 'step', step, epoch, lr: schedule(step - 1), images_per_second: imagesPerSecond, loss });
-        progress.update({ step, epoch, loss, imagesPerSecond });
+        const { loss, miner, imagesPerSecond } = window.take();
+        run.metrics.append({ type: 'step', step, epoch, lr: schedule(step - 1), images_per_second: imagesPerSecond, loss, ...miner });
+        progress.update({ step, epoch, loss, imagesPerSecond, miner });
       }
       let improved = false;
       if (monitor && epochEnd && (epoch % options.knn!.every === 0 || step === totalSteps)) {

@@ -3,6 +3,8 @@
  * supervised classifier, and one small loss function per objective family. A step calls
  *   prepare (no gradient: keys, mining) -> lossTerms (inside the gradient) -> afterStep
  * (momentum update, miner update, enqueue after the loss as METHOD.md requires).
+ * With a miner, the queue also keeps each slot's true class so that prepare can measure the mining
+ * against the classes (objectives/diagnostics.ts); the classes never reach a loss or the miner.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Encoder } from '../nn/encoder.ts';
@@ -10,6 +12,7 @@ import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
 import { linear } from '../nn/layers.ts';
 import { ParamStore } from '../nn/params.ts';
 import { compressLoss, instanceContrast, seedLoss } from '../objectives/losses.ts';
+import { measureMiner, type MinerAccuracy } from '../objectives/diagnostics.ts';
 import { createMiner, disposeMining, rekdLoss, type Mining, type RelationMiner } from '../objectives/miners.ts';
 import { MemoryQueue } from '../objectives/queue.ts';
 import type { Rng } from '../random.ts';
@@ -22,6 +25,8 @@ export interface Prepared {
   k2?: tf.Tensor2D;
   k1?: tf.Tensor2D;
   mining?: Mining;
+  /** The mining measured against the true classes (not while the miner warms up). */
+  minerAccuracy?: MinerAccuracy;
 }
 
 export interface ObjectiveOptions {
@@ -57,6 +62,7 @@ export class StudentObjective {
         keyDim: student.config.embed,
         teacherDim: relation ? options.teacherDim : undefined,
         labels: relation?.kind === 'rekd' && relation.miner === 'prototype',
+        classLabels: relation?.kind === 'rekd',
       });
     }
     if (relation?.kind === 'rekd') {
@@ -86,14 +92,15 @@ export class StudentObjective {
     ]);
   }
 
-  /** Keys and mined relations: no gradient flows through them. */
+  /** Keys, mined relations and their accuracy against the classes: no gradient flows through them. */
   prepare(inputs: StepInputs, t: tf.Tensor2D | undefined): Prepared {
     if (!this.keyEncoder) return {};
     const key = this.keyEncoder;
     const k2 = tf.tidy(() => key.forward(inputs.view2, true).embedding);
     const k1 = this.settings.instance?.symmetric ? tf.tidy(() => key.forward(inputs.view1, true).embedding) : undefined;
     const mining = this.miner && t ? this.miner.mine(t, this.queue!) : undefined;
-    return { k2, k1, mining };
+    const minerAccuracy = mining && measureMiner(mining, this.queue!, inputs.labels);
+    return { k2, k1, mining, minerAccuracy };
   }
 
   /** Each term's weight in the total the optimiser minimises. */
@@ -135,7 +142,7 @@ export class StudentObjective {
    * own keys). Only view 2's keys are queued, also with the symmetric loss: one slot per image, aligned
    * with that image's teacher embedding and label.
    */
-  afterStep(prepared: Prepared, t: tf.Tensor2D | undefined): void {
+  afterStep(inputs: StepInputs, prepared: Prepared, t: tf.Tensor2D | undefined): void {
     if (this.keyEncoder) momentumUpdate(this.keyEncoder, this.student, this.settings.momentum);
     if (prepared.mining) this.miner!.update(t!, prepared.mining);
     if (this.queue && prepared.k2) {
@@ -143,6 +150,7 @@ export class StudentObjective {
         keys: prepared.k2,
         ...(this.queue.teacherDim !== undefined ? { teacher: t } : {}),
         ...(prepared.mining?.labels ? { labels: prepared.mining.labels } : {}),
+        ...(this.queue.hasClassLabels ? { classLabels: inputs.labels } : {}),
       });
     }
     disposePrepared(prepared);

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { computeGradients } from '../optim/gradients.ts';
+import type { MinerAccuracy } from '../objectives/diagnostics.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { disposePrepared, type StudentObjective } from './objective.ts';
 import type { StepInputs, Teacher } from './teacher.ts';
@@ -26,11 +27,15 @@ export interface StepParts {
   trainable: Map<string, tf.Variable>;
 }
 
-/**
- * Runs step number `step` (1-based, for messages) at learning rate `lr`. Returns the loss values:
- * `total` (the student's weighted sum), each unweighted term, and `teacher` for an online teacher.
- */
-export function trainingStep(parts: StepParts, inputs: StepInputs, lr: number, step: number): Record<string, number> {
+export interface StepValues {
+  /** `total` (the student's weighted sum), each unweighted term, and `teacher` for an online teacher. */
+  losses: Record<string, number>;
+  /** The relation miner's mining of this batch measured against the classes, when there was one. */
+  minerAccuracy?: MinerAccuracy;
+}
+
+/** Runs step number `step` (1-based, for messages) at learning rate `lr`. */
+export function trainingStep(parts: StepParts, inputs: StepInputs, lr: number, step: number): StepValues {
   const { objective, teacher, optimizer } = parts;
   const teacherPrepared = teacher?.prepare(inputs);
   const t = teacherPrepared?.t;
@@ -59,7 +64,8 @@ export function trainingStep(parts: StepParts, inputs: StepInputs, lr: number, s
   }
   optimizer.step(grads, lr);
   tf.dispose(Object.values(grads));
-  objective.afterStep(prepared, t);
+  const { minerAccuracy } = prepared;
+  objective.afterStep(inputs, prepared, t);
   if (teacherPrepared) teacher!.afterStep(teacherPrepared);
-  return Object.fromEntries(names.map((name, i) => [name, values[i]]));
+  return { losses: Object.fromEntries(names.map((name, i) => [name, values[i]])), minerAccuracy };
 }
