@@ -146,17 +146,20 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   });
 }
 
+// Writable like ordinary JS methods (tests wrap them to count calls).
+constexpr napi_property_attributes kMethod = static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
-      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"conv2d", nullptr, Conv<rekd::conv2d_forward, &ConvShape::input_size, &ConvShape::filter_size, &ConvShape::output_size>,
-       nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+       nullptr, nullptr, nullptr, kMethod, nullptr},
       {"conv2dBackpropInput", nullptr,
        Conv<rekd::conv2d_backprop_input, &ConvShape::output_size, &ConvShape::filter_size, &ConvShape::input_size>, nullptr,
-       nullptr, nullptr, napi_enumerable, nullptr},
+       nullptr, nullptr, kMethod, nullptr},
       {"conv2dBackpropFilter", nullptr,
        Conv<rekd::conv2d_backprop_filter, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::filter_size>, nullptr,
-       nullptr, nullptr, napi_enumerable, nullptr},
+       nullptr, nullptr, kMethod, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

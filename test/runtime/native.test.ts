@@ -1,0 +1,216 @@
+/**
+ * The native kernels (native/, src/runtime/kernels/native_*.ts): the addon's GEMM against a
+ * float64 reference, and the convolutions registered on wasm against the cpu backend.
+ *
+ * When the addon is missing these tests fail if a C++ compiler is on PATH (the build should have
+ * worked: that is a bug, and CI installs with g++), and are skipped with a warning otherwise (a
+ * machine without a compiler runs the wasm kernels, which kernels.test.ts covers). REKD_NATIVE=0
+ * skips them the same way, by request.
+ */
+import { spawnSync } from 'node:child_process';
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from '../../src/runtime/backend.ts';
+import { nativeAddon, nativeStatus, type NativeAddon } from '../../src/runtime/kernels/native_addon.ts';
+import { Rng } from '../../src/runtime/random.ts';
+
+type Dims = [number, number, number, number];
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+function uniform(rng: Rng, count: number): Float32Array {
+  return Float32Array.from({ length: count }, () => rng.uniform(-1, 1));
+}
+
+function worstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(actual.length).to.equal(expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  return worst;
+}
+
+function compilerPresent(): boolean {
+  return spawnSync(process.env.CXX ?? 'g++', ['--version']).status === 0;
+}
+
+/** The addon, or a skip (with a loud warning) / failure as the file's comment says. */
+function requireAddon(context: Mocha.Context): NativeAddon {
+  const addon = nativeAddon();
+  if (addon !== null) return addon;
+  if (process.env.REKD_NATIVE !== '0' && compilerPresent()) {
+    expect.fail(`${nativeStatus()}, but a C++ compiler is installed: run \`npm run build:native\` and fix what it reports`);
+  }
+  console.warn(`\n  WARNING: ${nativeStatus()}: the native kernel tests are skipped\n`);
+  context.skip();
+}
+
+/** row-major (m x n) = op(a) * op(b) in float64, with a and b read through the given strides. */
+function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: [number, number], b: Float32Array, bs: [number, number]): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a[i * as[0] + p * as[1]] * b[p * bs[0] + j * bs[1]];
+      c[i * n + j] = sum;
+    }
+  }
+  return c;
+}
+
+describe('native kernels', () => {
+  let addon: NativeAddon;
+
+  before(async function () {
+    addon = requireAddon(this);
+    await initBackend('wasm', { log: () => {} });
+  });
+
+  describe('gemm', () => {
+    // Sizes straddle the register tile (6 x 16), the row block (144) and the depth block (256).
+    const sizes: [number, number, number][] = [[1, 1, 1], [7, 17, 5], [6, 16, 256], [145, 33, 513], [13, 3, 300]];
+
+    it('matches a float64 product for odd sizes and every operand layout', () => {
+      const rng = new Rng(1);
+      for (const [m, n, k] of sizes) {
+        const a = uniform(rng, m * k);
+        const b = uniform(rng, k * n);
+        for (const transposeA of [false, true]) {
+          for (const transposeB of [false, true]) {
+            const as: [number, number] = transposeA ? [1, m] : [k, 1];
+            const bs: [number, number] = transposeB ? [1, k] : [n, 1];
+            const c = new Float32Array(m * n);
+            addon.gemm(m, n, k, a, as[0], as[1], b, bs[0], bs[1], c, n, false);
+            const label = `${m}x${n}x${k} transposeA ${transposeA} transposeB ${transposeB}`;
+            // Up to 513 products of values in [-1, 1]: float32 accumulation stays within 1e-4.
+            expect(worstDifference(c, referenceProduct(m, n, k, a, as, b, bs)), label).to.be.below(1e-4);
+          }
+        }
+      }
+    });
+
+    it('accumulates into C and leaves the columns past n (ldc > n) untouched', () => {
+      const rng = new Rng(2);
+      const [m, n, k, ldc] = [9, 18, 20, 21];
+      const a = uniform(rng, m * k);
+      const b = uniform(rng, k * n);
+      const c = uniform(rng, m * ldc);
+      const before = c.slice();
+      addon.gemm(m, n, k, a, k, 1, b, n, 1, c, ldc, true);
+      const product = referenceProduct(m, n, k, a, [k, 1], b, [n, 1]);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < ldc; j++) {
+          const expected = j < n ? before[i * ldc + j] + product[i * n + j] : before[i * ldc + j];
+          expect(Math.abs(c[i * ldc + j] - expected), `(${i}, ${j})`).to.be.below(1e-4);
+        }
+      }
+    });
+
+    it('refuses arrays too small for the sizes, naming the operand', () => {
+      const small = new Float32Array(5);
+      expect(() => addon.gemm(2, 3, 4, small, 4, 1, new Float32Array(12), 3, 1, new Float32Array(6), 3, false))
+        .to.throw(RangeError, 'a holds 5 floats, needs 8');
+    });
+  });
+
+  describe('convolutions on wasm against the cpu backend', () => {
+    /** Calls of each addon convolution while `body` runs, so a test knows the native path ran. */
+    async function countingCalls<T>(body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
+      const names = ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'] as const;
+      const calls: Record<string, number> = {};
+      const originals = names.map((name) => addon[name]);
+      names.forEach((name, i) => {
+        calls[name] = 0;
+        addon[name] = (...args: Parameters<NativeAddon['conv2d']>) => {
+          calls[name]++;
+          originals[i](...args);
+        };
+      });
+      try {
+        return { result: await body(), calls };
+      } finally {
+        names.forEach((name, i) => { addon[name] = originals[i]; });
+      }
+    }
+
+    /** y, dx and dw of sum(conv2d(x, w) * probe) on `backend`. */
+    async function convAndGradients(backend: string, x: tf.Tensor4D, w: tf.Tensor4D, stride: number | [number, number], pad: Pad, dilation: number) {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const xs = tf.tensor4d(x.dataSync(), x.shape);
+        const ws = tf.tensor4d(w.dataSync(), w.shape);
+        const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad, 'NHWC', dilation);
+        const y = conv(xs, ws);
+        const probe = tf.tensor(uniform(new Rng(9), y.size), y.shape);
+        // tfjs has no gradients for dilated convolutions.
+        const grads = dilation === 1 ? tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), probe)))([xs, ws]) : [];
+        return { y: y.dataSync(), dx: grads[0]?.dataSync(), dw: grads[1]?.dataSync() };
+      });
+    }
+
+    async function expectSame(label: string, xShape: Dims, wShape: Dims, stride: number | [number, number], pad: Pad, dilation = 1): Promise<Record<string, number>> {
+      const rng = new Rng(label.length);
+      const x = tf.tensor4d(uniform(rng, xShape.reduce((p, d) => p * d)), xShape);
+      const w = tf.tensor4d(uniform(rng, wShape.reduce((p, d) => p * d)), wShape);
+      try {
+        const reference = await convAndGradients('cpu', x, w, stride, pad, dilation);
+        const { result: native, calls } = await countingCalls(() => convAndGradients('wasm', x, w, stride, pad, dilation));
+        // Sums of at most ~600 products of values in [-1, 1]: float32 rounding stays below 1e-4.
+        expect(worstDifference(native.y, reference.y), `${label} y`).to.be.below(1e-4);
+        if (dilation === 1) {
+          expect(worstDifference(native.dx!, reference.dx!), `${label} dx`).to.be.below(1e-4);
+          expect(worstDifference(native.dw!, reference.dw!), `${label} dw`).to.be.below(1e-4);
+        }
+        return calls;
+      } finally {
+        await tf.setBackend('wasm');
+        tf.dispose([x, w]);
+      }
+    }
+
+    const PADS: Pad[] = ['same', 'valid', [[0, 0], [1, 2], [2, 0], [0, 0]]];
+
+    it('forward, input and filter gradients over shapes, kernels, strides and paddings', async () => {
+      for (const [h, w, cin, cout] of [[7, 7, 3, 4], [8, 6, 1, 5]]) {
+        for (const k of [1, 2, 3, 5]) {
+          for (const stride of [1, 2, 3]) {
+            for (const pad of PADS) {
+              const label = `h${h} w${w} ${cin}->${cout} k${k} s${stride} pad ${JSON.stringify(pad)}`;
+              const calls = await expectSame(label, [2, h, w, cin], [k, k, cin, cout], stride, pad);
+              // The forward runs twice: once for y, once under tf.grads.
+              expect(calls, label).to.deep.equal({ conv2d: 2, conv2dBackpropInput: 1, conv2dBackpropFilter: 1 });
+            }
+          }
+        }
+      }
+    });
+
+    it('rectangular kernels and strides, dilations (forward), 1x1 convolutions and several im2col chunks', async () => {
+      await expectSame('3x1 s(2,1)', [2, 9, 7, 2], [3, 1, 2, 3], [2, 1], 'same');
+      await expectSame('1x3 s(1,2)', [2, 6, 9, 2], [1, 3, 2, 3], [1, 2], 'valid');
+      await expectSame('3x3 dilation 2', [2, 9, 9, 3], [3, 3, 3, 4], 1, 'same', 2);
+      await expectSame('2x3 dilation 3 valid', [1, 10, 11, 2], [2, 3, 2, 5], 1, 'valid', 3);
+      await expectSame('1x1 pointwise', [3, 5, 4, 20], [1, 1, 20, 17], 1, 'valid');
+      await expectSame('1x1 stride 2 (shortcut)', [2, 7, 7, 6], [1, 1, 6, 9], 2, 'valid');
+      // 578 output pixels with 576-wide patches: two im2col chunks, three depth blocks.
+      await expectSame('3x3 64->8 two chunks', [2, 17, 17, 64], [3, 3, 64, 8], 1, 'same');
+    });
+
+    it('is deterministic and leaks no tensors or wasm buffers', async () => {
+      await tf.setBackend('wasm');
+      const rng = new Rng(4);
+      const x = tf.tensor4d(uniform(rng, 2 * 9 * 9 * 8), [2, 9, 9, 8]);
+      const w = tf.tensor4d(uniform(rng, 3 * 3 * 8 * 16), [3, 3, 8, 16]);
+      const step = () => tf.tidy(() => {
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
+        return [...dx.dataSync(), ...dw.dataSync()];
+      });
+      const first = step();
+      const tensors = tf.memory().numTensors;
+      const buffers = tf.engine().backend.numDataIds();
+      for (let i = 0; i < 3; i++) expect(step()).to.deep.equal(first);
+      expect(tf.memory().numTensors).to.equal(tensors);
+      expect(tf.engine().backend.numDataIds()).to.equal(buffers);
+      tf.dispose([x, w]);
+    });
+  });
+});
