@@ -8,6 +8,7 @@
  * skips them the same way, by request.
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -211,6 +212,18 @@ describe('native kernels', () => {
       expect(tf.memory().numTensors).to.equal(tensors);
       expect(tf.engine().backend.numDataIds()).to.equal(buffers);
       tf.dispose([x, w]);
+    });
+
+    // With the addon built, kernels.test.ts exercises the native convolutions; the wasm ones
+    // they replace (and fall back to) are what runs without a compiler, so they keep a test.
+    it('the wasm convolution kernels they replace still pass kernels.test.ts (REKD_NATIVE=0)', () => {
+      const mocha = fileURLToPath(new URL('../../node_modules/mocha/bin/mocha.js', import.meta.url));
+      const run = spawnSync(process.execPath, [mocha, fileURLToPath(new URL('kernels.test.ts', import.meta.url)), '--grep', 'conv2d'], {
+        env: { ...process.env, REKD_NATIVE: '0' }, encoding: 'utf8',
+      });
+      expect(run.stdout + run.stderr).to.include('native kernels off (REKD_NATIVE=0)');
+      expect(run.status, run.stdout + run.stderr).to.equal(0);
+      expect(run.stdout).to.match(/[1-9]\d* passing/);
     });
   });
 });
