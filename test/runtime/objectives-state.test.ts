@@ -78,18 +78,27 @@ describe('MemoryQueue', () => {
   });
 
   it('restores from its exported state and continues exactly like the original', () => {
-    const original = new MemoryQueue({ size: 5, keyDim: 2, teacherDim: 2, labels: true });
-    tf.tidy(() => original.enqueue({ keys: numbered(1, 4), teacher: numbered(21, 4), labels: tf.tensor1d([1, 2, 3, 4], 'int32') }));
+    const options = { size: 5, keyDim: 2, teacherDim: 2, labels: true, classLabels: true };
+    const original = new MemoryQueue(options);
+    tf.tidy(() => original.enqueue({
+      keys: numbered(1, 4), teacher: numbered(21, 4), labels: tf.tensor1d([1, 2, 3, 4], 'int32'), classLabels: tf.tensor1d([5, 6, 7, 8], 'int32'),
+    }));
     tf.tidy(() => original.enqueue({ keys: numbered(5, 3), teacher: numbered(25, 3) }));
-    const restored = new MemoryQueue({ size: 5, keyDim: 2, teacherDim: 2, labels: true });
+    const restored = new MemoryQueue(options);
     transfer(original, restored);
-    for (const queue of [original, restored]) tf.tidy(() => queue.enqueue({ keys: numbered(8, 2), teacher: numbered(28, 2) }));
+    expect(Array.from(restored.classLabels.dataSync())).to.deep.equal([-1, -1, 7, 8, -1]);
+    for (const queue of [original, restored]) {
+      tf.tidy(() => queue.enqueue({ keys: numbered(8, 2), teacher: numbered(28, 2), classLabels: tf.tensor1d([9, 9], 'int32') }));
+    }
     expect(rows(restored.keys)).to.deep.equal(rows(original.keys));
     expect(rows(restored.teacher)).to.deep.equal(rows(original.teacher));
     expect(Array.from(restored.labels.dataSync())).to.deep.equal(Array.from(original.labels.dataSync()));
-    const wrongSize = new MemoryQueue({ size: 6, keyDim: 2, teacherDim: 2, labels: true });
+    expect(Array.from(restored.classLabels.dataSync())).to.deep.equal([-1, -1, 9, 9, -1]);
+    const wrongSize = new MemoryQueue({ ...options, size: 6 });
     expect(() => transfer(original, wrongSize)).to.throw(/size 5, this queue has 6 slots/);
-    [original, restored, wrongSize].forEach((q) => q.dispose());
+    const withoutClasses = new MemoryQueue({ ...options, classLabels: false });
+    expect(() => transfer(withoutClasses, restored)).to.throw(/memory queue state has no tensor 'class_labels'/);
+    [original, restored, wrongSize, withoutClasses].forEach((q) => q.dispose());
   });
 
   it('keeps the number of live tensors constant from step to step', () => {
@@ -205,14 +214,18 @@ describe('relation miners', () => {
     queue.dispose();
   });
 
-  it('knn caps k at the filled slots and gives an empty mask for an empty queue', () => {
+  it('knn caps k at the filled slots (one slot included) and gives an empty mask for an empty queue', () => {
     const queue = new MemoryQueue({ size: 8, keyDim: 2, teacherDim: 2 });
     const miner = knnMiner(5);
     const t = tf.tensor2d([[1, 0]]);
     const empty = miner.mine(t, queue);
     expect(empty.kind === 'positives' && empty.positives.shape).to.deep.equal([1, 0]);
     disposeMining(empty);
-    tf.tidy(() => queue.enqueue({ keys: numbered(1, 2), teacher: numbered(1, 2) }));
+    tf.tidy(() => queue.enqueue({ keys: numbered(1, 1), teacher: numbered(1, 1) }));
+    const one = miner.mine(t, queue);
+    expect(one.kind === 'positives' && rows(one.positives)).to.deep.equal([[1]]);
+    disposeMining(one);
+    tf.tidy(() => queue.enqueue({ keys: numbered(2, 1), teacher: numbered(2, 1) }));
     const two = miner.mine(t, queue);
     expect(two.kind === 'positives' && rows(two.positives)).to.deep.equal([[1, 1]]);
     disposeMining(two);

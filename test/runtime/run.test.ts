@@ -112,6 +112,22 @@ describe('report', () => {
     const losses = fs.readFileSync(path.join(dir, 'plots', 'losses.svg'), 'utf8');
     expect(losses.match(/<polyline/g)).to.have.length(2);
     expect(fs.existsSync(path.join(dir, 'plots', 'knn.svg'))).to.equal(true);
+    expect(report).not.to.contain('miner');
+  });
+
+  it('shows the relation miner against the classes: the last window with a precision in the table, a plot over steps', () => {
+    const dir = tempDir();
+    const run = openRunDirectory(dir, { resolved: { name: 'mined' } });
+    run.metrics.append(stepRecord(1, 4)); // warm-up: nothing measured
+    run.metrics.append({ ...stepRecord(2, 3), miner_precision: 0.5, miner_positives: 4, miner_chance: 0.25 });
+    run.metrics.append({ ...stepRecord(3, 2), miner_precision: 0.75, miner_positives: 5.5, miner_chance: 0.125 });
+    run.metrics.append({ ...stepRecord(4, 2), miner_chance: 0.25 }); // nothing mined in a known class
+    const report = fs.readFileSync(buildReport(dir), 'utf8');
+    expect(report).to.contain('| miner_precision (step 3) | 0.7500 |\n| miner_chance (step 3) | 0.1250 |\n| miner_positives (step 3) | 5.5000 |\n');
+    expect(report).to.contain('![miner precision and chance over steps](plots/miner.svg)');
+    const plot = fs.readFileSync(path.join(dir, 'plots', 'miner.svg'), 'utf8');
+    expect(plot.match(/<polyline/g)).to.have.length(2);
+    expect(plot).to.contain('miner_precision').and.to.contain('miner_chance');
   });
 
   it('flattens nested numeric results and refuses a directory that is not a run', () => {
@@ -136,6 +152,9 @@ describe('progress', () => {
     expect(out[0]).to.equal('epoch 1/2 step 5/10 total 0.2000 | 64 img/s | ETA 0:05\n');
     expect(out[1]).to.contain('step 10/10');
     expect(formatDuration(3725)).to.equal('1:02:05');
+    const miner = { miner_precision: 0.875, miner_positives: 3, miner_chance: 0.25 };
+    expect(progress.describe({ step: 10, epoch: 2, loss: { total: 1 }, imagesPerSecond: 64, miner })).to.equal(
+      'epoch 2/2 step 10/10 total 1.0000 | miner 0.88 (chance 0.25) | 64 img/s | ETA 0:00');
   });
 
   it('redraws a bar in place on a terminal', () => {

@@ -7,7 +7,9 @@ import { initBackend } from '../../src/runtime/backend.ts';
 import { loadCheckpoint } from '../../src/runtime/checkpoint.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { prototypeLabels } from '../../src/runtime/objectives/prototypes.ts';
+import type { Encoder } from '../../src/runtime/nn/encoder.ts';
 import { readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
+import { buildReport } from '../../src/runtime/run/report.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
 import { evaluate } from '../../src/runtime/train/evaluate.ts';
@@ -93,7 +95,8 @@ describe('training loop: prototypes, resume, failures', function () {
 
   it('resumes an interrupted run exactly: same weights and step counter as an uninterrupted one', async () => {
     const objective = { instance, relation: relations['rekd prototype'] };
-    const whole = await tinyTrain({ run: tempRun(), objective, teacher: 'online', epochs: 2, logEvery: 1, checkpointEvery: 3 });
+    const wholeRun = tempRun();
+    const whole = await tinyTrain({ run: wholeRun, objective, teacher: 'online', epochs: 2, logEvery: 1, checkpointEvery: 3 });
 
     const run = tempRun();
     let interrupted: unknown;
@@ -117,6 +120,11 @@ describe('training loop: prototypes, resume, failures', function () {
       const other = resumed.student.state().get(name)!;
       expect(Array.from(other.dataSync()), name).to.deep.equal(Array.from(variable.dataSync()));
     }
+    // The queue's class labels came back too: the same final queue and the same miner measurements.
+    const [wholeQueue, resumedQueue] = [wholeRun, run].map((r) => loadCheckpoint(r.paths.latest).tensors);
+    expect(Array.from(resumedQueue['queue/class_labels'].dataSync())).to.deep.equal(Array.from(wholeQueue['queue/class_labels'].dataSync()));
+    expect(minerWindows(run)).to.have.length(7).and.to.deep.equal(minerWindows(wholeRun));
+    tf.dispose([...Object.values(wholeQueue), ...Object.values(resumedQueue)]);
     whole.student.dispose();
     resumed.student.dispose();
   });
@@ -148,6 +156,79 @@ describe('training loop: prototypes, resume, failures', function () {
     // Steps 1 and 2 seed the prototype bank and fill the queue; after that nothing may accumulate.
     expect(counts).to.have.length(8);
     expect(new Set(counts.slice(2)).size, `live tensors per step: ${counts.join(', ')}`).to.equal(1);
+  });
+});
+
+/** Per logged window, the miner's precision and chance (windows that measured them). */
+function minerWindows(run: ReturnType<typeof tempRun>): Array<{ precision: number; chance: number }> {
+  return readMetrics(run.paths.metrics)
+    .filter((r): r is StepRecord => r.type === 'step' && r.miner_precision !== undefined)
+    .map((r) => ({ precision: r.miner_precision!, chance: r.miner_chance! }));
+}
+
+/**
+ * A frozen stand-in teacher that only implements what an offline teacher uses (`config.embed`,
+ * `forward`): `embed` gives its embedding of a batch of un-augmented training images.
+ */
+function standInTeacher(embed: (images: tf.Tensor2D) => tf.Tensor2D): Encoder {
+  const forward = (x: tf.Tensor4D) => {
+    const embedding = tf.tidy(() => embed(tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D));
+    return { features: embedding, embedding };
+  };
+  return { config: { embed: CLASSES }, forward } as unknown as Encoder;
+}
+
+describe('training loop: the relation miner against the classes', function () {
+  this.timeout(120_000);
+  before(async () => { await initBackend('wasm'); });
+
+  const pixels = data.height * data.width * data.channels;
+  // The teacher sees the weak view; an empty pipeline makes it the training image itself.
+  const identity: TinyOptions['weak'] = [];
+
+  it('logs precision near 1 against chance near 1/classes for a teacher whose embedding is the one-hot class', async () => {
+    const train = tf.keep(tf.div(tf.tensor2d(data.train.images, [data.train.count, pixels], 'int32'), 255) as tf.Tensor2D);
+    const trainClasses = tf.keep(tf.tensor1d(data.train.labels, 'int32'));
+    // The one-hot class of the nearest (the same) training image.
+    const oracle = standInTeacher((x) => {
+      const distances = tf.sub(tf.sum(tf.square(train), 1), tf.mul(tf.matMul(x, train, false, true), 2)); // up to ||x||², per row
+      return tf.cast(tf.oneHot(tf.gather(trainClasses, tf.argMin(distances, 1)), CLASSES), 'float32') as tf.Tensor2D;
+    });
+    for (const miner of ['prototype', 'knn', 'soft'] as const) {
+      const run = tempRun();
+      const lines: string[] = [];
+      await tinyTrain({
+        run, objective: { relation: { ...rekd, miner } }, teacher: { mode: 'offline', encoder: oracle }, weak: identity,
+        epochs: 2, logEvery: 4, onLine: (line) => lines.push(line),
+      });
+      // Measured: precision 1 for prototype and soft, 0.92 then 0.98 for knn (k = 3 of a 16-slot
+      // queue that may hold fewer than 3 slots of a class); chance 0.24 and 0.25.
+      const windows = minerWindows(run);
+      expect(windows, miner).to.have.length(2);
+      for (const { precision, chance } of windows) {
+        expect(precision, `${miner} precision`).to.be.greaterThan(0.9);
+        expect(chance, `${miner} chance`).to.be.within(0.1, 0.4);
+      }
+      expect(lines.at(-1)).to.match(/ \| miner \d\.\d\d \(chance 0\.\d\d\) \| /);
+      const report = fs.readFileSync(buildReport(run.dir), 'utf8');
+      expect(report).to.match(/\| miner_precision \(step 8\) \| (1|0\.9\d{3}) \|/);
+      expect(report).to.contain('![miner precision and chance over steps](plots/miner.svg)');
+    }
+    tf.dispose([train, trainClasses]);
+  });
+
+  it('logs precision near chance for a teacher whose embedding ignores the image', async () => {
+    let calls = 0;
+    const noise = standInTeacher((x) => tf.randomNormal([x.shape[0], CLASSES], 0, 1, 'float32', (calls += 1)) as tf.Tensor2D);
+    const run = tempRun();
+    await tinyTrain({ run, objective: { relation: { ...rekd, miner: 'knn' } }, teacher: { mode: 'offline', encoder: noise }, epochs: 4, logEvery: 4 });
+    const windows = minerWindows(run);
+    expect(windows).to.have.length(4);
+    // Measured: precision 0.25 against chance 0.24 (means of the 4 windows).
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const precision = mean(windows.map((w) => w.precision));
+    const chance = mean(windows.map((w) => w.chance));
+    expect(precision, `precision ${precision} vs chance ${chance}`).to.be.closeTo(chance, 0.15);
   });
 });
 

@@ -38,7 +38,7 @@ export function measureMiner(mining: Mining, queue: MemoryQueue, classes: tf.Ten
     const weights =
       mining.kind === 'soft'
         ? tf.softmax(scaledSimilarities(mining.teacher, queue.teacher, mining.teacherTemperature))
-        : tf.cast(mining.positives, 'float32'); // knn's mask is int32
+        : mining.positives;
     return tf.stack([tf.sum(tf.mul(weights, same)), tf.sum(tf.mul(weights, known)), tf.sum(weights), tf.sum(same), tf.sum(known)]);
   });
   const [onClass, onKnown, mined, sameSlots, knownSlots] = sums.dataSync();

@@ -5,5 +5,7 @@ export { MemoryQueue, UNLABELLED } from './queue.ts';
 export type { QueueEntry, QueueOptions } from './queue.ts';
 export { createMiner, disposeMining, knnMiner, PrototypeMiner, rekdLoss, softMiner } from './miners.ts';
 export type { MinerName, MinerOptions, Mining, RelationMiner } from './miners.ts';
+export { measureMiner } from './diagnostics.ts';
+export type { MinerAccuracy } from './diagnostics.ts';
 export { normalizeRows, similarities } from './rows.ts';
 export type { SavedState } from './state.ts';

@@ -73,7 +73,9 @@ export function knnMiner(k: number): RelationMiner {
       const positives = tf.tidy(() => {
         if (slots === 0) return tf.zeros([t.shape[0], 0]) as tf.Tensor2D;
         const nearest = tf.topk(similarities(t, queue.teacher), Math.min(k, slots)).indices; // B x k
-        return tf.sum(tf.oneHot(nearest, slots), 1) as tf.Tensor2D;
+        // Not tf.oneHot: it refuses a depth of 1 (a queue holding one slot).
+        const hit = tf.equal(tf.expandDims(nearest, 2), tf.range(0, slots, 1, 'int32')); // B x k x slots
+        return tf.sum(tf.cast(hit, 'float32'), 1) as tf.Tensor2D;
       });
       return { kind: 'positives', positives };
     },

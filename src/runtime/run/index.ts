@@ -3,7 +3,7 @@ export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 export { openRunDirectory, RunDirectory, RunError, runPaths } from './directory.ts';
 export type { OpenRunOptions, RunPaths, RunState, RunStatus } from './directory.ts';
 export { MetricsLog, readMetrics } from './metrics.ts';
-export type { EvalRecord, MetricRecord, StepRecord } from './metrics.ts';
+export type { EvalRecord, MetricRecord, MinerFields, StepRecord } from './metrics.ts';
 export { buildReport } from './report.ts';
 export { linePlot } from './svg.ts';
 export type { LinePlot, Series } from './svg.ts';

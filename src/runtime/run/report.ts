@@ -32,9 +32,9 @@ export function lossSeries(steps: StepRecord[]): Series[] {
 
 const minerNames: Array<keyof MinerFields> = ['miner_precision', 'miner_chance', 'miner_positives'];
 
-/** Final-table rows: the miner's values in the last logged window that measured it. */
+/** Final-table rows: the miner's values in the last logged window that measured its precision. */
 export function minerRows(steps: StepRecord[]): Array<[string, number]> {
-  const last = [...steps].reverse().find((r) => r.miner_chance !== undefined);
+  const last = [...steps].reverse().find((r) => r.miner_precision !== undefined);
   if (!last) return [];
   return minerNames.flatMap((name) => (last[name] === undefined ? [] : [[`${name} (step ${last.step})`, last[name]!] as [string, number]]));
 }
