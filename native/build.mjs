@@ -54,9 +54,9 @@ try {
 }
 if (failure === undefined) {
   rmSync(errorFile, { force: true });
-  console.log(`rekd: native conv kernels built (${target})`);
+  console.log(`rekd: native kernels built (${target})`);
 } else {
   rmSync(target, { force: true });
   writeFileSync(errorFile, `${failure}\n`);
-  console.log(`rekd: native conv kernels are off: ${failure}; the wasm kernels are used instead`);
+  console.log(`rekd: native kernels are off: ${failure}; the wasm kernels are used instead`);
 }

@@ -9,6 +9,7 @@
 
 #include "conv.h"
 #include "gemm.h"
+#include "reduce.h"
 
 namespace {
 
@@ -146,12 +147,28 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   });
 }
 
+// reduceMiddle(x, out, outer, reduced, inner, mean)
+napi_value ReduceMiddle(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[6];
+    arguments(env, info, argv);
+    const Floats x = float_array(env, argv[0], "x"), out = float_array(env, argv[1], "out");
+    const int outer = dimension(env, argv[2], "outer"), reduced = dimension(env, argv[3], "reduced"), inner = dimension(env, argv[4], "inner");
+    bool mean = false;
+    check(napi_get_value_bool(env, argv[5], &mean), "mean");
+    require_size(x, static_cast<std::size_t>(outer) * reduced * inner, "x");
+    require_size(out, static_cast<std::size_t>(outer) * inner, "out");
+    rekd::reduce_middle(x.data, outer, reduced, inner, mean, out.data);
+  });
+}
+
 // Writable like ordinary JS methods (tests wrap them to count calls).
 constexpr napi_property_attributes kMethod = static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
 
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"reduceMiddle", nullptr, ReduceMiddle, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"conv2d", nullptr, Conv<rekd::conv2d_forward, &ConvShape::input_size, &ConvShape::filter_size, &ConvShape::output_size>,
        nullptr, nullptr, nullptr, kMethod, nullptr},
       {"conv2dBackpropInput", nullptr,

@@ -58,6 +58,26 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
   return c;
 }
 
+type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle';
+
+/** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
+async function countingCalls<T>(addon: NativeAddon, methods: Method[], body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
+  const calls: Record<string, number> = {};
+  const originals = methods.map((name) => addon[name] as (...args: unknown[]) => void);
+  methods.forEach((name, i) => {
+    calls[name] = 0;
+    (addon as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      calls[name]++;
+      originals[i](...args);
+    };
+  });
+  try {
+    return { result: await body(), calls };
+  } finally {
+    methods.forEach((name, i) => { (addon as unknown as Record<string, unknown>)[name] = originals[i]; });
+  }
+}
+
 describe('native kernels', () => {
   let addon: NativeAddon;
 
@@ -114,25 +134,6 @@ describe('native kernels', () => {
   });
 
   describe('convolutions on wasm against the cpu backend', () => {
-    /** Calls of each addon convolution while `body` runs, so a test knows the native path ran. */
-    async function countingCalls<T>(body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
-      const names = ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'] as const;
-      const calls: Record<string, number> = {};
-      const originals = names.map((name) => addon[name]);
-      names.forEach((name, i) => {
-        calls[name] = 0;
-        addon[name] = (...args: Parameters<NativeAddon['conv2d']>) => {
-          calls[name]++;
-          originals[i](...args);
-        };
-      });
-      try {
-        return { result: await body(), calls };
-      } finally {
-        names.forEach((name, i) => { addon[name] = originals[i]; });
-      }
-    }
-
     /** y, dx and dw of sum(conv2d(x, w) * probe) on `backend`. */
     async function convAndGradients(backend: string, x: tf.Tensor4D, w: tf.Tensor4D, stride: number | [number, number], pad: Pad, dilation: number) {
       await tf.setBackend(backend);
@@ -154,7 +155,8 @@ describe('native kernels', () => {
       const w = tf.tensor4d(uniform(rng, wShape.reduce((p, d) => p * d)), wShape);
       try {
         const reference = await convAndGradients('cpu', x, w, stride, pad, dilation);
-        const { result: native, calls } = await countingCalls(() => convAndGradients('wasm', x, w, stride, pad, dilation));
+        const convs: Method[] = ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'];
+        const { result: native, calls } = await countingCalls(addon, convs, () => convAndGradients('wasm', x, w, stride, pad, dilation));
         // Sums of at most ~600 products of values in [-1, 1]: float32 rounding stays below 1e-4.
         expect(worstDifference(native.y, reference.y), `${label} y`).to.be.below(1e-4);
         if (dilation === 1) {
@@ -213,12 +215,39 @@ describe('native kernels', () => {
       expect(tf.engine().backend.numDataIds()).to.equal(buffers);
       tf.dispose([x, w]);
     });
+  });
 
-    // With the addon built, kernels.test.ts exercises the native convolutions; the wasm ones
-    // they replace (and fall back to) are what runs without a compiler, so they keep a test.
-    it('the wasm convolution kernels they replace still pass kernels.test.ts (REKD_NATIVE=0)', () => {
+  it('sum and mean over contiguous axes agree with the cpu backend (natively), others too (fallback)', async () => {
+    const shape = [4, 5, 6, 3];
+    const x = uniform(new Rng(3), 360);
+    for (const axes of [[0, 1, 2], [1, 2], [0], [3], [0, 1, 2, 3], [0, 2]]) {
+      for (const reduce of [tf.sum, tf.mean]) {
+        const results: Record<string, { shape: number[]; data: Float32Array }> = {};
+        let calls: Record<string, number> = {};
+        for (const backend of ['cpu', 'wasm']) {
+          await tf.setBackend(backend);
+          const run = () => Promise.resolve(tf.tidy(() => {
+            const out = reduce(tf.tensor(x, shape), axes, true);
+            return { shape: out.shape, data: out.dataSync() as Float32Array };
+          }));
+          if (backend === 'cpu') results.cpu = await run();
+          else ({ result: results.wasm, calls } = await countingCalls(addon, ['reduceMiddle'], run));
+        }
+        const label = `${reduce === tf.sum ? 'sum' : 'mean'} over ${axes}`;
+        expect(results.wasm.shape, label).to.deep.equal(results.cpu.shape);
+        expect(worstDifference(results.wasm.data, results.cpu.data), label).to.be.below(1e-5);
+        // [0, 2] is not contiguous: the kernel it replaced runs it.
+        expect(calls.reduceMiddle, label).to.equal(axes.join() === '0,2' ? 0 : 1);
+      }
+    }
+  });
+
+  describe('fallback', () => {
+    // With the addon built, kernels.test.ts exercises the native kernels; the wasm ones they
+    // replace (and fall back to) are what runs without a compiler, so they keep a test.
+    it('the wasm kernels they replace still pass kernels.test.ts (REKD_NATIVE=0)', () => {
       const mocha = fileURLToPath(new URL('../../node_modules/mocha/bin/mocha.js', import.meta.url));
-      const run = spawnSync(process.execPath, [mocha, fileURLToPath(new URL('kernels.test.ts', import.meta.url)), '--grep', 'conv2d'], {
+      const run = spawnSync(process.execPath, [mocha, fileURLToPath(new URL('kernels.test.ts', import.meta.url))], {
         env: { ...process.env, REKD_NATIVE: '0' }, encoding: 'utf8',
       });
       expect(run.stdout + run.stderr).to.include('native kernels off (REKD_NATIVE=0)');

@@ -12,7 +12,7 @@ import { depthwiseGradientKernels } from './depthwise_grad.ts';
 import { reductionKernels } from './reductions.ts';
 import { batchMatMulKernel } from './batch_matmul.ts';
 import { registerFastBatchNormGradient } from './batch_norm_grad.ts';
-import { registerNativeConvKernels } from './native_conv.ts';
+import { registerNativeKernels } from './native_register.ts';
 
 /** Backends whose own versions of these kernels are slower than ours. */
 const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean', 'BatchMatMul'] };
@@ -60,7 +60,7 @@ export function registerFastGradients(backendName = 'wasm'): void {
     // The replaced kernel's setup still runs on each backend instance: ours may call into it.
     registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc: kernel.kernelFunc, setupFunc: existing?.setupFunc });
   }
-  // Native convolutions (when the addon is built) over the ones above, which stay as fallbacks.
-  registerNativeConvKernels(backendName);
+  // Native kernels (when the addon is built) over the ones above, which stay as fallbacks.
+  registerNativeKernels(backendName);
   registered.add(backendName);
 }

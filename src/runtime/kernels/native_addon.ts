@@ -1,6 +1,6 @@
 /**
  * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
- * Node-API addon with an AVX2/FMA matrix product and NHWC convolutions over it. Loaded once;
+ * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it and reductions. Loaded once;
  * when it is missing, fails to load or `REKD_NATIVE=0` is set, `nativeAddon()` is null and
  * `nativeStatus()` says why.
  */
@@ -16,6 +16,8 @@ export interface NativeAddon {
   /** c (m x n, row stride ldc) = a * b, or += when `accumulate`; element (i, j) of a is a[i * aRowStride + j * aColStride]. */
   gemm(m: number, n: number, k: number, a: Float32Array, aRowStride: number, aColStride: number,
     b: Float32Array, bRowStride: number, bColStride: number, c: Float32Array, ldc: number, accumulate: boolean): void;
+  /** out[o, j] = sum (or mean when `mean`) over r of x[o, r, j], x being [outer, reduced, inner]. */
+  reduceMiddle(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, mean: boolean): void;
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
@@ -37,7 +39,7 @@ function load(): Loaded {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
-    return { addon, status: 'native conv kernels on' };
+    return { addon, status: 'native kernels on' };
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return { addon: null, status: `native kernels off (${file} failed to load: ${message})` };
@@ -50,7 +52,7 @@ export function nativeAddon(): NativeAddon | null {
   return loaded.addon;
 }
 
-/** One phrase for the start-up log: `native conv kernels on`, or off with the reason. */
+/** One phrase for the start-up log: `native kernels on`, or off with the reason. */
 export function nativeStatus(): string {
   loaded ??= load();
   return loaded.status;

@@ -5,10 +5,10 @@
  * call tf.conv2d only (no FusedConv2D), so these three are every convolution of a training step.
  * Cases they do not handle (NCHW, non-float32) go to the kernel registered before them.
  */
-import { backend_util, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { nativeAddon, type NativeAddon } from './native_addon.ts';
+import type { NativeAddon } from './native_addon.ts';
+import { computeInPlace, delegate, type NativeKernelFactory } from './native_heap.ts';
 
 type Shape4 = [number, number, number, number];
 type Padding = backend_util.ExplicitPadding | 'same' | 'valid';
@@ -46,17 +46,9 @@ function nativeKernel(addon: NativeAddon, plan: Planner, compute: Compute, fallb
     const inputs = args.inputs as Record<string, TensorInfo>;
     const attrs = args.attrs ?? {};
     const nhwcFloat = ((attrs as unknown as ConvAttrs).dataFormat ?? 'NHWC') === 'NHWC' && Object.values(inputs).every((t) => t.dtype === 'float32');
-    if (!nhwcFloat) {
-      if (fallback === undefined) throw new Error('native conv kernels: NCHW or non-float32 operands and no other kernel to run them');
-      return fallback(args);
-    }
+    if (!nhwcFloat) return delegate(fallback, args, 'NCHW or non-float32 convolutions');
     const call = plan(inputs, attrs);
-    const backend = args.backend as BackendWasm;
-    const out = backend.makeOutput(call.outShape, 'float32');
-    // Views are taken after the allocation, which may grow the heap and detach its old buffer.
-    const [a, b] = call.operands.map((t) => backend.typedArrayFromHeap(t) as Float32Array);
-    compute(addon, a, b, backend.typedArrayFromHeap(out) as Float32Array, convShape(call.info));
-    return out;
+    return computeInPlace(args.backend, call.operands, call.outShape, ([a, b], out) => compute(addon, a, b, out, convShape(call.info)));
   };
 }
 
@@ -87,20 +79,8 @@ const computes: Record<string, Compute> = {
   Conv2DBackpropFilter: (addon, x, dy, dfilter, shape) => addon.conv2dBackpropFilter(x, dy, dfilter, shape),
 };
 
-/**
- * Replaces the three convolution kernels of `backendName` (wasm only: the kernels read its heap)
- * with the native ones when the addon is loaded; the replaced kernels stay as fallbacks.
- * Returns whether they were registered.
- */
-export function registerNativeConvKernels(backendName: string): boolean {
-  const addon = nativeAddon();
-  if (addon === null || backendName !== 'wasm') return false;
-  for (const kernelName of Object.keys(planners)) {
-    const existing = getKernel(kernelName, backendName);
-    if (existing !== undefined) unregisterKernel(kernelName, backendName);
-    const kernelFunc = nativeKernel(addon, planners[kernelName], computes[kernelName], existing?.kernelFunc);
-    // The replaced kernel's setup still runs on each backend instance: its fallback may need it.
-    registerKernel({ kernelName, backendName, kernelFunc, setupFunc: existing?.setupFunc });
-  }
-  return true;
+export function nativeConvKernels(addon: NativeAddon): Record<string, NativeKernelFactory> {
+  return Object.fromEntries(Object.keys(planners).map((name) => [
+    name, (fallback: KernelFunc | undefined) => nativeKernel(addon, planners[name], computes[name], fallback),
+  ]));
 }

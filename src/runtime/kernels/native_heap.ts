@@ -1,0 +1,30 @@
+/**
+ * What every native kernel of the wasm backend shares: running the addon in place on the wasm
+ * heap, and handing the cases it does not cover to the kernel it replaced.
+ */
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** A native kernel, given the kernel registered before it (undefined when there was none). */
+export type NativeKernelFactory = (fallback: KernelFunc | undefined) => KernelFunc;
+
+/**
+ * Allocates a float32 output of `outShape` on `backend` (a kernel's args.backend, wasm's) and
+ * calls `compute` with views of the inputs and the output in the wasm heap; returns the output.
+ */
+export function computeInPlace(
+  backend: unknown, inputs: TensorInfo[], outShape: number[], compute: (inputs: Float32Array[], out: Float32Array) => void,
+): TensorInfo {
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput(outShape, 'float32');
+  // Views are taken after the allocation, which may grow the heap and detach its old buffer.
+  const views = inputs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+  compute(views, wasm.typedArrayFromHeap(out) as Float32Array);
+  return out;
+}
+
+/** Runs `fallback` for a case the native kernel does not handle (`what` names the case). */
+export function delegate(fallback: KernelFunc | undefined, args: Parameters<KernelFunc>[0], what: string): ReturnType<KernelFunc> {
+  if (fallback === undefined) throw new Error(`native kernels: no other kernel to run ${what}`);
+  return fallback(args);
+}

@@ -1,0 +1,22 @@
+/**
+ * Puts the native kernels (when the addon is loaded) over the wasm backend's kernels of the same
+ * names, which stay as their fallbacks.
+ */
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { nativeAddon } from './native_addon.ts';
+import { nativeConvKernels } from './native_conv.ts';
+import { nativeReductionKernels } from './native_reduce.ts';
+
+/** Registers the native kernels for `backendName` (wasm only: they read its heap); whether it did. */
+export function registerNativeKernels(backendName: string): boolean {
+  const addon = nativeAddon();
+  if (addon === null || backendName !== 'wasm') return false;
+  const kernels = { ...nativeConvKernels(addon), ...nativeReductionKernels(addon) };
+  for (const [kernelName, make] of Object.entries(kernels)) {
+    const existing = getKernel(kernelName, backendName);
+    if (existing !== undefined) unregisterKernel(kernelName, backendName);
+    // The replaced kernel's setup still runs on each backend instance: its fallback may need it.
+    registerKernel({ kernelName, backendName, kernelFunc: make(existing?.kernelFunc), setupFunc: existing?.setupFunc });
+  }
+  return true;
+}
