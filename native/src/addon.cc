@@ -9,6 +9,7 @@
 
 #include "conv.h"
 #include "gemm.h"
+#include "pool.h"
 #include "reduce.h"
 
 namespace {
@@ -130,7 +131,8 @@ ConvShape conv_shape(napi_env env, napi_value value) {
 
 using ConvKernel = void (*)(const ConvShape&, const float*, const float*, float*);
 
-// (first, second, out, shape): sizes taken from the shape in the order the kernel reads them.
+// (first, second, out, shape) of a convolution or pooling: sizes taken from the shape in the
+// order the kernel reads them.
 template <ConvKernel kernel, std::size_t (ConvShape::*first_size)() const, std::size_t (ConvShape::*second_size)() const,
           std::size_t (ConvShape::*out_size)() const>
 napi_value Conv(napi_env env, napi_callback_info info) {
@@ -177,6 +179,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", nullptr,
        Conv<rekd::conv2d_backprop_filter, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::filter_size>, nullptr,
        nullptr, nullptr, kMethod, nullptr},
+      {"maxPoolBackprop", nullptr,
+       Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,
+       nullptr, kMethod, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

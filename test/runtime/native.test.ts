@@ -58,7 +58,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
   return c;
 }
 
-type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle';
+type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
 async function countingCalls<T>(addon: NativeAddon, methods: Method[], body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
@@ -238,6 +238,33 @@ describe('native kernels', () => {
         expect(worstDifference(results.wasm.data, results.cpu.data), label).to.be.below(1e-5);
         // [0, 2] is not contiguous: the kernel it replaced runs it.
         expect(calls.reduceMiddle, label).to.equal(axes.join() === '0,2' ? 0 : 1);
+      }
+    }
+  });
+
+  it('the max-pool gradient agrees with the cpu backend, ties (after ReLU) included', async () => {
+    const shape: Dims = [2, 7, 6, 3];
+    // Quarter steps, half of them clipped to 0: most windows hold equal values.
+    const x = uniform(new Rng(6), 252).map((v) => Math.max(0, Math.round(v * 4) / 4));
+    for (const size of [2, 3]) {
+      for (const stride of [1, 2]) {
+        for (const pad of ['valid', 'same'] as const) {
+          const gradients: Record<string, Float32Array> = {};
+          let calls: Record<string, number> = {};
+          for (const backend of ['cpu', 'wasm']) {
+            await tf.setBackend(backend);
+            const run = () => Promise.resolve(tf.tidy(() => {
+              const pooled = (a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, size, stride, pad);
+              const probe = tf.tensor(uniform(new Rng(8), pooled(tf.zeros(shape)).size), pooled(tf.zeros(shape)).shape);
+              return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(pooled(a), probe)))(tf.tensor4d(x, shape)).dataSync() as Float32Array;
+            }));
+            if (backend === 'cpu') gradients.cpu = await run();
+            else ({ result: gradients.wasm, calls } = await countingCalls(addon, ['maxPoolBackprop'], run));
+          }
+          const label = `max pool ${size} stride ${stride} ${pad}`;
+          expect(worstDifference(gradients.wasm, gradients.cpu), label).to.be.below(1e-6);
+          expect(calls.maxPoolBackprop, label).to.equal(1);
+        }
       }
     }
   });

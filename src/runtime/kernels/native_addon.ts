@@ -1,8 +1,8 @@
 /**
  * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
- * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it and reductions. Loaded once;
- * when it is missing, fails to load or `REKD_NATIVE=0` is set, `nativeAddon()` is null and
- * `nativeStatus()` says why.
+ * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, reductions and the
+ * max-pool gradient. Loaded once; when it is missing, fails to load or `REKD_NATIVE=0` is set,
+ * `nativeAddon()` is null and `nativeStatus()` says why.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +21,8 @@ export interface NativeAddon {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
+  /** The pooling geometry as a ConvShape with outChannels = inChannels. */
+  maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
 }
 
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));

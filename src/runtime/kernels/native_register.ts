@@ -5,13 +5,14 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { nativeAddon } from './native_addon.ts';
 import { nativeConvKernels } from './native_conv.ts';
+import { nativePoolKernels } from './native_pool.ts';
 import { nativeReductionKernels } from './native_reduce.ts';
 
 /** Registers the native kernels for `backendName` (wasm only: they read its heap); whether it did. */
 export function registerNativeKernels(backendName: string): boolean {
   const addon = nativeAddon();
   if (addon === null || backendName !== 'wasm') return false;
-  const kernels = { ...nativeConvKernels(addon), ...nativeReductionKernels(addon) };
+  const kernels = { ...nativeConvKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon) };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const existing = getKernel(kernelName, backendName);
     if (existing !== undefined) unregisterKernel(kernelName, backendName);
