@@ -1,7 +1,6 @@
 #include "conv.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "gemm.h"
 
@@ -19,19 +18,29 @@ std::size_t chunk_rows(const ConvShape& s) {
   return std::max<std::size_t>(512, by_size / 16 * 16);
 }
 
-// The input pixel under filter tap (ky, kx) of output pixel `row`, or -1 when it is padding.
-struct PixelWalker {
+// Output pixels in order from `first` (one division at the start, none per pixel), and the input
+// pixel under each filter tap.
+struct PixelCursor {
   const ConvShape& s;
   int n, oy, ox;
 
-  PixelWalker(const ConvShape& shape, std::size_t row) : s(shape) {
+  PixelCursor(const ConvShape& shape, std::size_t first) : s(shape) {
     const std::size_t per_image = static_cast<std::size_t>(s.out_height) * s.out_width;
-    n = static_cast<int>(row / per_image);
-    const int within = static_cast<int>(row % per_image);
+    n = static_cast<int>(first / per_image);
+    const int within = static_cast<int>(first % per_image);
     oy = within / s.out_width;
     ox = within % s.out_width;
   }
 
+  void next() {
+    if (++ox < s.out_width) return;
+    ox = 0;
+    if (++oy < s.out_height) return;
+    oy = 0;
+    ++n;
+  }
+
+  // Offset of the input pixel under tap (ky, kx), or -1 when it is padding.
   std::ptrdiff_t input_offset(int ky, int kx) const {
     const int iy = oy * s.stride_height - s.pad_top + ky * s.dilation_height;
     const int ix = ox * s.stride_width - s.pad_left + kx * s.dilation_width;
@@ -43,16 +52,17 @@ struct PixelWalker {
 // col[r - first, :] = the patch of output pixel r, for r in [first, first + count).
 void im2col(const ConvShape& s, const float* x, std::size_t first, std::size_t count, float* col) {
   const int c = s.in_channels;
-  for (std::size_t r = 0; r < count; ++r) {
-    const PixelWalker at(s, first + r);
-    float* dst = col + r * s.patch();
+  PixelCursor at(s, first);
+  float* __restrict dst = col;
+  for (std::size_t r = 0; r < count; ++r, at.next()) {
     for (int ky = 0; ky < s.filter_height; ++ky) {
       for (int kx = 0; kx < s.filter_width; ++kx, dst += c) {
-        const std::ptrdiff_t src = at.input_offset(ky, kx);
-        if (src < 0) {
-          std::fill(dst, dst + c, 0.0f);
+        const std::ptrdiff_t offset = at.input_offset(ky, kx);
+        if (offset < 0) {
+          for (int i = 0; i < c; ++i) dst[i] = 0.0f;
         } else {
-          std::memcpy(dst, x + src, c * sizeof(float));
+          const float* __restrict src = x + offset;
+          for (int i = 0; i < c; ++i) dst[i] = src[i];
         }
       }
     }
@@ -62,14 +72,14 @@ void im2col(const ConvShape& s, const float* x, std::size_t first, std::size_t c
 // dx += the patches in col scattered back to their pixels (the adjoint of im2col).
 void col2im_add(const ConvShape& s, const float* col, std::size_t first, std::size_t count, float* dx) {
   const int c = s.in_channels;
-  for (std::size_t r = 0; r < count; ++r) {
-    const PixelWalker at(s, first + r);
-    const float* src = col + r * s.patch();
+  PixelCursor at(s, first);
+  const float* __restrict src = col;
+  for (std::size_t r = 0; r < count; ++r, at.next()) {
     for (int ky = 0; ky < s.filter_height; ++ky) {
       for (int kx = 0; kx < s.filter_width; ++kx, src += c) {
         const std::ptrdiff_t offset = at.input_offset(ky, kx);
         if (offset < 0) continue;
-        float* dst = dx + offset;
+        float* __restrict dst = dx + offset;
         for (int i = 0; i < c; ++i) dst[i] += src[i];
       }
     }

@@ -21,10 +21,10 @@ constexpr int KC = 256;
 // Row block: the packed A block (144 x 256, 144 KB) stays in the 512 KB L2.
 constexpr int MC = 144;
 
-int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
-
-// tile (6 x 16, row stride ldc) = or += a_panel (6 x kc, column-major) * b_panel (kc x 16).
-void micro_kernel(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate) {
+// tile (6 x 16, row stride ldc) = or += a (6 x kc) * b_panel (kc x 16). Element (i, p) of a is
+// a[i * a_row + p * a_col]: a packed panel (1, 6) or rows read in place (lda, 1).
+void micro_kernel(int kc, const float* a, std::ptrdiff_t a_row, std::ptrdiff_t a_col, const float* b, float* c, std::ptrdiff_t ldc,
+                  bool accumulate) {
   __m256 acc[MR][2];
 #pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
@@ -33,11 +33,11 @@ void micro_kernel(int kc, const float* a, const float* b, float* c, std::ptrdiff
     const __m256 b1 = _mm256_load_ps(b + 8);
 #pragma GCC unroll 6
     for (int i = 0; i < MR; ++i) {
-      const __m256 ai = _mm256_broadcast_ss(a + i);
+      const __m256 ai = _mm256_broadcast_ss(a + i * a_row);
       acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
       acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
     }
-    a += MR;
+    a += a_col;
     b += NR;
   }
 #pragma GCC unroll 6
@@ -52,10 +52,10 @@ void micro_kernel(int kc, const float* a, const float* b, float* c, std::ptrdiff
   }
 }
 
-// A partial tile (rows x cols < 6 x 16) goes through a full one on the stack.
+// A partial tile (rows x cols < 6 x 16, a packed) goes through a full one on the stack.
 void edge_kernel(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate, int rows, int cols) {
   alignas(64) float tile[MR * NR];
-  micro_kernel(kc, a, b, tile, NR, false);
+  micro_kernel(kc, a, 1, MR, b, tile, NR, false);
   for (int i = 0; i < rows; ++i) {
     for (int j = 0; j < cols; ++j) c[i * ldc + j] = accumulate ? c[i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
   }
@@ -132,6 +132,9 @@ void gemm_packed(int m, MatrixView a, const PackedB& b, float* c, std::ptrdiff_t
     }
     return;
   }
+  // With one or two column panels each element of A feeds one or two tiles: reading A in place
+  // (full 6-row panels) costs less than packing it; edge panels are still packed (zero rows).
+  const bool in_place = n <= 2 * NR;
   thread_local AlignedBuffer a_buffer;
   float* packed_a = a_buffer.reserve(static_cast<std::size_t>(MC) * KC);
   for (int row = 0; row < m; row += MC) {
@@ -140,16 +143,23 @@ void gemm_packed(int m, MatrixView a, const PackedB& b, float* c, std::ptrdiff_t
       const int kc = std::min(KC, k - depth);
       // Later depth blocks add to what the first one wrote.
       const bool add = accumulate || depth > 0;
-      pack_a(a, row, mc, depth, kc, packed_a);
+      const int full_rows = in_place ? mc / MR * MR : 0;
+      pack_a(a, row + full_rows, mc - full_rows, depth, kc, packed_a + full_rows * kc);
       for (int col = 0; col < n; col += NR) {
         const float* b_panel = b.panel(depth, col / NR);
         const int cols = std::min(NR, n - col);
         for (int i = 0; i < mc; i += MR) {
           const int rows = std::min(MR, mc - i);
           float* tile = c + (row + i) * ldc + col;
-          const float* a_panel = packed_a + i * kc;
-          if (rows == MR && cols == NR) {
-            micro_kernel(kc, a_panel, b_panel, tile, ldc, add);
+          float* a_panel = packed_a + i * kc;
+          if (i < full_rows && cols == NR) {
+            micro_kernel(kc, a.data + (row + i) * a.row_stride + depth * a.col_stride, a.row_stride, a.col_stride, b_panel, tile, ldc, add);
+          } else if (i < full_rows) {
+            // Only the last column panel can be narrow: pack this row panel for its edge tile.
+            pack_a(a, row + i, MR, depth, kc, a_panel);
+            edge_kernel(kc, a_panel, b_panel, tile, ldc, add, rows, cols);
+          } else if (rows == MR && cols == NR) {
+            micro_kernel(kc, a_panel, 1, MR, b_panel, tile, ldc, add);
           } else {
             edge_kernel(kc, a_panel, b_panel, tile, ldc, add, rows, cols);
           }
