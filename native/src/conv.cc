@@ -18,13 +18,11 @@ std::size_t chunk_rows(const ConvShape& s) {
   return std::max<std::size_t>(512, by_size / 16 * 16);
 }
 
-// Output pixels in order from `first` (one division at the start, none per pixel), and the input
-// pixel under each filter tap.
+// Output pixels in order from `first`: one division at the start, none per pixel.
 struct PixelCursor {
-  const ConvShape& s;
   int n, oy, ox;
 
-  PixelCursor(const ConvShape& shape, std::size_t first) : s(shape) {
+  PixelCursor(const ConvShape& s, std::size_t first) {
     const std::size_t per_image = static_cast<std::size_t>(s.out_height) * s.out_width;
     n = static_cast<int>(first / per_image);
     const int within = static_cast<int>(first % per_image);
@@ -32,58 +30,68 @@ struct PixelCursor {
     ox = within % s.out_width;
   }
 
-  void next() {
+  void next(const ConvShape& s) {
     if (++ox < s.out_width) return;
     ox = 0;
     if (++oy < s.out_height) return;
     oy = 0;
     ++n;
   }
-
-  // Offset of the input pixel under tap (ky, kx), or -1 when it is padding.
-  std::ptrdiff_t input_offset(int ky, int kx) const {
-    const int iy = oy * s.stride_height - s.pad_top + ky * s.dilation_height;
-    const int ix = ox * s.stride_width - s.pad_left + kx * s.dilation_width;
-    if (iy < 0 || iy >= s.in_height || ix < 0 || ix >= s.in_width) return -1;
-    return ((static_cast<std::ptrdiff_t>(n) * s.in_height + iy) * s.in_width + ix) * s.in_channels;
-  }
 };
 
-// col[r - first, :] = the patch of output pixel r, for r in [first, first + count).
-void im2col(const ConvShape& s, const float* x, std::size_t first, std::size_t count, float* col) {
+// Calls visit(col_offset, input_offset, length) for the patches of output pixels [first, first +
+// count), laid out one after another ([kh][kw][c] each), in runs: `length` consecutive patch
+// values that are consecutive input values from input_offset, or padding (input_offset < 0).
+// A filter row inside the image with dilation 1 is one run, else each tap is.
+template <typename Visit>
+void for_each_patch_run(const ConvShape& s, std::size_t first, std::size_t count, Visit visit) {
   const int c = s.in_channels;
+  const int row_length = s.filter_width * c;
   PixelCursor at(s, first);
-  float* __restrict dst = col;
-  for (std::size_t r = 0; r < count; ++r, at.next()) {
-    for (int ky = 0; ky < s.filter_height; ++ky) {
-      for (int kx = 0; kx < s.filter_width; ++kx, dst += c) {
-        const std::ptrdiff_t offset = at.input_offset(ky, kx);
-        if (offset < 0) {
-          for (int i = 0; i < c; ++i) dst[i] = 0.0f;
-        } else {
-          const float* __restrict src = x + offset;
-          for (int i = 0; i < c; ++i) dst[i] = src[i];
-        }
+  std::size_t col = 0;
+  for (std::size_t r = 0; r < count; ++r, at.next(s)) {
+    const int ix0 = at.ox * s.stride_width - s.pad_left;
+    const bool row_inside = s.dilation_width == 1 && ix0 >= 0 && ix0 + s.filter_width <= s.in_width;
+    for (int ky = 0; ky < s.filter_height; ++ky, col += row_length) {
+      const int iy = at.oy * s.stride_height - s.pad_top + ky * s.dilation_height;
+      if (iy < 0 || iy >= s.in_height) {
+        visit(col, -1, row_length);
+        continue;
+      }
+      const std::ptrdiff_t line = (static_cast<std::ptrdiff_t>(at.n) * s.in_height + iy) * s.in_width * c;
+      if (row_inside) {
+        visit(col, line + static_cast<std::ptrdiff_t>(ix0) * c, row_length);
+        continue;
+      }
+      for (int kx = 0; kx < s.filter_width; ++kx) {
+        const int ix = ix0 + kx * s.dilation_width;
+        visit(col + kx * c, ix < 0 || ix >= s.in_width ? -1 : line + static_cast<std::ptrdiff_t>(ix) * c, c);
       }
     }
   }
 }
 
+// col[r - first, :] = the patch of output pixel r, for r in [first, first + count).
+void im2col(const ConvShape& s, const float* x, std::size_t first, std::size_t count, float* col) {
+  for_each_patch_run(s, first, count, [&](std::size_t at, std::ptrdiff_t offset, int length) {
+    float* __restrict dst = col + at;
+    if (offset < 0) {
+      for (int i = 0; i < length; ++i) dst[i] = 0.0f;
+    } else {
+      const float* __restrict src = x + offset;
+      for (int i = 0; i < length; ++i) dst[i] = src[i];
+    }
+  });
+}
+
 // dx += the patches in col scattered back to their pixels (the adjoint of im2col).
 void col2im_add(const ConvShape& s, const float* col, std::size_t first, std::size_t count, float* dx) {
-  const int c = s.in_channels;
-  PixelCursor at(s, first);
-  const float* __restrict src = col;
-  for (std::size_t r = 0; r < count; ++r, at.next()) {
-    for (int ky = 0; ky < s.filter_height; ++ky) {
-      for (int kx = 0; kx < s.filter_width; ++kx, src += c) {
-        const std::ptrdiff_t offset = at.input_offset(ky, kx);
-        if (offset < 0) continue;
-        float* __restrict dst = dx + offset;
-        for (int i = 0; i < c; ++i) dst[i] += src[i];
-      }
-    }
-  }
+  for_each_patch_run(s, first, count, [&](std::size_t at, std::ptrdiff_t offset, int length) {
+    if (offset < 0) return;
+    const float* __restrict src = col + at;
+    float* __restrict dst = dx + offset;
+    for (int i = 0; i < length; ++i) dst[i] += src[i];
+  });
 }
 
 }  // namespace
