@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
 import { sha256 } from './hash.ts';
 import { buildProgram } from './program.ts';
-import { cachedTypeCheck } from './typecheck-cache.ts';
+import { cachedTypeCheckAll } from './typecheck-cache.ts';
 
 export { dataFingerprint, runId, runtimeFingerprint, sha256, sourceFingerprint } from './hash.ts';
 export { compilerVersion } from './version.ts';
@@ -37,17 +37,25 @@ export function generateProgram(experiment: ResolvedExperiment, file: string, so
   };
 }
 
+/** Where a program is type-checked: as generated/<relativePath> of this repository, where 'rekd/runtime' resolves. */
+const checkedAs = (program: GeneratedProgram): string => path.join('generated', program.relativePath);
+
 /**
- * Type-checks `program` against the runtime (as the file generated/<relativePath> of this
- * repository, where 'rekd/runtime' resolves), or finds that the same check passed before
- * (typecheck-cache.ts). Throws GeneratedProgramError naming each problem's line and column in the
- * program, shown as `shownAs` (where it is written).
+ * Type-checks `programs` against the runtime, all in one TypeScript program (a grid's cells cost
+ * little more than one of them), except those whose same check passed before
+ * (typecheck-cache.ts). Throws GeneratedProgramError naming each problem's line and column in its
+ * program, shown as `shownAs(program)` (where it is written).
  */
+export function checkPrograms(programs: readonly GeneratedProgram[], shownAs: (program: GeneratedProgram) => string = checkedAs): void {
+  const problems = cachedTypeCheckAll(programs.map((program) => ({ text: program.text, fileName: checkedAs(program) })));
+  const failures = programs.flatMap((program, i) => (problems[i].length
+    ? [`the program generated for '${program.experiment}' does not type-check against the runtime:\n` +
+      problems[i].map((p) => `  ${shownAs(program)}:${p.line}:${p.column}: ${p.message}`).join('\n')]
+    : []));
+  if (failures.length) throw new GeneratedProgramError(failures.join('\n'));
+}
+
+/** checkPrograms for one program, shown as `shownAs` (default: where it is checked). */
 export function checkProgram(program: GeneratedProgram, shownAs?: string): void {
-  const checkedAs = path.join('generated', program.relativePath);
-  const problems = cachedTypeCheck(program.text, checkedAs);
-  if (problems.length) {
-    const where = problems.map((p) => `  ${shownAs ?? checkedAs}:${p.line}:${p.column}: ${p.message}`).join('\n');
-    throw new GeneratedProgramError(`the program generated for '${program.experiment}' does not type-check against the runtime:\n${where}`);
-  }
+  checkPrograms([program], () => shownAs ?? checkedAs(program));
 }

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { runtimeFingerprint, sha256 } from './hash.ts';
-import { repoRoot, typeCheck, type TypeCheckProblem, type TypeCheckResult } from './typecheck.ts';
+import { repoRoot, typeCheckAll, type ProgramFile, type TypeCheckProblem, type TypeCheckResult } from './typecheck.ts';
 
 export const defaultCacheDir = path.join(repoRoot, 'node_modules', '.cache', 'rekd', 'typecheck');
 
@@ -29,8 +29,8 @@ export interface TypeCheckCacheOptions {
   dir?: string;
   /** The runtime's source fingerprint (part of the key). */
   runtime?: string;
-  /** The checker a miss runs. */
-  check?: (text: string, fileName: string) => TypeCheckResult;
+  /** The checker the misses go to (all of them in one call). */
+  check?: (files: readonly ProgramFile[]) => TypeCheckResult[];
 }
 
 const readRepoFile = (name: string): string => fs.readFileSync(path.join(repoRoot, name), 'utf8');
@@ -60,39 +60,61 @@ function textHash(file: string): string | null {
 const verdictFile = (dir: string, key: string) => path.join(dir, `${key}.json`);
 const inputsFile = (dir: string, set: string) => path.join(dir, 'inputs', `${set}.json`);
 
-/** Whether `key` passed before and every file that check read still has the text it had. */
-function passedBefore(dir: string, key: string): boolean {
+/**
+ * Whether `key` passed before and every file that check read still has the text it had.
+ * `unchanged` remembers, within one lookup of many programs, which input sets were verified.
+ */
+function passedBefore(dir: string, key: string, unchanged: Map<string, boolean>): boolean {
+  let set: string;
   let inputs: Record<string, string>;
   try {
-    const { inputs: set } = JSON.parse(fs.readFileSync(verdictFile(dir, key), 'utf8')) as { inputs: string };
+    set = (JSON.parse(fs.readFileSync(verdictFile(dir, key), 'utf8')) as { inputs: string }).inputs;
+    if (unchanged.has(set)) return unchanged.get(set)!;
     const text = fs.readFileSync(inputsFile(dir, set), 'utf8');
     if (sha256(text) !== set) return false;
     inputs = JSON.parse(text) as Record<string, string>;
   } catch {
     return false; // no entry, or an unreadable one: check
   }
-  return Object.entries(inputs).every(([file, hash]) => textHash(path.resolve(repoRoot, file)) === hash);
+  const verdict = Object.entries(inputs).every(([file, hash]) => textHash(path.resolve(repoRoot, file)) === hash);
+  unchanged.set(set, verdict);
+  return verdict;
 }
 
-function recordPass(dir: string, key: string, inputs: ReadonlyMap<string, string>): void {
+/** Stores the input set `inputs` (the files a check read); returns its hash, the name entries use. */
+function recordInputs(dir: string, inputs: ReadonlyMap<string, string>): string {
   const hashes = Object.fromEntries([...inputs].map(([file, text]) => [path.relative(repoRoot, file), sha256(text)] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const text = JSON.stringify(hashes);
   const set = sha256(text);
+  writeFileAtomic(inputsFile(dir, set), text); // rewritten, not trusted to exist intact: a damaged set is repaired
+  return set;
+}
+
+/**
+ * The problems of each of `files`, as typeCheckAll finds them; none, without checking, for a file
+ * whose same check passed before. The misses are checked together.
+ */
+export function cachedTypeCheckAll(files: readonly ProgramFile[], options: TypeCheckCacheOptions = {}): TypeCheckProblem[][] {
+  const dir = options.dir ?? defaultCacheDir;
+  const runtime = options.runtime ?? runtimeFingerprint();
+  const keys = files.map((f) => verdictKey(f.text, f.fileName, runtime));
+  const unchanged = new Map<string, boolean>();
+  const misses = files.flatMap((_, i) => (passedBefore(dir, keys[i], unchanged) ? [] : [i]));
+  const problems: TypeCheckProblem[][] = files.map(() => []);
+  if (!misses.length) return problems;
+  const results = (options.check ?? typeCheckAll)(misses.map((i) => files[i]));
+  misses.forEach((i, m) => (problems[i] = results[m].problems));
   try {
-    writeFileAtomic(inputsFile(dir, set), text); // rewritten, not trusted to exist intact: a damaged set is repaired
-    writeFileAtomic(verdictFile(dir, key), JSON.stringify({ inputs: set }));
+    const sets = new Map<ReadonlyMap<string, string>, string>(); // the programs checked together share one
+    misses.forEach((i, m) => {
+      if (problems[i].length) return; // only a pass is stored
+      const { inputs } = results[m];
+      if (!sets.has(inputs)) sets.set(inputs, recordInputs(dir, inputs));
+      writeFileAtomic(verdictFile(dir, keys[i]), JSON.stringify({ inputs: sets.get(inputs) }));
+    });
   } catch {
     // A cache that cannot be written (read-only install) only costs the next run its check.
   }
-}
-
-/** Problems of `text` checked as `fileName`, as typeCheck finds them; none, without checking, when the same check passed before. */
-export function cachedTypeCheck(text: string, fileName: string, options: TypeCheckCacheOptions = {}): TypeCheckProblem[] {
-  const dir = options.dir ?? defaultCacheDir;
-  const key = verdictKey(text, fileName, options.runtime ?? runtimeFingerprint());
-  if (passedBefore(dir, key)) return [];
-  const { problems, inputs } = (options.check ?? typeCheck)(text, fileName);
-  if (!problems.length) recordPass(dir, key, inputs);
   return problems;
 }

@@ -19,8 +19,8 @@ export interface TypeCheckProblem {
 export interface TypeCheckResult {
   problems: TypeCheckProblem[];
   /**
-   * Every other file the check read (runtime sources, declarations): absolute path -> text as
-   * parsed. Not the default libs: ts-morph serves them from memory, fixed by its TypeScript version.
+   * Every file the check read besides the programs checked (runtime sources, declarations):
+   * absolute path -> text as parsed. Not the default libs: ts-morph serves them from memory, fixed by its TypeScript version.
    */
   inputs: Map<string, string>;
 }
@@ -35,28 +35,43 @@ function sharedProject(): Project {
   return project;
 }
 
-/** Problems of the program `text` as if it were the file `fileName` (inside the repository), and what the verdict read. */
-export function typeCheck(text: string, fileName: string): TypeCheckResult {
+/** A program to check, as the file `fileName` (relative to the repository or absolute). */
+export interface ProgramFile {
+  text: string;
+  fileName: string;
+}
+
+/**
+ * The verdict on each of `files`, checked together in one TypeScript program: the runtime, its
+ * declarations and the libs are parsed and bound once for all of them (a grid's cells), where
+ * one check after another rebuilds the checker each time. Generated programs import only the
+ * runtime, never each other, so each verdict is the one it would get alone.
+ */
+export function typeCheckAll(files: readonly ProgramFile[]): TypeCheckResult[] {
+  const names = new Set(files.map((f) => path.resolve(repoRoot, f.fileName)));
+  if (names.size !== files.length) throw new Error('typeCheckAll: two programs checked as the same file');
   const checker = sharedProject();
-  const file = checker.createSourceFile(path.resolve(repoRoot, fileName), text, { overwrite: true });
+  const sources = files.map((f) => checker.createSourceFile(path.resolve(repoRoot, f.fileName), f.text, { overwrite: true }));
   try {
-    const problems = file.getPreEmitDiagnostics().map((d) => {
-      const start = d.getStart() ?? 0;
-      const { line, column } = file.getLineAndColumnAtPos(start);
-      return { line, column, message: ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n') };
-    });
-    const inputs = new Map<string, string>();
+    const checked = new Set(sources.map((source) => source.getFilePath() as string));
     const program = checker.getProgram().compilerObject;
+    const inputs = new Map<string, string>();
     for (const source of program.getSourceFiles()) {
-      if (source.fileName !== file.getFilePath() && !program.isSourceFileDefaultLibrary(source)) inputs.set(source.fileName, source.text);
+      if (!checked.has(source.fileName) && !program.isSourceFileDefaultLibrary(source)) inputs.set(source.fileName, source.text);
     }
-    return { problems, inputs };
+    return sources.map((source) => ({
+      problems: source.getPreEmitDiagnostics().map((d) => {
+        const { line, column } = source.getLineAndColumnAtPos(d.getStart() ?? 0);
+        return { line, column, message: ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n') };
+      }),
+      inputs,
+    }));
   } finally {
-    checker.removeSourceFile(file);
+    for (const source of sources) checker.removeSourceFile(source);
   }
 }
 
 /** Problems of the program `text` as if it were the file `fileName` (inside the repository). */
 export function typeCheckProgram(text: string, fileName: string): TypeCheckProblem[] {
-  return typeCheck(text, fileName).problems;
+  return typeCheckAll([{ text, fileName }])[0].problems;
 }

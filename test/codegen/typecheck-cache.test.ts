@@ -7,27 +7,35 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { cachedTypeCheck, verdictKey, type TypeCheckCacheOptions } from '../../src/codegen/typecheck-cache.ts';
-import { typeCheck, type TypeCheckResult } from '../../src/codegen/typecheck.ts';
+import { checkPrograms, GeneratedProgramError, type GeneratedProgram } from '../../src/codegen/index.ts';
+import { cachedTypeCheckAll, verdictKey, type TypeCheckCacheOptions } from '../../src/codegen/typecheck-cache.ts';
+import { typeCheckAll, type ProgramFile, type TypeCheckResult } from '../../src/codegen/typecheck.ts';
 
 const program = 'generated/quickstart/quickstart.ts';
 const good = fs.readFileSync(program, 'utf8');
 const broken = good.replace('batchSize: 128', 'batchSize: "128"');
 
-/** A checker that counts its calls and otherwise behaves like `check`. */
-function counting(check: (text: string, fileName: string) => TypeCheckResult = typeCheck) {
+type Checker = (files: readonly ProgramFile[]) => TypeCheckResult[];
+
+/** A checker that counts its calls and the files it was given, and otherwise behaves like `check`. */
+function counting(check: Checker = typeCheckAll) {
   const counter = {
     calls: 0,
-    check: (text: string, fileName: string) => {
+    files: [] as string[],
+    check: (files: readonly ProgramFile[]) => {
       counter.calls += 1;
-      return check(text, fileName);
+      counter.files.push(...files.map((f) => f.fileName));
+      return check(files);
     },
   };
   return counter;
 }
 
 /** A checker that passes everything, having "read" `inputs`. */
-const passing = (inputs = new Map<string, string>()) => (): TypeCheckResult => ({ problems: [], inputs });
+const passing = (inputs = new Map<string, string>()): Checker => (files) => files.map(() => ({ problems: [], inputs }));
+
+/** The problems of one program, through the cache. */
+const cachedTypeCheck = (text: string, fileName: string, options: TypeCheckCacheOptions) => cachedTypeCheckAll([{ text, fileName }], options)[0];
 
 describe('type-check verdict cache', () => {
   let dir: string;
@@ -83,6 +91,18 @@ describe('type-check verdict cache', () => {
     expect(checker.calls, 'missing input').to.equal(3);
   });
 
+  it('misses for every program whose input set changed, when several share it', () => {
+    const input = path.join(dir, 'runtime-types.d.ts');
+    fs.writeFileSync(input, 'export type Width = number;\n');
+    const checker = counting(passing(new Map([[input, 'export type Width = number;\n']])));
+    const options = { dir: path.join(dir, 'cache'), runtime: 'runtime-1', check: checker.check };
+    const files = ['a', 'b'].map((name) => ({ text: good, fileName: `generated/quickstart/${name}.ts` }));
+    cachedTypeCheckAll(files, options);
+    fs.writeFileSync(input, 'export type Width = string;\n');
+    cachedTypeCheckAll(files, options);
+    expect(checker.files).to.deep.equal([...files, ...files].map((f) => f.fileName));
+  });
+
   it('never stores a failing program: it is checked and reported every time', function () {
     this.timeout(120_000);
     const checker = counting();
@@ -128,5 +148,39 @@ describe('type-check verdict cache', () => {
     expect(checker.calls, 'entry unreadable').to.equal(3);
     cachedTypeCheck(good, program, options);
     expect(checker.calls, 'the miss repaired it').to.equal(3);
+  });
+
+  it('checks the misses of several programs together, each with the verdict it gets alone', function () {
+    this.timeout(120_000);
+    const other = good.replace('seed: 7', 'seed: 8');
+    const files = [
+      { text: good, fileName: program },
+      { text: broken, fileName: 'generated/quickstart/broken.ts' },
+      { text: other, fileName: 'generated/quickstart/other.ts' },
+    ];
+    const alone = files.map((f) => typeCheckAll([f])[0].problems);
+    expect(alone.map((p) => p.length)).to.deep.equal([0, 1, 0]);
+    const checker = counting();
+    const options = { dir, runtime: 'runtime-1', check: checker.check };
+    expect(cachedTypeCheckAll(files, options)).to.deep.equal(alone);
+    expect(checker.calls).to.equal(1);
+    expect(entries()).to.have.length(2);
+    expect(fs.readdirSync(path.join(dir, 'inputs')), 'one input set for the programs checked together').to.have.length(1);
+    expect(cachedTypeCheckAll(files, options)).to.deep.equal(alone);
+    expect(checker.calls).to.equal(2);
+    expect(checker.files.slice(3), 'only the failing program is checked again').to.deep.equal(['generated/quickstart/broken.ts']);
+  });
+
+  it('checkPrograms names every program that fails, and only those', function () {
+    this.timeout(120_000);
+    const programOf = (experiment: string, text: string): GeneratedProgram => ({ experiment, relativePath: `quickstart/${experiment}.ts`, text });
+    const line = broken.split('\n').findIndex((l) => l.includes('batchSize: "128"')) + 1;
+    expect(() => checkPrograms([programOf('fine', good), programOf('bad_1', broken), programOf('bad_2', broken)]))
+      .to.throw(GeneratedProgramError)
+      .that.satisfies((error: Error) => {
+        expect(error.message).to.contain(`'bad_1' does not type-check`).and.contain(`generated/quickstart/bad_1.ts:${line}:`);
+        expect(error.message).to.contain(`generated/quickstart/bad_2.ts:${line}:`).and.not.contain(`'fine'`);
+        return true;
+      });
   });
 });
