@@ -18,6 +18,15 @@ std::size_t chunk_rows(const ConvShape& s) {
   return std::max<std::size_t>(512, by_size / 16 * 16);
 }
 
+// Calls step(col, first, count) for each chunk of output pixels in order, `col` having room for
+// the chunk's patches.
+template <typename Step>
+void for_each_chunk(const ConvShape& s, Step step) {
+  const std::size_t chunk = chunk_rows(s);
+  float* col = col_buffer.reserve(chunk * s.patch());
+  for (std::size_t first = 0; first < s.rows(); first += chunk) step(col, first, std::min(chunk, s.rows() - first));
+}
+
 // Output pixels in order from `first`: one division at the start, none per pixel.
 struct PixelCursor {
   int n, oy, ox;
@@ -117,13 +126,10 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* filter, flo
     gemm_packed(static_cast<int>(s.rows()), MatrixView{x, k, 1}, w, y, s.out_channels, false);
     return;
   }
-  const std::size_t chunk = chunk_rows(s);
-  float* col = col_buffer.reserve(chunk * k);
-  for (std::size_t first = 0; first < s.rows(); first += chunk) {
-    const std::size_t count = std::min(chunk, s.rows() - first);
+  for_each_chunk(s, [&](float* col, std::size_t first, std::size_t count) {
     im2col(s, x, first, count, col);
     gemm_packed(static_cast<int>(count), MatrixView{col, k, 1}, w, y + first * s.out_channels, s.out_channels, false);
-  }
+  });
 }
 
 void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* filter, float* dx) {
@@ -135,13 +141,10 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* fil
     return;
   }
   std::fill(dx, dx + s.input_size(), 0.0f);
-  const std::size_t chunk = chunk_rows(s);
-  float* col = col_buffer.reserve(chunk * k);
-  for (std::size_t first = 0; first < s.rows(); first += chunk) {
-    const std::size_t count = std::min(chunk, s.rows() - first);
+  for_each_chunk(s, [&](float* col, std::size_t first, std::size_t count) {
     gemm_packed(static_cast<int>(count), MatrixView{dy + first * s.out_channels, s.out_channels, 1}, wt, col, k, false);
     col2im_add(s, col, first, count, dx);
-  }
+  });
 }
 
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dfilter) {
@@ -156,14 +159,11 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
          s.out_channels, false);
     return;
   }
-  const std::size_t chunk = chunk_rows(s);
-  float* col = col_buffer.reserve(chunk * k);
-  for (std::size_t first = 0; first < s.rows(); first += chunk) {
-    const std::size_t count = std::min(chunk, s.rows() - first);
+  for_each_chunk(s, [&](float* col, std::size_t first, std::size_t count) {
     im2col(s, x, first, count, col);
     gemm(k, s.out_channels, static_cast<int>(count), MatrixView{col, 1, k},
          MatrixView{dy + first * s.out_channels, s.out_channels, 1}, dfilter, s.out_channels, first > 0);
-  }
+  });
 }
 
 }  // namespace rekd
