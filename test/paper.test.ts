@@ -14,6 +14,7 @@ const methods = ['supervised', 'moco', 'seed', 'compress', 'rekd'];
 function methodOf(cell: GridCell): string {
   const { instance, relation, supervised } = cell.experiment.loss;
   const on = [supervised && supervised.weight > 0 ? 'supervised' : null, instance?.kind, relation?.kind].filter(Boolean);
+  if (on.length === 0) return 'untrained';
   if (on.length === 2 && on[0] === 'moco' && on[1] === 'rekd') return 'rekd';
   expect(on, `${cell.name}: one term, or moco + rekd`).to.have.length(1);
   return on[0]!;
@@ -67,6 +68,19 @@ describe('experiments/paper.rekd', () => {
       });
     });
   }
+
+  it('has an untrained floor for every student and a longer AlexNet table with it', () => {
+    const untrained = result.grids.get('untrained')!.cells;
+    expect(untrained.map((c) => [c.experiment.student.kind, methodOf(c), c.experiment.teacher])).to.deep.equal(students.map((s) => [s, 'untrained', null]));
+    const alexnet = result.grids.get('alexnet')!.cells;
+    expect(alexnet.map(methodOf)).to.deep.equal([...methods, 'untrained']);
+    for (const cell of alexnet) {
+      expect(cell.experiment.student).to.include({ kind: 'alexnet', width: 0.5 });
+      expect(cell.experiment.data.train_size).to.equal(5000);
+      expect(cell.experiment.schedule.epochs).to.equal(5);
+      if (cell.experiment.teacher) expect(cell.experiment.teacher.pretrain).to.deep.equal({ epochs: 10 });
+    }
+  });
 
   it('runs quick on a slice of Fashion-MNIST and full on all of it with a full-width teacher', () => {
     const seedCell = (grid: string) => result.grids.get(grid)!.cells[2].experiment; // alexnet with seed

@@ -1,6 +1,6 @@
 /**
  * Experiment "paper", compiled by rekdc 0.1.0 from "experiments/paper.rekd"
- * (sha256 of the source: 2e8896299b3dc24ed3d6ff07b8b47af2c47c0787c39cdd8068ca69f6077a5415).
+ * (sha256 of the source: 6a7771cc263735a1f72f8d27b0f36d02c602a4171ce408002dbffbb649412865).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
