@@ -168,7 +168,7 @@ function minerWindows(run: ReturnType<typeof tempRun>): Array<{ precision: numbe
 
 /**
  * A frozen stand-in teacher that only implements what an offline teacher uses (`config.embed`,
- * `forward`): `embed` gives its embedding of a batch of un-augmented training images.
+ * `forward`): `embed` maps a batch of the teacher's views, flattened to rows of pixels, to embeddings.
  */
 function standInTeacher(embed: (images: tf.Tensor2D) => tf.Tensor2D): Encoder {
   const forward = (x: tf.Tensor4D) => {
