@@ -8,6 +8,7 @@
 #include <string>
 
 #include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
 #include "reduce.h"
@@ -164,6 +165,22 @@ napi_value ReduceMiddle(napi_env env, napi_callback_info info) {
   });
 }
 
+// binaryRepeat(op, full, small, out, smallFirst): op 0 add, 1 sub, 2 multiply.
+napi_value BinaryRepeat(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[5];
+    arguments(env, info, argv);
+    const std::int64_t op = integer(env, argv[0], "op");
+    if (op < 0 || op > 2) throw ArgumentError{"op must be 0 (add), 1 (sub) or 2 (multiply)"};
+    const Floats full = float_array(env, argv[1], "full"), small = float_array(env, argv[2], "small"), out = float_array(env, argv[3], "out");
+    bool small_first = false;
+    check(napi_get_value_bool(env, argv[4], &small_first), "smallFirst");
+    if (small.length == 0 || full.length % small.length != 0) throw ArgumentError{"small's length must divide full's"};
+    require_size(out, full.length, "out");
+    rekd::binary_repeat(static_cast<rekd::BinaryOp>(op), full.data, small.data, full.length, small.length, small_first, out.data);
+  });
+}
+
 // Writable like ordinary JS methods (tests wrap them to count calls).
 constexpr napi_property_attributes kMethod = static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
 
@@ -171,6 +188,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reduceMiddle", nullptr, ReduceMiddle, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"binaryRepeat", nullptr, BinaryRepeat, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"conv2d", nullptr, Conv<rekd::conv2d_forward, &ConvShape::input_size, &ConvShape::filter_size, &ConvShape::output_size>,
        nullptr, nullptr, nullptr, kMethod, nullptr},
       {"conv2dBackpropInput", nullptr,

@@ -58,7 +58,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
   return c;
 }
 
-type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop';
+type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
 async function countingCalls<T>(addon: NativeAddon, methods: Method[], body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
@@ -265,6 +265,36 @@ describe('native kernels', () => {
           expect(worstDifference(gradients.wasm, gradients.cpu), label).to.be.below(1e-6);
           expect(calls.maxPoolBackprop, label).to.equal(1);
         }
+      }
+    }
+  });
+
+  it('add, sub and multiply agree with the cpu backend when one operand repeats (natively), others too (fallback)', async () => {
+    const cases: [number[], number[], boolean][] = [
+      [[2, 3, 4, 5], [2, 3, 4, 5], true], [[2, 3, 4, 5], [5], true], [[5], [2, 3, 4, 5], true],
+      [[2, 3, 4, 5], [1, 1, 1, 5], true], [[2, 3, 4, 5], [], true], [[], [2, 3, 4, 5], true],
+      [[2, 3, 4, 5], [4, 5], true], [[2, 3, 4, 5], [2, 1, 1, 5], false], [[2, 1, 4, 1], [1, 3, 1, 5], false],
+    ];
+    const rng = new Rng(12);
+    for (const [aShape, bShape, native] of cases) {
+      const a = uniform(rng, aShape.reduce((p, d) => p * d, 1));
+      const b = uniform(rng, bShape.reduce((p, d) => p * d, 1));
+      for (const op of [tf.add, tf.sub, tf.mul]) {
+        const results: Record<string, { shape: number[]; data: Float32Array }> = {};
+        let calls: Record<string, number> = {};
+        for (const backend of ['cpu', 'wasm']) {
+          await tf.setBackend(backend);
+          const run = () => Promise.resolve(tf.tidy(() => {
+            const out = op(tf.tensor(a, aShape), tf.tensor(b, bShape));
+            return { shape: out.shape, data: out.dataSync() as Float32Array };
+          }));
+          if (backend === 'cpu') results.cpu = await run();
+          else ({ result: results.wasm, calls } = await countingCalls(addon, ['binaryRepeat'], run));
+        }
+        const label = `${op.name} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`;
+        expect(results.wasm.shape, label).to.deep.equal(results.cpu.shape);
+        expect(worstDifference(results.wasm.data, results.cpu.data), label).to.equal(0);
+        expect(calls.binaryRepeat, label).to.equal(native ? 1 : 0);
       }
     }
   });

@@ -1,8 +1,8 @@
 /**
  * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
- * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, reductions and the
- * max-pool gradient. Loaded once; when it is missing, fails to load or `REKD_NATIVE=0` is set,
- * `nativeAddon()` is null and `nativeStatus()` says why.
+ * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, reductions, the
+ * max-pool gradient and broadcasting Add/Sub/Multiply. Loaded once; when it is missing, fails to
+ * load or `REKD_NATIVE=0` is set, `nativeAddon()` is null and `nativeStatus()` says why.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +18,8 @@ export interface NativeAddon {
     b: Float32Array, bRowStride: number, bColStride: number, c: Float32Array, ldc: number, accumulate: boolean): void;
   /** out[o, j] = sum (or mean when `mean`) over r of x[o, r, j], x being [outer, reduced, inner]. */
   reduceMiddle(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, mean: boolean): void;
+  /** out = full op small repeated (small op full when `smallFirst`); op 0 add, 1 sub, 2 multiply. */
+  binaryRepeat(op: number, full: Float32Array, small: Float32Array, out: Float32Array, smallFirst: boolean): void;
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;

@@ -5,6 +5,7 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { nativeAddon } from './native_addon.ts';
 import { nativeConvKernels } from './native_conv.ts';
+import { nativeElementwiseKernels } from './native_elementwise.ts';
 import { nativePoolKernels } from './native_pool.ts';
 import { nativeReductionKernels } from './native_reduce.ts';
 
@@ -12,7 +13,9 @@ import { nativeReductionKernels } from './native_reduce.ts';
 export function registerNativeKernels(backendName: string): boolean {
   const addon = nativeAddon();
   if (addon === null || backendName !== 'wasm') return false;
-  const kernels = { ...nativeConvKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon) };
+  const kernels = {
+    ...nativeConvKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
+  };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const existing = getKernel(kernelName, backendName);
     if (existing !== undefined) unregisterKernel(kernelName, backendName);
