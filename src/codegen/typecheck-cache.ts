@@ -1,8 +1,8 @@
 /**
- * Passing type-check verdicts, cached across processes. Building the checker's program (parsing
- * the runtime, @types/node, tfjs's declarations and the libs: ~550 files) costs seconds on every
- * `rekdc run`, the check of the program itself a tenth of that; a verdict only changes when
- * something it read does.
+ * Passing type-check verdicts, cached across processes. Nearly all of a check is building the
+ * checker's program: parsing and binding ~500 files (the runtime, @types/node, tfjs's
+ * declarations: 3.6 MB) took 2.9 s of a 3.0 s check on an idle core, the generated program's own
+ * diagnostics 0.1 s. A verdict only changes when something it read does.
  *
  * The key hashes what the checker's inputs do not show: the program text and where it is checked,
  * the TypeScript version, tsconfig.json, package.json (module format and the 'rekd/runtime'
@@ -22,7 +22,7 @@ import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { runtimeFingerprint, sha256 } from './hash.ts';
 import { repoRoot, typeCheckAll, type ProgramFile, type TypeCheckProblem, type TypeCheckResult } from './typecheck.ts';
 
-export const defaultCacheDir = path.join(repoRoot, 'node_modules', '.cache', 'rekd', 'typecheck');
+const defaultCacheDir = path.join(repoRoot, 'node_modules', '.cache', 'rekd', 'typecheck');
 
 export interface TypeCheckCacheOptions {
   /** Where verdicts are kept. */
