@@ -16,9 +16,9 @@ namespace {
 // Register tile: 6 rows x 16 columns = 12 ymm accumulators, 2 for B, 1 broadcast of A.
 constexpr int MR = 6;
 constexpr int NR = 16;
-// Depth block: an A micro-panel (6 x 256) and a B panel (256 x 16) together fit in L1 (22 KB).
+// Depth block: 6 rows of A (6 x 256) and a B panel (256 x 16) together fit in L1 (22 KB).
 constexpr int KC = 256;
-// Row block: the packed A block (144 x 256, 144 KB) stays in the 512 KB L2.
+// Row block: the A block a row of tiles reads (144 x 256, 144 KB) stays in the 512 KB L2.
 constexpr int MC = 144;
 
 // tile (6 x 16, row stride ldc) = or += a (6 x kc) * b_panel (kc x 16). Element (i, p) of a is
@@ -52,33 +52,22 @@ void micro_kernel(int kc, const float* a, std::ptrdiff_t a_row, std::ptrdiff_t a
   }
 }
 
-// A partial tile (rows x cols < 6 x 16, a packed) goes through a full one on the stack.
-void edge_kernel(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate, int rows, int cols) {
+// A partial tile (rows x cols < 6 x 16) goes through a full one on the stack.
+void edge_kernel(int kc, const float* a, std::ptrdiff_t a_row, std::ptrdiff_t a_col, const float* b, float* c, std::ptrdiff_t ldc,
+                 bool accumulate, int rows, int cols) {
   alignas(64) float tile[MR * NR];
-  micro_kernel(kc, a, 1, MR, b, tile, NR, false);
+  micro_kernel(kc, a, a_row, a_col, b, tile, NR, false);
   for (int i = 0; i < rows; ++i) {
     for (int j = 0; j < cols; ++j) c[i * ldc + j] = accumulate ? c[i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
   }
 }
 
-// Rows [row, row + rows) x depth [depth, depth + kc) of A into 6-row column-major panels,
-// zero-filled past the last row.
-void pack_a(MatrixView a, int row, int rows, int depth, int kc, float* out) {
-  for (int panel = 0; panel < rows; panel += MR) {
-    const int height = std::min(MR, rows - panel);
-    const float* src = a.data + (row + panel) * a.row_stride + depth * a.col_stride;
-    if (height == MR && a.col_stride == 1) {
-      for (int p = 0; p < kc; ++p) {
-        for (int i = 0; i < MR; ++i) out[p * MR + i] = src[i * a.row_stride + p];
-      }
-    } else if (height == MR && a.row_stride == 1) {
-      for (int p = 0; p < kc; ++p) std::memcpy(out + p * MR, src + p * a.col_stride, MR * sizeof(float));
-    } else {
-      for (int p = 0; p < kc; ++p) {
-        for (int i = 0; i < MR; ++i) out[p * MR + i] = i < height ? src[i * a.row_stride + p * a.col_stride] : 0.0f;
-      }
-    }
-    out += MR * kc;
+// The last rows (fewer than 6) of A over depth [depth, depth + kc), as a column-major 6-row
+// panel padded with zero rows, so the micro-kernel can read 6 rows.
+void pack_last_rows(MatrixView a, int row, int rows, int depth, int kc, float* out) {
+  const float* src = a.data + row * a.row_stride + depth * a.col_stride;
+  for (int p = 0; p < kc; ++p) {
+    for (int i = 0; i < MR; ++i) out[p * MR + i] = i < rows ? src[i * a.row_stride + p * a.col_stride] : 0.0f;
   }
 }
 
@@ -132,36 +121,32 @@ void gemm_packed(int m, MatrixView a, const PackedB& b, float* c, std::ptrdiff_t
     }
     return;
   }
-  // With one or two column panels each element of A feeds one or two tiles: reading A in place
-  // (full 6-row panels) costs less than packing it; edge panels are still packed (zero rows).
-  const bool in_place = n <= 2 * NR;
-  thread_local AlignedBuffer a_buffer;
-  float* packed_a = a_buffer.reserve(static_cast<std::size_t>(MC) * KC);
+  // A is read in place, 6 rows at a time: measured as fast as packing it or faster (up to 1.5x
+  // on products 16-64 columns wide), the hardware prefetchers following the 6 row streams.
+  thread_local AlignedBuffer edge_buffer;
+  float* edge = edge_buffer.reserve(static_cast<std::size_t>(MR) * KC);
   for (int row = 0; row < m; row += MC) {
     const int mc = std::min(MC, m - row);
     for (int depth = 0; depth < k; depth += KC) {
       const int kc = std::min(KC, k - depth);
       // Later depth blocks add to what the first one wrote.
       const bool add = accumulate || depth > 0;
-      const int full_rows = in_place ? mc / MR * MR : 0;
-      pack_a(a, row + full_rows, mc - full_rows, depth, kc, packed_a + full_rows * kc);
+      const int full_rows = mc / MR * MR;
+      if (full_rows < mc) pack_last_rows(a, row + full_rows, mc - full_rows, depth, kc, edge);
       for (int col = 0; col < n; col += NR) {
         const float* b_panel = b.panel(depth, col / NR);
         const int cols = std::min(NR, n - col);
         for (int i = 0; i < mc; i += MR) {
           const int rows = std::min(MR, mc - i);
           float* tile = c + (row + i) * ldc + col;
-          float* a_panel = packed_a + i * kc;
-          if (i < full_rows && cols == NR) {
-            micro_kernel(kc, a.data + (row + i) * a.row_stride + depth * a.col_stride, a.row_stride, a.col_stride, b_panel, tile, ldc, add);
-          } else if (i < full_rows) {
-            // Only the last column panel can be narrow: pack this row panel for its edge tile.
-            pack_a(a, row + i, MR, depth, kc, a_panel);
-            edge_kernel(kc, a_panel, b_panel, tile, ldc, add, rows, cols);
-          } else if (rows == MR && cols == NR) {
-            micro_kernel(kc, a_panel, 1, MR, b_panel, tile, ldc, add);
+          const bool packed = i >= full_rows;
+          const float* a_panel = packed ? edge : a.data + (row + i) * a.row_stride + depth * a.col_stride;
+          const std::ptrdiff_t a_row = packed ? 1 : a.row_stride;
+          const std::ptrdiff_t a_col = packed ? MR : a.col_stride;
+          if (rows == MR && cols == NR) {
+            micro_kernel(kc, a_panel, a_row, a_col, b_panel, tile, ldc, add);
           } else {
-            edge_kernel(kc, a_panel, b_panel, tile, ldc, add, rows, cols);
+            edge_kernel(kc, a_panel, a_row, a_col, b_panel, tile, ldc, add, rows, cols);
           }
         }
       }

@@ -1,6 +1,6 @@
 // Single-precision matrix product, single-threaded, AVX2/FMA: B is packed once into panels the
-// micro-kernel streams, A is packed per cache block. The summation order is fixed by the block
-// sizes alone, so results are deterministic.
+// micro-kernel streams, A is read in place 6 rows at a time. The summation order is fixed by the
+// block sizes alone, so results are deterministic.
 #pragma once
 
 #include <cstddef>
