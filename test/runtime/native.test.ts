@@ -58,7 +58,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
   return c;
 }
 
-type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat';
+type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
 async function countingCalls<T>(addon: NativeAddon, methods: Method[], body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
@@ -295,6 +295,32 @@ describe('native kernels', () => {
         expect(results.wasm.shape, label).to.deep.equal(results.cpu.shape);
         expect(worstDifference(results.wasm.data, results.cpu.data), label).to.equal(0);
         expect(calls.binaryRepeat, label).to.equal(native ? 1 : 0);
+      }
+    }
+  });
+
+  it('matMul agrees with the cpu backend for every transpose flag and batch (natively), broadcast batches too (fallback)', async () => {
+    const rng = new Rng(13);
+    const cases: [number[], number[], number][] = [[[5, 7], [7, 3], 1], [[3, 5, 7], [3, 7, 17], 3], [[2, 5, 7], [1, 7, 3], 0]];
+    for (const [a, b, gemmCalls] of cases) {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          const swap = (s: number[], t: boolean) => (t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s);
+          const [aShape, bShape] = [swap(a, transposeA), swap(b, transposeB)];
+          const [aValues, bValues] = [uniform(rng, aShape.reduce((p, d) => p * d)), uniform(rng, bShape.reduce((p, d) => p * d))];
+          const results: Record<string, Float32Array> = {};
+          let calls: Record<string, number> = {};
+          for (const backend of ['cpu', 'wasm']) {
+            await tf.setBackend(backend);
+            const run = () => Promise.resolve(tf.tidy(() =>
+              tf.matMul(tf.tensor(aValues, aShape), tf.tensor(bValues, bShape), transposeA, transposeB).dataSync() as Float32Array));
+            if (backend === 'cpu') results.cpu = await run();
+            else ({ result: results.wasm, calls } = await countingCalls(addon, ['gemm'], run));
+          }
+          const label = `${aShape} x ${bShape} transposeA ${transposeA} transposeB ${transposeB}`;
+          expect(worstDifference(results.wasm, results.cpu), label).to.be.below(1e-5);
+          expect(calls.gemm, label).to.equal(gemmCalls);
+        }
       }
     }
   });

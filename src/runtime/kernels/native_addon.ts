@@ -1,8 +1,9 @@
 /**
  * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
  * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, reductions, the
- * max-pool gradient and broadcasting Add/Sub/Multiply. Loaded once; when it is missing, fails to
- * load or `REKD_NATIVE=0` is set, `nativeAddon()` is null and `nativeStatus()` says why.
+ * max-pool gradient and broadcasting Add/Sub/Multiply (native_*.ts register them as wasm kernels).
+ * Loaded once; when it is missing, fails to load or `REKD_NATIVE=0` is set, `nativeAddon()` is
+ * null and `nativeStatus()` says why.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

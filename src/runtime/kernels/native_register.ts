@@ -6,6 +6,7 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import { nativeAddon } from './native_addon.ts';
 import { nativeConvKernels } from './native_conv.ts';
 import { nativeElementwiseKernels } from './native_elementwise.ts';
+import { nativeMatMulKernels } from './native_matmul.ts';
 import { nativePoolKernels } from './native_pool.ts';
 import { nativeReductionKernels } from './native_reduce.ts';
 
@@ -15,6 +16,7 @@ export function registerNativeKernels(backendName: string): boolean {
   if (addon === null || backendName !== 'wasm') return false;
   const kernels = {
     ...nativeConvKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
+    ...nativeMatMulKernels(addon),
   };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const existing = getKernel(kernelName, backendName);
