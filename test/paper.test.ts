@@ -76,7 +76,7 @@ describe('experiments/paper.rekd', () => {
     expect(alexnet.map(methodOf)).to.deep.equal([...methods, 'untrained']);
     for (const cell of alexnet) {
       expect(cell.experiment.student).to.include({ kind: 'alexnet', width: 0.5 });
-      expect(cell.experiment.data.train_size).to.equal(5000);
+      expect(cell.experiment.data).to.include({ kind: 'fashion_mnist', train_size: 5000 });
       expect(cell.experiment.schedule.epochs).to.equal(5);
       if (cell.experiment.teacher) expect(cell.experiment.teacher.pretrain).to.deep.equal({ epochs: 10 });
     }
