@@ -17,7 +17,7 @@ import { nativeAddon, nativeStatus, type NativeAddon } from '../../src/runtime/k
 import { Rng } from '../../src/runtime/random.ts';
 
 type Dims = [number, number, number, number];
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
 function uniform(rng: Rng, count: number): Float32Array {
   return Float32Array.from({ length: count }, () => rng.uniform(-1, 1));
@@ -170,7 +170,8 @@ describe('native kernels', () => {
       }
     }
 
-    const PADS: Pad[] = ['same', 'valid', [[0, 0], [1, 2], [2, 0], [0, 0]]];
+    // The models pass a number (k // 2, as PyTorch).
+    const PADS: Pad[] = ['same', 'valid', 1, [[0, 0], [1, 2], [2, 0], [0, 0]]];
 
     it('forward, input and filter gradients over shapes, kernels, strides and paddings', async () => {
       for (const [h, w, cin, cout] of [[7, 7, 3, 4], [8, 6, 1, 5]]) {

@@ -11,7 +11,7 @@ import type { NativeAddon } from './native_addon.ts';
 import { computeInPlace, delegate, type NativeKernelFactory } from './native_heap.ts';
 
 type Shape4 = [number, number, number, number];
-type Padding = backend_util.ExplicitPadding | 'same' | 'valid';
+type Padding = backend_util.ExplicitPadding | 'same' | 'valid' | number;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
 interface ConvAttrs {
