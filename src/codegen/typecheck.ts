@@ -48,10 +48,10 @@ export interface ProgramFile {
  * runtime, never each other, so each verdict is the one it would get alone.
  */
 export function typeCheckAll(files: readonly ProgramFile[]): TypeCheckResult[] {
-  const names = new Set(files.map((f) => path.resolve(repoRoot, f.fileName)));
-  if (names.size !== files.length) throw new Error('typeCheckAll: two programs checked as the same file');
+  const paths = files.map((f) => path.resolve(repoRoot, f.fileName));
+  if (new Set(paths).size !== paths.length) throw new Error('typeCheckAll: two programs checked as the same file');
   const checker = sharedProject();
-  const sources = files.map((f) => checker.createSourceFile(path.resolve(repoRoot, f.fileName), f.text, { overwrite: true }));
+  const sources = files.map((f, i) => checker.createSourceFile(paths[i], f.text, { overwrite: true }));
   try {
     const checked = new Set(sources.map((source) => source.getFilePath() as string));
     const program = checker.getProgram().compilerObject;
