@@ -171,6 +171,11 @@ describe('type-check verdict cache', () => {
     expect(checker.files.slice(3), 'only the failing program is checked again').to.deep.equal(['generated/quickstart/broken.ts']);
   });
 
+  it('refuses two programs checked as the same file (one would replace the other)', () => {
+    expect(() => typeCheckAll([{ text: good, fileName: program }, { text: broken, fileName: path.resolve(program) }]))
+      .to.throw(/two programs checked as the same file/);
+  });
+
   it('checkPrograms names every program that fails, and only those', function () {
     this.timeout(120_000);
     const programOf = (experiment: string, text: string): GeneratedProgram => ({ experiment, relativePath: `quickstart/${experiment}.ts`, text });
