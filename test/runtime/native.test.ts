@@ -214,6 +214,15 @@ describe('native kernels', () => {
       for (let i = 0; i < 3; i++) expect(step()).to.deep.equal(first);
       expect(tf.memory().numTensors).to.equal(tensors);
       expect(tf.engine().backend.numDataIds()).to.equal(buffers);
+      // A failing native call frees the output it was given and reports its error.
+      const conv2d = addon.conv2d;
+      addon.conv2d = () => { throw new RangeError('refused'); };
+      try {
+        expect(() => tf.conv2d(x, w, 1, 'same')).to.throw(RangeError, 'refused');
+      } finally {
+        addon.conv2d = conv2d;
+      }
+      expect(tf.engine().backend.numDataIds()).to.equal(buffers);
       tf.dispose([x, w]);
     });
   });

@@ -17,9 +17,14 @@ export function computeInPlace(
 ): TensorInfo {
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(outShape, 'float32');
-  // Views are taken after the allocation, which may grow the heap and detach its old buffer.
-  const views = inputs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
-  compute(views, wasm.typedArrayFromHeap(out) as Float32Array);
+  try {
+    // Views are taken after the allocation, which may grow the heap and detach its old buffer.
+    const views = inputs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+    compute(views, wasm.typedArrayFromHeap(out) as Float32Array);
+  } catch (error) {
+    wasm.disposeData(out.dataId);
+    throw error;
+  }
   return out;
 }
 
