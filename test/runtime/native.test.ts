@@ -195,6 +195,11 @@ describe('native kernels', () => {
       await expectSame('2x3 dilation 3 valid', [1, 10, 11, 2], [2, 3, 2, 5], 1, 'valid', 3);
       await expectSame('1x1 pointwise', [3, 5, 4, 20], [1, 1, 20, 17], 1, 'valid');
       await expectSame('1x1 stride 2 (shortcut)', [2, 7, 7, 6], [1, 1, 6, 9], 2, 'valid');
+      // 16+ input channels at stride 1: the input gradient runs as a forward convolution...
+      await expectSame('3x3 16->5 valid', [2, 7, 6, 16], [3, 3, 16, 5], 1, 'valid');
+      await expectSame('2x3 16->4 explicit pad', [2, 6, 7, 16], [2, 3, 16, 4], 1, [[0, 0], [1, 0], [2, 0], [0, 0]]);
+      // ... unless the padding exceeds the filter extent.
+      await expectSame('2x2 16->4 pad beyond the filter', [2, 5, 5, 16], [2, 2, 16, 4], 1, [[0, 0], [2, 0], [0, 1], [0, 0]]);
       // 578 output pixels with 576-wide patches: two im2col chunks, three depth blocks.
       await expectSame('3x3 64->8 two chunks', [2, 17, 17, 64], [3, 3, 64, 8], 1, 'same');
     });
