@@ -124,6 +124,12 @@ describe('rekdc run', function () {
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 8 });
     expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).to.include('## Final evaluation');
     expect(first.stdout).to.include('linear.top1');
+    // The summary ends with the relation miner's last measured window, as report.md's table does.
+    const miner = [...steps].reverse().find((r) => r.miner_precision !== undefined);
+    expect(miner.step).to.equal(8);
+    for (const name of ['miner_precision', 'miner_chance', 'miner_positives']) {
+      expect(first.stdout).to.include(`  ${`${name} (step 8)`.padEnd(28)} ${miner[name]}\n`);
+    }
 
     const metricsBefore = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
     const again = await rekdcIn(cwd, 'run', 'tiny.rekd');

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { lastMinerWindow, readMetrics } from '../src/runtime/run/metrics.ts';
 import { tinyExperiment } from './grid-fixture.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
@@ -45,6 +46,12 @@ function rekdcIn(cwd: string, args: string[], onStderr?: (text: string, kill: ()
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+/** A results.csv line by column name (no quoted fields in these tables). */
+const csvRow = (header: string, line: string): Record<string, string> => {
+  const values = line.split(',');
+  return Object.fromEntries(header.split(',').map((name, i) => [name, values[i]]));
+};
+
 const count = (text: string, pattern: RegExp) => (text.match(new RegExp(pattern, 'g')) ?? []).length;
 
 describe('rekdc grid (local)', function () {
@@ -74,10 +81,17 @@ describe('rekdc grid (local)', function () {
     const csv = fs.readFileSync(path.join(cwd, 'runs/grids/temperature/results.csv'), 'utf8').trim().split('\n');
     expect(csv).to.have.length(3);
     for (const [i, line] of csv.slice(1).entries()) {
-      const [cell, temperature, state, linear, knn] = line.split(',');
-      expect([cell, temperature, state]).to.deep.equal([`temperature_${i}`, ['0.1', '0.2'][i], 'complete']);
-      expect(Number(linear)).to.be.within(0, 1);
-      expect(Number(knn)).to.be.within(0, 1);
+      const row = csvRow(csv[0], line);
+      expect([row.cell, row['loss.relation.temperature'], row.state]).to.deep.equal([`temperature_${i}`, ['0.1', '0.2'][i], 'complete']);
+      expect(Number(row.linear_top1)).to.be.within(0, 1);
+      expect(Number(row.knn_top1)).to.be.within(0, 1);
+      // The prototype miner measured at step 2 (the queue is empty at step 1): the values of that last window.
+      const last = lastMinerWindow(readMetrics(path.join(cwd, row.run_dir, 'metrics.jsonl')))!;
+      expect(last.step).to.equal(2);
+      expect(Number(row.miner_precision)).to.equal(Number(last.miner_precision!.toFixed(4)));
+      expect(Number(row.miner_chance)).to.equal(Number(last.miner_chance!.toFixed(4)));
+      // 3 classes of 32 images, 16 of them in the queue: a query's class holds a few slots, not all.
+      expect(last.miner_chance).to.be.within(0.05, 0.8);
     }
     expect(fs.existsSync(path.join(cwd, 'runs/grids/temperature/plots/loss.relation.temperature.svg'))).to.equal(true);
   });
@@ -106,7 +120,9 @@ describe('rekdc grid (local)', function () {
     const resumed = await rekdcIn(cwd, ['grid', 'ablation.rekd', 'slow']);
     expect(resumed.code, resumed.stderr).to.equal(0);
     expect(resumed.stderr).to.match(/rekdc run: slow_0 in runs\/slow_0-[0-9a-f]{12}, resuming from its checkpoint at step [234]/);
-    const csv = fs.readFileSync(path.join(cwd, 'runs/grids/slow/results.csv'), 'utf8');
-    expect(csv.split('\n')[1]).to.match(/^slow_0,none,none,2,1,complete,0\.\d+/);
+    const csv = fs.readFileSync(path.join(cwd, 'runs/grids/slow/results.csv'), 'utf8').split('\n');
+    expect(csv[1]).to.match(/^slow_0,none,none,2,1,complete,0\.\d+/);
+    // No relation term, no miner: its columns are empty.
+    expect(csvRow(csv[0], csv[1])).to.include({ miner_precision: '', miner_chance: '' });
   });
 });

@@ -11,6 +11,7 @@ import { UsageError, type Args } from './args.ts';
 import type { ResolvedExperiment } from '../compiler.ts';
 import { compileExperiments, type CompiledFile, onlyExperiment } from './compiled.ts';
 import { RunLock } from './run-lock.ts';
+import type { RunDirectory } from '../runtime/run/directory.ts';
 
 export const RUN_USAGE = 'rekdc run <file> [experiment] [--set path=value]... [--backend b] [--resume|--force]';
 
@@ -34,7 +35,7 @@ export async function run(args: Args): Promise<number> {
 
   if (existing.finished && !args.force) {
     print(`${dir}: this run has already finished (rerun it with --force)`);
-    await printResults(existing.readEval(), dir);
+    await printResults(existing);
     return 0;
   }
   if (args.resume && !existing.hasCheckpoint()) {
@@ -78,19 +79,26 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
 
   const code = await runChild(programFile, dir, (pid) => lock.transfer(pid));
   if (code === 0) {
-    await printResults(existing.readEval(), dir);
+    await printResults(existing);
   } else if (code === 130) {
     print(`${dir}: interrupted; run the same command again (or with --resume) to continue from the checkpoint`);
   }
   return code;
 }
 
-/** Final metrics, one per line, and where the report is (stdout: what a script would read). */
-async function printResults(results: unknown, dir: string): Promise<void> {
-  const { flattenResults } = await import('../runtime/run/report.ts');
-  process.stdout.write(`results of ${dir}:\n`);
-  for (const [metric, value] of flattenResults(results)) process.stdout.write(`  ${metric.padEnd(28)} ${value}\n`);
-  process.stdout.write(`report: ${path.join(dir, 'report.md')}\n`);
+/**
+ * Final metrics and the relation miner's last measured window (as in report.md's table), one per
+ * line, and where the report is (stdout: what a script would read).
+ */
+async function printResults(run: RunDirectory): Promise<void> {
+  const { flattenResults, minerRows } = await import('../runtime/run/report.ts');
+  const { readMetrics } = await import('../runtime/run/metrics.ts');
+  const steps = readMetrics(run.paths.metrics).filter((r) => r.type === 'step');
+  process.stdout.write(`results of ${run.dir}:\n`);
+  for (const [metric, value] of [...flattenResults(run.readEval()), ...minerRows(steps)]) {
+    process.stdout.write(`  ${metric.padEnd(28)} ${value}\n`);
+  }
+  process.stdout.write(`report: ${run.paths.report}\n`);
 }
 
 /**

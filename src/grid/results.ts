@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { JsonValue } from '../compiler.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { RunDirectory, RunError } from '../runtime/run/directory.ts';
+import { lastMinerWindow, readMetrics } from '../runtime/run/metrics.ts';
 import { linePlot, type Series } from '../runtime/run/svg.ts';
 import { cellState, valueLabel, type CellState } from './cells.ts';
 import { readCellTime, readManifest, type GridManifest } from './folder.ts';
@@ -16,7 +17,10 @@ const METRICS = [
   ['linear_top1', 'linear.top1'], ['knn_top1', 'knn.top1'], ['effective_rank', 'collapse.effectiveRank'],
   ['alignment', 'collapse.alignment'], ['uniformity', 'collapse.uniformity'], ['purity', 'collapse.purity'],
 ] as const;
-type Metric = typeof METRICS[number][0];
+/** The relation miner's columns, read from the last metrics.jsonl window that measured it (none without a miner). */
+const MINER = ['miner_precision', 'miner_chance'] as const;
+type Metric = typeof METRICS[number][0] | typeof MINER[number];
+const COLUMNS: readonly Metric[] = [...METRICS.map(([column]) => column), ...MINER];
 
 export interface ResultRow {
   cell: string;
@@ -34,12 +38,15 @@ function read(value: unknown, dotted: string): number | undefined {
 
 export function collectResults(manifest: GridManifest, folder: string): ResultRow[] {
   return manifest.cells.map((cell) => {
-    const evaluation = new RunDirectory(cell.dir).readEval();
+    const run = new RunDirectory(cell.dir);
+    const evaluation = run.readEval();
     const metrics: ResultRow['metrics'] = {};
     for (const [column, dotted] of METRICS) {
       const v = read(evaluation, dotted);
       if (v !== undefined) metrics[column] = v;
     }
+    const miner = lastMinerWindow(readMetrics(run.paths.metrics));
+    for (const column of MINER) if (miner?.[column] !== undefined) metrics[column] = miner[column];
     const time = readCellTime(folder, cell.dir);
     return { cell: cell.name, values: cell.values, state: cellState(cell.dir).state, metrics, dir: cell.dir, ...(time ? { wall_seconds: time.wall_seconds } : {}) };
   });
@@ -54,10 +61,10 @@ const number = (v: number | undefined, digits = 4): string => (v === undefined ?
 
 function cells(row: ResultRow, axes: readonly string[]): string[] {
   return [row.cell, ...axes.map((a) => valueLabel(row.values[a])), row.state,
-    ...METRICS.map(([column]) => number(row.metrics[column])), number(row.wall_seconds, 1), row.dir];
+    ...COLUMNS.map((column) => number(row.metrics[column])), number(row.wall_seconds, 1), row.dir];
 }
 
-const header = (axes: readonly string[]): string[] => ['cell', ...axes, 'state', ...METRICS.map(([c]) => c), 'wall_seconds', 'run_dir'];
+const header = (axes: readonly string[]): string[] => ['cell', ...axes, 'state', ...COLUMNS, 'wall_seconds', 'run_dir'];
 
 export function resultsCsv(rows: readonly ResultRow[], axes: readonly string[]): string {
   return [header(axes), ...rows.map((r) => cells(r, axes))].map((line) => line.map(csvField).join(',')).join('\n') + '\n';
@@ -69,7 +76,8 @@ export function resultsMarkdown(manifest: GridManifest, rows: readonly ResultRow
   const lines = [
     `# Grid \`${manifest.grid}\` of \`${manifest.base}\``, '',
     `From \`${manifest.file}\`: ${rows.length} cells, ${done} complete. Metrics from each cell's eval.json ` +
-      '(top-1 as a fraction); wall time is the training sessions\' sum.', '',
+      '(top-1 as a fraction); the relation miner\'s precision and chance from the last metrics.jsonl window that ' +
+      'measured them; wall time is the training sessions\' sum.', '',
     `| ${header(manifest.axes).map(escape).join(' | ')} |`,
     `|${header(manifest.axes).map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${cells(r, manifest.axes).map(escape).join(' | ')} |`), '',

@@ -55,6 +55,11 @@ export class MetricsLog {
   }
 }
 
+/** The last step line that measured the relation miner (its final state), if any did. */
+export function lastMinerWindow(records: readonly MetricRecord[]): StepRecord | undefined {
+  return [...records].reverse().find((r): r is StepRecord => r.type === 'step' && r.miner_precision !== undefined);
+}
+
 export function readMetrics(file: string): MetricRecord[] {
   if (!fs.existsSync(file)) return [];
   const records: MetricRecord[] = [];

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import { RunDirectory, RunError, readJson, type RunStatus } from './directory.ts';
-import { readMetrics, type EvalRecord, type MinerFields, type StepRecord } from './metrics.ts';
+import { lastMinerWindow, readMetrics, type EvalRecord, type MinerFields, type StepRecord } from './metrics.ts';
 import { linePlot, type Series } from './svg.ts';
 
 /** Rows `name | value` for every numeric leaf of a nested result object (`linear.top1`, ...). */
@@ -34,7 +34,7 @@ const minerNames: Array<keyof MinerFields> = ['miner_precision', 'miner_chance',
 
 /** Final-table rows: the miner's values in the last logged window that measured its precision. */
 export function minerRows(steps: StepRecord[]): Array<[string, number]> {
-  const last = [...steps].reverse().find((r) => r.miner_precision !== undefined);
+  const last = lastMinerWindow(steps);
   if (!last) return [];
   return minerNames.flatMap((name) => (last[name] === undefined ? [] : [[`${name} (step ${last.step})`, last[name]!] as [string, number]]));
 }
