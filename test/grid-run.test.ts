@@ -76,7 +76,12 @@ describe('rekdc grid (local)', function () {
     expect(count(stderr, /rekdc run: temperature_1 in /)).to.equal(1);
     expect(count(stderr, /teacher: pretraining for 1 epochs/)).to.equal(1);
     expect(count(stderr, /teacher: pretrained weights found/)).to.equal(1);
-    expect(fs.readdirSync(path.join(cwd, 'runs', 'teachers'))).to.have.length(1);
+    const [teacher] = fs.readdirSync(path.join(cwd, 'runs', 'teachers'));
+    expect(fs.readdirSync(path.join(cwd, 'runs', 'teachers'))).to.deep.equal([teacher]);
+    // The teacher's kNN top-1 from its eval.json, printed by the cell that trained it and again by the one that loaded it.
+    const teacherEval = JSON.parse(fs.readFileSync(path.join(cwd, 'runs', 'teachers', teacher, 'eval.json'), 'utf8'));
+    const figure = `teacher: kNN top-1 ${(100 * teacherEval.knn.top1).toFixed(1)}% (${path.join('runs', 'teachers', teacher)})`;
+    expect(stderr.split(figure).length - 1, stderr).to.equal(2);
 
     const csv = fs.readFileSync(path.join(cwd, 'runs/grids/temperature/results.csv'), 'utf8').trim().split('\n');
     expect(csv).to.have.length(3);

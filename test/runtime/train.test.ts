@@ -12,7 +12,11 @@ import { readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import { buildReport } from '../../src/runtime/run/report.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
-import { evaluate } from '../../src/runtime/train/evaluate.ts';
+import { evaluate, type EvaluationResults } from '../../src/runtime/train/evaluate.ts';
+import { splitFeatures } from '../../src/runtime/train/monitor.ts';
+import { knnAccuracy } from '../../src/runtime/eval/knn.ts';
+import { collapseMetrics } from '../../src/runtime/eval/collapse.ts';
+import { readJson } from '../../src/runtime/run/directory.ts';
 import { pretrainDirectory, pretrainRecipe, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
 import { sourceFingerprint } from '../../src/runtime/fingerprint.ts';
 import { NonFiniteLossError } from '../../src/runtime/train/step.ts';
@@ -250,12 +254,31 @@ describe('teacher pretrain stage', function () {
     const first = await pretrainTeacher(options);
     const dir = pretrainDirectory(options);
     expect(readMetrics(path.join(dir, 'metrics.jsonl')).map((r) => r.step)).to.deep.equal([4]);
+    // The frozen teacher's evaluation: knn's defaults on its backbone features of the full splits.
+    const stored = readJson<EvaluationResults>(path.join(dir, 'eval.json'))!;
+    const train = splitFeatures(first, data.train, data);
+    const test = splitFeatures(first, data.test, data);
+    expect(stored.knn).to.deep.equal(knnAccuracy(train, data.train.labels, test, data.test.labels));
+    expect(stored.knn).to.include({ k: 20, temperature: 0.07 });
+    expect(stored.collapse).to.deep.equal(collapseMetrics(test, data.test.labels));
+    expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 4, epoch: 1 });
+    const figure = `teacher: kNN top-1 ${(100 * stored.knn!.top1).toFixed(1)}% (${dir})`;
+    expect(lines.filter((l) => l.startsWith('teacher: kNN'))).to.deep.equal([`${figure}\n`]);
+
     const second = await pretrainTeacher(options);
     expect(lines.filter((l) => l.startsWith('teacher: pretraining'))).to.have.length(1);
     expect(lines.filter((l) => l.startsWith('teacher: pretrained weights found'))).to.have.length(1);
+    // A cached teacher prints its stored figure again.
+    expect(lines.at(-1)).to.equal(`${figure}\n`);
     for (const [name, variable] of first.state()) {
       expect(Array.from(second.state().get(name)!.dataSync()), name).to.deep.equal(Array.from(variable.dataSync()));
     }
+    // A cached teacher without eval.json still loads, and says it has no evaluation.
+    fs.rmSync(path.join(dir, 'eval.json'));
+    const third = await pretrainTeacher(options);
+    expect(lines.at(-1)).to.equal(`teacher: no evaluation in ${dir} (no eval.json: its kNN accuracy is unknown)\n`);
+    expect(lines.filter((l) => l.startsWith('teacher: pretraining'))).to.have.length(1);
+    third.dispose();
     expect(pretrainDirectory({ ...options, epochs: 2 })).to.not.equal(dir);
     expect(pretrainDirectory({ ...options, loader: { ...options.loader, workers: 1 } })).to.equal(dir);
     // A changed runtime retrains: the recipe carries the hash of the runtime's sources.

@@ -7,7 +7,7 @@ import type { AugmentOp } from '../augment/pipeline.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { makeViewMaker } from '../data/views.ts';
 import { alignment, collapseMetrics, type CollapseMetrics } from '../eval/collapse.ts';
-import { knnAccuracy, type KnnResult } from '../eval/knn.ts';
+import { knnAccuracy, type KnnOptions, type KnnResult } from '../eval/knn.ts';
 import { linearProbe, type LinearProbeResult } from '../eval/linear.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { RunDirectory } from '../run/directory.ts';
@@ -20,8 +20,9 @@ export interface EvaluateOptions {
   data: Dataset;
   seed: number;
   linear?: { epochs: number; lr: number; batchSize: number; weightDecay: number };
-  knn?: { k: number; temperature: number };
-  collapse?: { neighbours: number };
+  /** Missing settings take knnAccuracy's defaults (k = 20, temperature 0.07). */
+  knn?: KnnOptions;
+  collapse?: { neighbours?: number };
   /** The strong pipeline: two views of each test image measure alignment (needs `collapse`). */
   augment?: AugmentOp[];
   /** Progress messages (default stderr). */
