@@ -4,7 +4,7 @@
  * Other reductions go to the kernels they replace.
  */
 import { backend_util, util } from '@tensorflow/tfjs-core';
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './native_addon.ts';
 import { computeInPlace, delegate, type NativeKernelFactory } from './native_heap.ts';
 import { contiguousReduction } from './reductions.ts';
