@@ -31,6 +31,12 @@ export interface CompileOptions {
   overrides?: readonly string[];
   /** Reads imported files (default: from disk). */
   readFile?: ReadFile;
+  /**
+   * False: the grids are parsed but not expanded, so a command acting on one experiment is not
+   * stopped by a grid the overrides broke (`--set teacher=none` under a grid that varies
+   * `teacher.pretrain.epochs`). Default true.
+   */
+  grids?: boolean;
 }
 
 export interface GridCell {
@@ -204,7 +210,7 @@ export function compileSource(text: string, file: string, options: CompileOption
       result.provenance.set(node.name.text, resolved.provenance);
     }
   }
-  for (const grid of root.grids) {
+  for (const grid of options.grids === false ? [] : root.grids) {
     if (declarations.grids.get(grid.name.text) !== grid) continue;
     const compiled = compileGrid(grid, declarations, overrides, diagnostics, partial);
     if (compiled) result.grids.set(grid.name.text, compiled);

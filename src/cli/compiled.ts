@@ -28,10 +28,13 @@ function select(result: CompileResult, file: string, name: string | undefined): 
 
 /**
  * Compiles `file` with `overrides`; prints its diagnostics to stderr. Returns null when the file
- * has errors (the caller exits with 1).
+ * has errors (the caller exits with 1); errors inside grids count only when `name` is a grid cell.
  */
 export function compileExperiments(file: string, overrides: readonly string[], name: string | undefined): CompiledFile | null {
-  const result = compileFile(file, { overrides });
+  // A declared experiment needs no grid; a grid cell (or an unknown name) needs them expanded.
+  const withoutGrids = compileFile(file, { overrides, grids: false });
+  const wantsGrids = name !== undefined && !withoutGrids.experiments.has(name) && withoutGrids.ok;
+  const result = wantsGrids ? compileFile(file, { overrides }) : withoutGrids;
   if (result.diagnostics.length) {
     process.stderr.write(`${renderDiagnostics(result.diagnostics, result.sources, { color: useColor() && Boolean(process.stderr.isTTY) })}\n`);
   }

@@ -88,6 +88,18 @@ experiment child extends base { augment { horizontal_flip { p = 0.9 } cutout {} 
     expect(overridden.teacher!.checkpoint).to.equal('runs/u.ckpt');
   });
 
+  it('leaves grids unexpanded when asked, so an override that breaks only a grid still compiles the experiments', () => {
+    const text = `${BASE}grid g of base { teacher.mode = [online] }`;
+    const overrides = ['teacher=none', 'loss.relation=none'];
+    const all = compileSource(text, 'g.rekd', { overrides });
+    expect(all.ok).to.equal(false);
+    expect(all.experiments.get('base')!.teacher).to.equal(null);
+    const experimentsOnly = compileSource(text, 'g.rekd', { overrides, grids: false });
+    expect(experimentsOnly.diagnostics).to.deep.equal([]);
+    expect(experimentsOnly.experiments.get('base')!.teacher).to.equal(null);
+    expect(experimentsOnly.grids.size).to.equal(0);
+  });
+
   it('expands zip axes together and crosses them with the others', () => {
     const r = compileSource(`${BASE}grid g of base {
   zip { seed = [1, 2], batch_size = [16, 32] }
