@@ -8,6 +8,7 @@
 #include <string>
 
 #include "conv.h"
+#include "depthwise.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
@@ -133,14 +134,15 @@ ConvShape conv_shape(napi_env env, napi_value value) {
 using ConvKernel = void (*)(const ConvShape&, const float*, const float*, float*);
 
 // (first, second, out, shape) of a convolution or pooling: sizes taken from the shape in the
-// order the kernel reads them.
+// order the kernel reads them. A depthwise kernel (multiplier 1) needs out_channels = in_channels.
 template <ConvKernel kernel, std::size_t (ConvShape::*first_size)() const, std::size_t (ConvShape::*second_size)() const,
-          std::size_t (ConvShape::*out_size)() const>
+          std::size_t (ConvShape::*out_size)() const, bool depthwise = false>
 napi_value Conv(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     napi_value argv[4];
     arguments(env, info, argv);
     const ConvShape s = conv_shape(env, argv[3]);
+    if (depthwise && s.out_channels != s.in_channels) throw ArgumentError{"depthwise shape: out_channels must equal in_channels (multiplier 1)"};
     const Floats first = float_array(env, argv[0], "first operand"), second = float_array(env, argv[1], "second operand");
     const Floats out = float_array(env, argv[2], "output");
     require_size(first, (s.*first_size)(), "first operand");
@@ -197,6 +199,15 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", nullptr,
        Conv<rekd::conv2d_backprop_filter, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::filter_size>, nullptr,
        nullptr, nullptr, kMethod, nullptr},
+      {"depthwiseConv2d", nullptr,
+       Conv<rekd::depthwise_forward, &ConvShape::input_size, &ConvShape::depthwise_filter_size, &ConvShape::output_size, true>,
+       nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"depthwiseConv2dBackpropInput", nullptr,
+       Conv<rekd::depthwise_backprop_input, &ConvShape::output_size, &ConvShape::depthwise_filter_size, &ConvShape::input_size, true>,
+       nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"depthwiseConv2dBackpropFilter", nullptr,
+       Conv<rekd::depthwise_backprop_filter, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::depthwise_filter_size, true>,
+       nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,
        nullptr, kMethod, nullptr},

@@ -20,6 +20,8 @@ struct ConvShape {
   std::size_t input_size() const { return static_cast<std::size_t>(batch) * in_height * in_width * in_channels; }
   std::size_t output_size() const { return rows() * out_channels; }
   std::size_t filter_size() const { return static_cast<std::size_t>(patch()) * out_channels; }
+  // A depthwise filter [kh, kw, channels, 1] (multiplier 1: out_channels = in_channels).
+  std::size_t depthwise_filter_size() const { return static_cast<std::size_t>(patch()); }
   // A 1x1, stride-1, unpadded convolution: the input already is its own im2col matrix.
   bool pointwise() const;
   // The reason the shape is unusable, or nullptr.

@@ -58,7 +58,8 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
   return c;
 }
 
-type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat' | 'gemm';
+type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
+  | 'depthwiseConv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
 async function countingCalls<T>(addon: NativeAddon, methods: Method[], body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
@@ -134,13 +135,14 @@ describe('native kernels', () => {
   });
 
   describe('convolutions on wasm against the cpu backend', () => {
-    /** y, dx and dw of sum(conv2d(x, w) * probe) on `backend`. */
-    async function convAndGradients(backend: string, x: tf.Tensor4D, w: tf.Tensor4D, stride: number | [number, number], pad: Pad, dilation: number) {
+    /** y, dx and dw of sum(conv2d(x, w) * probe) (or depthwiseConv2d) on `backend`. */
+    async function convAndGradients(backend: string, x: tf.Tensor4D, w: tf.Tensor4D, stride: number | [number, number], pad: Pad, dilation: number, depthwise: boolean) {
       await tf.setBackend(backend);
       return tf.tidy(() => {
         const xs = tf.tensor4d(x.dataSync(), x.shape);
         const ws = tf.tensor4d(w.dataSync(), w.shape);
-        const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad, 'NHWC', dilation);
+        const op = depthwise ? tf.depthwiseConv2d : tf.conv2d;
+        const conv = (a: tf.Tensor, b: tf.Tensor) => op(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad, 'NHWC', dilation);
         const y = conv(xs, ws);
         const probe = tf.tensor(uniform(new Rng(9), y.size), y.shape);
         // tfjs has no gradients for dilated convolutions.
@@ -149,14 +151,16 @@ describe('native kernels', () => {
       });
     }
 
-    async function expectSame(label: string, xShape: Dims, wShape: Dims, stride: number | [number, number], pad: Pad, dilation = 1): Promise<Record<string, number>> {
+    async function expectSame(label: string, xShape: Dims, wShape: Dims, stride: number | [number, number], pad: Pad, dilation = 1, depthwise = false): Promise<Record<string, number>> {
       const rng = new Rng(label.length);
       const x = tf.tensor4d(uniform(rng, xShape.reduce((p, d) => p * d)), xShape);
       const w = tf.tensor4d(uniform(rng, wShape.reduce((p, d) => p * d)), wShape);
       try {
-        const reference = await convAndGradients('cpu', x, w, stride, pad, dilation);
-        const convs: Method[] = ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'];
-        const { result: native, calls } = await countingCalls(addon, convs, () => convAndGradients('wasm', x, w, stride, pad, dilation));
+        const reference = await convAndGradients('cpu', x, w, stride, pad, dilation, depthwise);
+        const convs: Method[] = depthwise
+          ? ['depthwiseConv2d', 'depthwiseConv2dBackpropInput', 'depthwiseConv2dBackpropFilter']
+          : ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'];
+        const { result: native, calls } = await countingCalls(addon, convs, () => convAndGradients('wasm', x, w, stride, pad, dilation, depthwise));
         // Sums of at most ~600 products of values in [-1, 1]: float32 rounding stays below 1e-4.
         expect(worstDifference(native.y, reference.y), `${label} y`).to.be.below(1e-4);
         if (dilation === 1) {
@@ -204,14 +208,37 @@ describe('native kernels', () => {
       await expectSame('3x3 64->8 two chunks', [2, 17, 17, 64], [3, 3, 64, 8], 1, 'same');
     });
 
+    it('depthwise (multiplier 1): forward, input and filter gradients over kernels, strides and paddings', async () => {
+      for (const [h, w, channels] of [[7, 7, 3], [8, 6, 17]]) {
+        for (const k of [3, 5]) {
+          for (const stride of [1, 2]) {
+            for (const pad of PADS) {
+              const label = `depthwise h${h} w${w} c${channels} k${k} s${stride} pad ${JSON.stringify(pad)}`;
+              const calls = await expectSame(label, [2, h, w, channels], [k, k, channels, 1], stride, pad, 1, true);
+              expect(calls, label).to.deep.equal({ depthwiseConv2d: 2, depthwiseConv2dBackpropInput: 1, depthwiseConv2dBackpropFilter: 1 });
+            }
+          }
+        }
+      }
+    });
+
+    it('depthwise with a multiplier or a dilation goes to the kernels it replaced, and agrees', async () => {
+      const none = { depthwiseConv2d: 0, depthwiseConv2dBackpropInput: 0, depthwiseConv2dBackpropFilter: 0 };
+      // The replaced input gradient runs one multiplier-1 depthwise convolution (natively).
+      expect(await expectSame('depthwise multiplier 2', [2, 7, 7, 3], [3, 3, 3, 2], 2, 'same', 1, true)).to.deep.equal({ ...none, depthwiseConv2d: 1 });
+      expect(await expectSame('depthwise dilation 2', [2, 9, 9, 4], [3, 3, 4, 1], 1, 'same', 2, true)).to.deep.equal(none);
+    });
+
     it('is deterministic and leaks no tensors or wasm buffers', async () => {
       await tf.setBackend('wasm');
       const rng = new Rng(4);
       const x = tf.tensor4d(uniform(rng, 2 * 9 * 9 * 8), [2, 9, 9, 8]);
       const w = tf.tensor4d(uniform(rng, 3 * 3 * 8 * 16), [3, 3, 8, 16]);
+      const depthwiseFilter = tf.tensor4d(uniform(rng, 3 * 3 * 8), [3, 3, 8, 1]);
       const step = () => tf.tidy(() => {
         const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
-        return [...dx.dataSync(), ...dw.dataSync()];
+        const [ddx, ddw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, depthwiseFilter]);
+        return [...dx.dataSync(), ...dw.dataSync(), ...ddx.dataSync(), ...ddw.dataSync()];
       });
       const first = step();
       const tensors = tf.memory().numTensors;
@@ -228,7 +255,7 @@ describe('native kernels', () => {
         addon.conv2d = conv2d;
       }
       expect(tf.engine().backend.numDataIds()).to.equal(buffers);
-      tf.dispose([x, w]);
+      tf.dispose([x, w, depthwiseFilter]);
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
- * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, reductions, the
+ * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, depthwise convolutions, reductions, the
  * max-pool gradient and broadcasting Add/Sub/Multiply (native_*.ts register them as wasm kernels).
  * Loaded once; when it is missing, fails to load or `REKD_NATIVE=0` is set, `nativeAddon()` is
  * null and `nativeStatus()` says why.
@@ -24,6 +24,10 @@ export interface NativeAddon {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
+  /** Depthwise, multiplier 1: the filter is [kh, kw, channels, 1], the shape's outChannels = inChannels. */
+  depthwiseConv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
+  depthwiseConv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
   /** The pooling geometry as a ConvShape with outChannels = inChannels. */
   maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
 }

@@ -5,6 +5,7 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { nativeAddon } from './native_addon.ts';
 import { nativeConvKernels } from './native_conv.ts';
+import { nativeDepthwiseKernels } from './native_depthwise.ts';
 import { nativeElementwiseKernels } from './native_elementwise.ts';
 import { nativeMatMulKernels } from './native_matmul.ts';
 import { nativePoolKernels } from './native_pool.ts';
@@ -15,7 +16,7 @@ export function registerNativeKernels(backendName: string): boolean {
   const addon = nativeAddon();
   if (addon === null || backendName !== 'wasm') return false;
   const kernels = {
-    ...nativeConvKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
+    ...nativeConvKernels(addon), ...nativeDepthwiseKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
     ...nativeMatMulKernels(addon),
   };
   for (const [kernelName, make] of Object.entries(kernels)) {
