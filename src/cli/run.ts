@@ -4,7 +4,6 @@
  * interrupted one resumes from its latest checkpoint (--resume insists there is one).
  */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, type Args } from './args.ts';
@@ -54,7 +53,7 @@ export async function run(args: Args): Promise<number> {
   }
 }
 
-/** Type-checks the program (unless this run already ran the same one), prepares the directory and runs it. */
+/** Type-checks the program (a cached verdict when it passed before), prepares the directory and runs it. */
 export async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, force: boolean, lock: RunLock): Promise<number> {
   const { checkProgram, generateProgram } = await import('../codegen/index.ts');
   const { RunDirectory, RunError, openRunDirectory } = await import('../runtime/run/directory.ts');
@@ -62,9 +61,7 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   // .mts: an ES module wherever the run directory is (top-level await needs one).
   const programFile = path.join(dir, 'program.mts');
   const program = generateProgram(experiment, compiled.file, compiled.text);
-  // The same program as the one this run already ran passed its type check then: skip the seconds it costs.
-  const checked = fs.existsSync(programFile) && fs.readFileSync(programFile, 'utf8') === program.text;
-  if (!checked) checkProgram(program, programFile);
+  checkProgram(program, programFile);
   const existing = new RunDirectory(dir);
   const resumed = !force && existing.hasCheckpoint() ? `, resuming from its checkpoint at step ${existing.status()?.step ?? '?'}` : '';
   try {
