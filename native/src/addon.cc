@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <utility>
 
+#include "batch_norm.h"
 #include "conv.h"
 #include "depthwise.h"
 #include "elementwise.h"
@@ -183,6 +185,60 @@ napi_value BinaryRepeat(napi_env env, napi_callback_info info) {
   });
 }
 
+double number(napi_env env, napi_value value, const char* name) {
+  double out = 0;
+  check(napi_get_value_double(env, value, &out), name);
+  return out;
+}
+
+// The [rows, channels] view of a BatchNorm input: channels from the per-channel operand.
+struct RowsAndChannels {
+  int rows, channels;
+};
+
+RowsAndChannels rows_and_channels(const Floats& x, const Floats& per_channel) {
+  if (per_channel.length == 0 || x.length % per_channel.length != 0) throw ArgumentError{"the channel count must divide x's length"};
+  if (x.length / per_channel.length > 0x7fffffff || per_channel.length > 0x7fffffff) throw ArgumentError{"BatchNorm operands too large"};
+  return {static_cast<int>(x.length / per_channel.length), static_cast<int>(per_channel.length)};
+}
+
+// batchNormForward(x, gamma, beta, epsilon, y, mean, variance)
+napi_value BatchNormForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[7];
+    arguments(env, info, argv);
+    const Floats x = float_array(env, argv[0], "x"), gamma = float_array(env, argv[1], "gamma"), beta = float_array(env, argv[2], "beta");
+    const float epsilon = static_cast<float>(number(env, argv[3], "epsilon"));
+    const Floats y = float_array(env, argv[4], "y"), mean = float_array(env, argv[5], "mean"), variance = float_array(env, argv[6], "variance");
+    const RowsAndChannels shape = rows_and_channels(x, gamma);
+    for (const auto& [array, name] : {std::pair{beta, "beta"}, std::pair{mean, "mean"}, std::pair{variance, "variance"}}) {
+      require_size(array, gamma.length, name);
+    }
+    require_size(y, x.length, "y");
+    rekd::batch_norm_forward(x.data, shape.rows, shape.channels, gamma.data, beta.data, epsilon, y.data, mean.data, variance.data);
+  });
+}
+
+// batchNormBackward(dy, x, mean, variance, gamma, epsilon, dx, dgamma, dbeta)
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[9];
+    arguments(env, info, argv);
+    const Floats dy = float_array(env, argv[0], "dy"), x = float_array(env, argv[1], "x");
+    const Floats mean = float_array(env, argv[2], "mean"), variance = float_array(env, argv[3], "variance"), gamma = float_array(env, argv[4], "gamma");
+    const float epsilon = static_cast<float>(number(env, argv[5], "epsilon"));
+    const Floats dx = float_array(env, argv[6], "dx"), dgamma = float_array(env, argv[7], "dgamma"), dbeta = float_array(env, argv[8], "dbeta");
+    const RowsAndChannels shape = rows_and_channels(x, gamma);
+    for (const auto& [array, name] : {std::pair{mean, "mean"}, std::pair{variance, "variance"}, std::pair{dgamma, "dgamma"}, std::pair{dbeta, "dbeta"}}) {
+      require_size(array, gamma.length, name);
+    }
+    require_size(dy, x.length, "dy");
+    require_size(dx, x.length, "dx");
+    rekd::batch_norm_backward(dy.data, x.data, shape.rows, shape.channels, mean.data, variance.data, gamma.data, epsilon, dx.data,
+                              dgamma.data, dbeta.data);
+  });
+}
+
 // Writable like ordinary JS methods (tests wrap them to count calls).
 constexpr napi_property_attributes kMethod = static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
 
@@ -208,6 +264,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"depthwiseConv2dBackpropFilter", nullptr,
        Conv<rekd::depthwise_backprop_filter, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::depthwise_filter_size, true>,
        nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,
        nullptr, kMethod, nullptr},

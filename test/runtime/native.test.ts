@@ -14,6 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { nativeAddon, nativeStatus, type NativeAddon } from '../../src/runtime/kernels/native_addon.ts';
+import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
+import { BATCH_NORM_TRAINING } from '../../src/runtime/kernels/native_batch_norm.ts';
 import { Rng } from '../../src/runtime/random.ts';
 
 type Dims = [number, number, number, number];
@@ -59,7 +61,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat' | 'gemm';
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
 async function countingCalls<T>(addon: NativeAddon, methods: Method[], body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
@@ -365,6 +367,70 @@ describe('native kernels', () => {
         }
       }
     }
+  });
+
+  it('batchNormTraining runs natively on wasm: y, statistics and gradients match tf.moments + tf.batchNorm on cpu', async () => {
+    const rng = new Rng(14);
+    // 40 channels: full AVX2 vectors and a remainder; an offset of 10 against a spread of 3 tests
+    // the variance's cancellation.
+    for (const shape of [[4, 3, 5, 6], [8, 6], [2, 3, 3, 40]]) {
+      const channels = shape[shape.length - 1];
+      const axes = shape.slice(0, -1).map((_, i) => i);
+      const x = uniform(rng, shape.reduce((p, d) => p * d)).map((v) => 3 * v + 10);
+      const [gamma, beta] = [uniform(rng, channels), uniform(rng, channels)];
+      const probe = uniform(rng, x.length);
+      const results: Record<string, Float32Array[]> = {};
+      let calls: Record<string, number> = {};
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const run = () => Promise.resolve(tf.tidy(() => {
+          const seen: Float32Array[] = [];
+          const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+            let y: tf.Tensor;
+            if (backend === 'cpu') {
+              const { mean, variance } = tf.moments(a, axes);
+              seen.push(mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
+              y = tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
+            } else {
+              y = batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, (mean, variance) => {
+                seen.push(mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
+              });
+            }
+            seen.push(y.dataSync() as Float32Array);
+            return tf.sum(tf.mul(y, tf.tensor(probe, shape)));
+          };
+          const grads = tf.grads(loss)([tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta)]);
+          return [...seen, ...grads.map((t) => t.dataSync() as Float32Array)];
+        }));
+        if (backend === 'cpu') results.cpu = await run();
+        else ({ result: results.wasm, calls } = await countingCalls(addon, ['batchNormForward', 'batchNormBackward'], run));
+      }
+      ['mean', 'variance', 'y', 'dx', 'dgamma', 'dbeta'].forEach((name, i) => {
+        expect(worstDifference(results.wasm[i], results.cpu[i]), `${shape} ${name}`).to.be.below(1e-4);
+      });
+      expect(calls, `${shape}`).to.deep.equal({ batchNormForward: 1, batchNormBackward: 1 });
+    }
+    // Only wasm (with the addon) has the kernels: other backends keep the tf-op composition.
+    expect(tf.getKernel(BATCH_NORM_TRAINING, 'wasm')).to.not.equal(undefined);
+    expect(tf.getKernel(BATCH_NORM_TRAINING, 'cpu')).to.equal(undefined);
+  });
+
+  it('native batchNormTraining leaks no tensors or wasm buffers', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(uniform(new Rng(15), 2 * 4 * 4 * 8), [2, 4, 4, 8]);
+    const [gamma, beta] = [tf.ones([8]) as tf.Tensor1D, tf.zeros([8]) as tf.Tensor1D];
+    const step = () => tf.tidy(() => {
+      tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5))))([x, gamma, beta])
+        .forEach((t) => t.dataSync());
+    });
+    step();
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.engine().backend.numDataIds();
+    step();
+    step();
+    expect(tf.memory().numTensors).to.equal(tensors);
+    expect(tf.engine().backend.numDataIds()).to.equal(buffers);
+    tf.dispose([x, gamma, beta]);
   });
 
   describe('fallback', () => {

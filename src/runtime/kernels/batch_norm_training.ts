@@ -4,9 +4,12 @@
  * the step's tape is released and back-propagates through each of them; here the forward keeps
  * only the statistics (x is kept anyway by the layer before), and the backward is the closed form
  *   dx = k (dy - sum(dy)/n - x̂ sum(dy x̂)/n),  dγ = sum(dy x̂),  dβ = sum(dy),
- * with k = γ / sqrt(var + eps) and x̂ = (x - mean) / sqrt(var + eps).
+ * with k = γ / sqrt(var + eps) and x̂ = (x - mean) / sqrt(var + eps). Where the native kernels
+ * are registered (native_batch_norm.ts) forward and backward are one kernel each; elsewhere they
+ * are composed of tf ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './native_batch_norm.ts';
 
 /**
  * Receives the batch mean and biased batch variance (for running statistics). They are disposed
@@ -17,6 +20,9 @@ export type StatisticsSink = (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
 export function batchNormTraining<T extends tf.Tensor>(
   x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics?: StatisticsSink,
 ): T {
+  if (x.dtype === 'float32' && tf.getKernel(BATCH_NORM_TRAINING, tf.getBackend()) !== undefined) {
+    return nativeBatchNormTraining(x, gamma, beta, epsilon, onStatistics);
+  }
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const count = x.size / x.shape[x.shape.length - 1];
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -41,6 +47,26 @@ export function batchNormTraining<T extends tf.Tensor>(
         const b = tf.mul(k, tf.mul(dySum, -1 / count));
         const dx = tf.add(tf.add(tf.mul(dy, k), tf.mul(centred, a)), b);
         return [dx, tf.mul(dyCentredSum, inv), dySum];
+      },
+    };
+  });
+  return normalise(x, gamma, beta) as T;
+}
+
+function nativeBatchNormTraining<T extends tf.Tensor>(
+  x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics?: StatisticsSink,
+): T {
+  const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, scale, offset] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, scale, offset }, { epsilon }) as tf.Tensor[];
+    onStatistics?.(mean as tf.Tensor1D, variance as tf.Tensor1D);
+    save([input, mean, variance, scale]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, mu, v, g] = saved;
+        return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x: xs, mean: mu, variance: v, scale: g }, { epsilon }) as tf.Tensor[];
       },
     };
   });

@@ -1,7 +1,8 @@
 /**
  * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
- * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, depthwise convolutions, reductions, the
- * max-pool gradient and broadcasting Add/Sub/Multiply (native_*.ts register them as wasm kernels).
+ * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, depthwise
+ * convolutions, reductions, the max-pool gradient, training BatchNorm and broadcasting
+ * Add/Sub/Multiply (native_*.ts register them as wasm kernels).
  * Loaded once; when it is missing, fails to load or `REKD_NATIVE=0` is set, `nativeAddon()` is
  * null and `nativeStatus()` says why.
  */
@@ -28,6 +29,11 @@ export interface NativeAddon {
   depthwiseConv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
   depthwiseConv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
+  /** Training BatchNorm over x's last axis (gamma's length): y, the batch mean and biased variance. */
+  batchNormForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number, y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  /** Its gradients, given the forward's mean and variance. */
+  batchNormBackward(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, epsilon: number,
+    dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
   /** The pooling geometry as a ConvShape with outChannels = inChannels. */
   maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
 }

@@ -15,17 +15,24 @@ export type NativeKernelFactory = (fallback: KernelFunc | undefined) => KernelFu
 export function computeInPlace(
   backend: unknown, inputs: TensorInfo[], outShape: number[], compute: (inputs: Float32Array[], out: Float32Array) => void,
 ): TensorInfo {
+  return computeManyInPlace(backend, inputs, [outShape], (views, [out]) => compute(views, out))[0];
+}
+
+/** computeInPlace for a kernel with several outputs, one per shape of `outShapes`. */
+export function computeManyInPlace(
+  backend: unknown, inputs: TensorInfo[], outShapes: number[][], compute: (inputs: Float32Array[], outs: Float32Array[]) => void,
+): TensorInfo[] {
   const wasm = backend as BackendWasm;
-  const out = wasm.makeOutput(outShape, 'float32');
+  const outs = outShapes.map((shape) => wasm.makeOutput(shape, 'float32'));
   try {
-    // Views are taken after the allocation, which may grow the heap and detach its old buffer.
+    // Views are taken after the allocations, which may grow the heap and detach its old buffer.
     const views = inputs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
-    compute(views, wasm.typedArrayFromHeap(out) as Float32Array);
+    compute(views, outs.map((out) => wasm.typedArrayFromHeap(out) as Float32Array));
   } catch (error) {
-    wasm.disposeData(out.dataId);
+    for (const out of outs) wasm.disposeData(out.dataId);
     throw error;
   }
-  return out;
+  return outs;
 }
 
 /** Runs `fallback` for a case the native kernel does not handle (`what` names the case). */

@@ -4,6 +4,7 @@
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { nativeAddon } from './native_addon.ts';
+import { nativeBatchNormKernels } from './native_batch_norm.ts';
 import { nativeConvKernels } from './native_conv.ts';
 import { nativeDepthwiseKernels } from './native_depthwise.ts';
 import { nativeElementwiseKernels } from './native_elementwise.ts';
@@ -17,7 +18,7 @@ export function registerNativeKernels(backendName: string): boolean {
   if (addon === null || backendName !== 'wasm') return false;
   const kernels = {
     ...nativeConvKernels(addon), ...nativeDepthwiseKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
-    ...nativeMatMulKernels(addon),
+    ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon),
   };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const existing = getKernel(kernelName, backendName);

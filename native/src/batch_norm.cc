@@ -1,0 +1,87 @@
+#include "batch_norm.h"
+
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+namespace rekd {
+
+namespace {
+
+// Per-channel sums in double: a batch of 128 x 28 x 28 is 100k rows, too many for float sums.
+struct ChannelSums {
+  std::vector<double> first, second;
+  explicit ChannelSums(int channels) : first(channels, 0.0), second(channels, 0.0) {}
+};
+
+}  // namespace
+
+void batch_norm_forward(const float* x, int rows, int channels, const float* gamma, const float* beta, float epsilon,
+                        float* y, float* mean, float* variance) {
+  // One pass for both moments, shifted by the first row so that the sum of squares does not
+  // cancel when the mean is large against the spread.
+  ChannelSums sums(channels);
+  const float* shift = x;
+  for (int r = 0; r < rows; ++r) {
+    const float* row = x + static_cast<std::ptrdiff_t>(r) * channels;
+    for (int c = 0; c < channels; ++c) {
+      const double d = static_cast<double>(row[c]) - shift[c];
+      sums.first[c] += d;
+      sums.second[c] += d * d;
+    }
+  }
+  std::vector<float> gain(channels), offset(channels);
+  for (int c = 0; c < channels; ++c) {
+    const double shifted_mean = rows > 0 ? sums.first[c] / rows : 0.0;
+    const double var = rows > 0 ? std::fmax(sums.second[c] / rows - shifted_mean * shifted_mean, 0.0) : 0.0;
+    const double mu = (rows > 0 ? shift[c] : 0.0) + shifted_mean;
+    mean[c] = static_cast<float>(mu);
+    variance[c] = static_cast<float>(var);
+    const double k = gamma[c] / std::sqrt(var + epsilon);
+    gain[c] = static_cast<float>(k);
+    offset[c] = static_cast<float>(beta[c] - mu * k);
+  }
+  const float* __restrict g = gain.data();
+  const float* __restrict o = offset.data();
+  for (int r = 0; r < rows; ++r) {
+    const float* __restrict in = x + static_cast<std::ptrdiff_t>(r) * channels;
+    float* __restrict out = y + static_cast<std::ptrdiff_t>(r) * channels;
+    for (int c = 0; c < channels; ++c) out[c] = in[c] * g[c] + o[c];
+  }
+}
+
+void batch_norm_backward(const float* dy, const float* x, int rows, int channels, const float* mean, const float* variance,
+                         const float* gamma, float epsilon, float* dx, float* dgamma, float* dbeta) {
+  ChannelSums sums(channels);  // sum(dy), sum(dy (x - mean))
+  for (int r = 0; r < rows; ++r) {
+    const float* grad = dy + static_cast<std::ptrdiff_t>(r) * channels;
+    const float* in = x + static_cast<std::ptrdiff_t>(r) * channels;
+    for (int c = 0; c < channels; ++c) {
+      sums.first[c] += grad[c];
+      sums.second[c] += static_cast<double>(grad[c]) * (in[c] - mean[c]);
+    }
+  }
+  // dx = k dy + (x - mean) a + b, a = -k inv^2 sum(dy (x - mean)) / n, b = -k sum(dy) / n.
+  std::vector<float> k(channels), a(channels), b(channels);
+  for (int c = 0; c < channels; ++c) {
+    const double inv = 1.0 / std::sqrt(static_cast<double>(variance[c]) + epsilon);
+    const double gain = gamma[c] * inv;
+    k[c] = static_cast<float>(gain);
+    a[c] = rows > 0 ? static_cast<float>(-gain * inv * inv * sums.second[c] / rows) : 0.0f;
+    b[c] = rows > 0 ? static_cast<float>(-gain * sums.first[c] / rows) : 0.0f;
+    dgamma[c] = static_cast<float>(sums.second[c] * inv);
+    dbeta[c] = static_cast<float>(sums.first[c]);
+  }
+  const float* __restrict kk = k.data();
+  const float* __restrict aa = a.data();
+  const float* __restrict bb = b.data();
+  const float* __restrict mu = mean;
+  for (int r = 0; r < rows; ++r) {
+    const float* __restrict grad = dy + static_cast<std::ptrdiff_t>(r) * channels;
+    const float* __restrict in = x + static_cast<std::ptrdiff_t>(r) * channels;
+    float* __restrict out = dx + static_cast<std::ptrdiff_t>(r) * channels;
+    for (int c = 0; c < channels; ++c) out[c] = grad[c] * kk[c] + (in[c] - mu[c]) * aa[c] + bb[c];
+  }
+}
+
+}  // namespace rekd

@@ -1,0 +1,45 @@
+/**
+ * Training-mode BatchNorm as two kernels of our own (tfjs has none that return the batch
+ * statistics): the forward (y, mean, biased variance) and its closed-form backward (dx, dγ, dβ),
+ * each two passes over the data instead of a dozen tf ops. batchNormTraining uses them when they
+ * are registered for the current backend (wasm with the addon).
+ */
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { NativeAddon } from './native_addon.ts';
+import { computeManyInPlace, delegate, type NativeKernelFactory } from './native_heap.ts';
+
+/** Inputs { x, scale, offset }, attrs { epsilon }; outputs [y, mean, variance]. */
+export const BATCH_NORM_TRAINING = 'RekdBatchNormTraining';
+/** Inputs { dy, x, mean, variance, scale }, attrs { epsilon }; outputs [dx, dscale, doffset]. */
+export const BATCH_NORM_TRAINING_GRAD = 'RekdBatchNormTrainingGrad';
+
+function allFloat32(inputs: TensorInfo[]): boolean {
+  return inputs.every((t) => t.dtype === 'float32');
+}
+
+function forward(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const { x, scale, offset } = args.inputs as Record<string, TensorInfo>;
+    if (!allFloat32([x, scale, offset])) return delegate(fallback, args, 'non-float32 BatchNorm');
+    const { epsilon } = args.attrs as { epsilon: number };
+    return computeManyInPlace(args.backend, [x, scale, offset], [x.shape, scale.shape, scale.shape],
+      ([xs, gamma, beta], [y, mean, variance]) => addon.batchNormForward(xs, gamma, beta, epsilon, y, mean, variance));
+  };
+}
+
+function backward(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const { dy, x, mean, variance, scale } = args.inputs as Record<string, TensorInfo>;
+    if (!allFloat32([dy, x, mean, variance, scale])) return delegate(fallback, args, 'non-float32 BatchNorm gradients');
+    const { epsilon } = args.attrs as { epsilon: number };
+    return computeManyInPlace(args.backend, [dy, x, mean, variance, scale], [x.shape, scale.shape, scale.shape],
+      ([grad, xs, mu, v, gamma], [dx, dgamma, dbeta]) => addon.batchNormBackward(grad, xs, mu, v, gamma, epsilon, dx, dgamma, dbeta));
+  };
+}
+
+export function nativeBatchNormKernels(addon: NativeAddon): Record<string, NativeKernelFactory> {
+  return {
+    [BATCH_NORM_TRAINING]: (fallback) => forward(addon, fallback),
+    [BATCH_NORM_TRAINING_GRAD]: (fallback) => backward(addon, fallback),
+  };
+}
