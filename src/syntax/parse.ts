@@ -57,11 +57,30 @@ export function parseSource(text: string, file: string): Parsed<FileNode> {
 
 /** Parses one `path=value` override; `file` names it in diagnostics (e.g. `--set #1`). */
 export function parseOverride(text: string, file: string): Parsed<OverrideNode | null> {
-  return parseWith(text, file, 'override', (builder, cst) => {
+  const parsed = parseWith(text, file, 'override', (builder, cst) => {
     const node = cst as C.OverrideCstNode;
     const span = builder.nodeSpan(node);
     const path = node.children.path?.[0] && builder.path(node.children.path[0]);
     if (!span || !path) return null;
     return { path, value: builder.value(node.children.value?.[0], span), span };
   });
+  return unquotedString(text, file) ?? parsed;
+}
+
+/**
+ * An unquoted string value (a path, a name with '-': the shell ate the quotes) gives one error
+ * that shows how to quote it, instead of one per character the lexer cannot read.
+ */
+function unquotedString(text: string, file: string): Parsed<null> | undefined {
+  const equals = text.indexOf('=');
+  const raw = text.slice(equals + 1).trim();
+  if (equals < 0 || raw === '' || /^["[]/.test(raw) || rekdLexer.tokenize(raw).errors.length === 0) return undefined;
+  const path = text.slice(0, equals).trim();
+  const start = text.indexOf(raw, equals + 1);
+  return {
+    value: null,
+    diagnostics: [diagnostic('error', 'RK0101', `'${raw}' is not a value: a string is written in double quotes`,
+      spanAt(file, text, start, start + raw.length),
+      { suggestion: `${path}="${raw}"`, notes: [`in a shell, quote the whole override: --set '${path}="${raw}"'`] })],
+  };
 }

@@ -67,6 +67,13 @@ describe('syntax', () => {
     expect(override.value!.path.text).to.equal('loss.relation.temperature');
     expect(override.value!.value).to.include({ type: 'number', value: 0.5 });
     expect(parseOverride('seed', '<--set 1>').diagnostics.map((d) => d.code)).to.deep.equal(['RK0102']);
+    // The shell ate the quotes of a path: one error saying how to quote it, not one per '/'.
+    const unquoted = parseOverride('teacher.checkpoint=/runs/t-1/latest.ckpt', '<--set 1>');
+    expect(unquoted.value).to.equal(null);
+    expect(unquoted.diagnostics.map((d) => [d.code, d.message, d.span?.column, d.suggestion])).to.deep.equal([
+      ['RK0101', "'/runs/t-1/latest.ckpt' is not a value: a string is written in double quotes", 20, 'teacher.checkpoint="/runs/t-1/latest.ckpt"'],
+    ]);
+    expect(parseOverride('teacher.checkpoint="/runs/t.ckpt"', '<--set 1>').diagnostics).to.deep.equal([]);
   });
 
   it('has a checked-in typed CST that matches the grammar', function () {
