@@ -38,6 +38,13 @@ export interface NativeAddon {
   maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
 }
 
+/** Every method the runtime calls: an addon built from older sources lacks some. */
+const METHODS: Record<keyof NativeAddon, true> = {
+  gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
+  conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
+  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, maxPoolBackprop: true,
+};
+
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));
 
 type Loaded = { addon: NativeAddon; status: string } | { addon: null; status: string };
@@ -54,6 +61,10 @@ function load(): Loaded {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    const missing = Object.keys(METHODS).filter((name) => typeof addon[name as keyof NativeAddon] !== 'function');
+    if (missing.length) {
+      return { addon: null, status: `native kernels off (${file} predates its sources, no ${missing.join(', ')}: run \`npm run build:native\`)` };
+    }
     return { addon, status: 'native kernels on' };
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
