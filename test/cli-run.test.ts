@@ -145,8 +145,9 @@ describe('rekdc run', function () {
   });
 
   it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, and saves one on Ctrl-C (exit 130)', async () => {
-    // 20 steps: room for the second rekdc's start-up, the kill, the resume and the Ctrl-C on a loaded machine.
-    const totalSteps = 20;
+    // 200 steps (about 13 s with the native kernels): room for the second rekdc's start-up, the
+    // kill, the resume and the Ctrl-C; 20 steps could all finish before the kill.
+    const totalSteps = 200;
     const cwd = workspace(tinyExperiment(totalSteps / 4));
     const killed = start(cwd, ['run', 'tiny.rekd']);
     let dir = '';

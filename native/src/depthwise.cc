@@ -1,5 +1,7 @@
 #include "depthwise.h"
 
+#include "window.h"
+
 #include <algorithm>
 #include <cstddef>
 
@@ -10,30 +12,6 @@ namespace {
 // acc[i] += a[i] * b[i] over the channels.
 inline void multiply_add(float* __restrict acc, const float* __restrict a, const float* __restrict b, int channels) {
   for (int i = 0; i < channels; ++i) acc[i] += a[i] * b[i];
-}
-
-// Calls visit(input_offset, output_offset, tap_offset) for every (output pixel, filter tap) pair
-// whose tap lands inside the input; offsets are in floats, into NHWC x / y and [kh, kw, c].
-template <typename Visit>
-void for_each_tap(const ConvShape& s, Visit visit) {
-  const std::ptrdiff_t c = s.in_channels;
-  std::ptrdiff_t out = 0;
-  for (int n = 0; n < s.batch; ++n) {
-    for (int oy = 0; oy < s.out_height; ++oy) {
-      for (int ox = 0; ox < s.out_width; ++ox, out += c) {
-        for (int ky = 0; ky < s.filter_height; ++ky) {
-          const int iy = oy * s.stride_height - s.pad_top + ky * s.dilation_height;
-          if (iy < 0 || iy >= s.in_height) continue;
-          for (int kx = 0; kx < s.filter_width; ++kx) {
-            const int ix = ox * s.stride_width - s.pad_left + kx * s.dilation_width;
-            if (ix < 0 || ix >= s.in_width) continue;
-            const std::ptrdiff_t in = ((static_cast<std::ptrdiff_t>(n) * s.in_height + iy) * s.in_width + ix) * c;
-            visit(in, out, (ky * s.filter_width + kx) * c);
-          }
-        }
-      }
-    }
-  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@ import { initBackend } from '../../src/runtime/backend.ts';
 import { registerFastGradients } from '../../src/runtime/kernels/index.ts';
 import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
 import { Rng } from '../../src/runtime/random.ts';
+import { expectNoLeaks } from './leaks.ts';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 type Dims = [number, number, number, number];
@@ -227,13 +228,7 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
       })([x, f, d]);
       g.forEach((t) => t.dataSync());
     });
-    step();
-    const tensors = tf.memory().numTensors;
-    const buffers = tf.engine().backend.numDataIds();
-    step();
-    step();
-    expect(tf.memory().numTensors).to.equal(tensors);
-    expect(tf.engine().backend.numDataIds()).to.equal(buffers);
+    expectNoLeaks(step);
     tf.dispose([x, f, d]);
   });
 

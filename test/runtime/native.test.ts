@@ -17,6 +17,7 @@ import { nativeAddon, nativeStatus, type NativeAddon } from '../../src/runtime/k
 import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
 import { BATCH_NORM_TRAINING } from '../../src/runtime/kernels/native_batch_norm.ts';
 import { Rng } from '../../src/runtime/random.ts';
+import { expectNoLeaks } from './leaks.ts';
 
 type Dims = [number, number, number, number];
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -423,13 +424,7 @@ describe('native kernels', () => {
       tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5))))([x, gamma, beta])
         .forEach((t) => t.dataSync());
     });
-    step();
-    const tensors = tf.memory().numTensors;
-    const buffers = tf.engine().backend.numDataIds();
-    step();
-    step();
-    expect(tf.memory().numTensors).to.equal(tensors);
-    expect(tf.engine().backend.numDataIds()).to.equal(buffers);
+    expectNoLeaks(step);
     tf.dispose([x, gamma, beta]);
   });
 
