@@ -113,10 +113,15 @@ function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[], partial: boo
 /** Applies every assignment whose path is valid; the others are reported and skipped. */
 function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override' | 'grid', diagnostics: Diagnostic[]): TreeBlock {
   let current = tree;
+  const assigned = new Set(assignments.map((a) => a.path.text));
   for (const { path: p, value } of assignments) {
     const applied = applyPath(current, p, value, value.span, origin);
-    if (applied.ok) current = applied.tree;
-    else diagnostics.push(applied.diagnostic);
+    if (applied.ok) {
+      current = applied.tree;
+      for (const warning of applied.warnings ?? []) if (!assigned.has(warning.path)) diagnostics.push(warning.diagnostic);
+    } else {
+      diagnostics.push(applied.diagnostic);
+    }
   }
   return current;
 }
