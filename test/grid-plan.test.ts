@@ -121,6 +121,7 @@ describe('grid plan and results', () => {
     const [first, second] = grid.cells;
     fakeRun(cellDirectory(first.experiment, runs), first.experiment, {
       linear: { top1: 0.625, top5: 1 }, knn: { top1: 0.5 }, collapse: { effectiveRank: 3.25, alignment: 0.5, uniformity: -1.5, purity: 0.75 },
+      teacher: { knn: { top1: 0.875 } },
     });
     fakeRun(cellDirectory(second.experiment, runs), second.experiment, { linear: { top1: 0.375 }, knn: { top1: 0.25 } });
     // The miner columns come from g_0's last window that measured the miner (step 4), not the later one that did not.
@@ -131,15 +132,15 @@ describe('grid plan and results', () => {
     log.append(window(6, {}));
     const rows = collectResults(manifestOf(grid, 'plan.rekd', runs), folder);
     const csv = resultsCsv(rows, grid.axes).trim().split('\n');
-    expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,miner_precision,miner_chance,wall_seconds,run_dir');
-    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.5625,0.3125,,${cellDirectory(first.experiment, runs)}`);
-    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,complete,0.375,0.25,,,,,,,,${cellDirectory(second.experiment, runs)}`);
+    expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,teacher_knn_top1,miner_precision,miner_chance,wall_seconds,run_dir');
+    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,0.5625,0.3125,,${cellDirectory(first.experiment, runs)}`);
+    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,complete,0.375,0.25,,,,,,,,,${cellDirectory(second.experiment, runs)}`);
     expect(csv[3]).to.match(/^g_2,0\.05,mobilenetv2,0\.25,new,,,,,,,,,,/);
     expect(csv).to.have.length(7);
 
     const report = writeResults(folder);
     const markdown = fs.readFileSync(report, 'utf8');
-    expect(markdown).to.contain('| g_0 | 0.05 | alexnet | 0.25 | complete | 0.625 | 0.5 | 3.25 | 0.5 | -1.5 | 0.75 | 0.5625 | 0.3125 |  |');
+    expect(markdown).to.contain('| g_0 | 0.05 | alexnet | 0.25 | complete | 0.625 | 0.5 | 3.25 | 0.5 | -1.5 | 0.75 | 0.875 | 0.5625 | 0.3125 |  |');
     expect(markdown).to.contain('![linear_top1 against student](plots/student.svg)');
     const plot = fs.readFileSync(path.join(folder, 'plots', 'teacher.width.svg'), 'utf8');
     // g_0 and g_1 differ only in teacher.width: one line through both points.

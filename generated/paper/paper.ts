@@ -145,5 +145,6 @@ await runProgram(async () => {
     knn: { k: 20, temperature: 0.07 },
     collapse: { neighbours: 20 },
     augment,
+    teacher: teacherEncoder,
   });
 });

@@ -128,6 +128,7 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
     '', '// Final evaluation on frozen features: eval.json, then the run is finished and report.md written.',
     statement(`${rt.use('evaluate')}($);`, {
       run: code('run'), encoder: code('student'), data: code('data'), seed, ...evaluationSettings(experiment.eval), augment: code('augment'),
+      teacher: teacher && experiment.eval.knn ? code('teacherEncoder') : undefined,
     }));
   return lines;
 }

@@ -16,6 +16,7 @@ import { readCellTime, readManifest, type GridManifest } from './folder.ts';
 const METRICS = [
   ['linear_top1', 'linear.top1'], ['knn_top1', 'knn.top1'], ['effective_rank', 'collapse.effectiveRank'],
   ['alignment', 'collapse.alignment'], ['uniformity', 'collapse.uniformity'], ['purity', 'collapse.purity'],
+  ['teacher_knn_top1', 'teacher.knn.top1'],
 ] as const;
 /** The relation miner's columns, read from the last metrics.jsonl window that measured it (none without a miner). */
 const MINER = ['miner_precision', 'miner_chance'] as const;

@@ -302,8 +302,12 @@ describe('final evaluation', function () {
       knn: { k: 5, temperature: 0.07 },
       collapse: { neighbours: 5 },
       augment: [{ op: 'horizontal_flip' }],
+      // The student as its own teacher: the teacher's kNN must equal the student's.
+      teacher: student,
       log: (text) => lines.push(text),
     });
+    expect(results.teacher!.knn).to.deep.equal(results.knn);
+    expect(lines).to.include(`teacher kNN top-1 ${(100 * results.knn!.top1).toFixed(2)}%`);
     // Supervised features of these well-separated clusters: far above the 25% of chance.
     expect(results.knn!.top1).to.be.greaterThan(0.75);
     expect(results.linear!.top1).to.be.greaterThan(0.75);

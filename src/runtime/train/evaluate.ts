@@ -25,6 +25,11 @@ export interface EvaluateOptions {
   collapse?: { neighbours?: number };
   /** The strong pipeline: two views of each test image measure alignment (needs `collapse`). */
   augment?: AugmentOp[];
+  /**
+   * The run's teacher (frozen or trained alongside): its kNN top-1 on the same splits is stored
+   * as `teacher.knn`, so a table can show what the student had to learn from (needs `knn`).
+   */
+  teacher?: Encoder;
   /** Progress messages (default stderr). */
   log?: (text: string) => void;
 }
@@ -33,6 +38,7 @@ export interface EvaluationResults {
   linear?: LinearProbeResult;
   knn?: KnnResult;
   collapse?: CollapseMetrics;
+  teacher?: { knn: KnnResult };
 }
 
 export function evaluate(options: EvaluateOptions): EvaluationResults {
@@ -48,6 +54,12 @@ export function evaluate(options: EvaluateOptions): EvaluationResults {
   if (options.linear) {
     results.linear = linearProbe(train!, data.train.labels, test, data.test.labels, { ...options.linear, seed: options.seed });
     log(`linear top-1 ${(100 * results.linear.top1).toFixed(2)}%, top-5 ${(100 * results.linear.top5).toFixed(2)}%`);
+  }
+  if (options.teacher && options.knn) {
+    const knn = knnAccuracy(splitFeatures(options.teacher, data.train, data), data.train.labels,
+      splitFeatures(options.teacher, data.test, data), data.test.labels, options.knn);
+    results.teacher = { knn };
+    log(`teacher kNN top-1 ${(100 * knn.top1).toFixed(2)}%`);
   }
   if (options.collapse) {
     results.collapse = collapseMetrics(test, data.test.labels, options.collapse);
