@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `node native/bench_gemm.mjs`: the addon's single-threaded GEMM throughput on square and
-// convolution-shaped products, in GFLOP per second of this process's CPU time (robust to other
-// jobs sharing the cores, unlike wall time, which is printed too). Best of 5 runs per size.
+// `node native/bench_gemm.mjs`: the addon's GEMM throughput on square and convolution-shaped
+// products, for each kernel path the CPU has (avx512, avx2) at 1 thread and at every core: GFLOP
+// per second of wall time and of this process's CPU time (robust to other jobs sharing the cores).
+// Best of 5 runs per size.
 import { createRequire } from 'node:module';
 
 const addon = createRequire(import.meta.url)('./build/rekd_native.node');
@@ -18,6 +19,14 @@ function random(count) {
   return Float32Array.from({ length: count }, () => Math.random() * 2 - 1);
 }
 
+import { availableParallelism } from 'node:os';
+
+const paths = addon.cpuPath() === 'avx512' ? ['avx512', 'avx2'] : ['avx2'];
+const threadCounts = [...new Set([1, availableParallelism()])];
+for (const path of paths) for (const threads of threadCounts) {
+addon.setCpuPath(path);
+addon.setThreads(threads);
+console.log(`${path}, ${threads} thread(s):`);
 for (const [m, n, k, label] of sizes) {
   const transposed = label.includes('A transposed');
   const a = random(m * k);
@@ -35,5 +44,6 @@ for (const [m, n, k, label] of sizes) {
     cpu = Math.min(cpu, (used.user + used.system) / 1e6);
   }
   const flop = 2 * m * n * k;
-  console.log(`${m}x${n}x${k} (${label}): ${(flop / cpu / 1e9).toFixed(1)} GFLOP/s CPU time, ${(flop / wall / 1e9).toFixed(1)} wall`);
+  console.log(`  ${m}x${n}x${k} (${label}): ${(flop / wall / 1e9).toFixed(1)} GFLOP/s wall, ${(flop / cpu / 1e9).toFixed(1)} per CPU-second`);
+}
 }

@@ -3,8 +3,9 @@
 // `npm install` (postinstall) and `npm run build:native`. Never fails the install: on any problem
 // it prints one line saying the kernels are off and why, records the reason in
 // native/build/error.txt (the runtime reports it) and exits 0; the runtime then uses wasm kernels.
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,21 +22,57 @@ function nodeIncludeDir() {
   return candidates.find((dir) => existsSync(join(dir, 'node_api.h')));
 }
 
-function build() {
+// The addon needs AVX2/FMA (x86-64-v3) and is built for it, not for the build machine
+// (-march=native), so that one build runs on every such CPU; files named *_avx512.cc hold the
+// AVX-512 code, chosen at run time from CPUID.
+const baseFlags = ['-std=c++17', '-O3', '-march=x86-64-v3', '-mtune=generic', '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=rekd_native'];
+const avx512Flags = ['-mavx512f', '-mavx512vl', '-mavx512bw', '-mavx512dq'];
+
+/** Runs the compiler; the first error line, or undefined on success. */
+async function compile(compiler, args) {
+  const child = spawn(compiler, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const [status, error] = await new Promise((done) => {
+    child.on('error', (e) => done([null, e]));
+    child.on('close', (code) => done([code, undefined]));
+  });
+  if (error !== undefined) return `${compiler} could not run (${error.message})`;
+  if (status === 0) return undefined;
+  return `${compiler} failed: ${(stderr.split('\n').find((line) => /error/.test(line)) ?? stderr.trim()).trim()}`;
+}
+
+async function build() {
   if (process.platform !== 'linux' || process.arch !== 'x64') return `they need Linux on x86-64 (this is ${process.platform} ${process.arch})`;
   const include = nodeIncludeDir();
   if (include === undefined) return 'node_api.h not found (install the Node.js headers, e.g. Debian libnode-dev)';
+  const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].split(/\s+/) ?? [];
+  if (!flags.includes('avx2') || !flags.includes('fma')) return 'this CPU lacks AVX2/FMA';
   const compiler = process.env.CXX ?? 'g++';
-  const sources = readdirSync(join(here, 'src')).filter((f) => f.endsWith('.cc')).map((f) => join(here, 'src', f));
+  const sources = readdirSync(join(here, 'src')).filter((f) => f.endsWith('.cc'));
+  const objects = join(out, `objects.${process.pid}`);
+  mkdirSync(objects, { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
-  const args = ['-std=c++17', '-O3', '-march=native', '-shared', '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=rekd_native',
-    `-I${include}`, ...sources, '-o', temporary];
-  const result = spawnSync(compiler, args, { encoding: 'utf8' });
-  if (result.error !== undefined) return `${compiler} could not run (${result.error.message})`;
-  if (result.status !== 0) {
-    const firstError = (result.stderr.split('\n').find((line) => /error/.test(line)) ?? result.stderr.trim()).trim();
-    rmSync(temporary, { force: true });
-    return `${compiler} failed: ${firstError}`;
+  try {
+    // One compiler per core: the AVX-512 kernels take longest.
+    const queue = [...sources];
+    const failures = [];
+    const worker = async () => {
+      for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+        const flags = file.endsWith('_avx512.cc') ? [...baseFlags, ...avx512Flags] : baseFlags;
+        const failure = await compile(compiler, [...flags, `-I${include}`, '-c', join(here, 'src', file), '-o', join(objects, `${file}.o`)]);
+        if (failure !== undefined) failures.push(failure);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), sources.length)) }, worker));
+    if (failures.length > 0) return failures[0];
+    const linked = await compile(compiler, ['-shared', '-pthread', ...sources.map((f) => join(objects, `${f}.o`)), '-o', temporary]);
+    if (linked !== undefined) {
+      rmSync(temporary, { force: true });
+      return linked;
+    }
+  } finally {
+    rmSync(objects, { recursive: true, force: true });
   }
   // Flushed, then renamed: the addon appears whole or not at all.
   const fd = openSync(temporary, 'r+');
@@ -48,7 +85,7 @@ function build() {
 mkdirSync(out, { recursive: true });
 let failure;
 try {
-  failure = build();
+  failure = await build();
 } catch (e) {
   failure = e instanceof Error ? e.message : String(e);
 }

@@ -13,6 +13,8 @@
 #include "depthwise.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "gemm_kernel.h"
+#include "parallel.h"
 #include "pool.h"
 #include "reduce.h"
 
@@ -239,11 +241,53 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value string_value(napi_env env, const char* text) {
+  napi_value out;
+  check(napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &out), "a string");
+  return out;
+}
+
+// setThreads(n): the kernels' threads, the caller's included; returns the count now in use.
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value result = nullptr;
+  guarded(env, [&] {
+    napi_value argv[1];
+    arguments(env, info, argv);
+    const std::int64_t threads = integer(env, argv[0], "threads");
+    if (threads < 1 || threads > 256) throw ArgumentError{"threads must be in [1, 256]"};
+    rekd::set_thread_count(static_cast<int>(threads));
+    check(napi_create_int32(env, rekd::thread_count(), &result), "the thread count");
+  });
+  return result;
+}
+
+// cpuPath(): the instruction set of the kernels in use, "avx512" or "avx2".
+napi_value CpuPath(napi_env env, napi_callback_info) {
+  napi_value result = nullptr;
+  guarded(env, [&] { result = string_value(env, rekd::gemm_kernel().name); });
+  return result;
+}
+
+// setCpuPath(name): switches to the "avx2" or "avx512" kernels; throws when the CPU lacks them.
+napi_value SetCpuPath(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[1];
+    arguments(env, info, argv);
+    char name[16];
+    std::size_t length = 0;
+    check(napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length), "the path name");
+    if (const char* why = rekd::select_gemm_kernel(name)) throw ArgumentError{std::string("cannot use ") + name + ": " + why};
+  });
+}
+
 // Writable like ordinary JS methods (tests wrap them to count calls).
 constexpr napi_property_attributes kMethod = static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
 
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"cpuPath", nullptr, CpuPath, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"setCpuPath", nullptr, SetCpuPath, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reduceMiddle", nullptr, ReduceMiddle, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"binaryRepeat", nullptr, BinaryRepeat, nullptr, nullptr, nullptr, kMethod, nullptr},

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "gemm.h"
+#include "parallel.h"
+#include "reduce.h"
 
 namespace rekd {
 namespace {
@@ -18,13 +20,19 @@ std::size_t chunk_rows(const ConvShape& s) {
   return std::max<std::size_t>(256, by_size / 16 * 16);
 }
 
-// Calls step(col, first, count) for each chunk of output pixels in order, `col` having room for
-// the chunk's patches.
+// The filter gradient sums its rows in this many parts at most (one buffer each): enough for the
+// threads of this project's machines, few enough that adding the parts stays cheap.
+constexpr std::size_t kFilterGradientParts = 4;
+
+std::size_t chunk_count(const ConvShape& s) { return (s.rows() + chunk_rows(s) - 1) / chunk_rows(s); }
+
+// Calls step(col, first, count) for each chunk of output pixels in [begin, end), in order, `col`
+// having room for the chunk's patches (a buffer of the calling thread).
 template <typename Step>
-void for_each_chunk(const ConvShape& s, Step step) {
+void for_each_chunk(const ConvShape& s, std::size_t begin, std::size_t end, Step step) {
   const std::size_t chunk = chunk_rows(s);
   float* col = col_buffer.reserve(chunk * s.patch());
-  for (std::size_t first = 0; first < s.rows(); first += chunk) step(col, first, std::min(chunk, s.rows() - first));
+  for (std::size_t first = begin; first < end; first += chunk) step(col, first, std::min(chunk, end - first));
 }
 
 // Output pixels in order from `first`: one division at the start, none per pixel.
@@ -126,9 +134,13 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* filter, flo
     gemm_packed(static_cast<int>(s.rows()), MatrixView{x, k, 1}, w, y, s.out_channels, false);
     return;
   }
-  for_each_chunk(s, [&](float* col, std::size_t first, std::size_t count) {
-    im2col(s, x, first, count, col);
-    gemm_packed(static_cast<int>(count), MatrixView{col, k, 1}, w, y + first * s.out_channels, s.out_channels, false);
+  // Chunks write disjoint rows of y: one task each.
+  const std::size_t chunk = chunk_rows(s);
+  parallel_for(chunk_count(s), [&](std::size_t c) {
+    for_each_chunk(s, c * chunk, std::min(s.rows(), (c + 1) * chunk), [&](float* col, std::size_t first, std::size_t count) {
+      im2col(s, x, first, count, col);
+      gemm_packed(static_cast<int>(count), MatrixView{col, k, 1}, w, y + first * s.out_channels, s.out_channels, false);
+    });
   });
 }
 
@@ -173,10 +185,19 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* fil
     return;
   }
   if (input_gradient_as_forward(s, dy, filter, dx)) return;
-  std::fill(dx, dx + s.input_size(), 0.0f);
-  for_each_chunk(s, [&](float* col, std::size_t first, std::size_t count) {
-    gemm_packed(static_cast<int>(count), MatrixView{dy + first * s.out_channels, s.out_channels, 1}, wt, col, k, false);
-    col2im_add(s, col, first, count, dx);
+  // The patches of one image scatter into that image only: tasks are groups of images, each
+  // summing its pixels in the serial order, so the bits do not depend on the grouping.
+  const std::size_t image_rows = static_cast<std::size_t>(s.out_height) * s.out_width;
+  const std::size_t image_size = static_cast<std::size_t>(s.in_height) * s.in_width * s.in_channels;
+  const std::size_t images_per_task = std::max<std::size_t>(1, chunk_rows(s) / std::max<std::size_t>(image_rows, 1));
+  const std::size_t tasks = (static_cast<std::size_t>(s.batch) + images_per_task - 1) / images_per_task;
+  parallel_for(tasks, [&](std::size_t t) {
+    const std::size_t first_image = t * images_per_task, last_image = std::min<std::size_t>(s.batch, first_image + images_per_task);
+    std::fill(dx + first_image * image_size, dx + last_image * image_size, 0.0f);
+    for_each_chunk(s, first_image * image_rows, last_image * image_rows, [&](float* col, std::size_t first, std::size_t count) {
+      gemm_packed(static_cast<int>(count), MatrixView{dy + first * s.out_channels, s.out_channels, 1}, wt, col, k, false);
+      col2im_add(s, col, first, count, dx);
+    });
   });
 }
 
@@ -192,11 +213,24 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
          s.out_channels, false);
     return;
   }
-  for_each_chunk(s, [&](float* col, std::size_t first, std::size_t count) {
-    im2col(s, x, first, count, col);
-    gemm(k, s.out_channels, static_cast<int>(count), MatrixView{col, 1, k},
-         MatrixView{dy + first * s.out_channels, s.out_channels, 1}, dfilter, s.out_channels, first > 0);
+  // A sum over the rows: they are split into a number of parts fixed by the shape (not by the
+  // threads), each summed chunk by chunk into its own buffer, and the parts added in order.
+  const std::size_t chunks = chunk_count(s), chunk = chunk_rows(s);
+  const std::size_t parts = std::min<std::size_t>(chunks, kFilterGradientParts);
+  const std::size_t size = s.filter_size();
+  thread_local AlignedBuffer partial_buffer;
+  float* partials = parts > 1 ? partial_buffer.reserve((parts - 1) * size) : nullptr;
+  parallel_for(parts, [&](std::size_t part) {
+    float* out = part == 0 ? dfilter : partials + (part - 1) * size;
+    const std::size_t begin = part_begin(chunks, parts, part) * chunk;
+    const std::size_t end = std::min(s.rows(), part_begin(chunks, parts, part + 1) * chunk);
+    for_each_chunk(s, begin, end, [&](float* col, std::size_t first, std::size_t count) {
+      im2col(s, x, first, count, col);
+      gemm(k, s.out_channels, static_cast<int>(count), MatrixView{col, 1, k},
+           MatrixView{dy + first * s.out_channels, s.out_channels, 1}, out, s.out_channels, first > begin);
+    });
   });
+  add_parts(dfilter, partials, parts - 1, size);
 }
 
 }  // namespace rekd

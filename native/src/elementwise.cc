@@ -1,19 +1,29 @@
 #include "elementwise.h"
 
+#include <algorithm>
+
+#include "parallel.h"
+
 namespace rekd {
 namespace {
 
+// Over whole repeats of `small` (or ranges of elements for a scalar) on the pool's threads.
 template <typename F>
 void repeat(const float* __restrict full, const float* __restrict small, std::size_t size, std::size_t small_size,
             float* __restrict out, F f) {
+  constexpr std::size_t grain = std::size_t{1} << 15;
   if (small_size == 1) {
     const float s = small[0];
-    for (std::size_t i = 0; i < size; ++i) out[i] = f(full[i], s);
+    parallel_ranges(size, grain, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i) out[i] = f(full[i], s);
+    });
     return;
   }
-  for (std::size_t start = 0; start < size; start += small_size) {
-    for (std::size_t j = 0; j < small_size; ++j) out[start + j] = f(full[start + j], small[j]);
-  }
+  parallel_ranges(size / small_size, std::max<std::size_t>(1, grain / small_size), [&](std::size_t first, std::size_t last) {
+    for (std::size_t start = first * small_size; start < last * small_size; start += small_size) {
+      for (std::size_t j = 0; j < small_size; ++j) out[start + j] = f(full[start + j], small[j]);
+    }
+  });
 }
 
 }  // namespace

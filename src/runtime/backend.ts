@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFastGradients } from './kernels/index.ts';
-import { nativeStatus } from './kernels/native_addon.ts';
+import { nativeAddon, nativeStatus } from './kernels/native_addon.ts';
 import { useThreadedWasm } from './wasm_threads.ts';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
@@ -29,10 +29,25 @@ export interface InitBackendOptions {
   /** Receives the one-line description of the chosen backend (default: stderr). */
   log?: (line: string) => void;
   /**
-   * wasm only: above 1, load tfjs's multi-threaded build (see wasm_threads.ts). This replaces
-   * any wasm backend already in use, with its tensors. Default 1.
+   * wasm only: the threads of the native kernels (their persistent pool), default `defaultThreads()`.
+   * Without the native kernels, a count above 1 given here loads tfjs's multi-threaded build (see
+   * wasm_threads.ts), which replaces any wasm backend already in use, with its tensors.
    */
   threads?: number;
+}
+
+/**
+ * The kernels' thread count when none is given: REKD_THREADS (what `rekdc run --threads` and a
+ * grid's share of the cores set), else every core this process may use.
+ */
+export function defaultThreads(): number {
+  const fromEnvironment = process.env.REKD_THREADS;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    const n = Number(fromEnvironment);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new BackendError(`REKD_THREADS must be an integer from 1 to 256, got '${fromEnvironment}'`);
+    return n;
+  }
+  return availableParallelism();
 }
 
 interface BackendPackage {
@@ -79,7 +94,8 @@ function versionOf(name: NamedBackend, module: Record<string, unknown>): string 
   return tf.version_core;
 }
 
-function threadsOf(name: NamedBackend, module: Record<string, unknown>): number {
+function threadsOf(name: NamedBackend, module: Record<string, unknown>, nativeThreads: number | undefined): number {
+  if (nativeThreads !== undefined) return nativeThreads;
   if (name === 'wasm' && typeof module.getThreadsCount === 'function') return (module.getThreadsCount as () => number)();
   // TensorFlow's own pools use every core; the pure-JS cpu backend runs on the main thread.
   return name === 'cpu' ? 1 : availableParallelism();
@@ -102,15 +118,17 @@ export async function initBackend(choice: BackendChoice = 'auto', options: InitB
       failures.push(`${name}: ${packages[name].specifier} could not be loaded (${loaded.error}); ${packages[name].install}`);
       continue;
     }
-    if (name === 'wasm' && (options.threads ?? 1) > 1) await useThreadedWasm(options.threads ?? 1);
+    const native = name === 'wasm' ? nativeAddon() : null;
+    if (name === 'wasm' && native === null && (options.threads ?? 1) > 1) await useThreadedWasm(options.threads ?? 1);
     if (!(await tf.setBackend(registeredName(name)))) {
       failures.push(`${name}: the backend failed to initialise`);
       continue;
     }
     await tf.ready();
     registerFastGradients(registeredName(name));
+    const nativeThreads = native?.setThreads(options.threads ?? defaultThreads());
     const info: BackendInfo = {
-      name, version: versionOf(name, loaded.module), threads: threadsOf(name, loaded.module),
+      name, version: versionOf(name, loaded.module), threads: threadsOf(name, loaded.module, nativeThreads),
       ...(name === 'wasm' ? { kernels: nativeStatus() } : {}),
     };
     (options.log ?? ((line: string) => console.error(line)))(describeBackend(info));

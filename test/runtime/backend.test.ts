@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, describeBackend, initBackend } from '../../src/runtime/backend.ts';
-import { nativeStatus } from '../../src/runtime/kernels/native_addon.ts';
+import { availableParallelism } from 'node:os';
+import { BackendError, defaultThreads, describeBackend, initBackend } from '../../src/runtime/backend.ts';
+import { nativeAddon, nativeStatus } from '../../src/runtime/kernels/native_addon.ts';
 
 describe('initBackend', () => {
   const lines: string[] = [];
@@ -24,11 +25,30 @@ describe('initBackend', () => {
     expect(lines).to.deep.equal([describeBackend(info)]);
   });
 
-  it('reports the wasm package version and its thread count', async () => {
+  it('reports the wasm package version, the kernel path and the thread count (every core by default)', async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const info = await initBackend('wasm', { log });
-    expect(info).to.deep.equal({ name: 'wasm', version: wasm.version_wasm, threads: wasm.getThreadsCount(), kernels: nativeStatus() });
-    expect(lines[0]).to.match(/^backend wasm \d+\.\d+\.\d+, \d+ threads?, native (conv )?kernels (on|off \(.+\))$/);
+    const threads = nativeAddon() === null ? wasm.getThreadsCount() : defaultThreads();
+    expect(info).to.deep.equal({ name: 'wasm', version: wasm.version_wasm, threads, kernels: nativeStatus() });
+    expect(lines[0]).to.match(/^backend wasm \d+\.\d+\.\d+, \d+ threads?, native kernels (on \((avx512|avx2)\)|off \(.+\))$/);
+  });
+
+  it('gives the native kernels the threads asked for, else REKD_THREADS, else every core', async function () {
+    if (nativeAddon() === null) this.skip();
+    expect((await initBackend('wasm', { log, threads: 3 })).threads).to.equal(3);
+    const saved = process.env.REKD_THREADS;
+    try {
+      process.env.REKD_THREADS = '1';
+      expect((await initBackend('wasm', { log })).threads).to.equal(1);
+      process.env.REKD_THREADS = 'two';
+      const failure = await initBackend('wasm', { log }).then(() => null, (e: unknown) => e);
+      expect((failure as Error).message).to.equal("REKD_THREADS must be an integer from 1 to 256, got 'two'");
+      delete process.env.REKD_THREADS;
+      expect(defaultThreads()).to.equal(availableParallelism());
+    } finally {
+      if (saved === undefined) delete process.env.REKD_THREADS;
+      else process.env.REKD_THREADS = saved;
+    }
   });
 
   it('selects the pure-JS cpu backend when asked', async () => {
@@ -55,12 +75,15 @@ describe('initBackend', () => {
 });
 
 describe('initBackend with wasm threads', () => {
-  // In a child process: the threaded build replaces the process's wasm backend.
-  it('runs the threaded build with the requested thread count and the same numbers', function () {
+  // In a child process: the threaded build replaces the process's wasm backend. It is used only
+  // without the native kernels (they have their own threads).
+  it('without the native kernels, runs the threaded build with the requested thread count and the same numbers', function () {
     this.timeout(120000);
     const probe = fileURLToPath(new URL('./wasm_threads_probe.ts', import.meta.url));
     const run = (threads: number) => {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', probe, String(threads)], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, ['--import', 'tsx', probe, String(threads)], {
+        encoding: 'utf8', env: { ...process.env, REKD_NATIVE: '0' },
+      });
       expect(child.status, child.stderr.slice(-2000)).to.equal(0);
       return JSON.parse(child.stdout.trim().split('\n').pop() as string) as { threads: number; dx: number[]; dw: number[] };
     };

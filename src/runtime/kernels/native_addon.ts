@@ -1,6 +1,7 @@
 /**
  * The optional native kernels (native/, built by `npm install` or `npm run build:native`): a
- * Node-API addon with an AVX2/FMA matrix product, NHWC convolutions over it, depthwise
+ * Node-API addon with a multi-threaded matrix product (AVX-512 or AVX2/FMA micro-kernel, chosen
+ * from CPUID; REKD_CPU=avx2 forces AVX2), NHWC convolutions over it, depthwise
  * convolutions, reductions, the max-pool gradient, training BatchNorm and broadcasting
  * Add/Sub/Multiply (native_*.ts register them as wasm kernels).
  * Loaded once; when it is missing, fails to load or `REKD_NATIVE=0` is set, `nativeAddon()` is
@@ -15,6 +16,12 @@ import { fileURLToPath } from 'node:url';
  * ConvShape: 15 int32s, see `convShape`.
  */
 export interface NativeAddon {
+  /** Threads of every kernel, the caller's included (a persistent pool); returns the count in use. */
+  setThreads(threads: number): number;
+  /** The instruction set of the matrix product: 'avx512' or 'avx2'. */
+  cpuPath(): CpuPath;
+  /** Switches the matrix product to `path`; throws a RangeError when the CPU lacks it. */
+  setCpuPath(path: CpuPath): void;
   /** c (m x n, row stride ldc) = a * b, or += when `accumulate`; element (i, j) of a is a[i * aRowStride + j * aColStride]. */
   gemm(m: number, n: number, k: number, a: Float32Array, aRowStride: number, aColStride: number,
     b: Float32Array, bRowStride: number, bColStride: number, c: Float32Array, ldc: number, accumulate: boolean): void;
@@ -38,8 +45,11 @@ export interface NativeAddon {
   maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
 }
 
+export type CpuPath = 'avx512' | 'avx2';
+
 /** Every method the runtime calls: an addon built from older sources lacks some. */
 const METHODS: Record<keyof NativeAddon, true> = {
+  setThreads: true, cpuPath: true, setCpuPath: true,
   gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
   depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, maxPoolBackprop: true,
@@ -65,7 +75,7 @@ function load(): Loaded {
     if (missing.length) {
       return { addon: null, status: `native kernels off (${file} predates its sources, no ${missing.join(', ')}: run \`npm run build:native\`)` };
     }
-    return { addon, status: 'native kernels on' };
+    return { addon, status: `native kernels on (${addon.cpuPath()})` };
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return { addon: null, status: `native kernels off (${file} failed to load: ${message})` };
@@ -78,7 +88,7 @@ export function nativeAddon(): NativeAddon | null {
   return loaded.addon;
 }
 
-/** One phrase for the start-up log: `native kernels on`, or off with the reason. */
+/** One phrase for the start-up log: `native kernels on (avx512)`, or off with the reason. */
 export function nativeStatus(): string {
   loaded ??= load();
   return loaded.status;
