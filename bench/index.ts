@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- OPTIONS]`: runs every benchmark module in this folder, then the training
  * benchmark. Options: --only=train,parse (modules), --models=student,teacher (training models
- * whose name starts with one of these), --steps=N, --profile, --backend=B, --threads=N.
+ * whose name starts with one of these), --steps=N, --profile, --backend=B, --threads=N (the "all
+ * cores" count of the training benchmark, default every core; REKD_CPU=avx2 forces the AVX2 kernels).
  * Convention: a module exports async functions named `bench...`, callable with no arguments.
  */
 import { readdirSync } from 'node:fs';
@@ -31,7 +32,6 @@ async function main(): Promise<void> {
   const wanted = (module: string) => only === undefined || only.includes(module);
   await initBackend((option('backend') ?? 'auto') as BackendChoice, {
     log: (line) => console.log(line),
-    threads: positiveInteger('threads') ?? 1,
   });
   const modules = readdirSync(here)
     .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'train.ts')
@@ -45,9 +45,10 @@ async function main(): Promise<void> {
   }
   if (wanted('train')) {
     const steps = positiveInteger('steps');
+    const threads = positiveInteger('threads');
     const prefixes = option('models')?.split(',');
     const models = defaultTrainBench.models.filter((m) => prefixes === undefined || prefixes.some((p) => m.name.startsWith(p)));
-    await benchTrain({ ...(steps === undefined ? {} : { steps }), models, profile: option('profile') === 'true' });
+    await benchTrain({ ...(steps === undefined ? {} : { steps }), ...(threads === undefined ? {} : { threads }), models, profile: option('profile') === 'true' });
   }
 }
 

@@ -1,15 +1,19 @@
 /**
  * Training-step benchmark: the quickstart student and teacher and a full-width ResNet-18, trained
- * for a fixed number of steps on random 28x28x1 images at batch 128, against the same
- * architectures in PyTorch (bench/reference/) run in the same invocation when /usr/bin/python3 has
- * torch. The step: forward, mean squared error of the embedding against a fixed target,
- * backward, plain SGD update (identical on both sides).
+ * for a fixed number of steps on random 28x28x1 images at batch 128, at 1 thread and at every
+ * core, against the same architectures in PyTorch (bench/reference/) at the same thread counts,
+ * run in the same invocation when /usr/bin/python3 has torch. The step: forward, mean squared
+ * error of the embedding against a fixed target, backward, plain SGD update (identical on both
+ * sides). Prints `ratio <model>` (all cores, rekd / torch: what a user waits for) and `ratio-1t
+ * <model>` (one thread each: per core).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeAddon } from '../src/runtime/kernels/native_addon.ts';
 import { createEncoder, describeModel, type Encoder } from '../src/runtime/nn/index.ts';
 import { Rng } from '../src/runtime/random.ts';
 import type { BackboneKind } from '../src/runtime/nn/index.ts';
@@ -33,6 +37,8 @@ export interface TrainBenchOptions {
   profile: boolean;
   /** Interpreter for the PyTorch reference; skipped when it is missing or lacks torch. */
   python: string;
+  /** The "all cores" thread count of both sides (the other is 1). */
+  threads: number;
 }
 
 export const defaultTrainBench: TrainBenchOptions = {
@@ -44,17 +50,20 @@ export const defaultTrainBench: TrainBenchOptions = {
   batch: 128,
   size: 28,
   channels: 1,
-  steps: 3,
+  steps: 5,
   warmup: 1,
   profile: false,
   python: '/usr/bin/python3',
+  threads: availableParallelism(),
 };
 
 export interface TrainBenchResult {
   name: string;
-  stepMs: number;
+  /** Median step time by thread count. */
+  stepMs: Record<number, number>;
+  /** At the largest thread count. */
   imagesPerSecond: number;
-  referenceStepMs?: number;
+  referenceStepMs?: Record<number, number>;
 }
 
 function makeStep(encoder: Encoder, images: tf.Tensor4D, target: tf.Tensor2D, lr: number): () => void {
@@ -111,68 +120,86 @@ function prepareModel(spec: TrainBenchModel, o: TrainBenchOptions): { encoder: E
 
 interface ReferenceResult {
   torch: string;
-  threads: number;
   blas: string;
-  models: { name: string; step_ms: number[] }[];
+  models: { name: string; step_ms: Record<string, number[]> }[];
 }
 
-function runReference(o: TrainBenchOptions, models: TrainBenchModel[]): ReferenceResult | string {
+/** The reference's step times, or why it could not run (never throws: the bench goes on without it). */
+function runReference(o: TrainBenchOptions, models: TrainBenchModel[], threads: number[]): ReferenceResult | string {
   if (!existsSync(o.python)) return `${o.python} not found`;
   const script = join(dirname(fileURLToPath(import.meta.url)), 'reference', 'train.py');
-  const config = { batch: o.batch, size: o.size, channels: o.channels, steps: o.steps, warmup: o.warmup, models };
+  const config = { batch: o.batch, size: o.size, channels: o.channels, steps: o.steps, warmup: o.warmup, threads, models };
   const run = spawnSync(o.python, [script, JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.error !== undefined) return `${o.python} could not start (${run.error.message})`;
+  const stderr = run.stderr ?? '';
   if (run.status !== 0) {
-    const reason = /No module named 'torch'/.test(run.stderr)
-      ? 'torch is not installed (apt-get install python3-torch libopenblas0-pthread)'
-      : run.stderr.trim().split('\n').slice(-1)[0];
-    return reason;
+    if (/No module named 'torch'/.test(stderr)) return 'torch is not installed (apt-get install python3-torch libopenblas0-pthread)';
+    return stderr.trim().split('\n').slice(-1)[0] || `${o.python} ended with ${run.signal ?? `exit code ${run.status}`}`;
   }
-  return JSON.parse(run.stdout) as ReferenceResult;
+  try {
+    return JSON.parse(run.stdout) as ReferenceResult;
+  } catch {
+    return `the reference printed no result (${run.stdout.trim().slice(0, 200)})`;
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
 /**
- * Each model is timed in rekd and then at once in PyTorch, so that both see about the same load
- * from other processes; the reported step time is the median of the timed steps.
+ * Each model is timed in rekd (1 thread, then all) and then at once in PyTorch (the same), so
+ * that both see about the same load from other processes; a step time is the median of the timed steps.
  */
 export async function benchTrain(options: Partial<TrainBenchOptions> = {}): Promise<TrainBenchResult[]> {
   const o = { ...defaultTrainBench, ...options };
-  console.log(`train: batch ${o.batch}, ${o.size}x${o.size}x${o.channels}, median of ${o.steps} timed steps after ${o.warmup} warm-up`);
+  const addon = nativeAddon();
+  const threadCounts = addon === null ? [1] : [...new Set([1, o.threads])];
+  const path = addon?.cpuPath() ?? 'wasm';
+  console.log(`train: batch ${o.batch}, ${o.size}x${o.size}x${o.channels}, median of ${o.steps} timed steps after ${o.warmup} warm-up; ` +
+    `kernel path ${path}, threads ${threadCounts.join(' and ')}`);
   const results: TrainBenchResult[] = [];
   let referenceShown = false;
   for (const spec of o.models) {
     const { encoder, step, dispose } = prepareModel(spec, o);
     const { params, flops } = describeModel(encoder, [o.size, o.size, o.channels]);
-    let stepMs: number;
+    const stepMs: Record<number, number> = {};
     try {
-      stepMs = median(timeSteps(step, o.steps, o.warmup));
+      for (const threads of threadCounts) {
+        addon?.setThreads(threads);
+        stepMs[threads] = median(timeSteps(step, o.steps, o.warmup));
+      }
     } catch (e) {
       // wasm32 addresses 4 GB: the largest models can run out at batch 128.
       console.log(`  ${spec.name}: failed: ${e instanceof Error ? e.message : String(e)}`);
       dispose();
       continue;
     }
-    const imagesPerSecond = (o.batch * 1000) / stepMs;
+    const all = threadCounts[threadCounts.length - 1];
     // Training costs about 3x the forward FLOPs (forward, input gradient, weight gradient).
-    const gflops = (3 * flops * o.batch) / stepMs / 1e6;
-    console.log(`  ${spec.name}: ${stepMs.toFixed(0)} ms/step, ${imagesPerSecond.toFixed(1)} images/s, ` +
+    const gflops = (3 * flops * o.batch) / stepMs[all] / 1e6;
+    const scaling = all === 1 ? '' : `, ${all} threads ${ms(stepMs[all])} (${(stepMs[1] / stepMs[all]).toFixed(2)}x)`;
+    console.log(`  ${spec.name}: 1 thread ${ms(stepMs[1])}${scaling}; ${((o.batch * 1000) / stepMs[all]).toFixed(1)} images/s, ` +
       `${(params / 1e6).toFixed(2)}M params, ${(flops / 1e6).toFixed(1)} MFLOP/image, ~${gflops.toFixed(1)} GFLOP/s`);
     if (o.profile) await printProfile(step);
     dispose();
-    const result: TrainBenchResult = { name: spec.name, stepMs, imagesPerSecond };
+    const result: TrainBenchResult = { name: spec.name, stepMs, imagesPerSecond: (o.batch * 1000) / stepMs[all] };
     results.push(result);
-    const reference = runReference(o, [spec]);
+    const reference = runReference(o, [spec], [...new Set([1, o.threads])]);
     if (typeof reference === 'string') {
       if (!referenceShown) console.log(`  torch reference skipped: ${reference}`);
       referenceShown = true;
       continue;
     }
-    if (!referenceShown) console.log(`  torch ${reference.torch}, ${reference.threads} thread(s), BLAS: ${reference.blas}`);
+    if (!referenceShown) console.log(`  torch ${reference.torch}, BLAS: ${reference.blas}`);
     referenceShown = true;
-    result.referenceStepMs = median(reference.models[0].step_ms);
-    console.log(`  torch ${spec.name}: ${result.referenceStepMs.toFixed(0)} ms/step`);
-    console.log(`ratio ${spec.name}: ${(stepMs / result.referenceStepMs).toFixed(2)}`);
+    const torchMs: Record<number, number> = {};
+    for (const [threads, times] of Object.entries(reference.models[0].step_ms)) torchMs[Number(threads)] = median(times);
+    result.referenceStepMs = torchMs;
+    console.log(`  torch ${spec.name}: 1 thread ${ms(torchMs[1])}` +
+      (o.threads === 1 ? '' : `, ${o.threads} threads ${ms(torchMs[o.threads])} (${(torchMs[1] / torchMs[o.threads]).toFixed(2)}x)`));
+    if (stepMs[o.threads] !== undefined) console.log(`ratio ${spec.name}: ${(stepMs[o.threads] / torchMs[o.threads]).toFixed(2)}`);
+    console.log(`ratio-1t ${spec.name}: ${(stepMs[1] / torchMs[1]).toFixed(2)}`);
   }
   return results;
 }

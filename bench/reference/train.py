@@ -1,7 +1,8 @@
 """Times training steps of the reference encoders. Usage:
-  python3 train.py '<json: {"batch": 128, "size": 28, "channels": 1, "steps": 5, "warmup": 1,
+  python3 train.py '<json: {"batch": 128, "size": 28, "channels": 1, "steps": 5, "warmup": 1, "threads": [1, 2],
                             "models": [{"name": ..., "kind": ..., "width": ..., "embed": ...}]}>'
-Prints one JSON object: torch version, thread count, BLAS library, and per model each step's time (ms).
+Prints one JSON object: torch version, BLAS library, and per model and thread count (torch.set_num_threads)
+each step's time (ms).
 The step is the one bench/train.ts times: forward, mean squared error of the embedding against a
 fixed target, backward, plain SGD update."""
 import json
@@ -47,16 +48,15 @@ def time_model(spec: dict, batch: int, size: int, channels: int, steps: int, war
 
 def main() -> None:
     config = json.loads(sys.argv[1])
-    results = {
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "blas": blas_library(),
-        "models": [
-            {"name": spec["name"], "step_ms": time_model(spec, config["batch"], config["size"], config["channels"],
-                                                         config["steps"], config["warmup"])}
-            for spec in config["models"]
-        ],
-    }
+    models = []
+    for spec in config["models"]:
+        by_threads = {}
+        for threads in config["threads"]:
+            torch.set_num_threads(threads)
+            by_threads[str(threads)] = time_model(spec, config["batch"], config["size"], config["channels"],
+                                                  config["steps"], config["warmup"])
+        models.append({"name": spec["name"], "step_ms": by_threads})
+    results = {"torch": torch.__version__, "blas": blas_library(), "models": models}
     print(json.dumps(results))
 
 
