@@ -148,6 +148,15 @@ describe('codegen', () => {
     expect(runId(experiment, '1.0.1')).to.not.equal(id);
   });
 
+  it('leaves the thread count out of the run id (same bits at any count) and passes it to initBackend', () => {
+    const experiment = only(experimentText('"images"', '"teacher.ckpt"'));
+    expect(experiment.threads).to.equal(0);
+    expect(runId({ ...experiment, threads: 2 }, '1.0.0')).to.equal(runId(experiment, '1.0.0'));
+    expect(programOf(experimentText('"images"', '"teacher.ckpt"'))).to.match(/await initBackend\("auto"\);/);
+    const withThreads = generateProgram({ ...experiment, threads: 3 }, 'x.rekd', '').text;
+    expect(withThreads).to.match(/await initBackend\("auto", \{ threads: 3 \}\);/);
+  });
+
   it('gives another run id when the runtime code changes, so no run resumes from other code', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-runtime-'));
     fs.mkdirSync(path.join(dir, 'nn'));

@@ -12,6 +12,7 @@ import { compileFile, compileSource, type CompiledGrid } from '../src/compiler.t
 import { runId } from '../src/codegen/hash.ts';
 import { cellDirectory, cellState } from '../src/grid/cells.ts';
 import { gridFolder, manifestOf, writeManifest } from '../src/grid/folder.ts';
+import { withThreadShare } from '../src/grid/local.ts';
 import { planGrid, renderPlan } from '../src/grid/plan.ts';
 import { resultsCsv, collectResults, writeResults } from '../src/grid/results.ts';
 import { pretrainGroups } from '../src/grid/schedule.ts';
@@ -94,6 +95,16 @@ describe('grid plan and results', () => {
     await new Promise((resolve) => sleeper.on('exit', resolve));
     // A lock whose process is gone does not count.
     expect(cellState(cellDirectory(running.experiment, runs)).state).to.equal('new');
+  });
+
+  it('gives each of `jobs` cells its share of the cores unless the cell sets threads, in the same run directory', () => {
+    const cell = compiled().cells[0].experiment;
+    expect(withThreadShare(cell, 1, 8).threads).to.equal(0);
+    expect(withThreadShare(cell, 2, 8).threads).to.equal(4);
+    expect(withThreadShare(cell, 3, 8).threads).to.equal(2);
+    expect(withThreadShare(cell, 4, 2).threads).to.equal(1);
+    expect(withThreadShare({ ...cell, threads: 3 }, 2, 2).threads).to.equal(3);
+    expect(cellDirectory(withThreadShare(cell, 2, 8), runs)).to.equal(cellDirectory(cell, runs));
   });
 
   it('groups the cells sharing one offline teacher recipe', () => {

@@ -12,6 +12,7 @@ const resolved = {
   name: "quickstart",
   seed: 7,
   backend: "auto",
+  threads: 0,
   batch_size: 128,
   checkpoint_every: 0,
   log_every: 10,

@@ -10,6 +10,8 @@ export interface Args {
   help: boolean;
   /** `run`: the TensorFlow.js backend (`--backend b`, the same as `--set backend=b`). */
   backend: string | undefined;
+  /** `run`, `grid`: the kernels' threads per run (`--threads N`, the same as `--set threads=N`). */
+  threads: number | undefined;
   /** `compile`: the output folder; `preview`: the PNG file (`--out`). */
   out: string | undefined;
   /** `run`: continue an interrupted run (`--resume`) or start it over (`--force`). */
@@ -25,7 +27,7 @@ export interface Args {
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { positionals: [], format: 'text', overrides: [], max: undefined, help: false,
-    backend: undefined, out: undefined, resume: false, force: false, jobs: 1, queue: undefined, lockTimeout: undefined };
+    backend: undefined, threads: undefined, out: undefined, resume: false, force: false, jobs: 1, queue: undefined, lockTimeout: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // `--name=value` and `--name value` are the same option.
@@ -44,6 +46,7 @@ export function parseArgs(argv: readonly string[]): Args {
     } else if (flag === '--set') args.overrides.push(value());
     else if (flag === '--max') args.max = positiveInteger(flag, value());
     else if (flag === '--backend') args.backend = value();
+    else if (flag === '--threads') args.threads = positiveInteger(flag, value());
     else if (flag === '--out') args.out = value();
     else if (flag === '--jobs') args.jobs = positiveInteger(flag, value());
     else if (flag === '--queue') args.queue = value();
@@ -63,4 +66,13 @@ function positiveInteger(flag: string, text: string): number {
 }
 
 /** Colour only on a terminal and when NO_COLOR is unset. */
+/** `--set` overrides with the options that are shorthands for them (`--backend`, `--threads`) last. */
+export function overridesOf(args: Args): string[] {
+  return [
+    ...args.overrides,
+    ...(args.backend === undefined ? [] : [`backend=${args.backend}`]),
+    ...(args.threads === undefined ? [] : [`threads=${args.threads}`]),
+  ];
+}
+
 export const useColor = (): boolean => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

@@ -2,16 +2,16 @@
  * `rekdc grid <file> <grid>`: runs every cell of a grid (here with --jobs N, or through a BullMQ
  * queue with --queue) and writes runs/grids/<grid>/results.csv, results.md and plots.
  */
-import { UsageError, type Args } from './args.ts';
+import { overridesOf, UsageError, type Args } from './args.ts';
 import { loadGrid } from './compiled-grid.ts';
 
-export const GRID_USAGE = 'rekdc grid <file> <grid> [--jobs N] [--queue redis://host:port] [--set path=value]...';
+export const GRID_USAGE = 'rekdc grid <file> <grid> [--jobs N] [--threads N] [--queue redis://host:port] [--set path=value]...';
 
 export async function grid(args: Args): Promise<number> {
   const [file, name, ...extra] = args.positionals;
   if (file === undefined || name === undefined || extra.length) throw new UsageError(`usage: ${GRID_USAGE}`);
   if (args.queue !== undefined && args.jobs !== 1) throw new UsageError('--jobs is for running here; with --queue, start more workers instead');
-  const loaded = loadGrid(file, name, args.overrides);
+  const loaded = loadGrid(file, name, overridesOf(args));
   if (!loaded) return 1;
   const { gridFolder, manifestOf, writeManifest } = await import('../grid/folder.ts');
   const { writeResults } = await import('../grid/results.ts');

@@ -6,13 +6,13 @@
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UsageError, type Args } from './args.ts';
+import { overridesOf, UsageError, type Args } from './args.ts';
 import type { ResolvedExperiment } from '../compiler.ts';
 import { compileExperiments, type CompiledFile, onlyExperiment } from './compiled.ts';
 import { RunLock } from './run-lock.ts';
 import type { RunDirectory } from '../runtime/run/directory.ts';
 
-export const RUN_USAGE = 'rekdc run <file> [experiment] [--set path=value]... [--backend b] [--resume|--force]';
+export const RUN_USAGE = 'rekdc run <file> [experiment] [--set path=value]... [--backend b] [--threads N] [--resume|--force]';
 
 /** Where runs go, relative to the working directory. */
 export const RUNS_FOLDER = 'runs';
@@ -23,8 +23,7 @@ export async function run(args: Args): Promise<number> {
   const [file, name, ...extra] = args.positionals;
   if (file === undefined || extra.length) throw new UsageError(`usage: ${RUN_USAGE}`);
   if (args.resume && args.force) throw new UsageError('--resume and --force exclude each other');
-  const overrides = [...args.overrides, ...(args.backend === undefined ? [] : [`backend=${args.backend}`])];
-  const compiled = compileExperiments(file, overrides, name);
+  const compiled = compileExperiments(file, overridesOf(args), name);
   if (!compiled) return 1;
   const experiment = onlyExperiment(compiled, 'run', RUN_USAGE);
   const { runId } = await import('../codegen/index.ts');

@@ -96,7 +96,9 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
   const { seed } = experiment;
   const lines: string[] = [
     `const run = ${rt.use('openRunDirectory')}(runDir, { resolved });`,
-    `await ${rt.use('initBackend')}(${literal(experiment.backend)});`,
+    experiment.threads === 0
+      ? `await ${rt.use('initBackend')}(${literal(experiment.backend)});`
+      : `await ${rt.use('initBackend')}(${literal(experiment.backend)}, { threads: ${literal(experiment.threads)} });`,
     `const rng = new ${rt.use('Rng')}(${literal(seed)});`,
     '',
     '// Data: images and labels of the train and test splits, and the two-view augmentation.',

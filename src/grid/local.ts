@@ -5,7 +5,8 @@
  * group of cells sharing an offline teacher's pretrain stage runs one at a time until one is
  * complete, so the stage is trained once and then loaded from its cache by the others.
  */
-import type { GridCell } from '../compiler.ts';
+import { availableParallelism } from 'node:os';
+import type { GridCell, ResolvedExperiment } from '../compiler.ts';
 import type { CompiledFile } from '../cli/compiled.ts';
 import { RunLock } from '../cli/run-lock.ts';
 import { startRun } from '../cli/run.ts';
@@ -32,6 +33,17 @@ export interface LocalOptions {
   /** How often to look again at cells held by other processes (ms). */
   pollMs?: number;
   log?: (line: string) => void;
+}
+
+/**
+ * A cell that leaves `threads` to the default gets its job's share of the cores, so that `jobs`
+ * runs at once never oversubscribe the machine; a count the user set (`threads`, `--threads`) is
+ * kept. The run id leaves threads out (the kernels give the same bits at any count), so the cell's
+ * directory is the same either way.
+ */
+export function withThreadShare(experiment: ResolvedExperiment, jobs: number, cores = availableParallelism()): ResolvedExperiment {
+  if (experiment.threads !== 0 || jobs <= 1) return experiment;
+  return { ...experiment, threads: Math.max(1, Math.floor(cores / jobs)) };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -63,7 +75,7 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
       outcomes.set(cell.name, { cell, dir, outcome, ...(code === undefined ? {} : { code }) });
       running.delete(cell.name);
     };
-    running.set(cell.name, startRun(cell.experiment, source, dir, false, lock)
+    running.set(cell.name, startRun(withThreadShare(cell.experiment, options.jobs), source, dir, false, lock)
       .then((code) => {
         addCellTime(options.folder, dir, (Date.now() - began) / 1000);
         if (code === 130) stopping = true;

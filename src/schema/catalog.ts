@@ -240,6 +240,7 @@ const augmentDoc = 'ordered list of augmentation ops';
 export const EXPERIMENT: BlockSpec = block('ResolvedExperiment', 'one training run', {
   seed: attr(int(0), 0, 'seed of every random stream'),
   backend: attr({ t: 'enum', values: ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] }, 'auto', 'TensorFlow.js backend'),
+  threads: attr(int(0, 256), 0, 'threads of the native kernels (0: every core, or a grid job\'s share of them)'),
   batch_size: attr(int(2), 128, 'images per step'),
   checkpoint_every: attr(int(0), 0, 'steps between checkpoints (0: at each epoch end)'),
   log_every: attr(int(1), 10, 'steps between metric lines'),

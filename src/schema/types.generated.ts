@@ -8,6 +8,8 @@ export interface ResolvedExperiment {
   seed: number;
   /** TensorFlow.js backend */
   backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
+  /** threads of the native kernels (0: every core, or a grid job's share of them) */
+  threads: number;
   /** images per step */
   batch_size: number;
   /** steps between checkpoints (0: at each epoch end) */
