@@ -204,40 +204,64 @@ RowsAndChannels rows_and_channels(const Floats& x, const Floats& per_channel) {
   return {static_cast<int>(x.length / per_channel.length), static_cast<int>(per_channel.length)};
 }
 
-// batchNormForward(x, gamma, beta, epsilon, y, mean, variance)
+bool boolean(napi_env env, napi_value value, const char* name) {
+  bool out = false;
+  check(napi_get_value_bool(env, value, &out), name);
+  return out;
+}
+
+// batchNormForward(x, gamma, beta, epsilon, relu, y, mean, variance)
 napi_value BatchNormForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    napi_value argv[7];
+    napi_value argv[8];
     arguments(env, info, argv);
     const Floats x = float_array(env, argv[0], "x"), gamma = float_array(env, argv[1], "gamma"), beta = float_array(env, argv[2], "beta");
     const float epsilon = static_cast<float>(number(env, argv[3], "epsilon"));
-    const Floats y = float_array(env, argv[4], "y"), mean = float_array(env, argv[5], "mean"), variance = float_array(env, argv[6], "variance");
+    const bool relu = boolean(env, argv[4], "relu");
+    const Floats y = float_array(env, argv[5], "y"), mean = float_array(env, argv[6], "mean"), variance = float_array(env, argv[7], "variance");
     const RowsAndChannels shape = rows_and_channels(x, gamma);
     for (const auto& [array, name] : {std::pair{beta, "beta"}, std::pair{mean, "mean"}, std::pair{variance, "variance"}}) {
       require_size(array, gamma.length, name);
     }
     require_size(y, x.length, "y");
-    rekd::batch_norm_forward(x.data, shape.rows, shape.channels, gamma.data, beta.data, epsilon, y.data, mean.data, variance.data);
+    rekd::batch_norm_forward(x.data, shape.rows, shape.channels, gamma.data, beta.data, epsilon, relu, y.data, mean.data, variance.data);
   });
 }
 
-// batchNormBackward(dy, x, mean, variance, gamma, epsilon, dx, dgamma, dbeta)
+// batchNormBackward(dy, x, reluOutput, mean, variance, gamma, epsilon, dx, dgamma, dbeta): reluOutput
+// is the forward's y when it fused a ReLU, else null.
 napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    napi_value argv[9];
+    napi_value argv[10];
     arguments(env, info, argv);
     const Floats dy = float_array(env, argv[0], "dy"), x = float_array(env, argv[1], "x");
-    const Floats mean = float_array(env, argv[2], "mean"), variance = float_array(env, argv[3], "variance"), gamma = float_array(env, argv[4], "gamma");
-    const float epsilon = static_cast<float>(number(env, argv[5], "epsilon"));
-    const Floats dx = float_array(env, argv[6], "dx"), dgamma = float_array(env, argv[7], "dgamma"), dbeta = float_array(env, argv[8], "dbeta");
+    napi_valuetype relu_type;
+    check(napi_typeof(env, argv[2], &relu_type), "reluOutput");
+    const Floats relu_output = relu_type == napi_null ? Floats{nullptr, 0} : float_array(env, argv[2], "reluOutput");
+    const Floats mean = float_array(env, argv[3], "mean"), variance = float_array(env, argv[4], "variance"), gamma = float_array(env, argv[5], "gamma");
+    const float epsilon = static_cast<float>(number(env, argv[6], "epsilon"));
+    const Floats dx = float_array(env, argv[7], "dx"), dgamma = float_array(env, argv[8], "dgamma"), dbeta = float_array(env, argv[9], "dbeta");
+    if (relu_output.data != nullptr) require_size(relu_output, x.length, "reluOutput");
     const RowsAndChannels shape = rows_and_channels(x, gamma);
     for (const auto& [array, name] : {std::pair{mean, "mean"}, std::pair{variance, "variance"}, std::pair{dgamma, "dgamma"}, std::pair{dbeta, "dbeta"}}) {
       require_size(array, gamma.length, name);
     }
     require_size(dy, x.length, "dy");
     require_size(dx, x.length, "dx");
-    rekd::batch_norm_backward(dy.data, x.data, shape.rows, shape.channels, mean.data, variance.data, gamma.data, epsilon, dx.data,
-                              dgamma.data, dbeta.data);
+    rekd::batch_norm_backward(dy.data, x.data, relu_output.data, shape.rows, shape.channels, mean.data, variance.data, gamma.data,
+                              epsilon, dx.data, dgamma.data, dbeta.data);
+  });
+}
+
+// reluBackprop(dy, x, dx)
+napi_value ReluBackprop(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[3];
+    arguments(env, info, argv);
+    const Floats dy = float_array(env, argv[0], "dy"), x = float_array(env, argv[1], "x"), dx = float_array(env, argv[2], "dx");
+    require_size(dy, x.length, "dy");
+    require_size(dx, x.length, "dx");
+    rekd::relu_backprop(dy.data, x.data, x.length, dx.data);
   });
 }
 
@@ -310,6 +334,7 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"reluBackprop", nullptr, ReluBackprop, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,
        nullptr, kMethod, nullptr},

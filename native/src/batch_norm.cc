@@ -50,7 +50,7 @@ void for_row_ranges(int rows, int channels, Write write) {
 
 }  // namespace
 
-void batch_norm_forward(const float* x, int rows, int channels, const float* gamma, const float* beta, float epsilon,
+void batch_norm_forward(const float* x, int rows, int channels, const float* gamma, const float* beta, float epsilon, bool relu,
                         float* y, float* mean, float* variance) {
   // One pass for both moments, shifted by the first row so that the sum of squares does not
   // cancel when the mean is large against the spread.
@@ -80,20 +80,27 @@ void batch_norm_forward(const float* x, int rows, int channels, const float* gam
     for (int r = first; r < last; ++r) {
       const float* __restrict in = x + static_cast<std::ptrdiff_t>(r) * channels;
       float* __restrict out = y + static_cast<std::ptrdiff_t>(r) * channels;
-      for (int c = 0; c < channels; ++c) out[c] = in[c] * g[c] + o[c];
+      if (relu) {
+        for (int c = 0; c < channels; ++c) out[c] = std::max(in[c] * g[c] + o[c], 0.0f);
+      } else {
+        for (int c = 0; c < channels; ++c) out[c] = in[c] * g[c] + o[c];
+      }
     }
   });
 }
 
-void batch_norm_backward(const float* dy, const float* x, int rows, int channels, const float* mean, const float* variance,
-                         const float* gamma, float epsilon, float* dx, float* dgamma, float* dbeta) {
+void batch_norm_backward(const float* dy, const float* x, const float* relu_output, int rows, int channels, const float* mean,
+                         const float* variance, const float* gamma, float epsilon, float* dx, float* dgamma, float* dbeta) {
+  // The gradient reaching the BatchNorm: dy, or dy where the fused ReLU passed.
+  const auto grad_at = [&](std::ptrdiff_t i) { return relu_output == nullptr || relu_output[i] > 0.0f ? dy[i] : 0.0f; };
   // sum(dy), sum(dy (x - mean))
   const ChannelSums sums = sum_rows(rows, channels, [&](int r, ChannelSums& into) {
-    const float* grad = dy + static_cast<std::ptrdiff_t>(r) * channels;
-    const float* in = x + static_cast<std::ptrdiff_t>(r) * channels;
+    const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(r) * channels;
+    const float* in = x + row;
     for (int c = 0; c < channels; ++c) {
-      into.first[c] += grad[c];
-      into.second[c] += static_cast<double>(grad[c]) * (in[c] - mean[c]);
+      const float grad = grad_at(row + c);
+      into.first[c] += grad;
+      into.second[c] += static_cast<double>(grad) * (in[c] - mean[c]);
     }
   });
   // dx = k dy + (x - mean) a + b, a = -k inv^2 sum(dy (x - mean)) / n, b = -k sum(dy) / n.
@@ -113,11 +120,27 @@ void batch_norm_backward(const float* dy, const float* x, int rows, int channels
   const float* __restrict mu = mean;
   for_row_ranges(rows, channels, [&](int first, int last) {
     for (int r = first; r < last; ++r) {
-      const float* __restrict grad = dy + static_cast<std::ptrdiff_t>(r) * channels;
-      const float* __restrict in = x + static_cast<std::ptrdiff_t>(r) * channels;
-      float* __restrict out = dx + static_cast<std::ptrdiff_t>(r) * channels;
-      for (int c = 0; c < channels; ++c) out[c] = grad[c] * kk[c] + (in[c] - mu[c]) * aa[c] + bb[c];
+      const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(r) * channels;
+      const float* __restrict in = x + row;
+      float* __restrict out = dx + row;
+      if (relu_output == nullptr) {
+        const float* __restrict grad = dy + row;
+        for (int c = 0; c < channels; ++c) out[c] = grad[c] * kk[c] + (in[c] - mu[c]) * aa[c] + bb[c];
+      } else {
+        const float* __restrict grad = dy + row;
+        const float* __restrict passed = relu_output + row;
+        for (int c = 0; c < channels; ++c) out[c] = (passed[c] > 0.0f ? grad[c] : 0.0f) * kk[c] + (in[c] - mu[c]) * aa[c] + bb[c];
+      }
     }
+  });
+}
+
+void relu_backprop(const float* dy, const float* x, std::size_t size, float* dx) {
+  parallel_ranges(size, std::size_t{1} << 15, [&](std::size_t first, std::size_t last) {
+    const float* __restrict grad = dy;
+    const float* __restrict in = x;
+    float* __restrict out = dx;
+    for (std::size_t i = first; i < last; ++i) out[i] = in[i] > 0.0f ? grad[i] : 0.0f;
   });
 }
 

@@ -2,14 +2,21 @@
 // the batch statistics and the closed-form backward (src/runtime/kernels/batch_norm_training.ts).
 #pragma once
 
+#include <cstddef>
+
 namespace rekd {
 
-// y = (x - mean) gamma / sqrt(variance + epsilon) + beta; mean and biased variance per channel.
-void batch_norm_forward(const float* x, int rows, int channels, const float* gamma, const float* beta, float epsilon,
+// y = (x - mean) gamma / sqrt(variance + epsilon) + beta, then max(y, 0) when `relu` (fused: one
+// pass less forward, and no separate ReLU gradient); mean and biased variance per channel.
+void batch_norm_forward(const float* x, int rows, int channels, const float* gamma, const float* beta, float epsilon, bool relu,
                         float* y, float* mean, float* variance);
 
-// dx, dgamma and dbeta of the forward above, given dy and its saved mean and variance.
-void batch_norm_backward(const float* dy, const float* x, int rows, int channels, const float* mean, const float* variance,
-                         const float* gamma, float epsilon, float* dx, float* dgamma, float* dbeta);
+// dx, dgamma and dbeta of the forward above, given dy and its saved mean and variance; with a
+// fused ReLU, `relu_output` is the forward's y (dy passes where it is positive), else nullptr.
+void batch_norm_backward(const float* dy, const float* x, const float* relu_output, int rows, int channels, const float* mean,
+                         const float* variance, const float* gamma, float epsilon, float* dx, float* dgamma, float* dbeta);
+
+// dx = dy where x > 0, else 0 (the ReLU gradient; NaN in x passes nothing).
+void relu_backprop(const float* dy, const float* x, std::size_t size, float* dx);
 
 }  // namespace rekd

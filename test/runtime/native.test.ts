@@ -62,7 +62,8 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reduceMiddle' | 'maxPoolBackprop' | 'binaryRepeat' | 'gemm';
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'reduceMiddle' | 'maxPoolBackprop'
+  | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
 async function countingCalls<T>(addon: NativeAddon, methods: Method[], body: () => Promise<T>): Promise<{ result: T; calls: Record<string, number> }> {
@@ -135,12 +136,16 @@ function runEveryKernel(addon: NativeAddon): Record<string, Float32Array> {
   const channels = 48;
   const gamma = uniform(rng, channels);
   const beta = uniform(rng, channels);
-  const [mean, variance] = [new Float32Array(channels), new Float32Array(channels)];
-  addon.batchNormForward(dx, gamma, beta, 1e-5, out['batch-norm y'] = new Float32Array(dx.length), mean, variance);
-  out['batch-norm mean'] = mean;
-  out['batch-norm variance'] = variance;
-  addon.batchNormBackward(ddy, dx, mean, variance, gamma, 1e-5, out['batch-norm dx'] = new Float32Array(dx.length),
-    out['batch-norm dgamma'] = new Float32Array(channels), out['batch-norm dbeta'] = new Float32Array(channels));
+  for (const relu of [false, true]) {
+    const name = relu ? 'batch-norm+relu' : 'batch-norm';
+    const [mean, variance, y] = [new Float32Array(channels), new Float32Array(channels), new Float32Array(dx.length)];
+    addon.batchNormForward(dx, gamma, beta, 1e-5, relu, out[`${name} y`] = y, mean, variance);
+    out[`${name} mean`] = mean;
+    out[`${name} variance`] = variance;
+    addon.batchNormBackward(ddy, dx, relu ? y : null, mean, variance, gamma, 1e-5, out[`${name} dx`] = new Float32Array(dx.length),
+      out[`${name} dgamma`] = new Float32Array(channels), out[`${name} dbeta`] = new Float32Array(channels));
+  }
+  addon.reluBackprop(ddy, dx, out['relu dx'] = new Float32Array(dx.length));
   addon.reduceMiddle(dx, out['sum over rows'] = new Float32Array(channels), 1, dx.length / channels, channels, false);
   addon.reduceMiddle(dx, out['mean per image'] = new Float32Array(16 * channels), 16, dx.length / channels / 16, channels, true);
   addon.binaryRepeat(0, dx, gamma, out['add per channel'] = new Float32Array(dx.length), false);
@@ -454,11 +459,11 @@ describe('native kernels', () => {
       }
     });
 
-    it('batchNormTraining runs natively on wasm: y, statistics and gradients match tf.moments + tf.batchNorm on cpu', async () => {
+    it('batchNormTraining (with and without a fused ReLU) runs natively on wasm: y, statistics and gradients match tf.moments + tf.batchNorm (+ tf.relu) on cpu', async () => {
       const rng = new Rng(14);
       // 40 channels: full AVX2 vectors and a remainder; an offset of 10 against a spread of 3 tests
       // the variance's cancellation.
-      for (const shape of [[4, 3, 5, 6], [8, 6], [2, 3, 3, 40]]) {
+      for (const [shape, relu] of [[4, 3, 5, 6], [8, 6], [2, 3, 3, 40]].flatMap((s) => [[s, false], [s, true]] as const)) {
         const channels = shape[shape.length - 1];
         const axes = shape.slice(0, -1).map((_, i) => i);
         const x = uniform(rng, shape.reduce((p, d) => p * d)).map((v) => 3 * v + 10);
@@ -476,10 +481,11 @@ describe('native kernels', () => {
                 const { mean, variance } = tf.moments(a, axes);
                 seen.push(mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
                 y = tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
+                if (relu) y = tf.relu(y);
               } else {
                 y = batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, (mean, variance) => {
                   seen.push(mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
-                });
+                }, relu);
               }
               seen.push(y.dataSync() as Float32Array);
               return tf.sum(tf.mul(y, tf.tensor(probe, shape)));
@@ -491,13 +497,32 @@ describe('native kernels', () => {
           else ({ result: results.wasm, calls } = await countingCalls(addon, ['batchNormForward', 'batchNormBackward'], run));
         }
         ['mean', 'variance', 'y', 'dx', 'dgamma', 'dbeta'].forEach((name, i) => {
-          expect(worstDifference(results.wasm[i], results.cpu[i]), `${shape} ${name}`).to.be.below(1e-4);
+          expect(worstDifference(results.wasm[i], results.cpu[i]), `${shape} relu ${relu} ${name}`).to.be.below(1e-4);
         });
+        // The fused ReLU leaves no ReLU kernel and no ReLU gradient.
         expect(calls, `${shape}`).to.deep.equal({ batchNormForward: 1, batchNormBackward: 1 });
       }
       // Only wasm (with the addon) has the kernels: other backends keep the tf-op composition.
       expect(tf.getKernel(BATCH_NORM_TRAINING, 'wasm')).to.not.equal(undefined);
       expect(tf.getKernel(BATCH_NORM_TRAINING, 'cpu')).to.equal(undefined);
+    });
+
+    it('the ReLU gradient runs natively on wasm (one pass) and agrees with the cpu backend, zeros included', async () => {
+      const shape = [3, 5, 7, 9];
+      // Quarter steps: many exact zeros, where the gradient is 0 as in tfjs.
+      const x = uniform(new Rng(16), 945).map((v) => Math.round(v * 4) / 4);
+      const probe = uniform(new Rng(17), 945);
+      const gradients: Record<string, Float32Array> = {};
+      let calls: Record<string, number> = {};
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const run = () => Promise.resolve(tf.tidy(() =>
+          tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), tf.tensor(probe, shape))))(tf.tensor(x, shape)).dataSync() as Float32Array));
+        if (backend === 'cpu') gradients.cpu = await run();
+        else ({ result: gradients.wasm, calls } = await countingCalls(addon, ['reluBackprop'], run));
+      }
+      expect(worstDifference(gradients.wasm, gradients.cpu)).to.equal(0);
+      expect(calls.reluBackprop).to.equal(1);
     });
 
     it('native batchNormTraining leaks no tensors or wasm buffers', async () => {

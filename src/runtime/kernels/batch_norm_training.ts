@@ -17,12 +17,20 @@ import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './native_batch_no
  */
 export type StatisticsSink = (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
 
+/** With `relu`, max(BatchNorm(x), 0): the native kernels fuse it (no ReLU pass either way). */
 export function batchNormTraining<T extends tf.Tensor>(
-  x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics?: StatisticsSink,
+  x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics?: StatisticsSink, relu = false,
 ): T {
   if (x.dtype === 'float32' && tf.getKernel(BATCH_NORM_TRAINING, tf.getBackend()) !== undefined) {
-    return nativeBatchNormTraining(x, gamma, beta, epsilon, onStatistics);
+    return nativeBatchNormTraining(x, gamma, beta, epsilon, onStatistics, relu);
   }
+  const y = composedBatchNormTraining(x, gamma, beta, epsilon, onStatistics);
+  return relu ? tf.relu(y) : y;
+}
+
+function composedBatchNormTraining<T extends tf.Tensor>(
+  x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics?: StatisticsSink,
+): T {
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const count = x.size / x.shape[x.shape.length - 1];
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -54,19 +62,21 @@ export function batchNormTraining<T extends tf.Tensor>(
 }
 
 function nativeBatchNormTraining<T extends tf.Tensor>(
-  x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics?: StatisticsSink,
+  x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics: StatisticsSink | undefined, relu: boolean,
 ): T {
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, scale, offset] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
-    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, scale, offset }, { epsilon }) as tf.Tensor[];
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, scale, offset }, { epsilon, relu }) as tf.Tensor[];
     onStatistics?.(mean as tf.Tensor1D, variance as tf.Tensor1D);
-    save([input, mean, variance, scale]);
+    // After a fused ReLU, y tells where the gradient passes (the next layer keeps y anyway).
+    save([input, mean, variance, scale, ...(relu ? [y] : [])]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, mu, v, g] = saved;
-        return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x: xs, mean: mu, variance: v, scale: g }, { epsilon }) as tf.Tensor[];
+        const [xs, mu, v, g, output] = saved;
+        const inputs = { dy, x: xs, mean: mu, variance: v, scale: g, ...(output === undefined ? {} : { y: output }) };
+        return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, inputs, { epsilon }) as tf.Tensor[];
       },
     };
   });

@@ -13,6 +13,7 @@ import { reductionKernels } from './reductions.ts';
 import { batchMatMulKernel } from './batch_matmul.ts';
 import { registerFastBatchNormGradient } from './batch_norm_grad.ts';
 import { registerNativeKernels } from './native_register.ts';
+import { registerReluGradient } from './native_relu.ts';
 
 /** Backends whose own versions of these kernels are slower than ours. */
 const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean', 'BatchMatMul'] };
@@ -27,6 +28,7 @@ const registered = new Set<string>();
 function registerCoreGradients(): void {
   createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   registerFastBatchNormGradient();
+  registerReluGradient();
 }
 
 function kernelsFor(backendName: string): { kernelName: string; kernelFunc: KernelFunc }[] {

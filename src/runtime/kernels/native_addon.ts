@@ -36,11 +36,14 @@ export interface NativeAddon {
   depthwiseConv2d(x: Float32Array, filter: Float32Array, y: Float32Array, shape: Int32Array): void;
   depthwiseConv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, shape: Int32Array): void;
-  /** Training BatchNorm over x's last axis (gamma's length): y, the batch mean and biased variance. */
-  batchNormForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number, y: Float32Array, mean: Float32Array, variance: Float32Array): void;
-  /** Its gradients, given the forward's mean and variance. */
-  batchNormBackward(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, epsilon: number,
-    dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
+  /** Training BatchNorm over x's last axis (gamma's length), then ReLU when `relu`: y, the batch mean and biased variance. */
+  batchNormForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number, relu: boolean,
+    y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  /** Its gradients, given the forward's mean and variance, and its y when it fused a ReLU (else null). */
+  batchNormBackward(dy: Float32Array, x: Float32Array, reluOutput: Float32Array | null, mean: Float32Array, variance: Float32Array,
+    gamma: Float32Array, epsilon: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
+  /** dx = dy where x > 0, else 0. */
+  reluBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** The pooling geometry as a ConvShape with outChannels = inChannels. */
   maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
 }
@@ -52,7 +55,7 @@ const METHODS: Record<keyof NativeAddon, true> = {
   setThreads: true, cpuPath: true, setCpuPath: true,
   gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
-  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, maxPoolBackprop: true,
+  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, maxPoolBackprop: true,
 };
 
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));

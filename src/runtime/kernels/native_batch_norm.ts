@@ -8,9 +8,12 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './native_addon.ts';
 import { computeManyInPlace, delegate, type NativeKernelFactory } from './native_heap.ts';
 
-/** Inputs { x, scale, offset }, attrs { epsilon }; outputs [y, mean, variance]. */
+/** Inputs { x, scale, offset }, attrs { epsilon, relu }; outputs [y, mean, variance]; y is ReLU'd when `relu`. */
 export const BATCH_NORM_TRAINING = 'RekdBatchNormTraining';
-/** Inputs { dy, x, mean, variance, scale }, attrs { epsilon }; outputs [dx, dscale, doffset]. */
+/**
+ * Inputs { dy, x, mean, variance, scale } and, after a fused ReLU, y (the forward's output), attrs
+ * { epsilon }; outputs [dx, dscale, doffset].
+ */
 export const BATCH_NORM_TRAINING_GRAD = 'RekdBatchNormTrainingGrad';
 
 function allFloat32(inputs: TensorInfo[]): boolean {
@@ -21,19 +24,21 @@ function forward(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFu
   return (args) => {
     const { x, scale, offset } = args.inputs as Record<string, TensorInfo>;
     if (!allFloat32([x, scale, offset])) return delegate(fallback, args, 'non-float32 BatchNorm');
-    const { epsilon } = args.attrs as { epsilon: number };
+    const { epsilon, relu } = args.attrs as { epsilon: number; relu: boolean };
     return computeManyInPlace(args.backend, [x, scale, offset], [x.shape, scale.shape, scale.shape],
-      ([xs, gamma, beta], [y, mean, variance]) => addon.batchNormForward(xs, gamma, beta, epsilon, y, mean, variance));
+      ([xs, gamma, beta], [y, mean, variance]) => addon.batchNormForward(xs, gamma, beta, epsilon, relu, y, mean, variance));
   };
 }
 
 function backward(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const { dy, x, mean, variance, scale } = args.inputs as Record<string, TensorInfo>;
-    if (!allFloat32([dy, x, mean, variance, scale])) return delegate(fallback, args, 'non-float32 BatchNorm gradients');
+    const { dy, x, mean, variance, scale, y } = args.inputs as Record<string, TensorInfo | undefined> & Record<'dy' | 'x' | 'mean' | 'variance' | 'scale', TensorInfo>;
+    const inputs = [dy, x, mean, variance, scale, ...(y === undefined ? [] : [y])];
+    if (!allFloat32(inputs)) return delegate(fallback, args, 'non-float32 BatchNorm gradients');
     const { epsilon } = args.attrs as { epsilon: number };
-    return computeManyInPlace(args.backend, [dy, x, mean, variance, scale], [x.shape, scale.shape, scale.shape],
-      ([grad, xs, mu, v, gamma], [dx, dgamma, dbeta]) => addon.batchNormBackward(grad, xs, mu, v, gamma, epsilon, dx, dgamma, dbeta));
+    return computeManyInPlace(args.backend, inputs, [x.shape, scale.shape, scale.shape],
+      ([grad, xs, mu, v, gamma, reluOutput], [dx, dgamma, dbeta]) =>
+        addon.batchNormBackward(grad, xs, reluOutput ?? null, mu, v, gamma, epsilon, dx, dgamma, dbeta));
   };
 }
 

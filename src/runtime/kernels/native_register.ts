@@ -10,6 +10,7 @@ import { nativeDepthwiseKernels } from './native_depthwise.ts';
 import { nativeElementwiseKernels } from './native_elementwise.ts';
 import { nativeMatMulKernels } from './native_matmul.ts';
 import { nativePoolKernels } from './native_pool.ts';
+import { nativeReluKernels } from './native_relu.ts';
 import { nativeReductionKernels } from './native_reduce.ts';
 
 /** Registers the native kernels for `backendName` (wasm only: they read its heap); whether it did. */
@@ -18,7 +19,7 @@ export function registerNativeKernels(backendName: string): boolean {
   if (addon === null || backendName !== 'wasm') return false;
   const kernels = {
     ...nativeConvKernels(addon), ...nativeDepthwiseKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
-    ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon),
+    ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon), ...nativeReluKernels(addon),
   };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const existing = getKernel(kernelName, backendName);

@@ -10,7 +10,7 @@ export function projectionHead(
   const { inFeatures, hidden, embed } = options;
   // No bias before BatchNorm: its shift would be cancelled by the mean subtraction.
   const first = linear(scope.child('fc1'), { inFeatures, outFeatures: hidden, bias: false });
-  const normalise = batchNorm<tf.Tensor2D>(scope.child('bn'), hidden);
+  const normalise = batchNorm<tf.Tensor2D>(scope.child('bn'), hidden, true);
   const second = linear(scope.child('fc2'), { inFeatures: hidden, outFeatures: embed });
-  return (x, ctx) => second(tf.relu(normalise(first(x, ctx), ctx)), ctx);
+  return (x, ctx) => second(normalise(first(x, ctx), ctx), ctx);
 }

@@ -87,8 +87,9 @@ const batchNormEpsilon = 1e-5;
  * batch mean and biased variance and moves the running statistics (PyTorch convention: momentum
  * 0.1, unbiased variance in the running estimate) through the kernels' batchNormTraining op (its
  * closed-form gradient is cheaper than autodiff through the statistics). Eval: running statistics.
+ * With `relu`, the output is max(BatchNorm(x), 0), fused into the training op.
  */
-export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: number): Forward<T, T> {
+export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: number, relu = false): Forward<T, T> {
   const gamma = scope.create('gamma', [channels], constant(1));
   const beta = scope.create('beta', [channels], constant(0));
   const runningMean = scope.create('running_mean', [channels], constant(0));
@@ -99,10 +100,13 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
     runningVar.assign(tf.add(tf.mul(runningVar, 1 - batchNormMomentum), tf.mul(unbiased, batchNormMomentum)));
   };
   return (x, ctx) => {
-    if (!ctx.training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
+    if (!ctx.training) {
+      const y = tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
+      return relu ? tf.relu(y) : y;
+    }
     const count = x.size / channels;
     return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, batchNormEpsilon,
-      (mean, variance) => updateRunningStatistics(mean, variance, count));
+      (mean, variance) => updateRunningStatistics(mean, variance, count), relu);
   };
 }
 
@@ -130,8 +134,13 @@ export function convBnAct(
   const convolve = depthwise
     ? depthwiseConv2d(scope.child('conv'), { channels: conv.inChannels, kernel: conv.kernel, stride: conv.stride })
     : conv2d(scope.child('conv'), conv);
-  const normalise = batchNorm<tf.Tensor4D>(scope.child('bn'), conv.outChannels);
-  return (x, ctx) => activate(normalise(convolve(x, ctx), ctx), activation);
+  // A ReLU is fused into the BatchNorm (one pass less forward and backward).
+  const fuseRelu = activation === 'relu';
+  const normalise = batchNorm<tf.Tensor4D>(scope.child('bn'), conv.outChannels, fuseRelu);
+  return (x, ctx) => {
+    const normalised = normalise(convolve(x, ctx), ctx);
+    return fuseRelu ? normalised : activate(normalised, activation);
+  };
 }
 
 export function maxPool(x: tf.Tensor4D, size: number, stride = size): tf.Tensor4D {
