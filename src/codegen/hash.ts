@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Data, ResolvedExperiment } from '../schema/types.generated.ts';
 import { compilerVersion } from './version.ts';
 import { runtimeFingerprint } from '../runtime/fingerprint.ts';
+import { runIdentity } from '../runtime/run/identity.ts';
 
 export { runtimeFingerprint, sourceFingerprint } from '../runtime/fingerprint.ts';
 
@@ -42,8 +43,5 @@ export function runId(
   data = dataFingerprint(experiment.data),
   runtime = runtimeFingerprint(),
 ): string {
-  // The kernels give the same bits at any thread count (test/runtime/native.test.ts): a run is
-  // the same run whatever `threads` it is given, and resumes with another.
-  const { threads: _threads, ...identity } = experiment;
-  return sha256(JSON.stringify({ experiment: identity, compiler: version, data: data ?? undefined, runtime })).slice(0, 12);
+  return sha256(JSON.stringify({ experiment: runIdentity(experiment), compiler: version, data: data ?? undefined, runtime })).slice(0, 12);
 }

@@ -40,6 +40,10 @@ describe('run directory', () => {
     expect(readMetrics(again.paths.metrics)).to.have.length(1);
 
     expect(() => openRunDirectory(dir, { resolved: { name: 'x', seed: 1 } })).to.throw(RunError, /different experiment/);
+    // Another thread count is the same run (same bits): it resumes and resolved.json records the count.
+    const threaded = openRunDirectory(dir, { resolved: { name: 'x', seed: 0, threads: 2 } });
+    expect(JSON.parse(fs.readFileSync(threaded.paths.resolved, 'utf8'))).to.deep.equal({ name: 'x', seed: 0, threads: 2 });
+    expect(() => openRunDirectory(dir, { resolved: { name: 'x', seed: 1, threads: 2 } })).to.throw(RunError, /different experiment/);
 
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
     const fresh = openRunDirectory(dir, { resolved: { name: 'x', seed: 1 }, fresh: true });

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runIdentity } from './identity.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { MetricsLog } from './metrics.ts';
 
@@ -104,6 +105,14 @@ const runEntries = (paths: RunPaths) => [
   paths.source, paths.resolved, paths.status, paths.metrics, paths.checkpoints, paths.eval, paths.report, paths.plots,
 ];
 
+function sameIdentity(storedText: string, resolved: unknown): boolean {
+  try {
+    return JSON.stringify(runIdentity(JSON.parse(storedText))) === JSON.stringify(runIdentity(resolved));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens (creating if needed) a run directory. An existing directory is resumed when it holds the
  * same resolved experiment; a different one is an error rather than a silent mix of two runs.
@@ -116,12 +125,15 @@ export function openRunDirectory(dir: string, options: OpenRunOptions): RunDirec
   fs.mkdirSync(run.paths.checkpoints, { recursive: true });
   const resolvedText = JSON.stringify(options.resolved, null, 2) + '\n';
   if (fs.existsSync(run.paths.resolved)) {
-    if (fs.readFileSync(run.paths.resolved, 'utf8') !== resolvedText) {
+    const stored = fs.readFileSync(run.paths.resolved, 'utf8');
+    if (stored !== resolvedText && !sameIdentity(stored, options.resolved)) {
       throw new RunError(
         `${dir} holds a run of a different experiment (its resolved.json differs); ` +
           'start over with --force or choose another directory',
       );
     }
+    // Only the thread count differs: the file records the one this run now uses.
+    if (stored !== resolvedText) writeFileAtomic(run.paths.resolved, resolvedText);
   } else {
     writeFileAtomic(run.paths.resolved, resolvedText);
   }

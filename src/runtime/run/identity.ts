@@ -1,0 +1,10 @@
+/**
+ * What makes two runs the same run: the resolved experiment less `threads`. The native kernels
+ * give the same bits at any thread count (test/runtime/native.test.ts), so a run resumes, and
+ * keeps its id, whatever thread count it is given.
+ */
+export function runIdentity<T>(resolved: T): T {
+  if (resolved === null || typeof resolved !== 'object' || Array.isArray(resolved)) return resolved;
+  const { threads: _threads, ...identity } = resolved as Record<string, unknown>;
+  return identity as T;
+}
