@@ -234,6 +234,22 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
     tf.dispose([x, f, d]);
   });
 
+  it('Identity shares the buffer (no copy): values kept after the source is disposed, the buffer freed with the last holder', async () => {
+    await tf.setBackend('wasm');
+    const buffers = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1, 2, 3]);
+    const copy = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).to.equal(buffers + 1);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).to.deep.equal([1, 2, 3]);
+    copy.dispose();
+    expect(tf.engine().backend.numDataIds()).to.equal(buffers);
+    const strings = tf.tensor(['a', 'b']);
+    const words = tf.clone(strings);
+    expect(words.dataSync()).to.deep.equal(['a', 'b']);
+    tf.dispose([strings, words]);
+  });
+
   it('registers idempotently', async () => {
     registerFastGradients();
     registerFastGradients('wasm');

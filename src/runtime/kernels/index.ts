@@ -1,7 +1,8 @@
 /**
  * Kernels built from fast forward kernels, for backends that lack them (wasm has no conv filter
  * or depthwise gradients) or whose own are slow (wasm's Conv2DBackpropInput is a naive loop,
- * its Sum/Mean over leading axes transpose first, its BatchMatMul with transpose flags crawls).
+ * its Sum/Mean over leading axes transpose first, its BatchMatMul with transpose flags crawls,
+ * its Identity copies).
  * Registered once per backend name.
  */
 import { createRequire } from 'node:module';
@@ -11,12 +12,13 @@ import { conv2dGradientKernels } from './conv2d_grad.ts';
 import { depthwiseGradientKernels } from './depthwise_grad.ts';
 import { reductionKernels } from './reductions.ts';
 import { batchMatMulKernel } from './batch_matmul.ts';
+import { sharingIdentityKernel } from './identity.ts';
 import { registerFastBatchNormGradient } from './batch_norm_grad.ts';
 import { registerNativeKernels } from './native_register.ts';
 import { registerReluGradient } from './native_relu.ts';
 
 /** Backends whose own versions of these kernels are slower than ours. */
-const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean', 'BatchMatMul'] };
+const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean', 'BatchMatMul', 'Identity'] };
 
 const registered = new Set<string>();
 
@@ -43,6 +45,8 @@ function kernelsFor(backendName: string): { kernelName: string; kernelFunc: Kern
   }
   const matMul = getKernel('BatchMatMul', backendName);
   if (matMul !== undefined) kernels.push({ kernelName: 'BatchMatMul', kernelFunc: batchMatMulKernel(matMul.kernelFunc, backendName) });
+  const identity = getKernel('Identity', backendName);
+  if (identity !== undefined && backendName === 'wasm') kernels.push({ kernelName: 'Identity', kernelFunc: sharingIdentityKernel(identity.kernelFunc) });
   return kernels;
 }
 
