@@ -8,13 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
-import type { Dataset, Split } from './dataset.ts';
+import { environmentProblem, type Warn, warnToStderr } from '../user-problems.ts';
+import { DataError, type Dataset, type Split } from './dataset.ts';
 
 const MAGIC = 'REKDDATA1\n';
-
-export type Warn = (message: string) => void;
-
-export const warnToStderr: Warn = (message) => process.stderr.write(`warning: ${message}\n`);
 
 export function defaultCacheDir(): string {
   return process.env.REKD_CACHE_DIR || path.join(os.homedir(), '.cache', 'rekd');
@@ -29,16 +26,32 @@ export async function cachedDataset(
   build: () => Dataset | Promise<Dataset>,
   options: { dir?: string; warn?: Warn } = {},
 ): Promise<Dataset> {
-  const file = path.join(options.dir ?? defaultCacheDir(), `${key}.bin`);
+  const file = path.join(cacheFolder(options.dir), `${key}.bin`);
   const cached = readCache(file, options.warn ?? warnToStderr);
   if (cached) return cached;
   const dataset = await build();
-  writeCache(file, dataset);
+  try {
+    writeCache(file, dataset);
+  } catch (error) {
+    const problem = environmentProblem(error, { file, remedy: 'set REKD_CACHE_DIR to a folder you can write' });
+    throw problem === undefined ? error : new DataError(`dataset cache: ${problem}`);
+  }
   return dataset;
 }
 
+/** `dir`, or the default cache folder, checked to be a folder when it exists. */
+function cacheFolder(dir: string | undefined): string {
+  const folder = dir ?? defaultCacheDir();
+  if (fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new DataError(`the dataset cache folder ${folder} is a file; set REKD_CACHE_DIR to a folder (or unset it for ~/.cache/rekd)`);
+  }
+  return folder;
+}
+
 function readCache(file: string, warn: Warn): Dataset | null {
-  if (!fs.existsSync(file)) return null;
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return null;
+  if (stat.isDirectory()) throw new DataError(`dataset cache ${file} is a folder, not a file; remove it (the cache is rebuilt)`);
   const bytes = fs.readFileSync(file);
   const sumFile = `${file}.sha256`;
   const expected = fs.existsSync(sumFile) ? fs.readFileSync(sumFile, 'utf8').trim() : '(missing)';

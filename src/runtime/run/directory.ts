@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { MetricsLog } from './metrics.ts';
+import { UserError } from '../user-problems.ts';
 
 /** A user-facing problem with a run directory (printed without a stack trace). */
-export class RunError extends Error {
+export class RunError extends UserError {
   override name = 'RunError';
 }
 
