@@ -4,7 +4,7 @@
  * into exit codes: 130 for an interrupted run, 1 for a user-facing error (message only), 70 for
  * an internal error (with its stack).
  */
-import { debugDetail, environmentProblem } from '../user-problems.ts';
+import { debugDetail, environmentProblem, userErrorMessage } from '../user-problems.ts';
 
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
@@ -74,7 +74,7 @@ export async function runProgram(body: () => Promise<void>): Promise<never> {
     } else if (code === exitCodes.interrupted) {
       process.stderr.write(`${(error as Error).message}\n`);
     } else {
-      process.stderr.write(`error: ${environmentProblem(error) ?? (error as Error).message}\n${debugDetail(error)}`);
+      process.stderr.write(`error: ${userErrorMessage(error) ?? (error as Error).message}\n${debugDetail(error)}`);
     }
   }
   // Loader worker threads or pending timers must not keep a finished program alive.
