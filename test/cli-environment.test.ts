@@ -15,6 +15,8 @@ import { PNG } from 'pngjs';
 import { main } from '../src/cli/main.ts';
 import { runId } from '../src/codegen/hash.ts';
 import { compileSource } from '../src/compiler.ts';
+import { cachedDataset } from '../src/runtime/data/cache.ts';
+import { DataError, type Dataset } from '../src/runtime/data/dataset.ts';
 import { tinyExperiment } from './grid-fixture.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
@@ -116,7 +118,7 @@ describe('rekdc and the environment: user errors, never bugs', function () {
 
   it('REKD_CACHE_DIR naming a file, a cache file that is a folder, and a cache folder that cannot be written exit 1', async () => {
     expectOneLine(await rekdcHere(cwd, ['preview', 'shapes.rekd'], { REKD_CACHE_DIR: 'a-file' }), 1,
-      'rekdc preview: the dataset cache folder a-file is a file; set REKD_CACHE_DIR to a folder (or unset it for ~/.cache/rekd)');
+      'rekdc preview: cannot create the dataset cache folder a-file: a file is in the way of that folder; set REKD_CACHE_DIR to a folder you can write');
 
     const made = await rekdcHere(cwd, ['preview', 'shapes.rekd'], { REKD_CACHE_DIR: 'cache' });
     expect(made.code, made.stderr).to.equal(0);
@@ -129,7 +131,7 @@ describe('rekdc and the environment: user errors, never bugs', function () {
     const unwritable = unwritableFolder(cwd);
     if (unwritable === undefined) return;
     expectOneLine(await rekdcHere(cwd, ['preview', 'shapes.rekd'], { REKD_CACHE_DIR: unwritable }), 1, new RegExp(
-      `^rekdc preview: dataset cache: cannot open ${unwritable}/\\S+: (permission denied|operation not permitted|the file system is read-only); set REKD_CACHE_DIR to a folder you can write\\n$`));
+      `^rekdc preview: cannot write in the dataset cache folder ${unwritable}: (permission denied|operation not permitted|the file system is read-only); set REKD_CACHE_DIR to a folder you can write\\n$`));
   });
 
   it('a runs folder that is a file or cannot be written exits 1 naming the run directory', async () => {
@@ -144,6 +146,22 @@ describe('rekdc and the environment: user errors, never bugs', function () {
     fs.symlinkSync(unwritable, path.join(cwd, 'runs'));
     expectOneLine(await rekdcHere(cwd, ['run', 'tiny.rekd']), 1, new RegExp(
       '^rekdc run: cannot create the folder runs/tiny-[0-9a-f]{12}: (permission denied|operation not permitted|the file system is read-only); '));
+  });
+
+  it('finds an unusable dataset cache folder before building the data set, not after (minutes of work lost)', async function () {
+    let builds = 0;
+    const build = (): Dataset => {
+      builds++;
+      throw new Error('the build must not start');
+    };
+    const unusable = async (dir: string) => (await cachedDataset('key', build, { dir }).catch((error: unknown) => error)) as Error;
+    expect(await unusable(path.join(cwd, 'a-file', 'cache'))).to.be.instanceOf(DataError).and.to.have.property('message',
+      `cannot create the dataset cache folder ${path.join(cwd, 'a-file', 'cache')}: a part of that path is a file, not a folder; set REKD_CACHE_DIR to a folder you can write`);
+    const unwritable = unwritableFolder(cwd);
+    if (unwritable === undefined) this.skip();
+    expect(await unusable(unwritable!)).to.be.instanceOf(DataError).and.to.have.property('message')
+      .that.matches(new RegExp(`^cannot write in the dataset cache folder ${unwritable}: `));
+    expect(builds).to.equal(0);
   });
 
   describe('a training run', () => {

@@ -38,18 +38,19 @@ function verbOf(syscall: string | undefined): string {
 
 /**
  * One line for a Node system error the environment caused (`cannot write <path>: permission
- * denied; ...`), or undefined for any other error. `file` names the thing when the error does not
- * (writes through a file descriptor carry no path); `remedy` replaces the generic advice.
+ * denied; ...`), or undefined for any other error. A caller that knows better says what failed
+ * (`action`: writes through a file descriptor carry no path) and what to do (`remedy`).
  */
-export function environmentProblem(error: unknown, context: { file?: string; remedy?: string } = {}): string | undefined {
+export function environmentProblem(error: unknown, context: { action?: string; remedy?: string } = {}): string | undefined {
   if (!(error instanceof Error)) return undefined;
   const { code, syscall, path } = error as NodeJS.ErrnoException;
   const problem = code === undefined ? undefined : ENVIRONMENT_PROBLEMS[code];
   // EEXIST elsewhere (an exclusive create) is a race the caller handles, not the user's doing.
   if (problem === undefined || (code === 'EEXIST' && syscall !== 'mkdir')) return undefined;
   // A rename fails on its destination: the file the user asked for.
-  const target = (error as { dest?: string }).dest ?? path ?? context.file;
-  return `cannot ${verbOf(syscall)}${target === undefined ? '' : ` ${target}`}: ${problem.reason}; ${context.remedy ?? problem.remedy}`;
+  const target = (error as { dest?: string }).dest ?? path;
+  const action = context.action ?? `cannot ${verbOf(syscall)}${target === undefined ? '' : ` ${target}`}`;
+  return `${action}: ${problem.reason}; ${context.remedy ?? problem.remedy}`;
 }
 
 /** The message to show for a user problem (no stack trace), or undefined when `error` is a bug. */

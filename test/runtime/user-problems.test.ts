@@ -47,9 +47,9 @@ describe('user problems', () => {
       `cannot create the folder ${file}: a file is in the way of that folder; move the file away or choose another location`);
   });
 
-  it('takes the file from the caller when the error has none, and a remedy that fits', () => {
+  it('says what failed and what to do when the caller knows better (a write through a descriptor names no path)', () => {
     const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
-    expect(environmentProblem(full, { file: 'runs/x/eval.json' })).to.equal(
+    expect(environmentProblem(full, { action: 'cannot write runs/x/eval.json' })).to.equal(
       'cannot write runs/x/eval.json: no space left on the device; free some space, then run the same command again');
     expect(environmentProblem(full, { remedy: 'set REKD_CACHE_DIR elsewhere' })).to.equal(
       'cannot write: no space left on the device; set REKD_CACHE_DIR elsewhere');

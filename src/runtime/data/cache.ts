@@ -26,26 +26,32 @@ export async function cachedDataset(
   build: () => Dataset | Promise<Dataset>,
   options: { dir?: string; warn?: Warn } = {},
 ): Promise<Dataset> {
-  const file = path.join(cacheFolder(options.dir), `${key}.bin`);
+  const folder = cacheFolder(options.dir);
+  const file = path.join(folder, `${key}.bin`);
   const cached = readCache(file, options.warn ?? warnToStderr);
   if (cached) return cached;
+  // Checked before a build that can take minutes, not after it (the work would be lost).
+  asCacheProblem(`cannot write in the dataset cache folder ${folder}`, () => fs.rmdirSync(fs.mkdtempSync(path.join(folder, '.writable-'))));
   const dataset = await build();
-  try {
-    writeCache(file, dataset);
-  } catch (error) {
-    const problem = environmentProblem(error, { file, remedy: 'set REKD_CACHE_DIR to a folder you can write' });
-    throw problem === undefined ? error : new DataError(`dataset cache: ${problem}`);
-  }
+  asCacheProblem(`cannot write the dataset cache ${file}`, () => writeCache(file, dataset));
   return dataset;
 }
 
-/** `dir`, or the default cache folder, checked to be a folder when it exists. */
+/** `dir`, or the default cache folder, created when absent (a file in its place is named). */
 function cacheFolder(dir: string | undefined): string {
   const folder = dir ?? defaultCacheDir();
-  if (fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() === false) {
-    throw new DataError(`the dataset cache folder ${folder} is a file; set REKD_CACHE_DIR to a folder (or unset it for ~/.cache/rekd)`);
-  }
+  asCacheProblem(`cannot create the dataset cache folder ${folder}`, () => fs.mkdirSync(folder, { recursive: true }));
   return folder;
+}
+
+/** Runs `write`; a system error the environment caused becomes a DataError saying `action` failed. */
+function asCacheProblem(action: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    const problem = environmentProblem(error, { action, remedy: 'set REKD_CACHE_DIR to a folder you can write' });
+    throw problem === undefined ? error : new DataError(problem);
+  }
 }
 
 function readCache(file: string, warn: Warn): Dataset | null {
