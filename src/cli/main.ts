@@ -10,6 +10,7 @@ import { plan, PLAN_USAGE } from './plan.ts';
 import { grid, GRID_USAGE } from './grid.ts';
 import { worker, WORKER_USAGE } from './worker.ts';
 import { schema } from './schema.ts';
+import { debugDetail, userErrorMessage } from '../runtime/user-problems.ts';
 
 const COMMANDS: Record<string, { usage: string; summary: string; handler: (args: Args) => number | Promise<number> }> = {
   check: { usage: CHECK_USAGE, summary: 'check .rekd files and report every mistake', handler: check },
@@ -30,7 +31,8 @@ const HELP = [
   'commands:',
   ...Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`),
   '',
-  'exit status: 0 clean, 1 errors in the input, 2 usage error, 3 internal error',
+  'exit status: 0 clean, 1 errors in the input or its environment (files, permissions, disk space), 2 usage error, 3 internal error',
+  'REKD_DEBUG=1 adds the stack trace to the message of an exit 1 or 2',
 ].join('\n');
 
 export async function main(argv: string[]): Promise<number> {
@@ -50,10 +52,15 @@ export async function main(argv: string[]): Promise<number> {
     return await command.handler(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`rekdc: ${error.message}\n`);
+      process.stderr.write(`rekdc: ${error.message}\n${debugDetail(error)}`);
       return 2;
     }
-    // Bad input never gets here (it becomes diagnostics); this is a bug in rekdc itself.
+    const problem = userErrorMessage(error);
+    if (problem !== undefined) {
+      process.stderr.write(`rekdc ${name}: ${problem}\n${debugDetail(error)}`);
+      return 1;
+    }
+    // Bad input never gets here (it becomes diagnostics or a user error); this is a bug in rekdc itself.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
     process.stderr.write(`rekdc: internal error (a bug in rekdc, not in your file): please report it on the rekd issue tracker\n${detail}\n`);
     return 3;

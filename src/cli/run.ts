@@ -55,7 +55,7 @@ export async function run(args: Args): Promise<number> {
 /** Type-checks the program (a cached verdict when it passed before), prepares the directory and runs it. */
 export async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, force: boolean, lock: RunLock): Promise<number> {
   const { checkProgram, generateProgram } = await import('../codegen/index.ts');
-  const { RunDirectory, RunError, openRunDirectory } = await import('../runtime/run/directory.ts');
+  const { RunDirectory, openRunDirectory } = await import('../runtime/run/directory.ts');
   const { writeFileAtomic } = await import('../runtime/run/atomic.ts');
   // .mts: an ES module wherever the run directory is (top-level await needs one).
   const programFile = path.join(dir, 'program.mts');
@@ -63,13 +63,8 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   checkProgram(program, programFile);
   const existing = new RunDirectory(dir);
   const resumed = !force && existing.hasCheckpoint() ? `, resuming from its checkpoint at step ${existing.status()?.step ?? '?'}` : '';
-  try {
-    openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: force });
-  } catch (error) {
-    if (!(error instanceof RunError)) throw error;
-    print(`rekdc run: ${error.message}`);
-    return 1;
-  }
+  // A directory holding another experiment (RunError) reaches main: a user error, exit 1.
+  openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: force });
   writeFileAtomic(programFile, program.text);
   print(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
 

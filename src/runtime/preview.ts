@@ -5,7 +5,7 @@
  */
 import { PNG } from 'pngjs';
 import type { AugmentOp } from './augment/pipeline.ts';
-import type { Warn } from './data/cache.ts';
+import type { Warn } from './user-problems.ts';
 import type { Dataset } from './data/dataset.ts';
 import { loadDataset, type DataSpec } from './data/load.ts';
 import { makeViewMaker } from './data/views.ts';

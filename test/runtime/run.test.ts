@@ -14,6 +14,19 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-run-'));
 }
 
+/** What `action` writes to stderr (warnings), and its result. */
+function stderrOf<T>(action: () => T): { stderr: string; result: T } {
+  const write = process.stderr.write;
+  let stderr = '';
+  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+  try {
+    const result = action();
+    return { stderr, result };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 function stepRecord(step: number, total: number): StepRecord {
   return { type: 'step', step, epoch: 1, lr: 0.1, images_per_second: 100, loss: { total, instance: total / 2 } };
 }
@@ -60,6 +73,18 @@ describe('run directory', () => {
     expect(run.finished).to.equal(true);
     expect(run.readEval()).to.deep.equal({ knn: { top1: 0.5 } });
   });
+
+  for (const [what, text] of [['garbage', '{"state": "runn'], ['an empty file', ''], ['null', 'null'], ['a status without its step', '{"state":"running"}']]) {
+    it(`takes a status.json holding ${what} as unknown, warning once, and rebuilds it on the next write`, () => {
+      const run = openRunDirectory(tempDir(), { resolved: {} });
+      fs.writeFileSync(run.paths.status, text);
+      const { stderr, result } = stderrOf(() => [run.status(), run.status(), run.finished]);
+      expect(result).to.deep.equal([undefined, undefined, false]);
+      expect(stderr).to.equal(`warning: ${run.paths.status} is damaged (not a run status); the run's state is taken as unknown until it is written again\n`);
+      run.setStatus('running', { step: 3, epoch: 1 });
+      expect(run.status()).to.include({ state: 'running', step: 3, epoch: 1 });
+    });
+  }
 });
 
 describe('metrics log', () => {
@@ -74,6 +99,22 @@ describe('metrics log', () => {
     expect(readMetrics(file).map((r) => r.step)).to.deep.equal([1, 2]);
     log.append(stepRecord(3, 1));
     expect(readMetrics(file).map((r) => r.step)).to.deep.equal([1, 2, 3]);
+  });
+
+  it('skips damaged lines (null, a record missing fields, a torn line in the middle) with one warning naming the first', () => {
+    const file = path.join(tempDir(), 'metrics.jsonl');
+    const log = new MetricsLog(file);
+    log.append(stepRecord(1, 3));
+    fs.appendFileSync(file, 'null\n{"type":"step","step":2}\n{"type":"eval","st\n');
+    log.append(stepRecord(3, 1));
+    const warnings: string[] = [];
+    expect(readMetrics(file, (message) => warnings.push(message)).map((r) => r.step)).to.deep.equal([1, 3]);
+    expect(warnings).to.deep.equal([`${file}: line 2 (and 2 more) is not a metrics record; skipped`]);
+
+    const { stderr } = stderrOf(() => log.truncateAfter(3));
+    expect(stderr).to.equal(`warning: ${file}: line 2 (and 2 more) is not a metrics record; skipped\n`);
+    expect(readMetrics(file, (message) => warnings.push(message)).map((r) => r.step)).to.deep.equal([1, 3]);
+    expect(warnings, 'the resumed file is clean').to.have.length(1);
   });
 });
 

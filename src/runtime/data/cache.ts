@@ -8,13 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
-import type { Dataset, Split } from './dataset.ts';
+import { environmentProblem, type Warn, warnToStderr } from '../user-problems.ts';
+import { DataError, type Dataset, type Split } from './dataset.ts';
 
 const MAGIC = 'REKDDATA1\n';
-
-export type Warn = (message: string) => void;
-
-export const warnToStderr: Warn = (message) => process.stderr.write(`warning: ${message}\n`);
 
 export function defaultCacheDir(): string {
   return process.env.REKD_CACHE_DIR || path.join(os.homedir(), '.cache', 'rekd');
@@ -29,16 +26,38 @@ export async function cachedDataset(
   build: () => Dataset | Promise<Dataset>,
   options: { dir?: string; warn?: Warn } = {},
 ): Promise<Dataset> {
-  const file = path.join(options.dir ?? defaultCacheDir(), `${key}.bin`);
+  const folder = cacheFolder(options.dir);
+  const file = path.join(folder, `${key}.bin`);
   const cached = readCache(file, options.warn ?? warnToStderr);
   if (cached) return cached;
+  // Checked before a build that can take minutes, not after it (the work would be lost).
+  asCacheProblem(`cannot write in the dataset cache folder ${folder}`, () => fs.rmdirSync(fs.mkdtempSync(path.join(folder, '.writable-'))));
   const dataset = await build();
-  writeCache(file, dataset);
+  asCacheProblem(`cannot write the dataset cache ${file}`, () => writeCache(file, dataset));
   return dataset;
 }
 
+/** `dir`, or the default cache folder, created when absent (a file in its place is named). */
+function cacheFolder(dir: string | undefined): string {
+  const folder = dir ?? defaultCacheDir();
+  asCacheProblem(`cannot create the dataset cache folder ${folder}`, () => fs.mkdirSync(folder, { recursive: true }));
+  return folder;
+}
+
+/** Runs `write`; a system error the environment caused becomes a DataError saying `action` failed. */
+function asCacheProblem(action: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    const problem = environmentProblem(error, { action, remedy: 'set REKD_CACHE_DIR to a folder you can write' });
+    throw problem === undefined ? error : new DataError(problem);
+  }
+}
+
 function readCache(file: string, warn: Warn): Dataset | null {
-  if (!fs.existsSync(file)) return null;
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return null;
+  if (stat.isDirectory()) throw new DataError(`dataset cache ${file} is a folder, not a file; remove it (the cache is rebuilt)`);
   const bytes = fs.readFileSync(file);
   const sumFile = `${file}.sha256`;
   const expected = fs.existsSync(sumFile) ? fs.readFileSync(sumFile, 'utf8').trim() : '(missing)';

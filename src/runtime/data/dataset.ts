@@ -1,5 +1,6 @@
 /** What every data kind produces: uint8 NHWC images and int32 labels, per split. */
 import { createHash } from 'node:crypto';
+import { UserError } from '../user-problems.ts';
 
 export interface Split {
   /** count x height x width x channels bytes, NHWC. */
@@ -23,7 +24,7 @@ export interface Dataset {
 }
 
 /** Bad or missing data. The message names the path, file, byte offset or image index. */
-export class DataError extends Error {
+export class DataError extends UserError {
   override name = 'DataError';
 }
 

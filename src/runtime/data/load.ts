@@ -3,7 +3,7 @@
  * experiment's `data` object) and the one entry point that loads them.
  */
 import { Rng } from '../random.ts';
-import type { Warn } from './cache.ts';
+import type { Warn } from '../user-problems.ts';
 import { loadCifar10 } from './cifar10.ts';
 import { DataError, fingerprintOf, imageBytes, type Dataset } from './dataset.ts';
 import { loadImageFolder } from './image_folder.ts';

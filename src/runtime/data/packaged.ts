@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { cachedDataset, type Warn } from './cache.ts';
+import type { Warn } from '../user-problems.ts';
+import { cachedDataset } from './cache.ts';
 import { DataError, fingerprintOf, type Dataset } from './dataset.ts';
 import { splitTailPerClass } from './split.ts';
 

@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { runIdentity } from './identity.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { MetricsLog } from './metrics.ts';
+import { UserError, warnToStderr } from '../user-problems.ts';
 
 /** A user-facing problem with a run directory (printed without a stack trace). */
-export class RunError extends Error {
+export class RunError extends UserError {
   override name = 'RunError';
 }
 
@@ -64,6 +65,23 @@ export function runPaths(dir: string): RunPaths {
   };
 }
 
+const RUN_STATES: readonly RunState[] = ['running', 'interrupted', 'failed', 'finished'];
+
+/** Damaged status files already warned about: commands read a status several times. */
+const warnedDamaged = new Set<string>();
+
+function parseStatus(text: string): RunStatus | undefined {
+  let status: Partial<RunStatus> | null;
+  try {
+    status = JSON.parse(text) as Partial<RunStatus> | null;
+  } catch {
+    return undefined;
+  }
+  const valid = status !== null && typeof status === 'object' && RUN_STATES.includes(status.state!) &&
+    Number.isInteger(status.step) && Number.isInteger(status.epoch);
+  return valid ? (status as RunStatus) : undefined;
+}
+
 export class RunDirectory {
   readonly paths: RunPaths;
   readonly metrics: MetricsLog;
@@ -73,8 +91,15 @@ export class RunDirectory {
     this.metrics = new MetricsLog(this.paths.metrics);
   }
 
+  /** The run's status; undefined when it has none or it is damaged (warned once: the next write rebuilds it). */
   status(): RunStatus | undefined {
-    return readJson<RunStatus>(this.paths.status);
+    if (!fs.existsSync(this.paths.status)) return undefined;
+    const status = parseStatus(fs.readFileSync(this.paths.status, 'utf8'));
+    if (status === undefined && !warnedDamaged.has(this.paths.status)) {
+      warnedDamaged.add(this.paths.status);
+      warnToStderr(`${this.paths.status} is damaged (not a run status); the run's state is taken as unknown until it is written again`);
+    }
+    return status;
   }
 
   setStatus(state: RunState, progress: { step: number; epoch: number }, message?: string): void {

@@ -1,8 +1,10 @@
 /**
  * metrics.jsonl: one JSON object per line, appended as training goes. Lines are small and
  * appended whole, so a killed process leaves at most one torn last line, which readers skip.
+ * Any other line that is not a record (edited by hand, damaged on disk) is skipped with a warning.
  */
 import * as fs from 'node:fs';
+import { type Warn, warnToStderr } from '../user-problems.ts';
 import { writeFileAtomic } from './atomic.ts';
 
 /**
@@ -60,16 +62,40 @@ export function lastMinerWindow(records: readonly MetricRecord[]): StepRecord | 
   return [...records].reverse().find((r): r is StepRecord => r.type === 'step' && r.miner_precision !== undefined);
 }
 
-export function readMetrics(file: string): MetricRecord[] {
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+
+/** Whether a parsed line has the fields readers use (reports, plots, resume). */
+function isRecord(value: unknown): value is MetricRecord {
+  if (value === null || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  if (!isNumber(record.step) || !isNumber(record.epoch)) return false;
+  if (record.type === 'eval') return isNumber(record.knn_top1);
+  const loss = record.loss;
+  return record.type === 'step' && isNumber(record.lr) && isNumber(record.images_per_second) &&
+    loss !== null && typeof loss === 'object' && Object.values(loss).every(isNumber);
+}
+
+/** The records of `file`; damaged lines are skipped with one warning naming the first. */
+export function readMetrics(file: string, warn: Warn = warnToStderr): MetricRecord[] {
   if (!fs.existsSync(file)) return [];
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
   const records: MetricRecord[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
+  const damaged: number[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let record: unknown;
     try {
-      records.push(JSON.parse(line) as MetricRecord);
+      record = JSON.parse(line);
     } catch {
-      // A torn line from a killed process: the records before it are intact.
+      // The last line without its newline is torn by a killed process: expected, not damage.
+      if (index === lines.length - 1) return;
     }
+    if (isRecord(record)) records.push(record);
+    else damaged.push(index + 1);
+  });
+  if (damaged.length > 0) {
+    const more = damaged.length > 1 ? ` (and ${damaged.length - 1} more)` : '';
+    warn(`${file}: line ${damaged[0]}${more} is not a metrics record; skipped`);
   }
   return records;
 }

@@ -4,6 +4,7 @@
  * into exit codes: 130 for an interrupted run, 1 for a user-facing error (message only), 70 for
  * an internal error (with its stack).
  */
+import { debugDetail, environmentProblem, userErrorMessage } from '../user-problems.ts';
 
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
@@ -48,9 +49,12 @@ export class StopRequest {
 
 const builtinErrors: Function[] = [Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
 
-/** Our own Error subclasses (RunError, DataError, ...) describe user problems; built-in ones are bugs. */
+/**
+ * Our own Error subclasses (RunError, DataError, ...) and system errors the environment caused (a
+ * folder that is not writable, a full disk) describe user problems; other built-in ones are bugs.
+ */
 export function isUserError(error: unknown): error is Error {
-  return error instanceof Error && !builtinErrors.includes(error.constructor);
+  return error instanceof Error && (!builtinErrors.includes(error.constructor) || environmentProblem(error) !== undefined);
 }
 
 export function exitCodeFor(error: unknown): number {
@@ -70,7 +74,7 @@ export async function runProgram(body: () => Promise<void>): Promise<never> {
     } else if (code === exitCodes.interrupted) {
       process.stderr.write(`${(error as Error).message}\n`);
     } else {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
+      process.stderr.write(`error: ${userErrorMessage(error) ?? (error as Error).message}\n${debugDetail(error)}`);
     }
   }
   // Loader worker threads or pending timers must not keep a finished program alive.

@@ -15,13 +15,14 @@ import { Rng } from '../random.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import type { MinerFields } from '../run/metrics.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
-import { InterruptedError, StopRequest } from '../run/signals.ts';
+import { InterruptedError, isUserError, StopRequest } from '../run/signals.ts';
+import { userErrorMessage } from '../user-problems.ts';
 import { knnMonitor } from './monitor.ts';
 import { StudentObjective } from './objective.ts';
 import { buildOptimizer, buildSchedule } from './optimizer.ts';
 import type { KnnMonitorSettings, ObjectiveSettings, OptimizerSettings, ScheduleSettings } from './settings.ts';
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint, type StatefulPiece, type TrainingParts } from './state.ts';
-import { NonFiniteLossError, trainingStep, type StepValues } from './step.ts';
+import { trainingStep, type StepValues } from './step.ts';
 import { createTeacher, type TeacherSpec } from './teacher.ts';
 
 export interface LoaderSettings {
@@ -189,7 +190,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     return { steps: step, epochs, stepsRun: step - startStep, bestKnn };
   } catch (error) {
-    if (error instanceof NonFiniteLossError) run.setStatus('failed', { step, epoch: epochOf(step + 1) }, error.message);
+    // A user problem (a loss that is not finite, a checkpoint folder that cannot be written) is
+    // recorded so the run directory says why it stopped; an interruption was recorded above.
+    if (isUserError(error) && !(error instanceof InterruptedError)) {
+      const message = userErrorMessage(error) ?? error.message;
+      try {
+        run.setStatus('failed', { step, epoch: epochOf(step + 1) }, message);
+      } catch {
+        // The run directory itself cannot be written: the error thrown below already says so.
+      }
+    }
     throw error;
   } finally {
     progress.finish();
