@@ -62,10 +62,23 @@ class Pool {
     // Every task is taken: close the job and wait only for workers inside it, not for those
     // that have not woken up yet (on a busy machine that can take a scheduler time slice).
     open_.store(false);
-    while (active_.load() != 0) _mm_pause();
+    wait_for_workers();
   }
 
  private:
+  // Spins while the workers finish their last tasks; past kSpin (a worker preempted by another
+  // process on a busy machine), yields the core so that the worker can run on it.
+  void wait_for_workers() {
+    const auto until = std::chrono::steady_clock::now() + kSpin;
+    while (active_.load() != 0) {
+      if (std::chrono::steady_clock::now() < until) {
+        _mm_pause();
+      } else {
+        std::this_thread::yield();
+      }
+    }
+  }
+
   void take_tasks() {
     for (std::size_t t = next_.fetch_add(1, std::memory_order_relaxed); t < tasks_; t = next_.fetch_add(1, std::memory_order_relaxed)) {
       function_(body_, t);
