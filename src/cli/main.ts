@@ -10,6 +10,7 @@ import { plan, PLAN_USAGE } from './plan.ts';
 import { grid, GRID_USAGE } from './grid.ts';
 import { worker, WORKER_USAGE } from './worker.ts';
 import { schema } from './schema.ts';
+import { WriteError } from '../runtime/run/atomic.ts';
 
 const COMMANDS: Record<string, { usage: string; summary: string; handler: (args: Args) => number | Promise<number> }> = {
   check: { usage: CHECK_USAGE, summary: 'check .rekd files and report every mistake', handler: check },
@@ -30,7 +31,7 @@ const HELP = [
   'commands:',
   ...Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`),
   '',
-  'exit status: 0 clean, 1 errors in the input, 2 usage error, 3 internal error',
+  'exit status: 0 clean, 1 errors in the input (or a file that cannot be written), 2 usage error, 3 internal error',
 ].join('\n');
 
 export async function main(argv: string[]): Promise<number> {
@@ -52,6 +53,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`rekdc: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof WriteError) {
+      // The machine's problem (full disk, permissions), not the program's: the message says what to do.
+      process.stderr.write(`rekdc: ${error.message}\n`);
+      return 1;
     }
     // Bad input never gets here (it becomes diagnostics); this is a bug in rekdc itself.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
