@@ -78,6 +78,19 @@ describe('training loop: checkpoints under disk faults and damage', function () 
     resumed.student.dispose();
   });
 
+  it('never records a best kNN accuracy in a checkpoint before best.ckpt holds it', async () => {
+    const run = tempRun();
+    const knn = { k: 3, temperature: 0.07, every: 1, subset: 1000 };
+    // The disk fills up at the third large file: the checkpoints after the first kNN evaluation (step 4).
+    await withWrites(fullAfter(2, 10_000), async () => {
+      await tinyTrain({ run, ...settings, knn }).then(() => expect.fail('the run should stop'), (error) => expect(error).to.be.instanceOf(CheckpointSaveError));
+    });
+    const { file, step } = newestIntactCheckpoint(run.checkpointFiles());
+    const claimed = checkpointMetadata<{ bestKnn: number | null }>(file).bestKnn;
+    expect(claimed, `${file} at step ${step}`).to.be.a('number');
+    expect(checkpointMetadata<{ bestKnn: number | null }>(run.paths.best).bestKnn).to.equal(claimed);
+  });
+
   it('names a damaged newest checkpoint, moves it aside and resumes from the newest intact one', async () => {
     const run = await interruptedRun();
     flipBit(run.paths.latest, fs.statSync(run.paths.latest).size - 100);

@@ -202,12 +202,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         improved = bestKnn === null || accuracy > bestKnn;
         if (improved) bestKnn = accuracy;
       }
+      // best.ckpt first: once latest.ckpt records this accuracy as the best, a resume would not save it again.
+      if (improved) await save(run.paths.best);
       const due = options.checkpointEvery > 0 ? step % options.checkpointEvery === 0 : epochEnd;
       if (due || step === totalSteps || stop.requested) {
         await save(run.paths.latest, run.paths.previous);
         run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
       }
-      if (improved) await save(run.paths.best);
       if (stop.requested) throw new InterruptedError(step, stop.signal!);
       // Signals are delivered through the event loop; a loader that answers from memory would
       // otherwise keep the loop in microtasks and Ctrl-C would never be seen.
