@@ -221,5 +221,11 @@ describe('rekdc compile', function () {
     expect(outcome.code, outcome.stderr).to.equal(0);
     expect(outcome.stdout.trim()).to.equal(path.join('programs', 'tiny', 'tiny.ts'));
     expect(fs.readFileSync(path.join(cwd, 'programs', 'tiny', 'tiny.ts'), 'utf8')).to.include('from "rekd/runtime"');
+
+    // A file where --out's folder should be: the machine's problem, one line, exit 1 (not a bug report).
+    fs.writeFileSync(path.join(cwd, 'taken'), '');
+    const blocked = await rekdcIn(cwd, 'compile', 'tiny.rekd', '--out', 'taken');
+    expect(blocked.code, blocked.stderr).to.equal(1);
+    expect(blocked.stderr).to.equal(`rekdc: cannot write ${path.join('taken', 'tiny', 'tiny.ts')}: a folder on its path is a file; choose another path (ENOTDIR)\n`);
   });
 });

@@ -25,6 +25,9 @@ const advice: Record<string, string> = {
   EACCES: 'permission denied; make the folder writable or run elsewhere',
   EPERM: 'operation not permitted; make the folder writable or run elsewhere',
   EROFS: 'the file system is read-only; run somewhere writable',
+  ENOTDIR: 'a folder on its path is a file; choose another path',
+  EEXIST: 'a file stands where its folder should be; choose another path',
+  EISDIR: 'it is a folder; choose a file name',
 };
 
 /** A system error (one with an errno code) while writing `file` as a WriteError; anything else unchanged. */
