@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WriteError, writeFileAtomic } from '../../src/runtime/run/atomic.ts';
+import { removeUnfinishedWrites, WriteError, writeFileAtomic } from '../../src/runtime/run/atomic.ts';
 import { droppedBytes, fullDisk, shortWrites, withWrites } from './disk_faults.ts';
 
 /** A folder holding `file` with the content 'old', and a new content larger than any fault's limit. */
@@ -70,6 +70,13 @@ describe('atomic writes under disk faults', () => {
     writeFileAtomic(file, data, { previous });
     expect(fs.readFileSync(previous, 'utf8')).to.equal('old');
     expect(fs.readFileSync(file).equals(data)).to.equal(true);
+  });
+
+  it('removes the temp files of writes a killed process left, and nothing else', () => {
+    const { dir } = withOldFile();
+    for (const name of ['.latest.ckpt.4242.tmp', '.status.json.7.tmp', 'notes.tmp', '.hidden']) fs.writeFileSync(path.join(dir, name), 'x');
+    removeUnfinishedWrites(dir);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(['.hidden', 'latest.ckpt', 'notes.tmp']);
   });
 
   it('reports a folder that cannot be created as a WriteError naming the file', () => {

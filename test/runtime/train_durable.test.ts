@@ -69,11 +69,14 @@ describe('training loop: checkpoints under disk faults and damage', function () 
     expect([stepOf(run.paths.latest), stepOf(run.paths.previous)]).to.deep.equal([4, 2]);
     expect(fs.readdirSync(run.paths.checkpoints).sort()).to.deep.equal(['latest.ckpt', 'previous.ckpt']);
 
+    // What a process killed during a write leaves behind; the resumed run removes it.
+    fs.writeFileSync(`${run.paths.checkpoints}/.latest.ckpt.99999.tmp`, 'half a checkpoint');
     const lines: string[] = [];
     const resumed = await tinyTrain({ run, ...settings, onLine: (line) => lines.push(line) });
     expect(lines[0]).to.equal(`resuming from ${run.paths.latest} at step 4\n`);
     expect(resumed.result).to.include({ steps: 8, stepsRun: 4 });
     expect(loggedSteps(run)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(fs.readdirSync(run.paths.checkpoints).sort()).to.deep.equal(['latest.ckpt', 'previous.ckpt']);
     expect(run.status()).to.include({ state: 'running', step: 8 });
     resumed.student.dispose();
   });

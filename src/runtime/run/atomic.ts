@@ -53,10 +53,13 @@ export interface AtomicWriteOptions {
   previous?: string;
 }
 
+const tempName = (name: string) => `.${name}.${process.pid}.tmp`;
+const tempPattern = /^\..+\.\d+\.tmp$/;
+
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const temp = path.join(dir, tempName(path.basename(file)));
   try {
     fs.mkdirSync(dir, { recursive: true });
     writeVerified(file, temp, bytes);
@@ -67,6 +70,17 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
     throw asWriteError(file, error);
   }
   syncDirectory(dir);
+}
+
+/**
+ * Removes the temp files of writes that never finished (a process killed mid-write) from `dir`,
+ * which only the caller may be writing to; they are incomplete and can be as large as a checkpoint.
+ */
+export function removeUnfinishedWrites(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) {
+    if (tempPattern.test(name)) removeTemp(path.join(dir, name));
+  }
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {

@@ -13,7 +13,7 @@ import { batchToTensors } from '../data/tensors.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { MinerAccuracy } from '../objectives/diagnostics.ts';
 import { Rng } from '../random.ts';
-import { WriteError } from '../run/atomic.ts';
+import { removeUnfinishedWrites, WriteError } from '../run/atomic.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import type { MinerFields } from '../run/metrics.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
@@ -143,6 +143,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let resume: LoaderState | undefined;
   /** The step of the newest checkpoint on disk. */
   let savedStep: number | undefined;
+  // The run lock makes this process the only writer of its checkpoints.
+  removeUnfinishedWrites(run.paths.checkpoints);
   if (run.hasCheckpoint()) {
     const log = (text: string) => (options.progress ?? process.stderr).write(text + '\n');
     const saved = restoreTrainingCheckpoint(chooseResumePoint(run, log).file, parts);
