@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { CheckpointError, checkpointMetadata } from '../../src/runtime/checkpoint.ts';
+import { WriteError } from '../../src/runtime/run/atomic.ts';
 import { readMetrics } from '../../src/runtime/run/metrics.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
 import { newestIntactCheckpoint } from '../../src/runtime/train/resume.ts';
@@ -79,6 +80,15 @@ describe('training loop: checkpoints under disk faults and damage', function () 
     expect(fs.readdirSync(run.paths.checkpoints).sort()).to.deep.equal(['latest.ckpt', 'previous.ckpt']);
     expect(run.status()).to.include({ state: 'running', step: 8 });
     resumed.student.dispose();
+  });
+
+  it('stops with the reason in status.json when metrics.jsonl cannot be written', async () => {
+    const run = tempRun();
+    fs.mkdirSync(run.paths.metrics); // a folder where the log should be
+    const failure = await tinyTrain({ run, ...settings }).then(() => undefined, (error: unknown) => error);
+    const message = `cannot write ${run.paths.metrics}: it is a folder; choose a file name (EISDIR)`;
+    expect(failure).to.be.instanceOf(WriteError).with.property('message', message);
+    expect(run.status()).to.include({ state: 'failed', step: 1, message });
   });
 
   it('never records a best kNN accuracy in a checkpoint before best.ckpt holds it', async () => {

@@ -3,7 +3,7 @@
  * appended whole, so a killed process leaves at most one torn last line, which readers skip.
  */
 import * as fs from 'node:fs';
-import { writeFileAtomic } from './atomic.ts';
+import { asWriteError, writeFileAtomic } from './atomic.ts';
 
 /**
  * A relation miner measured against the true classes (objectives/diagnostics.ts MinerAccuracy), each
@@ -42,7 +42,11 @@ export class MetricsLog {
   constructor(readonly file: string) {}
 
   append(record: MetricRecord): void {
-    fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    try {
+      fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    } catch (error) {
+      throw asWriteError(this.file, error);
+    }
   }
 
   /**

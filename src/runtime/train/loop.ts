@@ -218,7 +218,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     return { steps: step, epochs, stepsRun: step - startStep, bestKnn };
   } catch (error) {
-    if (error instanceof NonFiniteLossError || error instanceof CheckpointSaveError) {
+    if (error instanceof NonFiniteLossError || error instanceof CheckpointSaveError || error instanceof WriteError) {
       recordFailure(run, { step, epoch: epochOf(step + 1) }, error.message, (text) => progress.message(text));
     }
     throw error;
