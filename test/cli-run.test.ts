@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileSource } from '../src/compiler.ts';
+import { checkpointMetadata } from '../src/runtime/checkpoint.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 
@@ -161,7 +162,9 @@ describe('rekdc run', function () {
     process.kill(program, 'SIGKILL');
     const afterKill = await killed.done;
     expect(afterKill.code).to.equal(128 + os.constants.signals.SIGKILL);
-    const checkpointStep = readJson(path.join(dir, 'status.json')).step;
+    // The checkpoint's own step: status.json is written after it, so a kill can land in between.
+    const latest = path.join('runs', path.basename(dir), 'checkpoints', 'latest.ckpt');
+    const checkpointStep = checkpointMetadata<{ step: number }>(path.join(cwd, latest)).step;
     expect(checkpointStep).to.be.within(2, totalSteps - 2);
 
     const resumed = start(cwd, ['run', 'tiny.rekd', '--resume']);
@@ -170,7 +173,7 @@ describe('rekdc run', function () {
     await until(() => resumed.child.exitCode !== null || stepsShown().some((step) => step > checkpointStep), 'a step after the resume');
     resumed.child.kill('SIGINT');
     const afterInterrupt = await resumed.done;
-    expect(afterInterrupt.stderr).to.include(`resuming from its checkpoint at step ${checkpointStep}`);
+    expect(afterInterrupt.stderr).to.include(`resuming from ${latest} at step ${checkpointStep}\n`);
     expect(afterInterrupt.code, afterInterrupt.stderr).to.equal(130);
     const interrupted = readJson(path.join(dir, 'status.json'));
     expect(interrupted.state).to.equal('interrupted');
@@ -178,7 +181,7 @@ describe('rekdc run', function () {
 
     const finished = await rekdcIn(cwd, 'run', 'tiny.rekd');
     expect(finished.code, finished.stderr).to.equal(0);
-    expect(finished.stderr).to.include(`resuming from its checkpoint at step ${interrupted.step}`);
+    expect(finished.stderr).to.include(`resuming from ${latest} at step ${interrupted.step}\n`);
     // The step counter continues: every step logged once, in order, up to the last.
     expect(stepRecords(dir).map((r) => r.step)).to.deep.equal(Array.from({ length: totalSteps }, (_, i) => i + 1));
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: totalSteps });
@@ -218,5 +221,11 @@ describe('rekdc compile', function () {
     expect(outcome.code, outcome.stderr).to.equal(0);
     expect(outcome.stdout.trim()).to.equal(path.join('programs', 'tiny', 'tiny.ts'));
     expect(fs.readFileSync(path.join(cwd, 'programs', 'tiny', 'tiny.ts'), 'utf8')).to.include('from "rekd/runtime"');
+
+    // A file where --out's folder should be: a usage error, one line, exit 2 (not a bug report).
+    fs.writeFileSync(path.join(cwd, 'taken'), '');
+    const blocked = await rekdcIn(cwd, 'compile', 'tiny.rekd', '--out', 'taken');
+    expect(blocked.code, blocked.stderr).to.equal(2);
+    expect(blocked.stderr).to.equal('rekdc: taken is a file; name the folder to write the programs into with --out\n');
   });
 });

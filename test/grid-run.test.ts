@@ -124,7 +124,8 @@ describe('rekdc grid (local)', function () {
     expect(plan.stdout.split('\n')[0]).to.equal('grid slow of tiny: 1 cells, 0 complete, 1 interrupted, 0 running, 0 new');
     const resumed = await rekdcIn(cwd, ['grid', 'ablation.rekd', 'slow']);
     expect(resumed.code, resumed.stderr).to.equal(0);
-    expect(resumed.stderr).to.match(/rekdc run: slow_0 in runs\/slow_0-[0-9a-f]{12}, resuming from its checkpoint at step [234]/);
+    expect(resumed.stderr).to.match(/rekdc run: slow_0 in runs\/slow_0-[0-9a-f]{12}, resuming from its newest intact checkpoint\n/);
+    expect(resumed.stderr).to.match(/resuming from runs\/slow_0-[0-9a-f]{12}\/checkpoints\/latest\.ckpt at step [234]\n/);
     const csv = fs.readFileSync(path.join(cwd, 'runs/grids/slow/results.csv'), 'utf8').split('\n');
     expect(csv[1]).to.match(/^slow_0,none,none,2,1,complete,0\.\d+/);
     // No relation term, no miner: its columns are empty.

@@ -1,7 +1,7 @@
 /**
  * `rekdc run`: compiles an experiment, type-checks its program and runs it in a child process on
  * the run directory runs/<experiment>-<id>. A finished run shows its results (--force reruns); an
- * interrupted one resumes from its latest checkpoint (--resume insists there is one).
+ * interrupted one resumes from its newest intact checkpoint (--resume insists there is one).
  */
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
@@ -62,7 +62,8 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   const program = generateProgram(experiment, compiled.file, compiled.text);
   checkProgram(program, programFile);
   const existing = new RunDirectory(dir);
-  const resumed = !force && existing.hasCheckpoint() ? `, resuming from its checkpoint at step ${existing.status()?.step ?? '?'}` : '';
+  // The program names the checkpoint and step it resumes from: it verifies them, and status.json may lag behind.
+  const resumed = !force && existing.hasCheckpoint() ? ', resuming from its newest intact checkpoint' : '';
   // A directory holding another experiment (RunError) reaches main: a user error, exit 1.
   openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: force });
   writeFileAtomic(programFile, program.text);

@@ -3,16 +3,22 @@
  * prototype banks: whatever the caller passes) plus JSON metadata (RNG states, step, epoch...).
  *
  * Layout: "REKDCKPT", uint32 format version, uint32 header length, the header JSON
- * { metadata, tensors: [{ name, dtype, shape, offset, bytes }] }, then the raw little-endian
- * tensor data. Written atomically (temp file, fsync, rename) so a crash never leaves a torn file.
+ * { metadata, tensors: [{ name, dtype, shape, offset, bytes }] }, the raw little-endian tensor
+ * data, then the SHA-256 of everything before it. Written atomically (temp file, verified, then
+ * renamed) so a crash never leaves a torn file; the checksum catches what changes it later (a
+ * flipped bit, an edited header, a truncated copy). Version 1 files (no checksum) are still read.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from './run/atomic.ts';
+import { writeFileAtomic, type AtomicWriteOptions } from './run/atomic.ts';
 
 const magic = Buffer.from('REKDCKPT', 'ascii');
-const formatVersion = 1;
+const formatVersion = 2;
+/** The last format without a checksum. */
+const uncheckedVersion = 1;
 const prefixBytes = magic.length + 8;
+const checksumBytes = 32;
 
 type StoredDtype = 'float32' | 'int32';
 
@@ -30,7 +36,9 @@ interface Header {
   tensors: TensorEntry[];
 }
 
-export class CheckpointError extends Error {}
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
 
 export interface Checkpoint<M = unknown> {
   tensors: Record<string, tf.Tensor>;
@@ -44,7 +52,10 @@ export function withPrefix(prefix: string, variables: Map<string, tf.Tensor>): R
   return out;
 }
 
-export async function saveCheckpoint(file: string, tensors: Record<string, tf.Tensor>, metadata: unknown = {}): Promise<void> {
+/** Writes the checkpoint; `options.previous` keeps the file it replaces under that name. */
+export async function saveCheckpoint(
+  file: string, tensors: Record<string, tf.Tensor>, metadata: unknown = {}, options: AtomicWriteOptions = {},
+): Promise<void> {
   const entries: TensorEntry[] = [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -63,10 +74,20 @@ export async function saveCheckpoint(file: string, tensors: Record<string, tf.Te
   magic.copy(prefix, 0);
   prefix.writeUInt32LE(formatVersion, magic.length);
   prefix.writeUInt32LE(header.length, magic.length + 4);
-  writeFileAtomic(file, Buffer.concat([prefix, header, ...chunks]));
+  const body = [prefix, header, ...chunks];
+  const checksum = body.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
+  writeFileAtomic(file, Buffer.concat([...body, checksum]), options);
 }
 
-export function loadCheckpoint<M = unknown>(file: string): Checkpoint<M> {
+/** A checkpoint file read and verified: its header and where its tensor data starts. */
+interface VerifiedFile {
+  data: Buffer;
+  header: Header;
+  dataStart: number;
+}
+
+/** Reads `file` and checks it whole (structure, size, checksum), naming the file and what is wrong. */
+function readVerified(file: string): VerifiedFile {
   let data: Buffer;
   try {
     data = fs.readFileSync(file);
@@ -77,24 +98,42 @@ export function loadCheckpoint<M = unknown>(file: string): Checkpoint<M> {
     throw new CheckpointError(`${file} is not a rekd checkpoint`);
   }
   const version = data.readUInt32LE(magic.length);
-  if (version !== formatVersion) {
-    throw new CheckpointError(`checkpoint ${file} has format version ${version}; this runtime reads version ${formatVersion}`);
+  if (version !== formatVersion && version !== uncheckedVersion) {
+    throw new CheckpointError(`checkpoint ${file} has format version ${version}; this runtime reads versions ${uncheckedVersion} and ${formatVersion}`);
   }
-  const headerEnd = prefixBytes + data.readUInt32LE(magic.length + 4);
-  let header: Header;
+  const dataStart = prefixBytes + data.readUInt32LE(magic.length + 4);
+  if (dataStart > data.length) throw new CheckpointError(`checkpoint ${file} is truncated (inside its header)`);
+  let header: Header | undefined;
   try {
-    header = JSON.parse(data.subarray(prefixBytes, headerEnd).toString('utf8')) as Header;
+    header = JSON.parse(data.subarray(prefixBytes, dataStart).toString('utf8')) as Header;
   } catch {
-    throw new CheckpointError(`checkpoint ${file} has a damaged header`);
+    // Reported below with the other header damage.
   }
+  if (!Array.isArray(header?.tensors)) throw new CheckpointError(`checkpoint ${file} has a damaged header`);
+  const dataBytes = Math.max(0, ...header.tensors.map((entry) => entry.offset + entry.bytes));
+  const expected = dataStart + dataBytes + (version === formatVersion ? checksumBytes : 0);
+  if (data.length < expected) throw new CheckpointError(`checkpoint ${file} is truncated (${data.length} of ${expected} bytes)`);
+  if (data.length > expected) throw new CheckpointError(`checkpoint ${file} has ${data.length - expected} bytes more than its header describes`);
+  if (version === formatVersion) {
+    const stored = data.subarray(expected - checksumBytes);
+    if (!createHash('sha256').update(data.subarray(0, expected - checksumBytes)).digest().equals(stored)) {
+      throw new CheckpointError(`checkpoint ${file} fails its checksum (changed on disk after it was written)`);
+    }
+  }
+  return { data, header, dataStart };
+}
+
+/** The metadata of a verified checkpoint, without creating its tensors. */
+export function checkpointMetadata<M = unknown>(file: string): M {
+  return readVerified(file).header.metadata as M;
+}
+
+export function loadCheckpoint<M = unknown>(file: string): Checkpoint<M> {
+  const { data, header, dataStart } = readVerified(file);
   const tensors: Record<string, tf.Tensor> = {};
   for (const entry of header.tensors) {
-    const start = headerEnd + entry.offset;
-    if (start + entry.bytes > data.length) {
-      tf.dispose(Object.values(tensors));
-      throw new CheckpointError(`checkpoint ${file} is truncated (tensor '${entry.name}' runs past the end of the file)`);
-    }
-    const raw = data.buffer.slice(data.byteOffset + start, data.byteOffset + start + entry.bytes);
+    const start = data.byteOffset + dataStart + entry.offset;
+    const raw = data.buffer.slice(start, start + entry.bytes);
     const values = entry.dtype === 'int32' ? new Int32Array(raw) : new Float32Array(raw);
     tensors[entry.name] = tf.tensor(values, entry.shape, entry.dtype);
   }

@@ -36,6 +36,13 @@ function verbOf(syscall: string | undefined): string {
   return 'write';
 }
 
+/** What a system error the user can fix means and what to do (`permission denied; check ...`), else undefined. */
+export function systemProblem(error: unknown): string | undefined {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  const problem = code === undefined ? undefined : ENVIRONMENT_PROBLEMS[code];
+  return problem && `${problem.reason}; ${problem.remedy}`;
+}
+
 /**
  * One line for a Node system error the environment caused (`cannot write <path>: permission
  * denied; ...`), or undefined for any other error. A caller that knows better says what failed

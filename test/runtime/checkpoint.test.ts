@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, type RngState } from '../../src/runtime/random.ts';
 import {
-  CheckpointError, loadCheckpoint, restoreVariables, saveCheckpoint, withPrefix,
+  CheckpointError, checkpointMetadata, loadCheckpoint, restoreVariables, saveCheckpoint, withPrefix,
 } from '../../src/runtime/checkpoint.ts';
 import { createEncoder, createMomentumCopy, type Encoder } from '../../src/runtime/nn/index.ts';
 import { createSgd, type Optimizer } from '../../src/runtime/optim/index.ts';
@@ -42,10 +42,66 @@ describe('checkpoints', () => {
     const file = path.join(dir, 'cut.ckpt');
     const values = tf.ones([100]);
     await saveCheckpoint(file, { values });
-    fs.truncateSync(file, fs.statSync(file).size - 8);
-    expect(() => loadCheckpoint(file)).to.throw(CheckpointError, /cut\.ckpt is truncated \(tensor 'values'/);
+    const size = fs.statSync(file).size;
+    fs.truncateSync(file, size - 8);
+    expect(() => loadCheckpoint(file)).to.throw(CheckpointError, `checkpoint ${file} is truncated (${size - 8} of ${size} bytes)`);
+    fs.truncateSync(file, 20);
+    expect(() => loadCheckpoint(file)).to.throw(CheckpointError, `checkpoint ${file} is truncated (inside its header)`);
     expect(() => loadCheckpoint(path.join(dir, 'missing.ckpt'))).to.throw(CheckpointError, /cannot read checkpoint/);
     values.dispose();
+  });
+
+  describe('detects damage that keeps the file structure', () => {
+    const failsChecksum = (file: string) => `checkpoint ${file} fails its checksum (changed on disk after it was written)`;
+    let file: string;
+    let bytes: Buffer;
+    beforeEach(async () => {
+      file = path.join(tempDir(), 'latest.ckpt');
+      const weights = tf.tensor1d([0.5, 1.5, -2, 4]);
+      await saveCheckpoint(file, { weights }, { step: 12 });
+      weights.dispose();
+      bytes = fs.readFileSync(file);
+      expect(checkpointMetadata(file)).to.deep.equal({ step: 12 });
+    });
+    /** Offset of the tensor data: 4 float32 values and the 32-byte checksum end the file. */
+    const dataStart = () => bytes.length - 32 - 16;
+
+    it('one flipped bit in the tensor data', () => {
+      bytes[dataStart() + 5] ^= 0x10;
+      fs.writeFileSync(file, bytes);
+      expect(() => loadCheckpoint(file)).to.throw(CheckpointError, failsChecksum(file));
+      expect(() => checkpointMetadata(file)).to.throw(CheckpointError, failsChecksum(file));
+    });
+
+    it('NaN written over a value', () => {
+      Buffer.from(new Float32Array([NaN]).buffer).copy(bytes, dataStart() + 4);
+      fs.writeFileSync(file, bytes);
+      expect(() => loadCheckpoint(file)).to.throw(CheckpointError, failsChecksum(file));
+    });
+
+    it('a changed step in the header (same length, still valid JSON)', () => {
+      fs.writeFileSync(file, Buffer.from(bytes.toString('latin1').replace('"step":12', '"step":13'), 'latin1'));
+      expect(() => loadCheckpoint(file)).to.throw(CheckpointError, failsChecksum(file));
+    });
+
+    it('bytes appended after the checksum', () => {
+      fs.appendFileSync(file, 'junk');
+      expect(() => loadCheckpoint(file)).to.throw(CheckpointError, `checkpoint ${file} has 4 bytes more than its header describes`);
+    });
+  });
+
+  it('still reads a version 1 checkpoint (written before checksums)', () => {
+    const header = Buffer.from(JSON.stringify({ metadata: { step: 3 }, tensors: [{ name: 'w', dtype: 'float32', shape: [2], offset: 0, bytes: 8 }] }));
+    const prefix = Buffer.alloc(16);
+    prefix.write('REKDCKPT', 'ascii');
+    prefix.writeUInt32LE(1, 8);
+    prefix.writeUInt32LE(header.length, 12);
+    const file = path.join(tempDir(), 'old.ckpt');
+    fs.writeFileSync(file, Buffer.concat([prefix, header, Buffer.from(new Float32Array([1, -1]).buffer)]));
+    const { tensors, metadata } = loadCheckpoint(file);
+    expect(metadata).to.deep.equal({ step: 3 });
+    expect(Array.from(tensors.w.dataSync())).to.deep.equal([1, -1]);
+    tf.dispose(Object.values(tensors));
   });
 
   it('reports every name and shape mismatch when restoring, and assigns nothing then', () => {

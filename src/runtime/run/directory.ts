@@ -3,7 +3,10 @@
  * and reported on from its files alone.
  *
  *   source.rekd  resolved.json  status.json  metrics.jsonl  eval.json  report.md
- *   checkpoints/latest.ckpt  checkpoints/best.ckpt  plots/*.svg
+ *   checkpoints/latest.ckpt  checkpoints/previous.ckpt  checkpoints/best.ckpt  plots/*.svg
+ *
+ * `previous.ckpt` is the `latest.ckpt` before the last save, so a damaged latest one leaves an
+ * intact one to resume from.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -43,6 +46,7 @@ export interface RunPaths {
   metrics: string;
   checkpoints: string;
   latest: string;
+  previous: string;
   best: string;
   eval: string;
   report: string;
@@ -58,6 +62,7 @@ export function runPaths(dir: string): RunPaths {
     metrics: path.join(dir, 'metrics.jsonl'),
     checkpoints,
     latest: path.join(checkpoints, 'latest.ckpt'),
+    previous: path.join(checkpoints, 'previous.ckpt'),
     best: path.join(checkpoints, 'best.ckpt'),
     eval: path.join(dir, 'eval.json'),
     report: path.join(dir, 'report.md'),
@@ -112,8 +117,14 @@ export class RunDirectory {
     return this.status()?.state === 'finished' && fs.existsSync(this.paths.eval);
   }
 
+  /** The checkpoints a resume may start from, most preferred first (best.ckpt holds a whole training state too). */
+  checkpointFiles(): string[] {
+    // A folder in a checkpoint's place is no checkpoint (saving there fails with a message naming it).
+    return [this.paths.latest, this.paths.previous, this.paths.best].filter((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile());
+  }
+
   hasCheckpoint(): boolean {
-    return fs.existsSync(this.paths.latest);
+    return this.checkpointFiles().length > 0;
   }
 
   writeEval(results: unknown): void {

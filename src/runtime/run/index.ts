@@ -1,5 +1,5 @@
 /** Run directories: files, metrics, report with SVG plots, progress, interruption and exit codes. */
-export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
+export { WriteError, writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 export { openRunDirectory, RunDirectory, RunError, runPaths } from './directory.ts';
 export type { OpenRunOptions, RunPaths, RunState, RunStatus } from './directory.ts';
 export { MetricsLog, readMetrics } from './metrics.ts';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { type Warn, warnToStderr } from '../user-problems.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { asWriteError, writeFileAtomic } from './atomic.ts';
 
 /**
  * A relation miner measured against the true classes (objectives/diagnostics.ts MinerAccuracy), each
@@ -44,14 +44,19 @@ export class MetricsLog {
   constructor(readonly file: string) {}
 
   append(record: MetricRecord): void {
-    fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    try {
+      fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    } catch (error) {
+      throw asWriteError(this.file, error);
+    }
   }
 
   /**
-   * On resume, drop the records written after the checkpoint being resumed from: the resumed
-   * run writes them again, and the curve must not show the lost steps twice.
+   * On resume, drop the records written after the checkpoint being resumed from (and damaged
+   * lines): the resumed run writes them again, and the curve must not show the lost steps twice.
    */
   truncateAfter(step: number): void {
+    if (!fs.existsSync(this.file)) return;
     const kept = readMetrics(this.file).filter((r) => r.step <= step);
     writeFileAtomic(this.file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
   }

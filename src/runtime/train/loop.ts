@@ -1,8 +1,9 @@
 /**
  * The training loop: batches from the worker loader, one training step each, metrics every
  * `logEvery` steps, kNN accuracy on a subset every `knn.every` epochs, checkpoints (latest every
- * epoch or every `checkpointEvery` steps, best by kNN accuracy), resume from the latest
- * checkpoint, and a clean stop on Ctrl-C (checkpoint first, then InterruptedError -> exit 130).
+ * epoch or every `checkpointEvery` steps with the one before kept as previous, best by kNN
+ * accuracy), resume from the newest intact checkpoint, and a clean stop on Ctrl-C (checkpoint
+ * first, then InterruptedError -> exit 130) or on a checkpoint that cannot be saved.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { AugmentOp } from '../augment/pipeline.ts';
@@ -12,6 +13,7 @@ import { batchToTensors } from '../data/tensors.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { MinerAccuracy } from '../objectives/diagnostics.ts';
 import { Rng } from '../random.ts';
+import { removeUnfinishedWrites, WriteError } from '../run/atomic.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import type { MinerFields } from '../run/metrics.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
@@ -21,7 +23,10 @@ import { knnMonitor } from './monitor.ts';
 import { StudentObjective } from './objective.ts';
 import { buildOptimizer, buildSchedule } from './optimizer.ts';
 import type { KnnMonitorSettings, ObjectiveSettings, OptimizerSettings, ScheduleSettings } from './settings.ts';
-import { restoreTrainingCheckpoint, saveTrainingCheckpoint, type StatefulPiece, type TrainingParts } from './state.ts';
+import { chooseResumePoint } from './resume.ts';
+import {
+  CheckpointSaveError, restoreTrainingCheckpoint, saveTrainingCheckpoint, type StatefulPiece, type TrainingParts,
+} from './state.ts';
 import { trainingStep, type StepValues } from './step.ts';
 import { createTeacher, type TeacherSpec } from './teacher.ts';
 
@@ -107,6 +112,16 @@ class Window {
   }
 }
 
+/** Marks the run failed with `message`; a status that cannot be written (a full disk) is reported, not thrown over the failure. */
+function recordFailure(run: RunDirectory, progress: { step: number; epoch: number }, message: string, log: (text: string) => void): void {
+  try {
+    run.setStatus('failed', progress, message);
+  } catch (error) {
+    if (!(error instanceof WriteError)) throw error;
+    log(`status.json not updated: ${error.message}`);
+  }
+}
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { run, data, student, seed } = options;
   const rng = new Rng(seed);
@@ -127,12 +142,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let step = 0;
   let bestKnn: number | null = null;
   let resume: LoaderState | undefined;
+  /** The step of the newest checkpoint on disk. */
+  let savedStep: number | undefined;
+  // The run lock makes this process the only writer of its checkpoints.
+  removeUnfinishedWrites(run.paths.checkpoints);
   if (run.hasCheckpoint()) {
-    const saved = restoreTrainingCheckpoint(run.paths.latest, parts);
+    const log = (text: string) => (options.progress ?? process.stderr).write(text + '\n');
+    const saved = restoreTrainingCheckpoint(chooseResumePoint(run, log).file, parts);
     ({ step, bestKnn } = saved);
+    savedStep = step;
     resume = saved.loader;
-    run.metrics.truncateAfter(step);
   }
+  // Records past the resumed step (all of them when no checkpoint was saved) are written again.
+  run.metrics.truncateAfter(step);
   const loader = new BatchLoader({
     split: data.train, shape: data, seed, resume, ...options.loader,
   });
@@ -146,7 +168,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const window = new Window();
   const startStep = step;
   const epochOf = (s: number) => Math.max(1, Math.ceil(s / stepsPerEpoch));
-  const save = async (file: string) => saveTrainingCheckpoint(file, parts, { step, loader: loader.state(), bestKnn });
+  const save = async (file: string, previous?: string) => {
+    try {
+      await saveTrainingCheckpoint(file, parts, { step, loader: loader.state(), bestKnn }, { previous });
+    } catch (error) {
+      throw error instanceof WriteError ? new CheckpointSaveError(step, savedStep, error) : error;
+    }
+    savedStep = step;
+  };
 
   run.setStatus('running', { step, epoch: epochOf(step + 1) });
   try {
@@ -177,12 +206,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         improved = bestKnn === null || accuracy > bestKnn;
         if (improved) bestKnn = accuracy;
       }
+      // best.ckpt first: once latest.ckpt records this accuracy as the best, a resume would not save it again.
+      if (improved) await save(run.paths.best);
       const due = options.checkpointEvery > 0 ? step % options.checkpointEvery === 0 : epochEnd;
       if (due || step === totalSteps || stop.requested) {
-        await save(run.paths.latest);
+        await save(run.paths.latest, run.paths.previous);
         run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
       }
-      if (improved) await save(run.paths.best);
       if (stop.requested) throw new InterruptedError(step, stop.signal!);
       // Signals are delivered through the event loop; a loader that answers from memory would
       // otherwise keep the loop in microtasks and Ctrl-C would never be seen.
@@ -190,15 +220,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     return { steps: step, epochs, stepsRun: step - startStep, bestKnn };
   } catch (error) {
-    // A user problem (a loss that is not finite, a checkpoint folder that cannot be written) is
-    // recorded so the run directory says why it stopped; an interruption was recorded above.
+    // A user problem (a loss that is not finite, a checkpoint that cannot be saved, a folder that
+    // cannot be written) is recorded so the run directory says why it stopped; an interruption was recorded above.
     if (isUserError(error) && !(error instanceof InterruptedError)) {
-      const message = userErrorMessage(error) ?? error.message;
-      try {
-        run.setStatus('failed', { step, epoch: epochOf(step + 1) }, message);
-      } catch {
-        // The run directory itself cannot be written: the error thrown below already says so.
-      }
+      recordFailure(run, { step, epoch: epochOf(step + 1) }, userErrorMessage(error) ?? error.message, (text) => progress.message(text));
     }
     throw error;
   } finally {

@@ -9,6 +9,7 @@ import { CheckpointError, loadCheckpoint, restoreVariables, saveCheckpoint } fro
 import type { LoaderState } from '../data/loader.ts';
 import type { SavedState } from '../objectives/state.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
+import type { AtomicWriteOptions, WriteError } from '../run/atomic.ts';
 
 /** Where the student's weights live in a run's checkpoint (an offline teacher loads them from there). */
 export const studentWeightsPrefix = 'model/student';
@@ -38,10 +39,23 @@ export interface TrainingParts {
   pieces: Record<string, StatefulPiece>;
 }
 
+/** A checkpoint could not be written: training stops rather than go on without a safe point. */
+export class CheckpointSaveError extends Error {
+  override name = 'CheckpointSaveError';
+  /** `savedStep`: the step of the newest checkpoint on disk, if any. */
+  constructor(readonly step: number, readonly savedStep: number | undefined, override readonly cause: WriteError) {
+    super(
+      `the checkpoint at step ${step} could not be saved: ${cause.message}. Training stopped; running it again ` +
+        (savedStep === undefined ? 'starts from the beginning' : `resumes from the checkpoint at step ${savedStep}`),
+    );
+  }
+}
+
 export async function saveTrainingCheckpoint(
   file: string,
   parts: TrainingParts,
   progress: Omit<TrainingMetadata, 'optimizer' | 'pieces'>,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
   const tensors: Record<string, tf.Tensor> = {};
   const owned: tf.Tensor[] = [];
@@ -58,7 +72,7 @@ export async function saveTrainingCheckpoint(
   }
   const metadata: TrainingMetadata = { ...progress, optimizer: parts.optimizer.getState(), pieces };
   try {
-    await saveCheckpoint(file, tensors, metadata);
+    await saveCheckpoint(file, tensors, metadata, options);
   } finally {
     tf.dispose(owned);
   }
