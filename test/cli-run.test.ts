@@ -1,7 +1,8 @@
 /**
  * `rekdc run`, `compile` and `report` end to end, as a user runs them: a tiny synthetic experiment
  * in a fresh folder, then the run directory's files and values; a finished run; a run killed with
- * kill -9 and resumed; Ctrl-C (SIGINT) with its exit code and checkpoint.
+ * kill -9 and resumed; Ctrl-C (SIGINT) with its exit code and checkpoint; no orphan when rekdc
+ * alone is killed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -92,11 +93,23 @@ async function until(condition: () => boolean, what: string, timeoutMs = 120_000
   }
 }
 
-/** The training program rekdc started (its only child process). */
+/** The training program rekdc started (tsx may have started an esbuild service beside it). */
 function programPid(rekdcPid: number): number {
-  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(rekdcPid)], { encoding: 'utf8' }).stdout.trim();
-  expect(out, 'rekdc has one child').to.match(/^\d+$/);
-  return Number(out);
+  const children = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(rekdcPid)], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const programs = children.filter((line) => line.includes('program.mts'));
+  expect(programs, `rekdc runs one program: ${children.join('; ')}`).to.have.length(1);
+  return Number(programs[0].trim().split(/\s+/)[0]);
+}
+
+/** Whether `pid` is a process that still runs (an unreaped zombie does not). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 describe('rekdc run', function () {
@@ -144,7 +157,7 @@ describe('rekdc run', function () {
     expect(fs.existsSync(path.join(dir, 'report.md'))).to.equal(true);
   });
 
-  it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, and saves one on Ctrl-C (exit 130)', async () => {
+  it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, saves one on Ctrl-C (exit 130) and when rekdc alone is killed', async () => {
     // 200 steps (about 13 s with the native kernels): room for the second rekdc's start-up, the
     // kill, the resume and the Ctrl-C; 20 steps could all finish before the kill.
     const totalSteps = 200;
@@ -176,9 +189,22 @@ describe('rekdc run', function () {
     expect(interrupted.state).to.equal('interrupted');
     expect(interrupted.step).to.be.above(checkpointStep);
 
+    // rekdc alone killed (the OOM killer, a CI job ending): its program must not train on as an orphan.
+    const orphaned = start(cwd, ['run', 'tiny.rekd']);
+    await until(() => [...orphaned.stderr().matchAll(/step (\d+)\/\d+/g)].some((m) => Number(m[1]) > interrupted.step), 'a step after the second resume');
+    const orphan = programPid(orphaned.child.pid!);
+    orphaned.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await until(() => !isRunning(orphan), 'the orphaned program to end', 2000);
+    expect(Date.now() - killedAt).to.be.below(2000);
+    expect((await orphaned.done).stderr).to.include('has ended');
+    const stopped = readJson(path.join(dir, 'status.json'));
+    expect(stopped.state, 'it saved a checkpoint as on SIGTERM').to.equal('interrupted');
+    expect(stopped.step).to.be.above(interrupted.step);
+
     const finished = await rekdcIn(cwd, 'run', 'tiny.rekd');
     expect(finished.code, finished.stderr).to.equal(0);
-    expect(finished.stderr).to.include(`resuming from its checkpoint at step ${interrupted.step}`);
+    expect(finished.stderr).to.include(`resuming from its checkpoint at step ${stopped.step}`);
     // The step counter continues: every step logged once, in order, up to the last.
     expect(stepRecords(dir).map((r) => r.step)).to.deep.equal(Array.from({ length: totalSteps }, (_, i) => i + 1));
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: totalSteps });
