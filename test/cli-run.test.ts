@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileSource } from '../src/compiler.ts';
+import { isRunning } from '../src/cli/run-lock.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 
@@ -101,17 +102,6 @@ function programPid(rekdcPid: number): number {
   return Number(programs[0].trim().split(/\s+/)[0]);
 }
 
-/** Whether `pid` is a process that still runs (an unreaped zombie does not). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 describe('rekdc run', function () {
   this.timeout(300_000);
 
@@ -170,7 +160,7 @@ describe('rekdc run', function () {
     const program = programPid(killed.child.pid!);
     const concurrent = await rekdcIn(cwd, 'run', 'tiny.rekd');
     expect(concurrent.code).to.equal(1);
-    expect(concurrent.stderr).to.include(`is being run by process ${program} already`);
+    expect(concurrent.stderr).to.match(new RegExp(`is being run by process ${program} \\(since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\) already`));
     process.kill(program, 'SIGKILL');
     const afterKill = await killed.done;
     expect(afterKill.code).to.equal(128 + os.constants.signals.SIGKILL);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { UsageError, type Args } from './args.ts';
 import type { ResolvedExperiment } from '../compiler.ts';
 import { compileExperiments, type CompiledFile, onlyExperiment } from './compiled.ts';
-import { RunLock } from './run-lock.ts';
+import { holderLabel, RunLock } from './run-lock.ts';
 import { PARENT_PID_VARIABLE } from '../runtime/run/signals.ts';
 import type { RunDirectory } from '../runtime/run/directory.ts';
 
@@ -44,7 +44,7 @@ export async function run(args: Args): Promise<number> {
   }
   const lock = RunLock.acquire(dir);
   if (!(lock instanceof RunLock)) {
-    print(`rekdc run: ${dir} is being run by process ${lock.heldBy} already`);
+    print(`rekdc run: ${dir} is being run by ${holderLabel(lock.heldBy)} already`);
     return 1;
   }
   try {

@@ -7,7 +7,7 @@
  */
 import type { GridCell } from '../compiler.ts';
 import type { CompiledFile } from '../cli/compiled.ts';
-import { RunLock } from '../cli/run-lock.ts';
+import { holderLabel, RunLock } from '../cli/run-lock.ts';
 import { startRun } from '../cli/run.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
 import { cellDirectory, cellLabel, RUNS_ROOT } from './cells.ts';
@@ -93,7 +93,7 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
           start(cell, dir, lock);
         } else if (!announced.has(cell.name)) {
           announced.add(cell.name);
-          log(`grid: ${cell.name} is being run by process ${lock.heldBy}; waiting for it`);
+          log(`grid: ${cell.name} is being run by ${holderLabel(lock.heldBy)}; waiting for it`);
         }
       }
       if (outcomes.size === cells.length) break;

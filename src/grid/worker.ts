@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { RunLock } from '../cli/run-lock.ts';
+import { holderLabel, RunLock } from '../cli/run-lock.ts';
 import { startRun } from '../cli/run.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
 import { cellDirectory, RUNS_ROOT } from './cells.ts';
@@ -42,7 +42,7 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
   const dir = cellDirectory(experiment, runsRoot);
   if (new RunDirectory(dir).finished) return resultOf(dir, 0);
   const lock = RunLock.acquire(dir);
-  if (!(lock instanceof RunLock)) throw new Error(`${dir} is being run by process ${lock.heldBy} on ${os.hostname()}`);
+  if (!(lock instanceof RunLock)) throw new Error(`${dir} on ${os.hostname()} is being run by ${holderLabel(lock.heldBy)}`);
   log(`worker: job ${job.id} (${payload.cell} of grid ${payload.grid}, attempt ${job.attemptsMade + 1}) in ${dir}`);
   const began = Date.now();
   try {
