@@ -1,12 +1,18 @@
 /** `rekdc worker --queue redis://host:port`: runs grid cells from the queue until stopped (Ctrl-C). */
 import { UsageError, type Args } from './args.ts';
 
-export const WORKER_USAGE = 'rekdc worker --queue redis://host:port [--lock-timeout seconds]';
+export const WORKER_USAGE = 'rekdc worker --queue redis://host:port [--lock-timeout seconds] [--queue-timeout seconds]';
 
 export async function worker(args: Args): Promise<number> {
   if (args.queue === undefined || args.positionals.length) throw new UsageError(`usage: ${WORKER_USAGE}`);
   const { startWorker } = await import('../grid/worker.ts');
-  const running = startWorker({ connection: args.queue, lockTimeout: args.lockTimeout });
+  const running = startWorker({ connection: args.queue, lockTimeout: args.lockTimeout, patience: args.queueTimeout });
+  void running.lost.catch((error: Error) => {
+    process.stderr.write(`worker: ${error.message}\n`);
+    // Now, even mid-cell: the cell's training program sees its parent end and stops with a
+    // checkpoint, which the next attempt at the job resumes.
+    process.exit(1);
+  });
   running.worker.on('failed', (job, error) => process.stderr.write(`worker: job ${job?.id} failed: ${error.message}\n`));
   running.worker.on('completed', (job) => process.stderr.write(`worker: job ${job.id} done\n`));
   await running.worker.waitUntilReady();
