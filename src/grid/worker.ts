@@ -57,10 +57,12 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
 }
 
 /**
- * A running worker; `close()` stops taking jobs (after the current one) and disconnects; `lost`
- * rejects once the queue has been unreachable too long.
+ * A running worker; `close()` stops taking jobs (after the current one) and disconnects (it needs
+ * Redis: see `connected`); `lost` rejects once the queue has been unreachable too long.
  */
-export function startWorker(options: WorkerOptions): { worker: Worker<CellPayload, CellResult>; lost: Promise<never>; close(): Promise<void> } {
+export function startWorker(options: WorkerOptions): {
+  worker: Worker<CellPayload, CellResult>; lost: Promise<never>; connected(): boolean; close(): Promise<void>;
+} {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const lockDuration = (options.lockTimeout ?? 30) * 1000;
   const connection = new QueueConnection(options.connection, options.patience, log);
@@ -76,6 +78,7 @@ export function startWorker(options: WorkerOptions): { worker: Worker<CellPayloa
   return {
     worker,
     lost: connection.lost,
+    connected: () => connection.client.status === 'ready',
     async close() {
       await worker.close();
       await connection.close();
