@@ -209,6 +209,8 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
   });
 
   it('rejects a payload that fails the schema before compiling it, without retries', async () => {
+    const checking = worker('e');
+    await until(() => /waiting for cells/.test(checking.stderr()), 'the worker', 60_000, checking.stderr);
     const connections = [new QueueConnection(url), new QueueConnection(url)];
     const queue = new Queue(QUEUE_NAME, { connection: connections[0].client });
     const events = new QueueEvents(QUEUE_NAME, { connection: connections[1].client });

@@ -82,13 +82,11 @@ function takeFile(file: string, content: string): LockHolder | null {
     const found = readLock(file);
     if (!found) continue;
     if (isAlive(found.holder)) return found.holder;
-    let removed = false;
     const claimedBy = withClaim(file, found.text, () => {
       if (readLock(file)?.text === found.text) fs.rmSync(file);
-      removed = true;
     });
     // Another process is removing this stale lock and will hold the next one.
-    if (!removed) return claimedBy;
+    if (claimedBy) return claimedBy;
   }
 }
 
