@@ -1,7 +1,8 @@
 /**
  * `rekdc run`, `compile` and `report` end to end, as a user runs them: a tiny synthetic experiment
  * in a fresh folder, then the run directory's files and values; a finished run; a run killed with
- * kill -9 and resumed; Ctrl-C (SIGINT) with its exit code and checkpoint.
+ * kill -9 and resumed; Ctrl-C (SIGINT) with its exit code and checkpoint; no orphan when rekdc
+ * alone is killed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileSource } from '../src/compiler.ts';
 import { checkpointMetadata } from '../src/runtime/checkpoint.ts';
+import { isRunning } from '../src/cli/run-lock.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 
@@ -93,11 +95,12 @@ async function until(condition: () => boolean, what: string, timeoutMs = 120_000
   }
 }
 
-/** The training program rekdc started (its only child process). */
+/** The training program rekdc started (tsx may have started an esbuild service beside it). */
 function programPid(rekdcPid: number): number {
-  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(rekdcPid)], { encoding: 'utf8' }).stdout.trim();
-  expect(out, 'rekdc has one child').to.match(/^\d+$/);
-  return Number(out);
+  const children = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(rekdcPid)], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const programs = children.filter((line) => line.includes('program.mts'));
+  expect(programs, `rekdc runs one program: ${children.join('; ')}`).to.have.length(1);
+  return Number(programs[0].trim().split(/\s+/)[0]);
 }
 
 describe('rekdc run', function () {
@@ -145,7 +148,7 @@ describe('rekdc run', function () {
     expect(fs.existsSync(path.join(dir, 'report.md'))).to.equal(true);
   });
 
-  it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, and saves one on Ctrl-C (exit 130)', async () => {
+  it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, saves one on Ctrl-C (exit 130) and when rekdc alone is killed', async () => {
     // 200 steps (about 13 s with the native kernels): room for the second rekdc's start-up, the
     // kill, the resume and the Ctrl-C; 20 steps could all finish before the kill.
     const totalSteps = 200;
@@ -158,7 +161,7 @@ describe('rekdc run', function () {
     const program = programPid(killed.child.pid!);
     const concurrent = await rekdcIn(cwd, 'run', 'tiny.rekd');
     expect(concurrent.code).to.equal(1);
-    expect(concurrent.stderr).to.include(`is being run by process ${program} already`);
+    expect(concurrent.stderr).to.match(new RegExp(`is being run by process ${program} \\(since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\) already`));
     process.kill(program, 'SIGKILL');
     const afterKill = await killed.done;
     expect(afterKill.code).to.equal(128 + os.constants.signals.SIGKILL);
@@ -179,9 +182,22 @@ describe('rekdc run', function () {
     expect(interrupted.state).to.equal('interrupted');
     expect(interrupted.step).to.be.above(checkpointStep);
 
+    // rekdc alone killed (the OOM killer, a CI job ending): its program must not train on as an orphan.
+    const orphaned = start(cwd, ['run', 'tiny.rekd']);
+    await until(() => [...orphaned.stderr().matchAll(/step (\d+)\/\d+/g)].some((m) => Number(m[1]) > interrupted.step), 'a step after the second resume');
+    const orphan = programPid(orphaned.child.pid!);
+    orphaned.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await until(() => !isRunning(orphan), 'the orphaned program to end', 2000);
+    expect(Date.now() - killedAt).to.be.below(2000);
+    expect((await orphaned.done).stderr).to.include('has ended');
+    const stopped = readJson(path.join(dir, 'status.json'));
+    expect(stopped.state, 'it saved a checkpoint as on SIGTERM').to.equal('interrupted');
+    expect(stopped.step).to.be.above(interrupted.step);
+
     const finished = await rekdcIn(cwd, 'run', 'tiny.rekd');
     expect(finished.code, finished.stderr).to.equal(0);
-    expect(finished.stderr).to.include(`resuming from ${latest} at step ${interrupted.step}\n`);
+    expect(finished.stderr).to.include(`resuming from ${latest} at step ${stopped.step}\n`);
     // The step counter continues: every step logged once, in order, up to the last.
     expect(stepRecords(dir).map((r) => r.step)).to.deep.equal(Array.from({ length: totalSteps }, (_, i) => i + 1));
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: totalSteps });

@@ -1,9 +1,11 @@
 /**
  * Grids across machines: a real redis-server on a free loopback port, two `rekdc worker`s (each
  * in its own folder, as on two machines) and `rekdc grid --queue` with four tiny cells. One worker
- * is killed (with its training program) in the middle of a cell: the other takes the job over
- * after the lock timeout, and every cell's result is recorded exactly once. A payload that fails
- * the schema is rejected without being compiled or retried.
+ * is killed (SIGKILL, alone) in the middle of a cell: its training program ends by itself, the
+ * other worker takes the job over after the lock timeout, and every cell's result is recorded
+ * exactly once. Redis restarted empty mid-grid: the grid queues the lost jobs again and finishes.
+ * Redis unreachable: one line, then a clear exit. A payload that fails the schema is rejected
+ * without being compiled or retried.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue, QueueEvents } from 'bullmq';
-import { QUEUE_NAME, redisClient } from '../src/grid/queue.ts';
+import { isRunning } from '../src/cli/run-lock.ts';
+import { QUEUE_NAME, QueueConnection } from '../src/grid/queue.ts';
 import { tinyExperiment } from './grid-fixture.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
@@ -21,6 +24,7 @@ const file = `${tinyExperiment(`
   loss { instance moco { queue = 32 } }
   schedule cosine { epochs = 2 }`)}
 grid seeds of tiny { seed = [1, 2, 3, 4] }
+grid pair of tiny { seed = [5, 6] }
 `;
 
 /** redis-server's path, installing the Debian package when it is missing and we may; null when impossible. */
@@ -79,15 +83,38 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     return dir;
   };
 
+  let server: string | null = null;
+  let port = 0;
+  /** A redis-server holding nothing (no persistence: a restart empties it). */
+  const startRedis = async () => {
+    redis = start(server!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], os.tmpdir());
+    await until(() => /Ready to accept connections/.test(redis!.stderr()), 'redis-server', 20_000);
+  };
+  const worker = (name: string, ...options: string[]) => {
+    const proc = start(process.execPath, [rekdc, 'worker', '--queue', url, ...options], folder(name));
+    started.push(proc);
+    return proc;
+  };
+  const gridFolder = () => {
+    const cwd = folder('grid');
+    fs.writeFileSync(path.join(cwd, 'ablation.rekd'), file);
+    return cwd;
+  };
+  /** Each cell's `grid: <cell> done by <worker>` line, exactly once per cell. */
+  const doneBy = (log: string, cells: string[]): string[] => cells.map((cell) => {
+    const lines = log.split('\n').filter((line) => line.startsWith(`grid: ${cell} done by `));
+    expect(lines, cell).to.have.length(1);
+    return lines[0].slice(`grid: ${cell} done by `.length);
+  });
+
   before(async function () {
-    const server = redisServer();
+    server = redisServer();
     if (!server) {
       console.log('    redis-server is not installed and could not be installed (apt-get): skipping the queue test');
       this.skip();
     }
-    const port = await freePort();
-    redis = start(server!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], os.tmpdir());
-    await until(() => /Ready to accept connections/.test(redis!.stderr()), 'redis-server', 20_000);
+    port = await freePort();
+    await startRedis();
     url = `redis://127.0.0.1:${port}`;
   });
 
@@ -98,55 +125,95 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('records all four cells exactly once although a worker dies mid-cell', async () => {
-    const worker = (name: string) => {
-      const proc = start(process.execPath, [rekdc, 'worker', '--queue', url, '--lock-timeout', '15'], folder(name));
-      started.push(proc);
-      return proc;
-    };
-    const doomed = worker('a');
-    const survivor = worker('b');
+  it('records all four cells exactly once although a worker dies mid-cell, whose training program ends with it', async () => {
+    const doomed = worker('a', '--lock-timeout', '15');
+    const survivor = worker('b', '--lock-timeout', '15');
     await until(() => /waiting for cells/.test(doomed.stderr()) && /waiting for cells/.test(survivor.stderr()), 'both workers', 60_000,
       () => doomed.stderr() + survivor.stderr());
 
-    const cwd = folder('grid');
-    fs.writeFileSync(path.join(cwd, 'ablation.rekd'), file);
+    const cwd = gridFolder();
     const grid = start(process.execPath, [rekdc, 'grid', 'ablation.rekd', 'seeds', '--queue', url], cwd);
     started.push(grid);
 
-    // Kill the first worker (and its training program, as a dying machine would) during a step.
+    // Kill the first worker alone (kill -9) during a step: its training program must not train on.
     await until(() => /step 1\/4/.test(doomed.stderr()), 'a training step on the first worker', 90_000);
     const cell = /worker: job \S+ \((seeds_\d) of grid seeds/.exec(doomed.stderr())![1];
-    // The lock of the cell's run directory holds its training program's pid.
-    const lockFiles = fs.readdirSync(path.join(folders[0], 'runs')).map((d) => path.join(folders[0], 'runs', d, '.lock')).filter((f) => fs.existsSync(f));
+    // The lock of the cell's run directory names its training program.
+    const runs = path.join(folders[0], 'runs');
+    const [lock] = fs.readdirSync(runs).map((d) => path.join(runs, d, '.lock')).filter((f) => fs.existsSync(f));
+    const program: number = JSON.parse(fs.readFileSync(lock, 'utf8')).pid;
     doomed.child.kill('SIGKILL');
-    for (const lock of lockFiles) process.kill(Number(fs.readFileSync(lock, 'utf8')), 'SIGKILL');
+    await until(() => !isRunning(program), 'the killed worker\'s training program to end', 2000);
 
     expect(await grid.exited, grid.stderr()).to.equal(0);
-    const log = grid.stderr();
-    for (let i = 0; i < 4; i++) expect(log.match(new RegExp(`grid: seeds_${i} done by `, 'g')), `seeds_${i}`).to.have.length(1);
+    const workers = doneBy(grid.stderr(), ['seeds_0', 'seeds_1', 'seeds_2', 'seeds_3']);
     // The killed worker's cell was finished by the other one.
-    const survivorName = /done by (\S+)/.exec(log.split('\n').find((l) => l.startsWith(`grid: ${cell} done by`))!)![1];
-    expect(survivorName).to.equal(`${os.hostname()}:${survivor.child.pid}`);
+    expect(workers[Number(cell.slice(-1))]).to.equal(`${os.hostname()}:${survivor.child.pid}`);
 
     const rows = fs.readFileSync(path.join(cwd, 'runs/grids/seeds/results.csv'), 'utf8').trim().split('\n').slice(1);
     expect(rows.map((r) => r.split(',').slice(0, 3).join(','))).to.deep.equal(['seeds_0,1,complete', 'seeds_1,2,complete', 'seeds_2,3,complete', 'seeds_3,4,complete']);
     for (const row of rows) expect(Number(row.split(',')[3])).to.be.within(0, 1);
 
-    const client = redisClient(url);
-    const queue = new Queue(QUEUE_NAME, { connection: client });
+    const connection = new QueueConnection(url);
+    const queue = new Queue(QUEUE_NAME, { connection: connection.client });
     try {
       expect(await queue.getJobCounts('completed', 'failed', 'active', 'wait')).to.deep.equal({ completed: 4, failed: 0, active: 0, wait: 0 });
     } finally {
       await queue.close();
-      await client.quit();
+      await connection.close();
     }
+    survivor.child.kill('SIGKILL');
+  });
+
+  it('finishes a grid across a restart of Redis that loses every job', async () => {
+    const only = worker('c');
+    await until(() => /waiting for cells/.test(only.stderr()), 'the worker', 60_000, only.stderr);
+    const cwd = gridFolder();
+    const grid = start(process.execPath, [rekdc, 'grid', 'ablation.rekd', 'pair', '--queue', url], cwd);
+    started.push(grid);
+    await until(() => /step 1\/4/.test(only.stderr()), 'a training step', 90_000, only.stderr);
+    redis!.child.kill('SIGKILL');
+    await redis!.exited;
+    await startRedis();
+
+    expect(await grid.exited, grid.stderr()).to.equal(0);
+    const log = grid.stderr();
+    // Redis is back within the first reconnection delays: at most one line about it.
+    expect(log.match(/is unreachable/g) ?? [], log).to.have.length.at.most(1);
+    expect(log).to.match(/pair_\d's job is gone from the queue \(Redis restarted\?\): queued again/);
+    doneBy(log, ['pair_0', 'pair_1']);
+    const rows = fs.readFileSync(path.join(cwd, 'runs/grids/pair/results.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.map((r) => r.split(',').slice(0, 3).join(','))).to.deep.equal(['pair_0,5,complete', 'pair_1,6,complete']);
+    only.child.kill('SIGKILL');
+  });
+
+  it('says once that an unreachable queue is unreachable, then gives up with a clear exit', async () => {
+    const closed = `redis://127.0.0.1:${await freePort()}`;
+    const cwd = gridFolder();
+    const [grid, lonely] = [
+      start(process.execPath, [rekdc, 'grid', 'ablation.rekd', 'pair', '--queue', closed, '--queue-timeout', '2'], cwd),
+      start(process.execPath, [rekdc, 'worker', '--queue', closed, '--queue-timeout', '2'], folder('d')),
+    ];
+    started.push(grid, lonely);
+    expect(await grid.exited).to.equal(1);
+    expect(await lonely.exited).to.equal(1);
+    for (const [proc, giveUp] of [[grid, 'rekdc grid: the queue'], [lonely, 'worker: the queue']] as const) {
+      const lines = proc.stderr().trim().split('\n').filter((line) => !line.startsWith('results so far'));
+      expect(lines, proc.stderr()).to.deep.equal([
+        `queue: ${closed} is unreachable (connect ECONNREFUSED ${closed.slice('redis://'.length)}); retrying for up to 2 s`,
+        lines[1],
+      ]);
+      expect(lines[1]).to.match(new RegExp(`^${giveUp} at ${closed} has been unreachable for 2 s: giving up`));
+    }
+    expect(grid.stderr()).to.include('run the same command again');
   });
 
   it('rejects a payload that fails the schema before compiling it, without retries', async () => {
-    const clients = [redisClient(url), redisClient(url)];
-    const queue = new Queue(QUEUE_NAME, { connection: clients[0] });
-    const events = new QueueEvents(QUEUE_NAME, { connection: clients[1] });
+    const checking = worker('e');
+    await until(() => /waiting for cells/.test(checking.stderr()), 'the worker', 60_000, checking.stderr);
+    const connections = [new QueueConnection(url), new QueueConnection(url)];
+    const queue = new Queue(QUEUE_NAME, { connection: connections[0].client });
+    const events = new QueueEvents(QUEUE_NAME, { connection: connections[1].client });
     try {
       await events.waitUntilReady();
       const payload = { grid: 'x', cell: 'x_0', values: {}, file: 'x.rekd', source: '', experiment: { name: 'x_0', seed: 'not a number' } };
@@ -158,7 +225,7 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     } finally {
       await events.close();
       await queue.close();
-      await Promise.all(clients.map((c) => c.quit()));
+      await Promise.all(connections.map((c) => c.close()));
     }
   });
 });

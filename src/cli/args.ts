@@ -23,11 +23,14 @@ export interface Args {
   queue: string | undefined;
   /** `worker`: seconds after which a silent worker's job is given to another (`--lock-timeout`). */
   lockTimeout: number | undefined;
+  /** `grid --queue`, `worker`: seconds an unreachable queue is waited for before giving up (`--queue-timeout`). */
+  queueTimeout: number | undefined;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { positionals: [], format: 'text', overrides: [], max: undefined, help: false,
-    backend: undefined, threads: undefined, out: undefined, resume: false, force: false, jobs: 1, queue: undefined, lockTimeout: undefined };
+    backend: undefined, threads: undefined, out: undefined, resume: false, force: false, jobs: 1, queue: undefined, lockTimeout: undefined,
+    queueTimeout: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // `--name=value` and `--name value` are the same option.
@@ -51,6 +54,7 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--jobs') args.jobs = positiveInteger(flag, value());
     else if (flag === '--queue') args.queue = value();
     else if (flag === '--lock-timeout') args.lockTimeout = positiveInteger(flag, value());
+    else if (flag === '--queue-timeout') args.queueTimeout = positiveInteger(flag, value());
     else if (flag === '--resume') args.resume = true;
     else if (flag === '--force') args.force = true;
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);

@@ -5,7 +5,8 @@
 import { overridesOf, UsageError, type Args } from './args.ts';
 import { loadGrid } from './compiled-grid.ts';
 
-export const GRID_USAGE = 'rekdc grid <file> <grid> [--jobs N] [--threads N] [--queue redis://host:port] [--set path=value]...';
+export const GRID_USAGE =
+  'rekdc grid <file> <grid> [--jobs N] [--threads N] [--queue redis://host:port [--queue-timeout seconds]] [--set path=value]...';
 
 export async function grid(args: Args): Promise<number> {
   const [file, name, ...extra] = args.positionals;
@@ -23,10 +24,11 @@ export async function grid(args: Args): Promise<number> {
   if (args.queue !== undefined) {
     const { QueueError, runGridOnQueue } = await import('../grid/queue.ts');
     try {
-      outcomes = await runGridOnQueue(loaded.grid, loaded.source, { connection: args.queue, folder, log: print });
+      outcomes = await runGridOnQueue(loaded.grid, loaded.source, { connection: args.queue, folder, log: print, patience: args.queueTimeout });
     } catch (error) {
       if (!(error instanceof QueueError)) throw error;
-      print(`rekdc grid: ${error.message}`);
+      print(`rekdc grid: ${error.message}; once it is back, run the same command again (the cells recorded so far are skipped)`);
+      process.stdout.write(`results so far: ${writeResults(folder)}\n`);
       return 1;
     }
   } else {

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { overridesOf, UsageError, type Args } from './args.ts';
 import type { ResolvedExperiment } from '../compiler.ts';
 import { compileExperiments, type CompiledFile, onlyExperiment } from './compiled.ts';
-import { RunLock } from './run-lock.ts';
+import { holderLabel, RunLock } from './run-lock.ts';
+import { PARENT_PID_VARIABLE } from '../runtime/run/signals.ts';
 import type { RunDirectory } from '../runtime/run/directory.ts';
 
 export const RUN_USAGE = 'rekdc run <file> [experiment] [--set path=value]... [--backend b] [--threads N] [--resume|--force]';
@@ -42,7 +43,7 @@ export async function run(args: Args): Promise<number> {
   }
   const lock = RunLock.acquire(dir);
   if (!(lock instanceof RunLock)) {
-    print(`rekdc run: ${dir} is being run by process ${lock.heldBy} already`);
+    print(`rekdc run: ${dir} is being run by ${holderLabel(lock.heldBy)} already`);
     return 1;
   }
   try {
@@ -96,13 +97,14 @@ async function printResults(run: RunDirectory): Promise<void> {
 /**
  * Runs `node --import tsx <program> <dir>` (with runtime-hooks.mjs, so 'rekd/runtime' resolves in
  * any folder) in its own process group, so a terminal's Ctrl-C
- * reaches it exactly once, forwarded by us (a second Ctrl-C is its "quit now"). Resolves with its
+ * reaches it exactly once, forwarded by us (a second Ctrl-C is its "quit now"). It watches our pid
+ * and stops (with a checkpoint) when we die, so it never trains on as an orphan. Resolves with its
  * exit code, or 128 + signal number when a signal killed it.
  */
 function runChild(programFile: string, dir: string, started: (pid: number) => void): Promise<number> {
   const hooks = new URL('./runtime-hooks.mjs', import.meta.url).href;
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--import', hooks, programFile, dir], {
-    stdio: 'inherit', detached: true,
+    stdio: 'inherit', detached: true, env: { ...process.env, [PARENT_PID_VARIABLE]: String(process.pid) },
   });
   if (child.pid !== undefined) started(child.pid);
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

@@ -21,8 +21,8 @@ export type CellState = 'complete' | 'running' | 'interrupted' | 'new';
 export function cellState(dir: string): { state: CellState; pid?: number } {
   const run = new RunDirectory(dir);
   if (run.finished) return { state: 'complete' };
-  const pid = RunLock.holder(dir);
-  if (pid !== null) return { state: 'running', pid };
+  const holder = RunLock.holder(dir);
+  if (holder !== null) return { state: 'running', pid: holder.pid };
   return { state: run.status() || run.hasCheckpoint() ? 'interrupted' : 'new' };
 }
 

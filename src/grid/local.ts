@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { GridCell, ResolvedExperiment } from '../compiler.ts';
 import type { CompiledFile } from '../cli/compiled.ts';
-import { RunLock } from '../cli/run-lock.ts';
+import { holderLabel, RunLock } from '../cli/run-lock.ts';
 import { startRun } from '../cli/run.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
 import { cellDirectory, cellLabel, RUNS_ROOT } from './cells.ts';
@@ -105,7 +105,7 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
           start(cell, dir, lock);
         } else if (!announced.has(cell.name)) {
           announced.add(cell.name);
-          log(`grid: ${cell.name} is being run by process ${lock.heldBy}; waiting for it`);
+          log(`grid: ${cell.name} is being run by ${holderLabel(lock.heldBy)}; waiting for it`);
         }
       }
       if (outcomes.size === cells.length) break;

@@ -6,7 +6,7 @@
  * The job id is the cell's content-hash run id: enqueueing a grid again adds no job twice.
  */
 import * as path from 'node:path';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { isNotConnectionError, Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CompiledGrid, GridCell, JsonValue, ResolvedExperiment } from '../compiler.ts';
 import type { CompiledFile } from '../cli/compiled.ts';
@@ -41,40 +41,70 @@ export interface CellResult {
   worker: string;
 }
 
-/**
- * A client of the Redis at `redis://host:port`. BullMQ loads no client itself under ESM, so each
- * queue, event stream and worker gets its own (blocking reads need maxRetriesPerRequest null);
- * whoever creates one quits it.
- */
-export function redisClient(url: string, log: (line: string) => void = () => {}): Redis {
-  const match = /^redis:\/\/([^:/]+):(\d+)\/?$/.exec(url);
-  if (!match) throw new UsageError(`--queue must be redis://host:port, found '${url}'`);
-  const client = new Redis({ host: match[1], port: Number(match[2]), maxRetriesPerRequest: null });
-  // ioredis reconnects by itself; say so once per outage instead of once per attempt.
-  let down = false;
-  client.on('error', (error: Error) => {
-    if (!down) log(`queue: ${url} is unreachable (${error.message}); retrying`);
-    down = true;
-  });
-  client.on('ready', () => (down = false));
-  return client;
-}
+/** Seconds an unreachable queue is waited for before giving up (`--queue-timeout`). */
+export const QUEUE_PATIENCE = 60;
 
 /** The queue's Redis cannot be reached: a user-facing problem (wrong address, server down). */
 export class QueueError extends Error {
   override name = 'QueueError';
 }
 
-/** Resolves once `client` is connected; rejects with a QueueError after `seconds`. */
-function reachable(client: Redis, url: string, seconds = 10): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new QueueError(`cannot reach the queue at ${url} (no answer in ${seconds} s)`)), seconds * 1000);
-    client.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
+/**
+ * The Redis at `redis://host:port` behind a queue, kept through outages: one line when it goes
+ * away (not one per reconnection attempt or per BullMQ error), reconnection with backoff (0.25 s
+ * doubling up to 5 s), one line when it is back, and after `patience` seconds away `lost` rejects
+ * with a QueueError. BullMQ loads no client itself under ESM, and its blocking reads need
+ * maxRetriesPerRequest null (so commands wait for the reconnection); whoever creates one closes it.
+ */
+export class QueueConnection {
+  readonly client: Redis;
+  /** Rejects once the queue has been unreachable for `patience` seconds. */
+  readonly lost: Promise<never>;
+  private downSince: number | undefined;
+  private reported = false;
+
+  constructor(readonly url: string, readonly patience = QUEUE_PATIENCE, private readonly log: (line: string) => void = () => {}) {
+    const match = /^redis:\/\/([^:/]+):(\d+)\/?$/.exec(url);
+    if (!match) throw new UsageError(`--queue must be redis://host:port, found '${url}'`);
+    let giveUp: (error: QueueError) => void = () => {};
+    this.lost = new Promise<never>((_, reject) => (giveUp = reject));
+    // Nobody may be waiting on it when it happens (a closing grid).
+    this.lost.catch(() => {});
+    const retryStrategy = (attempt: number): number | null => {
+      this.downSince ??= Date.now();
+      if (Date.now() - this.downSince < patience * 1000) return Math.min(250 * 2 ** (attempt - 1), 5000);
+      giveUp(new QueueError(`the queue at ${url} has been unreachable for ${patience} s: giving up`));
+      return null;
+    };
+    this.client = new Redis({ host: match[1], port: Number(match[2]), maxRetriesPerRequest: null, retryStrategy });
+    this.client.on('error', this.onError);
+    this.client.on('ready', () => {
+      if (this.reported) log(`queue: ${url} is back`);
+      this.downSince = undefined;
+      this.reported = false;
     });
-  });
+  }
+
+  /** For the 'error' events of the client and of the BullMQ objects on it: an outage is told once, other errors in one line. */
+  readonly onError = (error: Error): void => {
+    if (this.client.status === 'ready' && isNotConnectionError(error)) {
+      this.log(`queue: ${error.message}`);
+    } else if (!this.reported) {
+      this.reported = true;
+      this.log(`queue: ${this.url} is unreachable (${error.message || (error as NodeJS.ErrnoException).code}); retrying for up to ${this.patience} s`);
+    }
+  };
+
+  /** Resolves once connected; rejects as `lost` does. */
+  ready(): Promise<void> {
+    if (this.client.status === 'ready') return Promise.resolve();
+    return Promise.race([new Promise<void>((resolve) => this.client.once('ready', () => resolve())), this.lost]);
+  }
+
+  async close(): Promise<void> {
+    if (this.client.status === 'ready') await this.client.quit();
+    else this.client.disconnect();
+  }
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -123,56 +153,75 @@ export interface QueueOptions {
   runsRoot?: string;
   /** Attempts per cell (a worker that dies mid-cell costs one). */
   attempts?: number;
+  /** Seconds an unreachable queue is waited for. */
+  patience?: number;
+  /** How often the jobs' states are read (ms). */
+  pollMs?: number;
   log?: (line: string) => void;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Enqueues the cells not complete here and records each one's result as its job completes. The
+ * jobs' states are read from the queue (not followed as an event stream, whose events during an
+ * outage are lost): a job that is gone after a reconnection (Redis restarted empty) is queued again.
+ */
 export async function runGridOnQueue(grid: CompiledGrid, source: CompiledFile, options: QueueOptions): Promise<CellOutcome[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const clients = [redisClient(options.connection, log), redisClient(options.connection, log)];
+  const connection = new QueueConnection(options.connection, options.patience, log);
+  const queue = new Queue<CellPayload, CellResult>(QUEUE_NAME, { connection: connection.client });
+  queue.on('error', connection.onError);
   try {
-    await reachable(clients[0], options.connection);
-  } catch (error) {
-    clients.forEach((c) => c.disconnect());
-    throw error;
-  }
-  const queue = new Queue<CellPayload, CellResult>(QUEUE_NAME, { connection: clients[0] });
-  const events = new QueueEvents(QUEUE_NAME, { connection: clients[1] });
-  try {
-    await events.waitUntilReady();
-    const waiting: Array<Promise<CellOutcome>> = [];
-    for (const cell of grid.cells) {
-      const dir = cellDirectory(cell.experiment, options.runsRoot ?? RUNS_ROOT);
-      if (new RunDirectory(dir).finished) {
-        log(`grid: ${cell.name} is complete (${dir}): skipped`);
-        waiting.push(Promise.resolve({ cell, dir, outcome: 'skipped' }));
-        continue;
-      }
-      const payload: CellPayload = { grid: grid.name, cell: cell.name, values: cell.values, experiment: cell.experiment, file: source.file, source: source.text };
-      const job = await queue.add(cell.name, payload, {
-        jobId: jobId(grid.name, dir), attempts: options.attempts ?? 3, removeOnComplete: false, removeOnFail: false,
-      });
-      // The id exists already when this grid was enqueued before: a job that failed then is tried again.
-      if (await job.isFailed()) await job.retry('failed');
-      log(`grid: ${cell.name} queued as job ${job.id}`);
-      waiting.push(awaitCell(job, cell, dir, source, options.folder, events, log));
-    }
-    return await Promise.all(waiting);
+    await connection.ready();
+    return await Promise.race([connection.lost, waitForCells(grid, source, queue, options, log)]);
   } finally {
-    await events.close();
-    await queue.close();
-    await Promise.all(clients.map((c) => c.quit()));
+    if (connection.client.status === 'ready') await queue.close();
+    await connection.close();
   }
 }
 
-async function awaitCell(job: Job<CellPayload, CellResult>, cell: GridCell, dir: string, source: CompiledFile,
-  folder: string, events: QueueEvents, log: (line: string) => void): Promise<CellOutcome> {
-  try {
-    const result = await job.waitUntilFinished(events);
-    const recorded = recordResult(cell.experiment, source, dir, folder, result);
-    log(`grid: ${cell.name} done by ${result.worker}${recorded ? '' : ' (a result was already recorded: kept that one)'}`);
-    return { cell, dir, outcome: 'ran' };
-  } catch (error) {
-    log(`grid: ${cell.name} failed on the queue: ${error instanceof Error ? error.message : String(error)}`);
-    return { cell, dir, outcome: 'failed' };
+async function waitForCells(grid: CompiledGrid, source: CompiledFile, queue: Queue<CellPayload, CellResult>,
+  options: QueueOptions, log: (line: string) => void): Promise<CellOutcome[]> {
+  const outcomes = new Map<GridCell, CellOutcome>();
+  const pending = new Map<GridCell, { dir: string; enqueue: () => Promise<Job<CellPayload, CellResult>> }>();
+  for (const cell of grid.cells) {
+    const dir = cellDirectory(cell.experiment, options.runsRoot ?? RUNS_ROOT);
+    if (new RunDirectory(dir).finished) {
+      log(`grid: ${cell.name} is complete (${dir}): skipped`);
+      outcomes.set(cell, { cell, dir, outcome: 'skipped' });
+      continue;
+    }
+    const payload: CellPayload = { grid: grid.name, cell: cell.name, values: cell.values, experiment: cell.experiment, file: source.file, source: source.text };
+    const enqueue = () => queue.add(cell.name, payload, {
+      jobId: jobId(grid.name, dir), attempts: options.attempts ?? 3, removeOnComplete: false, removeOnFail: false,
+    });
+    const job = await enqueue();
+    // The id exists already when this grid was enqueued before: a job that failed then is tried again.
+    if (await job.isFailed()) await job.retry('failed');
+    log(`grid: ${cell.name} queued as job ${job.id}`);
+    pending.set(cell, { dir, enqueue });
   }
+  while (pending.size) {
+    for (const [cell, { dir, enqueue }] of pending) {
+      const job = await queue.getJob(jobId(grid.name, dir));
+      const state = job ? await job.getState() : 'unknown';
+      if (state === 'unknown') {
+        await enqueue();
+        log(`grid: ${cell.name}'s job is gone from the queue (Redis restarted?): queued again`);
+      } else if (state === 'completed') {
+        const result = job!.returnvalue;
+        const recorded = recordResult(cell.experiment, source, dir, options.folder, result);
+        log(`grid: ${cell.name} done by ${result.worker}${recorded ? '' : ' (a result was already recorded: kept that one)'}`);
+        outcomes.set(cell, { cell, dir, outcome: 'ran' });
+        pending.delete(cell);
+      } else if (state === 'failed') {
+        log(`grid: ${cell.name} failed on the queue: ${job!.failedReason}`);
+        outcomes.set(cell, { cell, dir, outcome: 'failed' });
+        pending.delete(cell);
+      }
+    }
+    if (pending.size) await sleep(options.pollMs ?? 1000);
+  }
+  return grid.cells.map((cell) => outcomes.get(cell)!);
 }

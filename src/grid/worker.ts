@@ -8,16 +8,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { RunLock } from '../cli/run-lock.ts';
+import { holderLabel, RunLock } from '../cli/run-lock.ts';
 import { startRun } from '../cli/run.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
 import { cellDirectory, RUNS_ROOT } from './cells.ts';
-import { redisClient, QUEUE_NAME, validatePayload, type CellPayload, type CellResult } from './queue.ts';
+import { QUEUE_NAME, QueueConnection, validatePayload, type CellPayload, type CellResult } from './queue.ts';
 
 export interface WorkerOptions {
   connection: string;
   /** Seconds without a lock renewal after which a job counts as stalled (its worker dead). */
   lockTimeout?: number;
+  /** Seconds an unreachable queue is waited for. */
+  patience?: number;
   runsRoot?: string;
   log?: (line: string) => void;
 }
@@ -42,7 +44,7 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
   const dir = cellDirectory(experiment, runsRoot);
   if (new RunDirectory(dir).finished) return resultOf(dir, 0);
   const lock = RunLock.acquire(dir);
-  if (!(lock instanceof RunLock)) throw new Error(`${dir} is being run by process ${lock.heldBy} on ${os.hostname()}`);
+  if (!(lock instanceof RunLock)) throw new Error(`${dir} on ${os.hostname()} is being run by ${holderLabel(lock.heldBy)}`);
   log(`worker: job ${job.id} (${payload.cell} of grid ${payload.grid}, attempt ${job.attemptsMade + 1}) in ${dir}`);
   const began = Date.now();
   try {
@@ -54,24 +56,32 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
   return resultOf(dir, (Date.now() - began) / 1000);
 }
 
-/** A running worker; `close()` stops taking jobs (after the current one) and disconnects. */
-export function startWorker(options: WorkerOptions): { worker: Worker<CellPayload, CellResult>; close(): Promise<void> } {
+/**
+ * A running worker; `close()` stops taking jobs (after the current one) and disconnects (it needs
+ * Redis: see `connected`); `lost` rejects once the queue has been unreachable too long.
+ */
+export function startWorker(options: WorkerOptions): {
+  worker: Worker<CellPayload, CellResult>; lost: Promise<never>; connected(): boolean; close(): Promise<void>;
+} {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const lockDuration = (options.lockTimeout ?? 30) * 1000;
-  const client = redisClient(options.connection, log);
+  const connection = new QueueConnection(options.connection, options.patience, log);
   const worker = new Worker<CellPayload, CellResult>(QUEUE_NAME, (job) => runJob(job, options.runsRoot ?? RUNS_ROOT, log), {
-    connection: client,
+    connection: connection.client,
     concurrency: 1,
     lockDuration,
     // Look for jobs of dead workers as often as a lock can expire.
     stalledInterval: lockDuration,
     maxStalledCount: 2,
   });
+  worker.on('error', connection.onError);
   return {
     worker,
+    lost: connection.lost,
+    connected: () => connection.client.status === 'ready',
     async close() {
       await worker.close();
-      await client.quit();
+      await connection.close();
     },
   };
 }

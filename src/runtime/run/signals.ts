@@ -62,8 +62,44 @@ export function exitCodeFor(error: unknown): number {
   return isUserError(error) ? exitCodes.userError : exitCodes.internalError;
 }
 
+/** Set by `rekdc run` (and a grid worker) to its pid for the training program it starts. */
+export const PARENT_PID_VARIABLE = 'REKD_PARENT_PID';
+
+/**
+ * Calls `gone` once the process `parent` is no longer our parent (it died: SIGKILL, the OOM killer,
+ * a CI job ending). We poll our parent pid rather than watch a pipe or an IPC channel: it needs no
+ * handle from the parent (stdin stays the terminal's; tsx has its own use for IPC), notices any
+ * death, and comparing with the pid we were given (not with 1) also works under a subreaper and
+ * when the parent died before we got here.
+ */
+export function watchParent(parent: number, gone: () => void, everyMs = 250): void {
+  const check = () => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    gone();
+  };
+  const timer = setInterval(check, everyMs).unref();
+  check();
+}
+
+/**
+ * An orphaned training program stops as on SIGTERM: inside the training loop it saves a checkpoint
+ * and exits 130 (resumable), elsewhere it ends at once. Nobody reads its output any more, so a
+ * write to a closed pipe must not crash it before the checkpoint.
+ */
+function stopWhenOrphaned(): void {
+  const parent = Number(process.env[PARENT_PID_VARIABLE]);
+  if (!Number.isInteger(parent) || parent <= 0) return;
+  watchParent(parent, () => {
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    process.stderr.write(`\nthe rekdc process that started this program (pid ${parent}) has ended\n`);
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
 /** Runs a generated program's body and exits with the code its outcome calls for. */
 export async function runProgram(body: () => Promise<void>): Promise<never> {
+  stopWhenOrphaned();
   let code: number = exitCodes.ok;
   try {
     await body();
