@@ -1,8 +1,8 @@
 /**
  * `node --import tsx native/bench_layers.ts [model] [width]` (default resnet18 0.25): every native
  * convolution call of three training steps (batch 128, 28x28x1, after one warm-up step), grouped
- * by kernel and shape, in GFLOP per second of this process's CPU time (robust to other jobs on
- * the cores, unlike wall time). Most expensive first.
+ * by kernel and shape, in GFLOP per second of wall time, on the kernels' threads (REKD_THREADS,
+ * default every core; REKD_CPU=avx2 forces the AVX2 path). Most expensive first.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/runtime/backend.ts';
@@ -10,7 +10,7 @@ import { nativeAddon, nativeStatus, type NativeAddon } from '../src/runtime/kern
 import { createEncoder, type BackboneKind } from '../src/runtime/nn/index.ts';
 import { Rng } from '../src/runtime/random.ts';
 
-await initBackend('wasm', { log: () => {} });
+const info = await initBackend('wasm', { log: () => {} });
 const addon = nativeAddon();
 if (addon === null) throw new Error(nativeStatus());
 
@@ -18,13 +18,13 @@ const totals = new Map<string, { seconds: number; flop: number }>();
 for (const name of ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'] as const) {
   const kernel = addon[name];
   addon[name] = ((a: Float32Array, b: Float32Array, out: Float32Array, shape: Int32Array) => {
-    const start = process.cpuUsage();
+    const start = performance.now();
     kernel(a, b, out, shape);
-    const used = process.cpuUsage(start);
+    const elapsed = (performance.now() - start) / 1e3;
     const [n, ih, iw, ic, oh, ow, oc, kh, kw, sh] = shape;
     const key = `${name.padEnd(21)} ${n}x${ih}x${iw}x${ic} -> ${oh}x${ow}x${oc}, ${kh}x${kw} stride ${sh}`;
     const total = totals.get(key) ?? { seconds: 0, flop: 0 };
-    total.seconds += (used.user + used.system) / 1e6;
+    total.seconds += elapsed;
     total.flop += 2 * n * oh * ow * oc * kh * kw * ic;
     totals.set(key, total);
   }) as NativeAddon[typeof name];
@@ -48,4 +48,4 @@ for (const [key, total] of [...totals].sort((a, b) => b[1].seconds - a[1].second
   seconds += total.seconds;
   console.log(`${(total.seconds * 1e3).toFixed(1).padStart(8)} ms ${(total.flop / total.seconds / 1e9).toFixed(1).padStart(6)} GFLOP/s  ${key}`);
 }
-console.log(`${kind} w${width}: native convolutions ${(seconds * 1e3 / 3).toFixed(0)} ms of CPU time per step`);
+console.log(`${kind} w${width}: native convolutions ${(seconds * 1e3 / 3).toFixed(0)} ms per step (${info.kernels}, ${info.threads} threads)`);

@@ -27,9 +27,16 @@ describe('nn layers', () => {
     expectClose(stats.get('bn/running_var')!.dataSync(), [0.9 + 0.1 * (5 / 3)]);
     const evaluated = bn(x, { training: false });
     expectClose(evaluated.dataSync(), [1, 2, 3, 4].map((v) => (v - 0.25) / Math.sqrt(0.9 + 0.5 / 3 + 1e-5)));
-    // Eval mode leaves the running statistics alone.
+    // Eval mode leaves the running statistics alone, and so does training with updateStatistics false
+    // (a momentum key encoder), which still normalises with the batch statistics.
+    const keyed = bn(x, { training: true, updateStatistics: false });
+    expectClose(keyed.dataSync(), Array.from(trained.dataSync()));
     expectClose(stats.get('bn/running_mean')!.dataSync(), [0.25]);
-    tf.dispose([x, trained, evaluated]);
+    expectClose(stats.get('bn/running_var')!.dataSync(), [0.9 + 0.1 * (5 / 3)]);
+    // A fused ReLU: max(BatchNorm(x), 0).
+    const rectified = batchNorm<tf.Tensor2D>(store.scope('bn_relu'), 1, true)(x, { training: true });
+    expectClose(rectified.dataSync(), [-1.5, -0.5, 0.5, 1.5].map((v) => Math.max(0, v / Math.sqrt(1.25 + 1e-5))));
+    tf.dispose([x, trained, evaluated, keyed, rectified]);
     store.dispose();
   });
 

@@ -35,7 +35,8 @@ export interface EncoderOutput {
 export interface Encoder extends Model {
   readonly config: ResolvedEncoderConfig;
   readonly featureDim: number;
-  forward(x: tf.Tensor4D, training: boolean): EncoderOutput;
+  /** `updateStatistics` false: training-mode BatchNorm that leaves the running statistics (momentum keys). */
+  forward(x: tf.Tensor4D, training: boolean, updateStatistics?: boolean): EncoderOutput;
   /** Backbone features only (no head): for evaluation. */
   features(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
 }
@@ -72,7 +73,7 @@ export function buildEncoder(config: EncoderConfig, store: ParamStore): Encoder 
     config: { kind: config.kind, ...shape, embed, hidden },
     featureDim: backbone.featureDim,
     apply,
-    forward: (x, training) => apply(x, { training }),
+    forward: (x, training, updateStatistics = true) => apply(x, { training, updateStatistics }),
     features: (x, training = false) => backbone.forward(x, { training }),
     trainableVariables: () => store.trainableVariables(),
     state: () => store.all(),

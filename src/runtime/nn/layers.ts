@@ -10,6 +10,11 @@ import { constant, heNormalFanOut, uniformFanIn, type ParamScope } from './param
 export interface ForwardContext {
   /** Training: BatchNorm normalises with batch statistics and updates its running statistics. */
   training: boolean;
+  /**
+   * False: in training, BatchNorm leaves its running statistics as they are (a momentum key
+   * encoder's, which are copied from the query encoder after each step anyway). Default true.
+   */
+  updateStatistics?: boolean;
   /** When set, layers add their multiply-accumulates per image (conv and linear layers only). */
   cost?: { macs: number };
 }
@@ -105,8 +110,8 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
       return relu ? tf.relu(y) : y;
     }
     const count = x.size / channels;
-    return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, batchNormEpsilon,
-      (mean, variance) => updateRunningStatistics(mean, variance, count), relu);
+    const onStatistics = ctx.updateStatistics === false ? undefined : (mean: tf.Tensor, variance: tf.Tensor) => updateRunningStatistics(mean, variance, count);
+    return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, batchNormEpsilon, onStatistics, relu);
   };
 }
 

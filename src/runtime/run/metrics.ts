@@ -56,7 +56,8 @@ export class MetricsLog {
    * lines): the resumed run writes them again, and the curve must not show the lost steps twice.
    */
   truncateAfter(step: number): void {
-    if (!fs.existsSync(this.file)) return;
+    // Nothing written yet, or not a file (then the first append says so).
+    if (!fs.statSync(this.file, { throwIfNoEntry: false })?.isFile()) return;
     const kept = readMetrics(this.file).filter((r) => r.step <= step);
     writeFileAtomic(this.file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
   }

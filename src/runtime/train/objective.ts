@@ -98,8 +98,9 @@ export class StudentObjective {
   prepare(inputs: StepInputs, t: tf.Tensor2D | undefined): Prepared {
     if (!this.keyEncoder) return {};
     const key = this.keyEncoder;
-    const k2 = tf.tidy(() => key.forward(inputs.view2, true).embedding);
-    const k1 = this.settings.instance?.symmetric ? tf.tidy(() => key.forward(inputs.view1, true).embedding) : undefined;
+    // Batch statistics, as MoCo's key encoder; its running statistics are copied in afterStep.
+    const k2 = tf.tidy(() => key.forward(inputs.view2, true, false).embedding);
+    const k1 = this.settings.instance?.symmetric ? tf.tidy(() => key.forward(inputs.view1, true, false).embedding) : undefined;
     const mining = this.miner && t ? this.miner.mine(t, this.queue!) : undefined;
     const minerAccuracy = mining && measureMiner(mining, this.queue!, inputs.labels, this.classes);
     return { k2, k1, mining, minerAccuracy };

@@ -65,8 +65,9 @@ function onlineTeacher(encoder: Encoder, settings: OnlineTeacherSettings): Teach
     embedDim: encoder.config.embed,
     queue,
     prepare(inputs) {
-      const own = tf.tidy(() => key.forward(inputs.view2, true).embedding);
-      const t = inputs.weak ? tf.tidy(() => key.forward(inputs.weak!, true).embedding) : own.clone();
+      // Its momentum encoder's running statistics are copied from the teacher in afterStep.
+      const own = tf.tidy(() => key.forward(inputs.view2, true, false).embedding);
+      const t = inputs.weak ? tf.tidy(() => key.forward(inputs.weak!, true, false).embedding) : own.clone();
       return { t, key: own };
     },
     loss(inputs, prepared) {
