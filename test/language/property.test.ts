@@ -40,7 +40,7 @@ function assertValidSpans(result: CompileResult): void {
     const text = result.sources.get(d.span!.file);
     expect(text, d.span!.file).to.be.a('string');
     expect(d.span!.start).to.be.within(0, text!.length);
-    expect(d.span!.end).to.be.within(d.span!.start, text!.length + 1);
+    expect(d.span!.end).to.be.within(d.span!.start, text!.length);
     const expected = spanAt(d.span!.file, text!, d.span!.start, d.span!.end);
     expect([d.span!.line, d.span!.column]).to.deep.equal([expected.line, expected.column]);
   }
