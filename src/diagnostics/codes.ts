@@ -47,4 +47,5 @@ export const CODES: Readonly<Record<string, string>> = {
   RK0806: 'where condition compares a path with a value it cannot hold',
   RK0807: 'where condition drops every cell of a grid (warning)',
   RK0808: 'a kind switch keeps an attribute written for the old kind (warning)',
+  RK0809: 'grid with more than 1000 cells',
 };

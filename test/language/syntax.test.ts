@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { parseOverride, parseSource } from '../../src/syntax/parse.ts';
 import type { AttributeNode, BlockNode } from '../../src/ast/nodes.ts';
-import { didYouMean, editDistance } from '../../src/diagnostics/did-you-mean.ts';
+import { didYouMean, editDistance, MAX_SUGGESTED_LENGTH } from '../../src/diagnostics/did-you-mean.ts';
 import { renderDiagnostics } from '../../src/diagnostics/render.ts';
 import { diagnostic } from '../../src/diagnostics/diagnostic.ts';
 import { spanAt } from '../../src/diagnostics/span.ts';
@@ -131,6 +131,15 @@ describe('did you mean', () => {
   it('suggests only plausible typos', () => {
     expect(didYouMean('temprature', ['temperature', 'weight'])).to.equal('temperature');
     expect(didYouMean('zzz', ['temperature', 'weight'])).to.equal(undefined);
+  });
+  it('gives up on names longer than MAX_SUGGESTED_LENGTH, quickly', () => {
+    const name = (length: number) => 'n'.repeat(length - 1);
+    expect(didYouMean(`${name(MAX_SUGGESTED_LENGTH)}x`, [`${name(MAX_SUGGESTED_LENGTH)}y`])).to.equal(`${name(MAX_SUGGESTED_LENGTH)}y`);
+    expect(didYouMean(`${name(MAX_SUGGESTED_LENGTH + 1)}x`, [`${name(MAX_SUGGESTED_LENGTH + 1)}y`])).to.equal(undefined);
+    const start = performance.now();
+    expect(didYouMean('t'.repeat(100_000), ['temperature', 't'.repeat(100_001)])).to.equal(undefined);
+    expect(didYouMean('temperature', ['t'.repeat(100_000), 'temperatures'])).to.equal('temperatures');
+    expect(performance.now() - start).to.be.below(100);
   });
 });
 
