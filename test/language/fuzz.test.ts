@@ -29,8 +29,44 @@ const cpuMs = (): number => {
   return (user + system) / 1000;
 };
 
+/** What is wrong with compiling `text` as `file`: a throw, over MAX_MS of CPU, unsound diagnostics. */
+function compileProblems(text: string, file: string): string[] {
+  const started = cpuMs();
+  try {
+    const result = compileSource(text, file, { readFile });
+    const elapsed = cpuMs() - started;
+    return [...(elapsed > MAX_MS ? [`took ${elapsed.toFixed(0)} ms of CPU`] : []), ...diagnosticProblems(result)];
+  } catch (error) {
+    return [`threw ${(error as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)}`];
+  }
+}
+
+const quickstart = texts.get(path.resolve(DIR, 'quickstart.rekd'))!.split('// Ablation')[0];
+/** The inputs that crashed or hung the front end before it had limits, each named. */
+const KNOWN: Record<string, string> = {
+  '1,000 nested braces': `experiment e {\n${'a {\n'.repeat(1000)}${'}\n'.repeat(1001)}`,
+  '1,000 nested brackets': `experiment e { seed = ${'['.repeat(1000)}1${']'.repeat(1000)} }`,
+  '1,000 nested parentheses': `${quickstart}grid g of quickstart { seed = [1]\n where ${'('.repeat(1000)}seed == 1${')'.repeat(1000)} }`,
+  "1,000 'not's": `${quickstart}grid g of quickstart { seed = [1]\n where ${'not '.repeat(1000)}seed == 1 }`,
+  '700 lines of opening braces': `experiment e {\n${'x {\n'.repeat(700)}`,
+  '5,000 lines of junk in a block': `experiment e {\n${'a = 1 ]\n'.repeat(5000)}}`,
+  '5,000 lines of kinds without blocks': `experiment e {\n${'a b\n'.repeat(5000)}}`,
+  '50,000 lines of junk': Array.from({ length: 50_000 }, (_, i) => ['x = ', '{', '}', 'a b', '= =', '[', 'grid', ']'][i % 8]).join('\n'),
+  'a grid of 5 axes x 10 values': `${quickstart}grid g of quickstart {\n${['seed', 'batch_size', 'log_every', 'checkpoint_every', 'eval.knn.k']
+    .map((p) => `  ${p} = [${Array.from({ length: 10 }, (_, i) => i + 2).join(', ')}]`).join('\n')}\n}`,
+  'a 100,000-character path in a grid of 900 cells': `${quickstart}grid g of quickstart {\n  seed = [${Array.from({ length: 30 }, (_, i) => i).join(', ')}]\n`
+    + `  log_every = [${Array.from({ length: 30 }, (_, i) => i + 1).join(', ')}]\n  s${'x'.repeat(100_000)} = [1]\n}`,
+  'lone carriage returns': quickstart.replace(/\n/g, '\r').replace('seed    = 7', 'seed = @'),
+};
+
 describe(`fuzz: ${COUNT} seeded mutations of ${DIR}/*.rekd (seed ${SEED})`, function () {
   this.timeout(Math.max(120_000, COUNT * 60));
+
+  for (const [name, text] of Object.entries(KNOWN)) {
+    it(`${name}: diagnostics, no throw, within 2 s`, () => {
+      expect(compileProblems(text, 'known.rekd')).to.deep.equal([]);
+    });
+  }
 
   it('every input compiles or gets sound diagnostics, without throwing, within 2 s', () => {
     const failures: string[] = [];
@@ -41,15 +77,7 @@ describe(`fuzz: ${COUNT} seeded mutations of ${DIR}/*.rekd (seed ${SEED})`, func
       const file = files[rng.int(files.length)];
       const input = mutate(rng, texts.get(path.resolve(file))!);
       const where = `#${index} ${file} (${input.operators.join(', ')}; ${input.text.length} chars)`;
-      const started = cpuMs();
-      try {
-        const result = compileSource(input.text, file, { readFile });
-        const elapsed = cpuMs() - started;
-        if (elapsed > MAX_MS) failures.push(`${where}: took ${elapsed.toFixed(0)} ms of CPU`);
-        for (const problem of diagnosticProblems(result)) failures.push(`${where}: ${problem}`);
-      } catch (error) {
-        failures.push(`${where}: threw ${(error as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)}`);
-      }
+      for (const problem of compileProblems(input.text, file)) failures.push(`${where}: ${problem}`);
     }
     const shown = 20;
     expect(failures.length, `failures (the first ${shown}):\n${failures.slice(0, shown).join('\n')}\n`).to.equal(0);

@@ -59,7 +59,12 @@ const OPERATORS: Operator[] = [
   }) },
   { name: 'large file', weight: 2, apply: (rng, text) => {
     const lines = size(rng, Math.log10(50_000));
-    if (rng.bernoulli(0.5)) return Array.from({ length: lines }, () => Array.from({ length: 1 + rng.int(4) }, () => pick(rng, FRAGMENTS)).join(' ')).join('\n');
+    if (rng.bernoulli(0.6)) {
+      const junk = Array.from({ length: lines }, () => Array.from({ length: 1 + rng.int(4) }, () => pick(rng, FRAGMENTS)).join(' ')).join('\n');
+      // Alone, or inside a block, where the parser recovers per member.
+      const brace = text.indexOf('{');
+      return rng.bernoulli(0.5) || brace === -1 ? junk : insertAt(text, brace + 1, `\n${junk}\n`);
+    }
     const copies = Math.max(1, Math.ceil(lines / Math.max(1, text.split('\n').length)));
     return text.repeat(copies);
   } },
