@@ -133,9 +133,12 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
   const baseTree = baseNode && declarations.tree(baseNode);
   const base = baseTree && applyAll(baseTree, overrides, 'override', diagnostics);
   if (!baseNode || !base) return null;
-  // Problems of the base itself are reported once, for the base, not again for every cell.
+  // Problems of the base itself are reported once, for the base, not again for every cell. A
+  // base compiled as an experiment of this file reports them too (the duplicates are merged);
+  // an imported one, broken by an override, reports them only here.
   const baseProblems: Diagnostic[] = [];
   const resolvedBase = resolveChecked(base, baseProblems, partial);
+  diagnostics.push(...baseProblems);
   const baseDiagnostics = new Set(baseProblems.map(key));
   const compiled: CompiledGrid = {
     name: grid.name.text, base: baseNode.name.text, cells: [], dropped: [],
