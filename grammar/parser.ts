@@ -23,6 +23,9 @@ const messages: IParserErrorMessageProvider = {
     `expected ${[...new Set(expectedIterationPaths.map((path) => labelOf(path[0])))].join(' or ')}, found ${describe(actual[0])}`,
 };
 
+/** Errors recovered inside repetitions per parse; far more than a file has by mistake. */
+export const MAX_REPETITION_RECOVERIES = 100;
+
 export class RekdParser extends CstParser {
   /**
    * Alternatives of each OR, built once: rebuilding their closures on every call (and tsx's
@@ -32,9 +35,37 @@ export class RekdParser extends CstParser {
   /** Line of the last '=' of a member, for the same-line gate below. */
   private equalsLine = 0;
 
+  /** In-repetition recoveries of the current parse (see the constructor). */
+  private repetitionRecoveries = 0;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', errorMessageProvider: messages, maxLookahead: 3 });
+    // Chevrotain recovers from an error inside a repetition (a block's members, a list's items) by
+    // scanning ahead for a token to resume at, as far as the end of the file, and calling the
+    // repetition again from within the recovery, one stack level deeper per error: 700 lines of
+    // junk in a block overflowed the stack, and thousands of errors took seconds. Past
+    // MAX_REPETITION_RECOVERIES the repetition just ends, and the error is recovered between
+    // rules, which skips ahead without recursing. (tryInRepetitionRecovery is chevrotain's.)
+    const recoverable = this as unknown as { tryInRepetitionRecovery: (...args: unknown[]) => void };
+    const recover = recoverable.tryInRepetitionRecovery;
+    recoverable.tryInRepetitionRecovery = (...args: unknown[]) => {
+      if (this.repetitionRecoveries++ < MAX_REPETITION_RECOVERIES) recover.apply(this, args);
+    };
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Recovery never inserts a missing '{', '[' or '(': each would open a level the text does not
+   * have (a block per line of `a b`), and the nesting limit (src/syntax/nesting.ts) counts only
+   * the levels written.
+   */
+  override canTokenTypeBeInsertedInRecovery(tokenType: TokenType): boolean {
+    return tokenType !== T.LCurly && tokenType !== T.LBracket && tokenType !== T.LParen;
+  }
+
+  override reset(): void {
+    super.reset();
+    this.repetitionRecoveries = 0;
   }
 
   public file = this.RULE('file', () => {

@@ -1,6 +1,7 @@
 /** Tokens of the .rekd language. Keywords use `longer_alt` so `imports` stays an identifier. */
 import type { TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.ts';
+import { LINE_BREAK, LINE_BREAK_CHARACTERS } from '../src/diagnostics/span.ts';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED });
@@ -51,4 +52,7 @@ export const allTokens: TokenType[] = [
   StringLiteral, NumberLiteral, DotDot, Dot, LCurly, RCurly, LBracket, RBracket, LParen, RParen, Comma, Comparison, Equals,
 ];
 
-export const rekdLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+export const rekdLexer = new Lexer(allTokens, {
+  positionTracking: 'full', ensureOptimizations: false,
+  lineTerminatorsPattern: new RegExp(LINE_BREAK.source, 'g'), lineTerminatorCharacters: LINE_BREAK_CHARACTERS,
+});

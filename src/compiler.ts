@@ -10,7 +10,7 @@ import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { Declarations } from './resolve/experiments.ts';
 import { keepsCell } from './resolve/condition.ts';
-import { axisNodes, gridAssignments, type Assignment } from './resolve/grid.ts';
+import { axisNodes, gridAssignments, gridCellCount, MAX_GRID_CELLS, type Assignment } from './resolve/grid.ts';
 import { displayName, loadProgram, readFromDisk, type ReadFile } from './resolve/modules.ts';
 import { applyPath } from './resolve/override.ts';
 import { resolveTree, type ProvenanceMap } from './resolve/resolve.ts';
@@ -127,13 +127,18 @@ function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override'
 }
 
 function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[], partial: boolean): CompiledGrid | null {
+  // Too many cells to enumerate: RK0809 (a file rule) says so.
+  if (gridCellCount(grid) > MAX_GRID_CELLS) return null;
   const baseNode = declarations.lookup(grid.base, 'grid base experiment');
   const baseTree = baseNode && declarations.tree(baseNode);
   const base = baseTree && applyAll(baseTree, overrides, 'override', diagnostics);
   if (!baseNode || !base) return null;
-  // Problems of the base itself are reported once, for the base, not again for every cell.
+  // Problems of the base itself are reported once, for the base, not again for every cell. A
+  // base compiled as an experiment of this file reports them too (the duplicates are merged);
+  // an imported one, broken by an override, reports them only here.
   const baseProblems: Diagnostic[] = [];
   const resolvedBase = resolveChecked(base, baseProblems, partial);
+  diagnostics.push(...baseProblems);
   const baseDiagnostics = new Set(baseProblems.map(key));
   const compiled: CompiledGrid = {
     name: grid.name.text, base: baseNode.name.text, cells: [], dropped: [],
@@ -155,9 +160,11 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
     }
     const label = assignments.map((a) => `${a.path.text} = ${valueText(a.value)}`).join(', ');
     for (const d of cellDiagnostics) {
-      if (baseDiagnostics.has(key(d))) continue;
+      const k = key(d);
+      if (baseDiagnostics.has(k)) continue;
       if (!inside(d, grid.span)) diagnostics.push(cellDiagnostic(d, grid, index, label));
-      else atValues.set(key(d), { d, cells: [...(atValues.get(key(d))?.cells ?? []), `cell ${index} (${label})`] });
+      else if (atValues.has(k)) atValues.get(k)!.cells.push(`cell ${index} (${label})`);
+      else atValues.set(k, { d, cells: [`cell ${index} (${label})`] });
     }
     if (resolved) compiled.cells.push({ index, name, values, experiment: { ...resolved.experiment, name }, provenance: resolved.provenance });
   });

@@ -73,7 +73,7 @@ describe('rekdc preview', function () {
     fs.writeFileSync(path.join(dir, 'bad.rekd'), experiment(syntheticBlock.replace('classes = 3', 'classes = 1')));
     const outcome = rekdcIn(dir, ['preview', 'bad.rekd']);
     expect(outcome.code).to.equal(1);
-    expect(outcome.stderr).to.match(/bad\.rekd:5:30: error\[RK\d{4}\]: data synthetic classes: must be >= 2, found 1/);
+    expect(outcome.stderr).to.match(/bad\.rekd:5:30: error\[RK\d{4}\]: data synthetic classes: must be >= 2 and <= 1000, found 1/);
     expect(fs.existsSync(path.join(dir, 'views.png'))).to.equal(false);
   });
 

@@ -23,10 +23,11 @@ import { queueHoldsBatch } from './rules/queue-holds-batch.ts';
 import { colourOnGrey } from './rules/colour-on-grey.ts';
 import { duplicateMember } from './rules/duplicate-member.ts';
 import { gridAxes } from './rules/grid-axes.ts';
+import { gridSize } from './rules/grid-size.ts';
 import { gridWhere } from './rules/grid-where.ts';
 export { duplicateDeclaration } from './rules/duplicate-declaration.ts';
 
-export const FILE_RULES: readonly FileRule[] = [duplicateMember, gridAxes, gridWhere];
+export const FILE_RULES: readonly FileRule[] = [duplicateMember, gridAxes, gridSize, gridWhere];
 export const TREE_RULES: readonly TreeRule[] = [
   unknownMember, misplacedMember, unknownKind, missingKind, unexpectedKind,
   valueType, valueRange, rangeOrder, missingBlock, missingAttribute,

@@ -11,6 +11,7 @@ export const CODES: Readonly<Record<string, string>> = {
   RK0103: 'unterminated block comment',
   RK0104: 'invalid literal (unterminated string, bad escape, number too large)',
   RK0105: 'unclosed block (a missing }, found by indentation)',
+  RK0106: 'nested too deeply (more than 100 levels of braces, brackets, parentheses or nots)',
   RK0201: 'unknown attribute or block',
   RK0202: 'unknown kind',
   RK0203: 'missing kind',
@@ -46,4 +47,5 @@ export const CODES: Readonly<Record<string, string>> = {
   RK0806: 'where condition compares a path with a value it cannot hold',
   RK0807: 'where condition drops every cell of a grid (warning)',
   RK0808: 'a kind switch keeps an attribute written for the old kind (warning)',
+  RK0809: 'grid with more than 1000 cells',
 };

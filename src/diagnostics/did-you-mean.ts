@@ -15,20 +15,38 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** Longer names are no typos of a catalog name, and their edit distances would cost the most. */
+export const MAX_SUGGESTED_LENGTH = 64;
+
+/**
+ * Answers already given: every cell of a grid asks again about the same misspelled path. Kept
+ * small and cleared when full, since names come from user input.
+ */
+const answers = new Map<string, string | undefined>();
+const MAX_ANSWERS = 1024;
+
 /**
  * The closest candidate to `name`, or undefined when none is close enough (at most a third of
- * the name's length, at least one edit) to be a plausible typo.
+ * the name's length, at least one edit) to be a plausible typo, or the name is over
+ * MAX_SUGGESTED_LENGTH characters.
  */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  if (name.length > MAX_SUGGESTED_LENGTH) return undefined;
   const limit = Math.max(1, Math.floor(name.length / 3));
+  // The distance is at least the difference in length.
+  const near = [...candidates].filter((candidate) => Math.abs(candidate.length - name.length) <= limit);
+  const key = [name, ...near].join('\0');
+  if (answers.has(key)) return answers.get(key);
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
+  for (const candidate of near) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance && distance <= limit) {
       best = candidate;
       bestDistance = distance;
     }
   }
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  answers.set(key, best);
   return best;
 }

@@ -3,6 +3,7 @@
  * carets under the span, `note:` and `help:` lines, then a summary. JSON carries the same data.
  */
 import type { Diagnostic } from './diagnostic.ts';
+import { lineEnd } from './span.ts';
 
 export interface RenderOptions {
   format?: 'text' | 'json';
@@ -19,11 +20,10 @@ const COLORS = { error: '1;31', warning: '1;33', note: '1;36' } as const;
 function sourceExcerpt(d: Diagnostic, text: string | undefined, color: boolean): string[] {
   if (!d.span || text === undefined) return [];
   const lineStart = d.span.start - (d.span.column - 1);
-  const newline = text.indexOf('\n', lineStart);
-  const lineEnd = newline === -1 ? text.length : newline;
-  const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+  const end = lineEnd(text, lineStart);
+  const line = text.slice(lineStart, end);
   // Carets under the whole span, clipped to its first line (at least one caret).
-  const width = Math.max(1, Math.min(d.span.end, lineEnd) - d.span.start);
+  const width = Math.max(1, Math.min(d.span.end, end) - d.span.start);
   const gutter = String(d.span.line).length;
   const pad = ' '.repeat(gutter);
   const indent = line.slice(0, d.span.column - 1).replace(/[^\t]/g, ' ');

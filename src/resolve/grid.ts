@@ -7,16 +7,40 @@ export interface Assignment { path: PathNode; value: ValueNode }
 export const axisNodes = (grid: GridNode): GridAxisNode[] =>
   grid.items.flatMap((item) => (item.type === 'zip' ? item.axes : item.type === 'axis' ? [item] : []));
 
+/**
+ * Most cells a grid may have. Each cell is a training run (the largest grid of experiments/ has
+ * 25), and enumerating and checking a product of many axes takes seconds per 10,000 cells.
+ */
+export const MAX_GRID_CELLS = 1000;
+
+type Dimension = GridAxisNode[];
+
+/** The axes of an item varying together (one, or a zip's), or none for a `where`. */
+const dimensionOf = (item: GridNode['items'][number]): Dimension | null =>
+  item.type === 'where' ? null : item.type === 'zip' ? item.axes : [item];
+
+const itemsOf = (axis: GridAxisNode): ValueNode[] => (axis.value.type === 'list' ? axis.value.items : []);
+
+/** The positions of a dimension: its shortest list's length; 0 when malformed (RK0802, RK0803). */
+function positionsOf(axes: Dimension): number {
+  const length = Math.min(...axes.map((axis) => itemsOf(axis).length));
+  return Number.isFinite(length) ? length : 0;
+}
+
+/** How many cells the grid has, counted without enumerating them. */
+export function gridCellCount(grid: GridNode): number {
+  let count = 1;
+  for (const axes of grid.items.map(dimensionOf)) if (axes && positionsOf(axes) > 0) count *= positionsOf(axes);
+  return count;
+}
+
 /** The assignments of every cell, first axis varying slowest. Malformed axes are skipped (RK0802). */
 export function gridAssignments(grid: GridNode): Assignment[][] {
   let cells: Assignment[][] = [[]];
-  for (const item of grid.items) {
-    if (item.type === 'where') continue;
-    const axes = item.type === 'zip' ? item.axes : [item];
-    const lists = axes.map((axis) => (axis.value.type === 'list' ? axis.value.items : []));
-    const length = Math.min(...lists.map((l) => l.length));
-    if (!Number.isFinite(length) || length === 0) continue;
-    const positions = Array.from({ length }, (_, i) => axes.map((axis, a) => ({ path: axis.path, value: lists[a][i] })));
+  for (const axes of grid.items.map(dimensionOf)) {
+    const length = axes ? positionsOf(axes) : 0;
+    if (!axes || length === 0) continue;
+    const positions = Array.from({ length }, (_, i) => axes.map((axis) => ({ path: axis.path, value: itemsOf(axis)[i] })));
     cells = cells.flatMap((cell) => positions.map((position) => [...cell, ...position]));
   }
   return cells;

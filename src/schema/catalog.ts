@@ -54,6 +54,18 @@ export type SlotSpec =
 
 // ---- value type helpers --------------------------------------------------------------------
 const int = (min = 0, max?: number): ValueType => ({ t: 'int', min, max });
+/**
+ * Upper bounds of the values the runtime allocates by: image sides, image counts, channel
+ * widths, embedding and queue sizes. Far above any experiment here (28-32 px, width <= 1,
+ * queues of 4096), far below sizes whose arrays cannot be allocated (`width = 1e308` asked for
+ * a typed array of Infinity elements).
+ */
+const MAX_SIDE = 512;
+const MAX_IMAGES = 100_000;
+const MAX_FEATURES = 16_384;
+const MAX_QUEUE = 65_536;
+/** Seeds are 32-bit: the random streams take `seed >>> 0` (src/runtime/random.ts). */
+const MAX_SEED = 2 ** 32 - 1;
 const positive: ValueType = { t: 'number', gt: 0 };
 const nonNegative: ValueType = { t: 'number', min: 0 };
 const probability: ValueType = { t: 'number', min: 0, max: 1 };
@@ -76,16 +88,16 @@ const dataKinds: Record<string, BlockSpec> = {
   }),
   image_folder: block('DataImageFolder', 'one sub-directory of images per class', {
     path: attr({ t: 'path' }, 'required', 'root directory (one sub-directory per class)'),
-    size: attr(int(4), 32, 'side of the square input in pixels'),
+    size: attr(int(4, MAX_SIDE), 32, 'side of the square input in pixels'),
     test_fraction: attr({ t: 'number', gt: 0, lt: 1 }, 0.2, 'fraction of every class held out for test'),
     train_size: trainSize, test_size: testSize,
   }),
   synthetic: block('DataSynthetic', 'seeded synthetic images for tests and benchmarks', {
-    classes: attr(int(2), 10, 'number of classes'),
-    size: attr(int(4), 28, 'side of the square input in pixels'),
+    classes: attr(int(2, 1000), 10, 'number of classes'),
+    size: attr(int(4, MAX_SIDE), 28, 'side of the square input in pixels'),
     channels: attr(int(1, 4), 1, 'channels per pixel'),
-    count: attr(int(1), 1000, 'train images'),
-    test_count: attr(int(1), 200, 'test images'),
+    count: attr(int(1, MAX_IMAGES), 1000, 'train images'),
+    test_count: attr(int(1, MAX_IMAGES), 200, 'test images'),
   }),
 };
 
@@ -93,7 +105,7 @@ const dataKinds: Record<string, BlockSpec> = {
 const p = (def: number) => attr(probability, def, 'probability of applying the op');
 const augmentOps: Record<string, BlockSpec> = {
   random_resized_crop: block('RandomResizedCrop', 'crop a random area and aspect ratio, resize to `size`', {
-    size: attr(int(1), { derived: 'input_size', doc: 'the data input size' }, 'output side in pixels'),
+    size: attr(int(1, MAX_SIDE), { derived: 'input_size', doc: 'the data input size' }, 'output side in pixels'),
     scale: attr({ t: 'range', gt: 0, max: 1 }, [0.2, 1.0], 'fraction of the image area kept'),
     ratio: attr({ t: 'range', gt: 0 }, [0.75, 1.3333], 'aspect ratio range'),
   }),
@@ -125,9 +137,9 @@ export const DEFAULT_AUGMENT = ['random_resized_crop', 'color_jitter', 'grayscal
 // ---- backbones -----------------------------------------------------------------------------
 export const BACKBONES = ['alexnet', 'mobilenetv2', 'mobilenetv3', 'shufflenetv2', 'efficientnet_b0', 'resnet18', 'resnet34'] as const;
 const backboneAttributes: Record<string, AttributeSpec> = {
-  width: attr(positive, 1.0, 'channel multiplier'),
-  embed: attr(int(1), 128, 'projection output size'),
-  hidden: attr(int(0), 0, 'projection hidden size; 0 means 2 x backbone feature width'),
+  width: attr({ t: 'number', gt: 0, max: 4 }, 1.0, 'channel multiplier'),
+  embed: attr(int(1, MAX_FEATURES), 128, 'projection output size'),
+  hidden: attr(int(0, MAX_FEATURES), 0, 'projection hidden size; 0 means 2 x backbone feature width'),
 };
 const variant = attr({ t: 'enum', values: ['small', 'large'] }, 'small', 'MobileNetV3 variant');
 const teacherAttributes: Record<string, AttributeSpec> = {
@@ -135,7 +147,7 @@ const teacherAttributes: Record<string, AttributeSpec> = {
   mode: attr({ t: 'enum', values: ['online', 'offline'] }, 'online', 'online: trained alongside the student; offline: loaded and frozen'),
   checkpoint: attr({ t: 'path' }, null, 'offline: a checkpoint from an earlier run'),
   temperature: attr(positive, 0.2, "the online teacher's own instance-loss temperature"),
-  queue: attr(int(1), 4096, "the online teacher's own queue size"),
+  queue: attr(int(1, MAX_QUEUE), 4096, "the online teacher's own queue size"),
   momentum: attr(momentumType, 0.99, "the online teacher's key-encoder momentum"),
 };
 const pretrainSlot: SlotSpec = {
@@ -156,7 +168,7 @@ const lossSpec = block('Loss', 'the student objective: a weighted sum of terms',
     moco: block('InstanceMoco', 'InfoNCE against a momentum-key queue', {
       weight,
       temperature: attr(positive, 0.2, 'softmax temperature'),
-      queue: attr(int(1), 4096, 'queue size K (also used by relation terms)'),
+      queue: attr(int(1, MAX_QUEUE), 4096, 'queue size K (also used by relation terms)'),
       momentum: attr(momentumType, 0.99, 'key-encoder momentum m'),
       symmetric: attr({ t: 'bool' }, false, 'add the loss with the two views swapped'),
     }),
@@ -166,7 +178,7 @@ const lossSpec = block('Loss', 'the student objective: a weighted sum of terms',
       weight,
       temperature: attr(positive, 0.1, 'softmax temperature'),
       miner: attr({ t: 'enum', values: ['prototype', 'knn', 'soft'] }, 'prototype', 'relation miner'),
-      prototypes: attr(int(1), { derived: 'prototypes', doc: '10 x classes (10 x 100 if unknown)' }, 'prototype bank size M'),
+      prototypes: attr(int(1, MAX_QUEUE), { derived: 'prototypes', doc: '10 x classes (10 x 100 if unknown)' }, 'prototype bank size M'),
       beta: attr(momentumType, 0.99, 'prototype momentum'),
       reseed_after: attr(int(1), 1000, 'steps without assignment before a prototype is re-seeded'),
       warmup_steps: attr(int(0), 0, 'steps of instance-loss fallback before relations are used'),
@@ -221,7 +233,7 @@ const evalSpec = block('Eval', 'evaluation protocols (only those written run; al
   linear: { form: 'single', absent: 'null', doc: 'linear probe on frozen features', body: block('EvalLinear', 'linear probe', {
     epochs: attr(int(1), 10, 'probe epochs'),
     lr: attr(positive, 0.1, 'probe learning rate (cosine)'),
-    batch_size: attr(int(1), 256, 'probe batch size'),
+    batch_size: attr(int(1, MAX_IMAGES), 256, 'probe batch size'),
     weight_decay: attr(nonNegative, 0, 'probe weight decay'),
   }) },
   knn: { form: 'single', absent: 'null', doc: 'weighted kNN on normalised features', body: block('EvalKnn', 'weighted kNN', {
@@ -238,10 +250,10 @@ const evalSpec = block('Eval', 'evaluation protocols (only those written run; al
 // ---- the experiment ------------------------------------------------------------------------
 const augmentDoc = 'ordered list of augmentation ops';
 export const EXPERIMENT: BlockSpec = block('ResolvedExperiment', 'one training run', {
-  seed: attr(int(0), 0, 'seed of every random stream'),
+  seed: attr(int(0, MAX_SEED), 0, 'seed of every random stream (32-bit)'),
   backend: attr({ t: 'enum', values: ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] }, 'auto', 'TensorFlow.js backend'),
   threads: attr(int(0, 256), 0, 'threads of the native kernels (0: every core, or a grid job\'s share of them)'),
-  batch_size: attr(int(2), 128, 'images per step'),
+  batch_size: attr(int(2, MAX_IMAGES), 128, 'images per step'),
   checkpoint_every: attr(int(0), 0, 'steps between checkpoints (0: at each epoch end)'),
   log_every: attr(int(1), 10, 'steps between metric lines'),
 }, {

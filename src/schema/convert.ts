@@ -46,7 +46,12 @@ function checkBounds(n: number, type: { min?: number; max?: number; gt?: number;
 function integer(node: ValueNode & { type: 'number' }, type: { min?: number; max?: number }): Converted {
   if (!Number.isInteger(node.value)) return { ok: false, problem: { category: 'range', message: `must be an integer, found ${node.value}`, span: node.span } };
   const problem = checkBounds(node.value, type, node.span);
-  return problem ? { ok: false, problem } : { ok: true, value: node.value };
+  if (problem) return { ok: false, problem };
+  // Past 2^53 a double skips integers: `99999999999999999999` would silently read as 1e20.
+  if (!Number.isSafeInteger(node.value)) {
+    return { ok: false, problem: { category: 'range', message: `must be an integer within ±${Number.MAX_SAFE_INTEGER} (larger ones lose digits), found ${node.value}`, span: node.span } };
+  }
+  return { ok: true, value: node.value };
 }
 
 const mismatch = (node: ValueNode, type: ValueType, suggestion?: string): Converted =>

@@ -4,7 +4,7 @@
 export interface ResolvedExperiment {
   /** the experiment name (grid cells: `grid_index`) */
   name: string;
-  /** seed of every random stream */
+  /** seed of every random stream (32-bit) */
   seed: number;
   /** TensorFlow.js backend */
   backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';

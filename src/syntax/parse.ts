@@ -8,10 +8,12 @@ import { repairUnclosedBlocks } from '../ast/repair.ts';
 import type { FileNode, OverrideNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { spanAt } from '../diagnostics/span.ts';
+import { MAX_NESTING, tooDeep } from './nesting.ts';
 
 interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
 
-function parseWith<T>(text: string, file: string, rule: 'file' | 'override', build: (builder: AstBuilder, cst: unknown) => T): Parsed<T> {
+/** `empty`: the value of an input too deeply nested to parse. */
+function parseWith<T>(text: string, file: string, rule: 'file' | 'override', build: (builder: AstBuilder, cst: unknown) => T, empty: T): Parsed<T> {
   const diagnostics: Diagnostic[] = [];
   const lexed = rekdLexer.tokenize(text);
   for (const error of lexed.errors) {
@@ -23,9 +25,24 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
     diagnostics.push(diagnostic('error', 'RK0103', "unterminated comment: '/*' has no closing '*/'",
       spanAt(file, text, token.startOffset, token.startOffset + 2)));
   }
+  const deep = tooDeep(lexed.tokens);
+  if (deep) {
+    diagnostics.push(diagnostic('error', 'RK0106', `nested too deeply: more than ${MAX_NESTING} levels of braces, brackets, parentheses or 'not's`,
+      spanAt(file, text, deep.startOffset, deep.endOffset! + 1)));
+    return { value: empty, diagnostics };
+  }
   const parser = rekdParser();
   parser.input = lexed.tokens;
-  const cst = rule === 'file' ? parser.file() : parser.override();
+  // Recovery throws an exception per syntax error; their stack traces are never shown and
+  // capturing them dominated the time of a long file of junk.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst: unknown;
+  try {
+    cst = rule === 'file' ? parser.file() : parser.override();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   for (const error of parser.errors) diagnostics.push(syntaxError(error, file, text));
   const builder = new AstBuilder(file);
   const value = build(builder, cst);
@@ -35,10 +52,12 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
 
 function syntaxError(error: IRecognitionException, file: string, text: string) {
   const token = error.token;
-  // At the end of input the token has no offset: point just past the last character.
-  const start = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF' ? Math.max(0, text.trimEnd().length) : token.startOffset;
-  const end = token.tokenType.name === 'EOF' || token.endOffset === undefined || Number.isNaN(token.endOffset) ? start + 1 : token.endOffset + 1;
-  return diagnostic('error', 'RK0102', error.message, spanAt(file, text, start, Math.min(end, Math.max(text.length, start + 1))));
+  // At the end of input the token has no offset: point just past the last character (spanAt
+  // keeps the span inside the text).
+  const atEnd = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF';
+  const start = atEnd ? text.trimEnd().length : token.startOffset;
+  const end = atEnd || token.endOffset === undefined || Number.isNaN(token.endOffset) ? start + 1 : token.endOffset + 1;
+  return diagnostic('error', 'RK0102', error.message, spanAt(file, text, start, end));
 }
 
 const MISSING_BRACE = "expected '}'";
@@ -47,7 +66,7 @@ const noticedLate = (d: Diagnostic): boolean =>
   d.message.startsWith(MISSING_BRACE) && /found (the end of the file|'experiment'|'grid'|'import')$/.test(d.message);
 
 export function parseSource(text: string, file: string): Parsed<FileNode> {
-  const parsed = parseWith(text, file, 'file', (builder, cst) => builder.file_(cst as C.FileCstNode));
+  const parsed = parseWith(text, file, 'file', (builder, cst) => builder.file_(cst as C.FileCstNode), { file, imports: [], experiments: [], grids: [] });
   if (!parsed.diagnostics.some((d) => d.message.startsWith(MISSING_BRACE))) return parsed;
   const unclosed = repairUnclosedBlocks(parsed.value);
   if (unclosed.length === 0) return parsed;
@@ -63,7 +82,7 @@ export function parseOverride(text: string, file: string): Parsed<OverrideNode |
     const path = node.children.path?.[0] && builder.path(node.children.path[0]);
     if (!span || !path) return null;
     return { path, value: builder.value(node.children.value?.[0], span), span };
-  });
+  }, null);
   return unquotedString(text, file) ?? parsed;
 }
 

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { parseOverride, parseSource } from '../../src/syntax/parse.ts';
 import type { AttributeNode, BlockNode } from '../../src/ast/nodes.ts';
-import { didYouMean, editDistance } from '../../src/diagnostics/did-you-mean.ts';
+import { didYouMean, editDistance, MAX_SUGGESTED_LENGTH } from '../../src/diagnostics/did-you-mean.ts';
 import { renderDiagnostics } from '../../src/diagnostics/render.ts';
 import { diagnostic } from '../../src/diagnostics/diagnostic.ts';
+import { spanAt } from '../../src/diagnostics/span.ts';
+import { MAX_NESTING } from '../../src/syntax/nesting.ts';
 
 const members = (text: string) => {
   const parsed = parseSource(`experiment e {\n${text}\n}`, 't.rekd');
@@ -76,6 +78,44 @@ describe('syntax', () => {
     expect(parseOverride('teacher.checkpoint="/runs/t.ckpt"', '<--set 1>').diagnostics).to.deep.equal([]);
   });
 
+  it('counts \\n, \\r\\n and a lone \\r as one line break each, in the syntax tree and in spanAt alike', () => {
+    const text = 'experiment e {\r  a = 1\r\n  b = 2\n\r  c = @\r}';
+    const parsed = parseSource(text, 'n.rekd');
+    const [a, b] = parsed.value.experiments[0].body.members;
+    expect([a.span.line, a.span.column, b.span.line, b.span.column]).to.deep.equal([2, 3, 3, 3]);
+    const unexpected = parsed.diagnostics.find((d) => d.code === 'RK0101')!;
+    expect(unexpected.span).to.include({ line: 5, column: 7 });
+    for (const span of [a.span, b.span, unexpected.span!]) {
+      expect(spanAt('n.rekd', text, span.start, span.end)).to.deep.equal({ ...span, file: 'n.rekd' });
+    }
+    const rendered = renderDiagnostics([unexpected], new Map([['n.rekd', text]]), { summary: false });
+    expect(rendered.split('\n').slice(2)).to.deep.equal(['5 |   c = @', '  |       ^']);
+  });
+
+  it('keeps a span at the end of the file inside the text', () => {
+    for (const text of ['', 'experiment a {', 'experiment a {\n']) {
+      for (const d of parseSource(text, 'e.rekd').diagnostics) {
+        expect(d.span!.end, JSON.stringify(text)).to.be.at.most(text.length);
+        expect(d.span!.start).to.be.at.most(d.span!.end);
+      }
+    }
+  });
+
+  it('refuses input nested deeper than MAX_NESTING with one located error, and parses it at the limit', () => {
+    const deep = (open: string, close: string, levels: number) => `experiment e {\n  x = 1\n}\ngrid g of e {\n  where ${open.repeat(levels)}x == 1${close.repeat(levels)}\n}`;
+    // The grid's own brace is one level.
+    expect(parseSource(deep('(', ')', MAX_NESTING - 1), 'd.rekd').diagnostics).to.deep.equal([]);
+    expect(parseSource(deep('not ', '', MAX_NESTING - 1), 'd.rekd').diagnostics).to.deep.equal([]);
+    for (const [open, close] of [['(', ')'], ['not ', ''], ['not (', ')']]) {
+      const parsed = parseSource(deep(open, close, 1000), 'd.rekd');
+      expect(parsed.diagnostics.map((d) => [d.code, d.span!.line]), open).to.deep.equal([['RK0106', 5]]);
+      expect(parsed.value.grids).to.deep.equal([]);
+    }
+    const braces = parseSource(`experiment e {\n${'a {\n'.repeat(1000)}${'}\n'.repeat(1001)}`, 'b.rekd');
+    expect(braces.diagnostics.map((d) => [d.code, d.span!.line, d.span!.column])).to.deep.equal([['RK0106', MAX_NESTING + 1, 3]]);
+    expect(parseOverride(`seed = ${'['.repeat(1000)}`, '<--set 1>').diagnostics.map((d) => d.code)).to.deep.equal(['RK0106']);
+  });
+
   it('has a checked-in typed CST that matches the grammar', function () {
     this.timeout(60000);
     expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'grammar/cst-types.ts', '--check'], { stdio: 'pipe' })).to.not.throw();
@@ -91,6 +131,15 @@ describe('did you mean', () => {
   it('suggests only plausible typos', () => {
     expect(didYouMean('temprature', ['temperature', 'weight'])).to.equal('temperature');
     expect(didYouMean('zzz', ['temperature', 'weight'])).to.equal(undefined);
+  });
+  it('gives up on names longer than MAX_SUGGESTED_LENGTH, quickly', () => {
+    const name = (length: number) => 'n'.repeat(length - 1);
+    expect(didYouMean(`${name(MAX_SUGGESTED_LENGTH)}x`, [`${name(MAX_SUGGESTED_LENGTH)}y`])).to.equal(`${name(MAX_SUGGESTED_LENGTH)}y`);
+    expect(didYouMean(`${name(MAX_SUGGESTED_LENGTH + 1)}x`, [`${name(MAX_SUGGESTED_LENGTH + 1)}y`])).to.equal(undefined);
+    const start = performance.now();
+    expect(didYouMean('t'.repeat(100_000), ['temperature', 't'.repeat(100_001)])).to.equal(undefined);
+    expect(didYouMean('temperature', ['t'.repeat(100_000), 'temperatures'])).to.equal('temperatures');
+    expect(performance.now() - start).to.be.below(100);
   });
 });
 
