@@ -253,6 +253,24 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+// linearCombination(out, a, x, b, y, c, z): out = a x + b y (+ c z; z may be null).
+napi_value LinearCombination(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[7];
+    arguments(env, info, argv);
+    const Floats out = float_array(env, argv[0], "out"), x = float_array(env, argv[2], "x"), y = float_array(env, argv[4], "y");
+    const float a = static_cast<float>(number(env, argv[1], "a")), b = static_cast<float>(number(env, argv[3], "b"));
+    const float c = static_cast<float>(number(env, argv[5], "c"));
+    napi_valuetype z_type;
+    check(napi_typeof(env, argv[6], &z_type), "z");
+    const Floats z = z_type == napi_null ? Floats{nullptr, 0} : float_array(env, argv[6], "z");
+    require_size(x, out.length, "x");
+    require_size(y, out.length, "y");
+    if (z.data != nullptr) require_size(z, out.length, "z");
+    rekd::linear_combination(out.length, a, x.data, b, y.data, c, z.data, out.data);
+  });
+}
+
 // reluBackprop(dy, x, dx)
 napi_value ReluBackprop(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -335,6 +353,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reluBackprop", nullptr, ReluBackprop, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"linearCombination", nullptr, LinearCombination, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,
        nullptr, kMethod, nullptr},

@@ -47,4 +47,18 @@ void binary_repeat(BinaryOp op, const float* full, const float* small, std::size
   }
 }
 
+void linear_combination(std::size_t size, float a, const float* x, float b, const float* y, float c, const float* z, float* out) {
+  parallel_ranges(size, std::size_t{1} << 15, [&](std::size_t first, std::size_t last) {
+    const float* __restrict xs = x;
+    const float* __restrict ys = y;
+    float* __restrict to = out;
+    if (z == nullptr) {
+      for (std::size_t i = first; i < last; ++i) to[i] = a * xs[i] + b * ys[i];
+    } else {
+      const float* __restrict zs = z;
+      for (std::size_t i = first; i < last; ++i) to[i] = a * xs[i] + b * ys[i] + c * zs[i];
+    }
+  });
+}
+
 }  // namespace rekd

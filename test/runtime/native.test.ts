@@ -16,6 +16,7 @@ import { defaultThreads, initBackend } from '../../src/runtime/backend.ts';
 import { nativeAddon, nativeStatus, type CpuPath, type NativeAddon } from '../../src/runtime/kernels/native_addon.ts';
 import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
 import { BATCH_NORM_TRAINING } from '../../src/runtime/kernels/native_batch_norm.ts';
+import { linearCombination } from '../../src/runtime/kernels/linear_combination.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { expectNoLeaks } from './leaks.ts';
 
@@ -62,7 +63,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'reduceMiddle' | 'maxPoolBackprop'
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
   | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
@@ -146,6 +147,7 @@ function runEveryKernel(addon: NativeAddon): Record<string, Float32Array> {
       out[`${name} dgamma`] = new Float32Array(channels), out[`${name} dbeta`] = new Float32Array(channels));
   }
   addon.reluBackprop(ddy, dx, out['relu dx'] = new Float32Array(dx.length));
+  addon.linearCombination(out['linear combination'] = new Float32Array(dx.length), 0.9, dx, -0.1, ddy, 0.5, dx);
   addon.reduceMiddle(dx, out['sum over rows'] = new Float32Array(channels), 1, dx.length / channels, channels, false);
   addon.reduceMiddle(dx, out['mean per image'] = new Float32Array(16 * channels), 16, dx.length / channels / 16, channels, true);
   addon.binaryRepeat(0, dx, gamma, out['add per channel'] = new Float32Array(dx.length), false);
@@ -523,6 +525,24 @@ describe('native kernels', () => {
       }
       expect(worstDifference(gradients.wasm, gradients.cpu)).to.equal(0);
       expect(calls.reluBackprop).to.equal(1);
+    });
+
+    it('linearCombination runs natively on wasm (one pass, two or three terms) and agrees with tf ops on cpu', async () => {
+      const rng = new Rng(18);
+      const [x, y, z] = [uniform(rng, 300), uniform(rng, 300), uniform(rng, 300)];
+      const results: Record<string, Float32Array[]> = {};
+      let calls: Record<string, number> = {};
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const run = () => Promise.resolve(tf.tidy(() => {
+          const [xs, ys, zs] = [tf.tensor(x, [3, 100]), tf.tensor(y, [3, 100]), tf.tensor(z, [3, 100])];
+          return [linearCombination([xs, 0.9], [ys, 0.1]), linearCombination([xs, 1], [ys, -0.25], [zs, 3])].map((t) => t.dataSync() as Float32Array);
+        }));
+        if (backend === 'cpu') results.cpu = await run();
+        else ({ result: results.wasm, calls } = await countingCalls(addon, ['linearCombination'], run));
+      }
+      results.wasm.forEach((values, i) => expect(worstDifference(values, results.cpu[i]), `case ${i}`).to.be.below(1e-6));
+      expect(calls.linearCombination).to.equal(2);
     });
 
     it('native batchNormTraining leaks no tensors or wasm buffers', async () => {

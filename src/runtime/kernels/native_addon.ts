@@ -44,6 +44,8 @@ export interface NativeAddon {
     gamma: Float32Array, epsilon: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
   /** dx = dy where x > 0, else 0. */
   reluBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** out = a x + b y (+ c z when z is not null), all of out's length. */
+  linearCombination(out: Float32Array, a: number, x: Float32Array, b: number, y: Float32Array, c: number, z: Float32Array | null): void;
   /** The pooling geometry as a ConvShape with outChannels = inChannels. */
   maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, shape: Int32Array): void;
 }
@@ -55,7 +57,7 @@ const METHODS: Record<keyof NativeAddon, true> = {
   setThreads: true, cpuPath: true, setCpuPath: true,
   gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
-  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, maxPoolBackprop: true,
+  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, linearCombination: true, maxPoolBackprop: true,
 };
 
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));

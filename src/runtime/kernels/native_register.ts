@@ -11,6 +11,7 @@ import { nativeElementwiseKernels } from './native_elementwise.ts';
 import { nativeMatMulKernels } from './native_matmul.ts';
 import { nativePoolKernels } from './native_pool.ts';
 import { nativeReluKernels } from './native_relu.ts';
+import { nativeLinearCombinationKernels } from './linear_combination.ts';
 import { nativeReductionKernels } from './native_reduce.ts';
 
 /** Registers the native kernels for `backendName` (wasm only: they read its heap); whether it did. */
@@ -20,6 +21,7 @@ export function registerNativeKernels(backendName: string): boolean {
   const kernels = {
     ...nativeConvKernels(addon), ...nativeDepthwiseKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
     ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon), ...nativeReluKernels(addon),
+    ...nativeLinearCombinationKernels(addon),
   };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const existing = getKernel(kernelName, backendName);

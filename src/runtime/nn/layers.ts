@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from '../kernels/batch_norm_training.ts';
+import { linearCombination } from '../kernels/linear_combination.ts';
 import { constant, heNormalFanOut, uniformFanIn, type ParamScope } from './params.ts';
 
 export interface ForwardContext {
@@ -100,9 +101,10 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
   const runningMean = scope.create('running_mean', [channels], constant(0));
   const runningVar = scope.create('running_var', [channels], constant(1));
   const updateRunningStatistics = (mean: tf.Tensor, variance: tf.Tensor, count: number) => {
-    const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
-    runningMean.assign(tf.add(tf.mul(runningMean, 1 - batchNormMomentum), tf.mul(mean, batchNormMomentum)));
-    runningVar.assign(tf.add(tf.mul(runningVar, 1 - batchNormMomentum), tf.mul(unbiased, batchNormMomentum)));
+    // The running variance takes the unbiased estimate: variance x count / (count - 1).
+    const unbiased = batchNormMomentum * count / Math.max(count - 1, 1);
+    runningMean.assign(linearCombination([runningMean, 1 - batchNormMomentum], [mean, batchNormMomentum]));
+    runningVar.assign(linearCombination([runningVar, 1 - batchNormMomentum], [variance, unbiased]));
   };
   return (x, ctx) => {
     if (!ctx.training) {

@@ -3,6 +3,7 @@
  * θ_k <- m θ_k + (1 - m) θ_s for trained variables; BatchNorm running statistics are copied.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { linearCombination } from '../kernels/linear_combination.ts';
 import { Rng } from '../random.ts';
 import { buildEncoder, type Encoder } from './encoder.ts';
 import { ParamStore } from './params.ts';
@@ -21,9 +22,7 @@ export function momentumUpdate(target: Encoder, source: Encoder, momentum: numbe
     for (const [name, sourceVariable] of source.state()) {
       const targetVariable = targetState.get(name);
       if (!targetVariable) throw new Error(`momentum update: the copy has no variable '${name}'`);
-      targetVariable.assign(trained.has(name)
-        ? tf.add(tf.mul(targetVariable, momentum), tf.mul(sourceVariable, 1 - momentum))
-        : sourceVariable);
+      targetVariable.assign(trained.has(name) ? linearCombination([targetVariable, momentum], [sourceVariable, 1 - momentum]) : sourceVariable);
     }
   });
 }

@@ -3,6 +3,7 @@
  * b = μ·b + g, θ -= lr·(Nesterov ? g + μ·b : b).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { linearCombination } from '../kernels/linear_combination.ts';
 import {
   createSlots, decayPredicate, disposeAll, gradientPairs, type Optimizer, type WeightDecayOptions,
 } from './optimizer.ts';
@@ -23,12 +24,17 @@ export function createSgd(variables: Map<string, tf.Variable>, options: SgdOptio
     kind: 'sgd',
     step(grads, lr) {
       tf.tidy(() => {
+        // Each update is one linear combination (one pass where the native kernel runs):
+        // b' = μ b + ∇ + wd θ, then θ' = θ - lr b', or with Nesterov θ' = (1 - lr wd) θ - lr ∇ - lr μ b'.
         for (const [name, variable, grad] of gradientPairs(grads, variables)) {
-          const g = weightDecay > 0 && decayed(name) ? tf.add(grad, tf.mul(variable, weightDecay)) : grad;
+          const decay = weightDecay > 0 && decayed(name) ? weightDecay : 0;
           const buffer = buffers.get(`momentum/${name}`)!;
-          buffer.assign(tf.add(tf.mul(buffer, momentum), g));
-          const update = nesterov ? tf.add(g, tf.mul(buffer, momentum)) : buffer;
-          variable.assign(tf.sub(variable, tf.mul(update, lr)));
+          buffer.assign(decay > 0
+            ? linearCombination([buffer, momentum], [grad, 1], [variable, decay])
+            : linearCombination([buffer, momentum], [grad, 1]));
+          variable.assign(nesterov
+            ? linearCombination([variable, 1 - lr * decay], [grad, -lr], [buffer, -lr * momentum])
+            : linearCombination([variable, 1], [buffer, -lr]));
         }
       });
       updates++;

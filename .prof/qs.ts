@@ -1,0 +1,147 @@
+/**
+ * Experiment "quickstart", compiled by rekdc 0.1.0 from "experiments/quickstart.rekd"
+ * (sha256 of the source: 09376a7226148ea5b2c7f754b7834f618efe55e238593f2af925beb1cd5cdd7d).
+ *
+ * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
+ * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
+ */
+import { type AugmentOp, createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "../src/runtime/index.ts";
+
+/** The experiment as the compiler resolved it; the run directory keeps it as resolved.json. */
+const resolved = {
+  name: "quickstart",
+  seed: 7,
+  backend: "auto",
+  threads: 0,
+  batch_size: 128,
+  checkpoint_every: 0,
+  log_every: 10,
+  data: { kind: "fashion_mnist", train_size: 3840, test_size: 1000 },
+  augment: [
+    { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
+    { op: "horizontal_flip", p: 0.5 },
+    { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
+    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
+  ],
+  augment_weak: null,
+  teacher: {
+    kind: "resnet18",
+    width: 0.25,
+    embed: 128,
+    hidden: 0,
+    mode: "online",
+    checkpoint: null,
+    temperature: 0.2,
+    queue: 4096,
+    momentum: 0.99,
+    pretrain: null,
+  },
+  student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
+  loss: {
+    instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
+    relation: {
+      kind: "rekd",
+      weight: 1,
+      temperature: 0.1,
+      miner: "prototype",
+      prototypes: 100,
+      beta: 0.99,
+      reseed_after: 1000,
+      warmup_steps: 0,
+      k: 5,
+      teacher_temperature: 0.05,
+    },
+    supervised: null,
+  },
+  optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
+  schedule: { kind: "cosine", epochs: 2, warmup_epochs: 1, final_lr: 0 },
+  eval: {
+    linear: { epochs: 1, lr: 0.1, batch_size: 256, weight_decay: 0 },
+    knn: { k: 20, temperature: 0.07, every: 1, subset: 1000 },
+    collapse: { neighbours: 20 },
+  },
+};
+
+const runDir = process.argv[2];
+if (runDir === undefined) {
+  process.stderr.write("usage: node --import tsx <program> <run directory>\n");
+  process.exit(2);
+}
+
+await runProgram(async () => {
+  const run = openRunDirectory(runDir, { resolved });
+  await initBackend("auto");
+  const rng = new Rng(7);
+
+  // Data: images and labels of the train and test splits, and the two-view augmentation.
+  const data = await loadDataset({ kind: "fashion_mnist", train_size: 3840, test_size: 1000 }, { seed: 7 });
+  const augment: AugmentOp[] = [
+    { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
+    { op: "horizontal_flip", p: 0.5 },
+    { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
+    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
+  ];
+
+  // Models: the student encoder (backbone + projection head) and the teacher.
+  const student = createEncoder({
+    kind: "alexnet",
+    width: 0.5,
+    embed: 128,
+    hidden: 0,
+    inChannels: data.channels,
+    rng: rng.fork("student"),
+  });
+  const teacherEncoder = createEncoder({
+    kind: "resnet18",
+    width: 0.25,
+    embed: 128,
+    hidden: 0,
+    inChannels: data.channels,
+    rng: rng.fork("teacher"),
+  });
+
+  // Training: resumes from the run directory's latest checkpoint when there is one.
+  await train({
+    run,
+    data,
+    seed: 7,
+    loader: { batchSize: 128, augment },
+    student,
+    teacher: { mode: "online", encoder: teacherEncoder, temperature: 0.2, queue: 4096, momentum: 0.99 },
+    objective: {
+      queue: 4096,
+      momentum: 0.99,
+      instance: { weight: 1, temperature: 0.2, symmetric: false },
+      relation: {
+        kind: "rekd",
+        weight: 1,
+        temperature: 0.1,
+        miner: "prototype",
+        prototypes: 100,
+        beta: 0.99,
+        reseedAfter: 1000,
+        warmupSteps: 0,
+        k: 5,
+        teacherTemperature: 0.05,
+      },
+    },
+    optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weightDecay: 0.0005 },
+    schedule: { kind: "cosine", epochs: 2, warmupEpochs: 1, finalLr: 0 },
+    checkpointEvery: 0,
+    logEvery: 10,
+    knn: { k: 20, temperature: 0.07, every: 1, subset: 1000 },
+  });
+
+  // Final evaluation on frozen features: eval.json, then the run is finished and report.md written.
+  evaluate({
+    run,
+    encoder: student,
+    data,
+    seed: 7,
+    linear: { epochs: 1, lr: 0.1, batchSize: 256, weightDecay: 0 },
+    knn: { k: 20, temperature: 0.07 },
+    collapse: { neighbours: 20 },
+    augment,
+    teacher: teacherEncoder,
+  });
+});
