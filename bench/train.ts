@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import { linearCombination } from '../src/runtime/kernels/linear_combination.ts';
 import { nativeAddon } from '../src/runtime/kernels/native_addon.ts';
 import { createEncoder, describeModel, type Encoder } from '../src/runtime/nn/index.ts';
 import { Rng } from '../src/runtime/random.ts';
@@ -73,7 +74,8 @@ function makeStep(encoder: Encoder, images: tf.Tensor4D, target: tf.Tensor2D, lr
       const { embedding } = encoder.forward(images, true);
       return tf.mean(tf.squaredDifference(embedding, target));
     }, variables);
-    for (const v of variables) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));
+    // θ -= lr ∇ as one op per variable, as torch's SGD (foreach add_ with alpha -lr).
+    for (const v of variables) v.assign(linearCombination([v, 1], [grads[v.name], -lr]));
     // Reading one value waits for the step to finish (and is what a training loop does to log).
     tf.sum(variables[0]).dataSync();
   });

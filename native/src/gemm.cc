@@ -82,7 +82,7 @@ float* AlignedBuffer::reserve(std::size_t count) {
   return data_.get();
 }
 
-PackedB::PackedB(MatrixView b, int k, int n) : kernel_(gemm_kernel()), k_(k), n_(n), panels_((n + gemm_kernel().nr - 1) / gemm_kernel().nr) {
+PackedB::PackedB(MatrixView b, int k, int n) : kernel_(gemm_kernel_for(n)), k_(k), n_(n), panels_((n + kernel_.nr - 1) / kernel_.nr) {
   const int nr = kernel_.nr, kc_max = kernel_.kc;
   float* out = storage_.reserve(static_cast<std::size_t>(std::max(k, 1)) * panels_ * nr);
   // Depth blocks one after another; within one, each panel is kc rows of nr (zero-padded) columns.

@@ -23,6 +23,8 @@ const GemmKernel* active = initial_kernel();
 
 const GemmKernel& gemm_kernel() { return *active; }
 
+const GemmKernel& gemm_kernel_for(int n) { return active == &kGemmAvx512 && n <= kGemmAvx512Narrow.nr ? kGemmAvx512Narrow : *active; }
+
 const char* select_gemm_kernel(const char* name) {
   if (std::strcmp(name, "avx2") == 0) {
     active = &kGemmAvx2;

@@ -20,13 +20,16 @@ struct GemmKernel {
 };
 
 // The largest tile of any kernel, for edge tiles computed on the stack.
-constexpr int kMaxTile = 8 * 32;
+constexpr int kMaxTile = 14 * 16 > 8 * 32 ? 14 * 16 : 8 * 32;
 
 extern const GemmKernel kGemmAvx2;
 extern const GemmKernel kGemmAvx512;
+extern const GemmKernel kGemmAvx512Narrow;
 
 // The kernel in use: AVX-512 where the CPU (and OS) supports it, unless REKD_CPU=avx2.
 const GemmKernel& gemm_kernel();
+// The kernel for a product n columns wide: the path's own, or its narrow tile where n <= its width.
+const GemmKernel& gemm_kernel_for(int n);
 // Switches to the kernel named `name` ("avx2" or "avx512"); the reason it cannot, or nullptr.
 const char* select_gemm_kernel(const char* name);
 

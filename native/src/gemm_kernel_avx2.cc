@@ -24,6 +24,6 @@ constexpr int MR = 6;
 }  // namespace
 
 // Depth block 256: 6 rows of A (6 KB) and a B panel (16 KB) together fit in a 32 KB L1.
-extern const GemmKernel kGemmAvx2{"avx2", MR, 2 * Avx2::width, 256, tile_of<Avx2, MR>};
+extern const GemmKernel kGemmAvx2{"avx2", MR, 2 * Avx2::width, 256, tile_of<Avx2, MR, 2>};
 
 }  // namespace rekd

@@ -25,6 +25,10 @@ constexpr int MR = 8;
 }  // namespace
 
 // Depth block 256: 8 rows of A (8 KB) and a B panel (32 KB) fit in the 48 KB L1 of AVX-512 cores.
-extern const GemmKernel kGemmAvx512{"avx512", MR, 2 * Avx512::width, 256, tile_of<Avx512, MR>};
+extern const GemmKernel kGemmAvx512{"avx512", MR, 2 * Avx512::width, 256, tile_of<Avx512, MR, 2>};
+
+// For products at most 16 columns wide (16-channel layers), where the 32-wide tile would compute
+// half padding: 14 x 16, 14 zmm accumulators.
+extern const GemmKernel kGemmAvx512Narrow{"avx512", 14, Avx512::width, 256, tile_of<Avx512, 14, 1>};
 
 }  // namespace rekd

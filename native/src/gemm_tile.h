@@ -8,36 +8,39 @@
 namespace rekd {
 namespace {
 
-// tile (MR x 2 vectors, row stride ldc) = or += a (MR x kc) * b_panel (kc x 2 vectors), as in
+// tile (MR x NV vectors, row stride ldc) = or += a (MR x kc) * b_panel (kc x NV vectors), as in
 // gemm_kernel.h's TileFunction. Ops: Vector, width, zero, load (aligned), loadu, broadcast, fmadd, add, storeu.
-template <typename Ops, int MR>
+template <typename Ops, int MR, int NV>
 void tile_of(int kc, const float* a, std::ptrdiff_t a_row, std::ptrdiff_t a_col, const float* b, float* c, std::ptrdiff_t ldc,
              bool accumulate) {
   constexpr int W = Ops::width;
-  typename Ops::Vector acc[MR][2];
-#pragma GCC unroll 8
-  for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = Ops::zero();
+  typename Ops::Vector acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) acc[i][v] = Ops::zero();
+  }
   for (int p = 0; p < kc; ++p) {
-    const auto b0 = Ops::load(b);
-    const auto b1 = Ops::load(b + W);
-#pragma GCC unroll 8
+    typename Ops::Vector bv[NV];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) bv[v] = Ops::load(b + v * W);
+#pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       const auto ai = Ops::broadcast(a + i * a_row);
-      acc[i][0] = Ops::fmadd(ai, b0, acc[i][0]);
-      acc[i][1] = Ops::fmadd(ai, b1, acc[i][1]);
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) acc[i][v] = Ops::fmadd(ai, bv[v], acc[i][v]);
     }
     a += a_col;
-    b += 2 * W;
+    b += NV * W;
   }
-#pragma GCC unroll 8
+#pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
     float* row = c + i * ldc;
-    if (accumulate) {
-      acc[i][0] = Ops::add(acc[i][0], Ops::loadu(row));
-      acc[i][1] = Ops::add(acc[i][1], Ops::loadu(row + W));
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) {
+      if (accumulate) acc[i][v] = Ops::add(acc[i][v], Ops::loadu(row + v * W));
+      Ops::storeu(row + v * W, acc[i][v]);
     }
-    Ops::storeu(row, acc[i][0]);
-    Ops::storeu(row + W, acc[i][1]);
   }
 }
 
