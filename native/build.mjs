@@ -24,9 +24,17 @@ function nodeIncludeDir() {
 
 // The addon needs AVX2/FMA (x86-64-v3) and is built for it, not for the build machine
 // (-march=native), so that one build runs on every such CPU; files named *_avx512.cc hold the
-// AVX-512 code, chosen at run time from CPUID.
+// AVX-512 code, chosen at run time from CPUID; files named *_vector_math.cc call glibc's vector
+// math functions (libmvec), which g++ uses only under -ffast-math.
 const baseFlags = ['-std=c++17', '-O3', '-march=x86-64-v3', '-mtune=generic', '-fPIC', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=rekd_native'];
 const avx512Flags = ['-mavx512f', '-mavx512vl', '-mavx512bw', '-mavx512dq'];
+const vectorMathFlags = ['-ffast-math', '-fopenmp-simd'];
+
+function flagsOf(file) {
+  if (file.endsWith('_avx512.cc')) return [...baseFlags, ...avx512Flags];
+  if (file.endsWith('_vector_math.cc')) return [...baseFlags, ...vectorMathFlags];
+  return baseFlags;
+}
 
 /** Runs the compiler; the first error line, or undefined on success. */
 async function compile(compiler, args) {
@@ -59,14 +67,13 @@ async function build() {
     const failures = [];
     const worker = async () => {
       for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-        const flags = file.endsWith('_avx512.cc') ? [...baseFlags, ...avx512Flags] : baseFlags;
-        const failure = await compile(compiler, [...flags, `-I${include}`, '-c', join(here, 'src', file), '-o', join(objects, `${file}.o`)]);
+        const failure = await compile(compiler, [...flagsOf(file), `-I${include}`, '-c', join(here, 'src', file), '-o', join(objects, `${file}.o`)]);
         if (failure !== undefined) failures.push(failure);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), sources.length)) }, worker));
     if (failures.length > 0) return failures[0];
-    const linked = await compile(compiler, ['-shared', '-pthread', ...sources.map((f) => join(objects, `${f}.o`)), '-o', temporary]);
+    const linked = await compile(compiler, ['-shared', '-pthread', ...sources.map((f) => join(objects, `${f}.o`)), '-lmvec', '-lm', '-o', temporary]);
     if (linked !== undefined) {
       rmSync(temporary, { force: true });
       return linked;

@@ -12,6 +12,7 @@
 #include "conv.h"
 #include "depthwise.h"
 #include "elementwise.h"
+#include "exp.h"
 #include "gemm.h"
 #include "gemm_kernel.h"
 #include "parallel.h"
@@ -271,6 +272,17 @@ napi_value LinearCombination(napi_env env, napi_callback_info info) {
   });
 }
 
+// exp(x, y): y = exp(x).
+napi_value Exp(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[2];
+    arguments(env, info, argv);
+    const Floats x = float_array(env, argv[0], "x"), y = float_array(env, argv[1], "y");
+    require_size(y, x.length, "y");
+    rekd::exp_array(x.data, x.length, y.data);
+  });
+}
+
 // reluBackprop(dy, x, dx)
 napi_value ReluBackprop(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -353,6 +365,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reluBackprop", nullptr, ReluBackprop, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"exp", nullptr, Exp, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"linearCombination", nullptr, LinearCombination, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,

@@ -15,6 +15,21 @@ constexpr std::size_t kMaxParts = 8;
 
 // sums[j] += x[r, j] over rows [first, last) of a [reduced, inner] block.
 void add_rows(const float* block, int inner, std::size_t first, std::size_t last, double* sums) {
+  if (inner == 1) {
+    // A sum along the last axis (softmax, logsumexp): four accumulators, since one chain of
+    // dependent additions is bound by their latency.
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    std::size_t r = first;
+    for (; r + 4 <= last; r += 4) {
+      s0 += block[r];
+      s1 += block[r + 1];
+      s2 += block[r + 2];
+      s3 += block[r + 3];
+    }
+    for (; r < last; ++r) s0 += block[r];
+    sums[0] += (s0 + s1) + (s2 + s3);
+    return;
+  }
   for (std::size_t r = first; r < last; ++r) {
     const float* row = block + r * inner;
     for (int j = 0; j < inner; ++j) sums[j] += row[j];
@@ -28,14 +43,14 @@ void reduce_middle(const float* x, int outer, int reduced, int inner, bool mean,
   // Each outer index is independent; within one, the rows are summed in parts, added in order.
   const std::size_t parts = std::clamp<std::size_t>(static_cast<std::size_t>(reduced) / kRowsPerPart, 1, kMaxParts);
   std::vector<double> sums(static_cast<std::size_t>(outer) * parts * inner, 0.0);
-  const std::size_t work_per_task = static_cast<std::size_t>(reduced) * inner / parts;
+
   const auto task = [&](std::size_t t) {
     const std::size_t o = t / parts, part = t % parts;
     add_rows(x + o * static_cast<std::size_t>(reduced) * inner, inner, part_begin(reduced, parts, part), part_begin(reduced, parts, part + 1),
              sums.data() + t * inner);
   };
   const std::size_t tasks = static_cast<std::size_t>(outer) * parts;
-  if (work_per_task < (std::size_t{1} << 14)) {
+  if (static_cast<std::size_t>(outer) * reduced * inner < (std::size_t{1} << 16)) {
     for (std::size_t t = 0; t < tasks; ++t) task(t);
   } else {
     parallel_for(tasks, task);

@@ -63,7 +63,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
   | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
@@ -148,6 +148,7 @@ function runEveryKernel(addon: NativeAddon): Record<string, Float32Array> {
   }
   addon.reluBackprop(ddy, dx, out['relu dx'] = new Float32Array(dx.length));
   addon.linearCombination(out['linear combination'] = new Float32Array(dx.length), 0.9, dx, -0.1, ddy, 0.5, dx);
+  addon.exp(ddy, out.exp = new Float32Array(dx.length));
   addon.reduceMiddle(dx, out['sum over rows'] = new Float32Array(channels), 1, dx.length / channels, channels, false);
   addon.reduceMiddle(dx, out['mean per image'] = new Float32Array(16 * channels), 16, dx.length / channels / 16, channels, true);
   addon.binaryRepeat(0, dx, gamma, out['add per channel'] = new Float32Array(dx.length), false);
@@ -525,6 +526,24 @@ describe('native kernels', () => {
       }
       expect(worstDifference(gradients.wasm, gradients.cpu)).to.equal(0);
       expect(calls.reluBackprop).to.equal(1);
+    });
+
+    it('exp runs natively on wasm and agrees with the cpu backend within 2 ulp, over and under flow included', async () => {
+      const values = Float32Array.from([...uniform(new Rng(19), 997).map((v) => v * 30), 0, -0, 88.7, 89, -103, -104, 1e-30, Infinity, -Infinity, NaN]);
+      const results: Record<string, Float32Array> = {};
+      let calls: Record<string, number> = {};
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const run = () => Promise.resolve(tf.tidy(() => tf.exp(tf.tensor(values)).dataSync() as Float32Array));
+        if (backend === 'cpu') results.cpu = await run();
+        else ({ result: results.wasm, calls } = await countingCalls(addon, ['exp'], run));
+      }
+      results.cpu.forEach((expected, i) => {
+        const actual = results.wasm[i];
+        if (!Number.isFinite(expected) || expected === 0) expect(Object.is(actual, expected) || actual === expected, `exp(${values[i]})`).to.equal(true);
+        else expect(Math.abs(actual - expected) / expected, `exp(${values[i]})`).to.be.below(2.5e-7);
+      });
+      expect(calls.exp).to.equal(1);
     });
 
     it('linearCombination runs natively on wasm (one pass, two or three terms) and agrees with tf ops on cpu', async () => {

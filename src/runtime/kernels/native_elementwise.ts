@@ -35,6 +35,18 @@ function binary(addon: NativeAddon, op: number, fallback: KernelFunc | undefined
   };
 }
 
+/** Exp (the contrastive losses' softmax over the queue): wasm's is scalar libm, 10x slower. */
+function exp(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype !== 'float32') return delegate(fallback, args, 'a non-float32 exp');
+    return computeInPlace(args.backend, [x], x.shape, ([xs], out) => addon.exp(xs, out));
+  };
+}
+
 export function nativeElementwiseKernels(addon: NativeAddon): Record<string, NativeKernelFactory> {
-  return Object.fromEntries(Object.entries(OPS).map(([name, op]) => [name, (fallback: KernelFunc | undefined) => binary(addon, op, fallback)]));
+  return {
+    ...Object.fromEntries(Object.entries(OPS).map(([name, op]) => [name, (fallback: KernelFunc | undefined) => binary(addon, op, fallback)])),
+    Exp: (fallback) => exp(addon, fallback),
+  };
 }
