@@ -283,6 +283,17 @@ napi_value Exp(napi_env env, napi_callback_info info) {
   });
 }
 
+// relu(x, y): y = max(x, 0).
+napi_value Relu(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[2];
+    arguments(env, info, argv);
+    const Floats x = float_array(env, argv[0], "x"), y = float_array(env, argv[1], "y");
+    require_size(y, x.length, "y");
+    rekd::relu_forward(x.data, x.length, y.data);
+  });
+}
+
 // reluBackprop(dy, x, dx)
 napi_value ReluBackprop(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -366,6 +377,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reluBackprop", nullptr, ReluBackprop, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"exp", nullptr, Exp, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"relu", nullptr, Relu, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"linearCombination", nullptr, LinearCombination, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,

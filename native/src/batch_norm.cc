@@ -147,4 +147,13 @@ void relu_backprop(const float* dy, const float* x, std::size_t size, float* dx)
   });
 }
 
+void relu_forward(const float* x, std::size_t size, float* y) {
+  parallel_ranges(size, std::size_t{1} << 15, [&](std::size_t first, std::size_t last) {
+    const float* __restrict in = x;
+    float* __restrict out = y;
+    // NaN stays NaN and -0 becomes 0, as tfjs's relu.
+    for (std::size_t i = first; i < last; ++i) out[i] = in[i] > 0.0f || in[i] != in[i] ? in[i] : 0.0f;
+  });
+}
+
 }  // namespace rekd

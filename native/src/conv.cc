@@ -159,14 +159,20 @@ bool input_gradient_as_forward(const ConvShape& s, const float* dy, const float*
   thread_local AlignedBuffer rotated_buffer;
   float* rotated = rotated_buffer.reserve(s.filter_size());
   const int in = s.in_channels, out = s.out_channels;
-  for (int ky = 0; ky < kh; ++ky) {
-    for (int kx = 0; kx < kw; ++kx) {
-      const float* tap = filter + ((static_cast<std::ptrdiff_t>(kh - 1 - ky) * kw + (kw - 1 - kx)) * in) * out;
-      float* to = rotated + ((static_cast<std::ptrdiff_t>(ky) * kw + kx) * out) * in;
-      for (int c = 0; c < in; ++c) {
-        for (int o = 0; o < out; ++o) to[o * in + c] = tap[c * out + o];
-      }
+  // One task per tap (each writes its own block): a 3x3 512x512 filter is 9 MB to transpose.
+  const auto rotate_tap = [&](std::size_t t) {
+    const int ky = static_cast<int>(t) / kw, kx = static_cast<int>(t) % kw;
+    const float* tap = filter + ((static_cast<std::ptrdiff_t>(kh - 1 - ky) * kw + (kw - 1 - kx)) * in) * out;
+    float* to = rotated + ((static_cast<std::ptrdiff_t>(ky) * kw + kx) * out) * in;
+    for (int c = 0; c < in; ++c) {
+      for (int o = 0; o < out; ++o) to[o * in + c] = tap[c * out + o];
     }
+  };
+  const std::size_t taps = static_cast<std::size_t>(kh) * kw;
+  if (s.filter_size() < (std::size_t{1} << 16)) {
+    for (std::size_t t = 0; t < taps; ++t) rotate_tap(t);
+  } else {
+    parallel_for(taps, rotate_tap);
   }
   const ConvShape transposed{s.batch, s.out_height, s.out_width, out, s.in_height, s.in_width, in, kh, kw, 1, 1, 1, 1,
                              kh - 1 - s.pad_top, kw - 1 - s.pad_left};

@@ -63,7 +63,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'relu' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
   | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
@@ -147,6 +147,7 @@ function runEveryKernel(addon: NativeAddon): Record<string, Float32Array> {
       out[`${name} dgamma`] = new Float32Array(channels), out[`${name} dbeta`] = new Float32Array(channels));
   }
   addon.reluBackprop(ddy, dx, out['relu dx'] = new Float32Array(dx.length));
+  addon.relu(ddy, out.relu = new Float32Array(dx.length));
   addon.linearCombination(out['linear combination'] = new Float32Array(dx.length), 0.9, dx, -0.1, ddy, 0.5, dx);
   addon.exp(ddy, out.exp = new Float32Array(dx.length));
   addon.reduceMiddle(dx, out['sum over rows'] = new Float32Array(channels), 1, dx.length / channels, channels, false);
@@ -510,7 +511,7 @@ describe('native kernels', () => {
       expect(tf.getKernel(BATCH_NORM_TRAINING, 'cpu')).to.equal(undefined);
     });
 
-    it('the ReLU gradient runs natively on wasm (one pass) and agrees with the cpu backend, zeros included', async () => {
+    it('ReLU and its gradient run natively on wasm (one pass each) and agree with the cpu backend, zeros and NaN included', async () => {
       const shape = [3, 5, 7, 9];
       // Quarter steps: many exact zeros, where the gradient is 0 as in tfjs.
       const x = uniform(new Rng(16), 945).map((v) => Math.round(v * 4) / 4);
@@ -522,10 +523,12 @@ describe('native kernels', () => {
         const run = () => Promise.resolve(tf.tidy(() =>
           tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), tf.tensor(probe, shape))))(tf.tensor(x, shape)).dataSync() as Float32Array));
         if (backend === 'cpu') gradients.cpu = await run();
-        else ({ result: gradients.wasm, calls } = await countingCalls(addon, ['reluBackprop'], run));
+        else ({ result: gradients.wasm, calls } = await countingCalls(addon, ['reluBackprop', 'relu'], run));
+        const forward = tf.tidy(() => tf.relu(tf.tensor([-1, 0, 2.5, NaN, -0])).dataSync());
+        expect(Array.from(forward), backend).to.deep.equal([0, 0, 2.5, NaN, 0]);
       }
       expect(worstDifference(gradients.wasm, gradients.cpu)).to.equal(0);
-      expect(calls.reluBackprop).to.equal(1);
+      expect(calls).to.deep.equal({ reluBackprop: 1, relu: 1 });
     });
 
     it('exp runs natively on wasm and agrees with the cpu backend within 2 ulp, over and under flow included', async () => {

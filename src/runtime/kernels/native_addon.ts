@@ -44,6 +44,8 @@ export interface NativeAddon {
     gamma: Float32Array, epsilon: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
   /** y = exp(x), vectorised (glibc's libmvec, within 1 ulp). */
   exp(x: Float32Array, y: Float32Array): void;
+  /** y = max(x, 0) (NaN stays NaN). */
+  relu(x: Float32Array, y: Float32Array): void;
   /** dx = dy where x > 0, else 0. */
   reluBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** out = a x + b y (+ c z when z is not null), all of out's length. */
@@ -59,7 +61,7 @@ const METHODS: Record<keyof NativeAddon, true> = {
   setThreads: true, cpuPath: true, setCpuPath: true,
   gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
-  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, exp: true, linearCombination: true, maxPoolBackprop: true,
+  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, linearCombination: true, maxPoolBackprop: true,
 };
 
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));

@@ -1,7 +1,8 @@
 /**
- * The ReLU gradient as one native pass (tfjs-core's is Step, Cast and Multiply: three full-size
- * passes, two of them single-threaded wasm kernels). Its gradient config, registered for every
- * backend, uses the kernel where it is registered and tfjs-core's formula elsewhere.
+ * ReLU and its gradient as native passes on the pool's threads (wasm's Relu is single-threaded;
+ * tfjs-core's gradient is Step, Cast and Multiply: three full-size passes). The gradient config,
+ * registered for every backend, uses the kernel where it is registered and tfjs-core's formula
+ * elsewhere.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -19,8 +20,16 @@ function reluGrad(addon: NativeAddon, fallback: KernelFunc | undefined): KernelF
   };
 }
 
+function relu(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype !== 'float32') return delegate(fallback, args, 'a non-float32 ReLU');
+    return computeInPlace(args.backend, [x], x.shape, ([xs], y) => addon.relu(xs, y));
+  };
+}
+
 export function nativeReluKernels(addon: NativeAddon): Record<string, NativeKernelFactory> {
-  return { [RELU_GRAD]: (fallback) => reluGrad(addon, fallback) };
+  return { Relu: (fallback) => relu(addon, fallback), [RELU_GRAD]: (fallback) => reluGrad(addon, fallback) };
 }
 
 export function registerReluGradient(): void {
