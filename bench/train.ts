@@ -51,7 +51,7 @@ export const defaultTrainBench: TrainBenchOptions = {
   batch: 128,
   size: 28,
   channels: 1,
-  steps: 5,
+  steps: 10,
   warmup: 1,
   profile: false,
   python: '/usr/bin/python3',

@@ -14,8 +14,11 @@ namespace rekd {
 namespace {
 
 // After a job, a worker spins this long for the next before it sleeps: the kernels of a training
-// step come tens of microseconds apart, and a futex wake-up costs about as much.
-constexpr auto kSpin = std::chrono::microseconds(200);
+// step come tens to hundreds of microseconds apart, and a futex wake-up costs as much. While it
+// spins it yields the core to any other thread that wants it (the augmentation workers).
+constexpr auto kSpin = std::chrono::microseconds(1000);
+// The caller waiting for workers inside a job spins this long before it yields.
+constexpr auto kCallerSpin = std::chrono::microseconds(200);
 
 // True on a pool worker, and on the caller while it dispatches: nested calls run serially.
 thread_local bool inside_pool = false;
@@ -69,7 +72,7 @@ class Pool {
   // Spins while the workers finish their last tasks; past kSpin (a worker preempted by another
   // process on a busy machine), yields the core so that the worker can run on it.
   void wait_for_workers() {
-    const auto until = std::chrono::steady_clock::now() + kSpin;
+    const auto until = std::chrono::steady_clock::now() + kCallerSpin;
     while (active_.load() != 0) {
       if (std::chrono::steady_clock::now() < until) {
         _mm_pause();
@@ -90,9 +93,14 @@ class Pool {
     std::uint64_t seen = generation_.load(std::memory_order_acquire);
     for (;;) {
       const auto until = std::chrono::steady_clock::now() + kSpin;
-      while (generation_.load(std::memory_order_acquire) == seen && !stop_.load(std::memory_order_relaxed) &&
-             std::chrono::steady_clock::now() < until) {
-        _mm_pause();
+      for (int spins = 0; generation_.load(std::memory_order_acquire) == seen && !stop_.load(std::memory_order_relaxed) &&
+                          std::chrono::steady_clock::now() < until;
+           ++spins) {
+        if (spins % 64 == 63) {
+          std::this_thread::yield();
+        } else {
+          _mm_pause();
+        }
       }
       if (generation_.load(std::memory_order_acquire) == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
