@@ -272,25 +272,17 @@ napi_value LinearCombination(napi_env env, napi_callback_info info) {
   });
 }
 
-// exp(x, y): y = exp(x).
-napi_value Exp(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    napi_value argv[2];
-    arguments(env, info, argv);
-    const Floats x = float_array(env, argv[0], "x"), y = float_array(env, argv[1], "y");
-    require_size(y, x.length, "y");
-    rekd::exp_array(x.data, x.length, y.data);
-  });
-}
+using UnaryKernel = void (*)(const float*, std::size_t, float*);
 
-// relu(x, y): y = max(x, 0).
-napi_value Relu(napi_env env, napi_callback_info info) {
+// (x, y): y = f(x) elementwise (exp, relu).
+template <UnaryKernel kernel>
+napi_value Unary(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     napi_value argv[2];
     arguments(env, info, argv);
     const Floats x = float_array(env, argv[0], "x"), y = float_array(env, argv[1], "y");
     require_size(y, x.length, "y");
-    rekd::relu_forward(x.data, x.length, y.data);
+    kernel(x.data, x.length, y.data);
   });
 }
 
@@ -376,8 +368,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reluBackprop", nullptr, ReluBackprop, nullptr, nullptr, nullptr, kMethod, nullptr},
-      {"exp", nullptr, Exp, nullptr, nullptr, nullptr, kMethod, nullptr},
-      {"relu", nullptr, Relu, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"exp", nullptr, Unary<rekd::exp_array>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"relu", nullptr, Unary<rekd::relu_forward>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"linearCombination", nullptr, LinearCombination, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,

@@ -7,7 +7,7 @@
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './native_addon.ts';
-import { computeInPlace, delegate, type NativeKernelFactory } from './native_heap.ts';
+import { computeInPlace, delegate, unaryKernel, type NativeKernelFactory } from './native_heap.ts';
 
 /** Operation codes of the addon's binaryRepeat. */
 const OPS = { Add: 0, Sub: 1, Multiply: 2 } as const;
@@ -35,18 +35,10 @@ function binary(addon: NativeAddon, op: number, fallback: KernelFunc | undefined
   };
 }
 
-/** Exp (the contrastive losses' softmax over the queue): wasm's is scalar libm, 10x slower. */
-function exp(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFunc {
-  return (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    if (x.dtype !== 'float32') return delegate(fallback, args, 'a non-float32 exp');
-    return computeInPlace(args.backend, [x], x.shape, ([xs], out) => addon.exp(xs, out));
-  };
-}
-
 export function nativeElementwiseKernels(addon: NativeAddon): Record<string, NativeKernelFactory> {
   return {
     ...Object.fromEntries(Object.entries(OPS).map(([name, op]) => [name, (fallback: KernelFunc | undefined) => binary(addon, op, fallback)])),
-    Exp: (fallback) => exp(addon, fallback),
+    // The contrastive losses' softmax over the queue: wasm's Exp is scalar libm, about 10x slower.
+    Exp: (fallback) => unaryKernel('exp', (x, y) => addon.exp(x, y), fallback),
   };
 }

@@ -40,3 +40,12 @@ export function delegate(fallback: KernelFunc | undefined, args: Parameters<Kern
   if (fallback === undefined) throw new Error(`native kernels: no other kernel to run ${what}`);
   return fallback(args);
 }
+
+/** A float32 elementwise kernel y = f(x) computed by `apply` (other dtypes go to `fallback`). */
+export function unaryKernel(name: string, apply: (x: Float32Array, y: Float32Array) => void, fallback: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype !== 'float32') return delegate(fallback, args, `a non-float32 ${name}`);
+    return computeInPlace(args.backend, [x], x.shape, ([xs], y) => apply(xs, y));
+  };
+}

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './native_addon.ts';
-import { computeInPlace, delegate, type NativeKernelFactory } from './native_heap.ts';
+import { computeInPlace, delegate, unaryKernel, type NativeKernelFactory } from './native_heap.ts';
 
 /** Inputs { dy, x }; output dx = dy where x > 0, else 0. */
 export const RELU_GRAD = 'RekdReluGrad';
@@ -20,16 +20,11 @@ function reluGrad(addon: NativeAddon, fallback: KernelFunc | undefined): KernelF
   };
 }
 
-function relu(addon: NativeAddon, fallback: KernelFunc | undefined): KernelFunc {
-  return (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    if (x.dtype !== 'float32') return delegate(fallback, args, 'a non-float32 ReLU');
-    return computeInPlace(args.backend, [x], x.shape, ([xs], y) => addon.relu(xs, y));
-  };
-}
-
 export function nativeReluKernels(addon: NativeAddon): Record<string, NativeKernelFactory> {
-  return { Relu: (fallback) => relu(addon, fallback), [RELU_GRAD]: (fallback) => reluGrad(addon, fallback) };
+  return {
+    Relu: (fallback) => unaryKernel('ReLU', (x, y) => addon.relu(x, y), fallback),
+    [RELU_GRAD]: (fallback) => reluGrad(addon, fallback),
+  };
 }
 
 export function registerReluGradient(): void {
