@@ -286,15 +286,18 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   });
 }
 
-// reluBackprop(dy, x, dx)
-napi_value ReluBackprop(napi_env env, napi_callback_info info) {
+using GradientKernel = void (*)(const float*, const float*, std::size_t, float*);
+
+// (dy, x, dx): the gradient of an elementwise function of x (reluBackprop, swishBackprop).
+template <GradientKernel kernel>
+napi_value Gradient(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     napi_value argv[3];
     arguments(env, info, argv);
     const Floats dy = float_array(env, argv[0], "dy"), x = float_array(env, argv[1], "x"), dx = float_array(env, argv[2], "dx");
     require_size(dy, x.length, "dy");
     require_size(dx, x.length, "dx");
-    rekd::relu_backprop(dy.data, x.data, x.length, dx.data);
+    kernel(dy.data, x.data, x.length, dx.data);
   });
 }
 
@@ -367,9 +370,11 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, kMethod, nullptr},
-      {"reluBackprop", nullptr, ReluBackprop, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"exp", nullptr, Unary<rekd::exp_array>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"relu", nullptr, Unary<rekd::relu_forward>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"swish", nullptr, Unary<rekd::swish_forward>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"swishBackprop", nullptr, Gradient<rekd::swish_backprop>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"reluBackprop", nullptr, Gradient<rekd::relu_backprop>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"linearCombination", nullptr, LinearCombination, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,

@@ -18,4 +18,26 @@ void exp_array(const float* x, std::size_t size, float* y) {
   });
 }
 
+void swish_forward(const float* x, std::size_t size, float* y) {
+  parallel_ranges(size, std::size_t{1} << 14, [&](std::size_t first, std::size_t last) {
+    const float* __restrict in = x;
+    float* __restrict out = y;
+#pragma omp simd
+    for (std::size_t i = first; i < last; ++i) out[i] = in[i] / (1.0f + std::exp(-in[i]));
+  });
+}
+
+void swish_backprop(const float* dy, const float* x, std::size_t size, float* dx) {
+  parallel_ranges(size, std::size_t{1} << 14, [&](std::size_t first, std::size_t last) {
+    const float* __restrict grad = dy;
+    const float* __restrict in = x;
+    float* __restrict out = dx;
+#pragma omp simd
+    for (std::size_t i = first; i < last; ++i) {
+      const float s = 1.0f / (1.0f + std::exp(-in[i]));
+      out[i] = grad[i] * (s + in[i] * s * (1.0f - s));
+    }
+  });
+}
+
 }  // namespace rekd

@@ -17,6 +17,7 @@ import { nativeAddon, nativeStatus, type CpuPath, type NativeAddon } from '../..
 import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
 import { BATCH_NORM_TRAINING } from '../../src/runtime/kernels/native_batch_norm.ts';
 import { linearCombination } from '../../src/runtime/kernels/linear_combination.ts';
+import { swish } from '../../src/runtime/kernels/native_activations.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { expectNoLeaks } from './leaks.ts';
 
@@ -63,7 +64,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'relu' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'relu' | 'swish' | 'swishBackprop' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
   | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
@@ -148,6 +149,8 @@ function runEveryKernel(addon: NativeAddon): Record<string, Float32Array> {
   }
   addon.reluBackprop(ddy, dx, out['relu dx'] = new Float32Array(dx.length));
   addon.relu(ddy, out.relu = new Float32Array(dx.length));
+  addon.swish(ddy, out.swish = new Float32Array(dx.length));
+  addon.swishBackprop(dx, ddy, out['swish dx'] = new Float32Array(dx.length));
   addon.linearCombination(out['linear combination'] = new Float32Array(dx.length), 0.9, dx, -0.1, ddy, 0.5, dx);
   addon.exp(ddy, out.exp = new Float32Array(dx.length));
   addon.reduceMiddle(dx, out['sum over rows'] = new Float32Array(channels), 1, dx.length / channels, channels, false);
@@ -529,6 +532,29 @@ describe('native kernels', () => {
       }
       expect(worstDifference(gradients.wasm, gradients.cpu)).to.equal(0);
       expect(calls).to.deep.equal({ reluBackprop: 1, relu: 1 });
+    });
+
+    it('swish x sigmoid(x) and its gradient run natively on wasm (one kernel each way) and agree with tf ops on cpu', async () => {
+      const shape = [4, 5, 6, 7];
+      const x = uniform(new Rng(20), 840).map((v) => v * 12);
+      const probe = uniform(new Rng(21), 840);
+      const results: Record<string, Float32Array[]> = {};
+      let calls: Record<string, number> = {};
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const run = () => Promise.resolve(tf.tidy(() => {
+          const input = tf.tensor(x, shape);
+          const y = swish(input);
+          const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(swish(a), tf.tensor(probe, shape))))(input);
+          return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array];
+        }));
+        if (backend === 'cpu') results.cpu = await run();
+        else ({ result: results.wasm, calls } = await countingCalls(addon, ['swish', 'swishBackprop'], run));
+      }
+      expect(worstDifference(results.wasm[0], results.cpu[0]), 'y').to.be.below(1e-5);
+      expect(worstDifference(results.wasm[1], results.cpu[1]), 'dx').to.be.below(1e-5);
+      // The forward runs twice: once for y, once under tf.grad.
+      expect(calls).to.deep.equal({ swish: 2, swishBackprop: 1 });
     });
 
     it('exp runs natively on wasm and agrees with the cpu backend within 2 ulp, over and under flow included', async () => {

@@ -15,7 +15,7 @@ import { batchMatMulKernel } from './batch_matmul.ts';
 import { sharingIdentityKernel } from './identity.ts';
 import { registerFastBatchNormGradient } from './batch_norm_grad.ts';
 import { registerNativeKernels } from './native_register.ts';
-import { registerReluGradient } from './native_relu.ts';
+import { registerActivationGradients } from './native_activations.ts';
 
 /** Backends whose own versions of these kernels are slower than ours. */
 const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean', 'BatchMatMul', 'Identity'] };
@@ -30,7 +30,7 @@ const registered = new Set<string>();
 function registerCoreGradients(): void {
   createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   registerFastBatchNormGradient();
-  registerReluGradient();
+  registerActivationGradients();
 }
 
 function kernelsFor(backendName: string): { kernelName: string; kernelFunc: KernelFunc }[] {

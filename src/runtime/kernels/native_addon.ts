@@ -46,6 +46,10 @@ export interface NativeAddon {
   exp(x: Float32Array, y: Float32Array): void;
   /** y = max(x, 0) (NaN stays NaN). */
   relu(x: Float32Array, y: Float32Array): void;
+  /** y = x sigmoid(x), vectorised (libmvec). */
+  swish(x: Float32Array, y: Float32Array): void;
+  /** dx = dy (s + x s (1 - s)), s = sigmoid(x). */
+  swishBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** dx = dy where x > 0, else 0. */
   reluBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** out = a x + b y (+ c z when z is not null), all of out's length. */
@@ -61,7 +65,7 @@ const METHODS: Record<keyof NativeAddon, true> = {
   setThreads: true, cpuPath: true, setCpuPath: true,
   gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
-  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, linearCombination: true, maxPoolBackprop: true,
+  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, swish: true, swishBackprop: true, linearCombination: true, maxPoolBackprop: true,
 };
 
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));

@@ -10,7 +10,7 @@ import { nativeDepthwiseKernels } from './native_depthwise.ts';
 import { nativeElementwiseKernels } from './native_elementwise.ts';
 import { nativeMatMulKernels } from './native_matmul.ts';
 import { nativePoolKernels } from './native_pool.ts';
-import { nativeReluKernels } from './native_relu.ts';
+import { nativeActivationKernels } from './native_activations.ts';
 import { nativeLinearCombinationKernels } from './linear_combination.ts';
 import { nativeReductionKernels } from './native_reduce.ts';
 
@@ -20,7 +20,7 @@ export function registerNativeKernels(backendName: string): boolean {
   if (addon === null || backendName !== 'wasm') return false;
   const kernels = {
     ...nativeConvKernels(addon), ...nativeDepthwiseKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
-    ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon), ...nativeReluKernels(addon),
+    ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon), ...nativeActivationKernels(addon),
     ...nativeLinearCombinationKernels(addon),
   };
   for (const [kernelName, make] of Object.entries(kernels)) {

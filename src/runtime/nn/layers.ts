@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from '../kernels/batch_norm_training.ts';
 import { linearCombination } from '../kernels/linear_combination.ts';
+import { swish } from '../kernels/native_activations.ts';
 import { constant, heNormalFanOut, uniformFanIn, type ParamScope } from './params.ts';
 
 export interface ForwardContext {
@@ -36,7 +37,7 @@ export function activate<T extends tf.Tensor>(x: T, kind: Activation): T {
     case 'hardswish':
       return tf.mul(x, hardSigmoid(x));
     case 'swish':
-      return tf.mul(x, tf.sigmoid(x));
+      return swish(x);
     case 'none':
       return x;
   }
