@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "activations.h"
 #include "batch_norm.h"
 #include "conv.h"
 #include "depthwise.h"
@@ -274,7 +275,7 @@ napi_value LinearCombination(napi_env env, napi_callback_info info) {
 
 using UnaryKernel = void (*)(const float*, std::size_t, float*);
 
-// (x, y): y = f(x) elementwise (exp, relu).
+// (x, y): y = f(x) elementwise (exp, activations).
 template <UnaryKernel kernel>
 napi_value Unary(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -288,7 +289,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
 
 using GradientKernel = void (*)(const float*, const float*, std::size_t, float*);
 
-// (dy, x, dx): the gradient of an elementwise function of x (reluBackprop, swishBackprop).
+// (dy, x, dx): the gradient of an elementwise function of x (the activations').
 template <GradientKernel kernel>
 napi_value Gradient(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -375,6 +376,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"swish", nullptr, Unary<rekd::swish_forward>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"swishBackprop", nullptr, Gradient<rekd::swish_backprop>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reluBackprop", nullptr, Gradient<rekd::relu_backprop>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"relu6", nullptr, Unary<rekd::relu6_forward>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"relu6Backprop", nullptr, Gradient<rekd::relu6_backprop>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"hardSwish", nullptr, Unary<rekd::hardswish_forward>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"hardSwishBackprop", nullptr, Gradient<rekd::hardswish_backprop>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"linearCombination", nullptr, LinearCombination, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"maxPoolBackprop", nullptr,
        Conv<rekd::max_pool_backprop, &ConvShape::input_size, &ConvShape::output_size, &ConvShape::input_size>, nullptr, nullptr,

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "activations.h"
 #include "parallel.h"
 
 namespace rekd {
@@ -135,24 +136,6 @@ void batch_norm_backward(const float* dy, const float* x, const float* relu_outp
       float* out = dx + row;
       for (int c = 0; c < channels; ++c) out[c] = grad[c] * kk[c] + (in[c] - mu[c]) * aa[c] + bb[c];
     }
-  });
-}
-
-void relu_backprop(const float* dy, const float* x, std::size_t size, float* dx) {
-  parallel_ranges(size, std::size_t{1} << 15, [&](std::size_t first, std::size_t last) {
-    const float* __restrict grad = dy;
-    const float* __restrict in = x;
-    float* __restrict out = dx;
-    for (std::size_t i = first; i < last; ++i) out[i] = in[i] > 0.0f ? grad[i] : 0.0f;
-  });
-}
-
-void relu_forward(const float* x, std::size_t size, float* y) {
-  parallel_ranges(size, std::size_t{1} << 15, [&](std::size_t first, std::size_t last) {
-    const float* __restrict in = x;
-    float* __restrict out = y;
-    // NaN stays NaN and -0 becomes 0, as tfjs's relu.
-    for (std::size_t i = first; i < last; ++i) out[i] = in[i] > 0.0f || in[i] != in[i] ? in[i] : 0.0f;
   });
 }
 

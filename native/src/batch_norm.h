@@ -16,10 +16,5 @@ void batch_norm_forward(const float* x, int rows, int channels, const float* gam
 void batch_norm_backward(const float* dy, const float* x, const float* relu_output, int rows, int channels, const float* mean,
                          const float* variance, const float* gamma, float epsilon, float* dx, float* dgamma, float* dbeta);
 
-// y = max(x, 0) (a ReLU not fused into a BatchNorm: after a residual addition).
-void relu_forward(const float* x, std::size_t size, float* y);
-
-// dx = dy where x > 0, else 0 (the ReLU gradient; NaN in x passes nothing).
-void relu_backprop(const float* dy, const float* x, std::size_t size, float* dx);
 
 }  // namespace rekd

@@ -17,7 +17,7 @@ import { nativeAddon, nativeStatus, type CpuPath, type NativeAddon } from '../..
 import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
 import { BATCH_NORM_TRAINING } from '../../src/runtime/kernels/native_batch_norm.ts';
 import { linearCombination } from '../../src/runtime/kernels/linear_combination.ts';
-import { swish } from '../../src/runtime/kernels/native_activations.ts';
+import { hardSwish, swish } from '../../src/runtime/kernels/native_activations.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { expectNoLeaks } from './leaks.ts';
 
@@ -64,7 +64,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'relu' | 'swish' | 'swishBackprop' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'relu' | 'swish' | 'swishBackprop' | 'relu6' | 'relu6Backprop' | 'hardSwish' | 'hardSwishBackprop' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
   | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
@@ -150,6 +150,10 @@ function runEveryKernel(addon: NativeAddon): Record<string, Float32Array> {
   addon.reluBackprop(ddy, dx, out['relu dx'] = new Float32Array(dx.length));
   addon.relu(ddy, out.relu = new Float32Array(dx.length));
   addon.swish(ddy, out.swish = new Float32Array(dx.length));
+  addon.relu6(ddy, out.relu6 = new Float32Array(dx.length));
+  addon.relu6Backprop(dx, ddy, out['relu6 dx'] = new Float32Array(dx.length));
+  addon.hardSwish(ddy, out['hard swish'] = new Float32Array(dx.length));
+  addon.hardSwishBackprop(dx, ddy, out['hard swish dx'] = new Float32Array(dx.length));
   addon.swishBackprop(dx, ddy, out['swish dx'] = new Float32Array(dx.length));
   addon.linearCombination(out['linear combination'] = new Float32Array(dx.length), 0.9, dx, -0.1, ddy, 0.5, dx);
   addon.exp(ddy, out.exp = new Float32Array(dx.length));
@@ -555,6 +559,29 @@ describe('native kernels', () => {
       expect(worstDifference(results.wasm[1], results.cpu[1]), 'dx').to.be.below(1e-5);
       // The forward runs twice: once for y, once under tf.grad.
       expect(calls).to.deep.equal({ swish: 2, swishBackprop: 1 });
+    });
+
+    it('ReLU6 and hard swish with their gradients run natively on wasm and agree with tf ops on cpu, at the kinks too', async () => {
+      const kinks = [-3, 0, 3, 6, -0, 2.999, 3.001, -3.001];
+      const x = Float32Array.from([...uniform(new Rng(22), 832).map((v) => v * 9), ...kinks]);
+      const probe = uniform(new Rng(23), x.length);
+      const results: Record<string, Float32Array[]> = {};
+      let calls: Record<string, number> = {};
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const run = () => Promise.resolve(tf.tidy(() => {
+          const input = tf.tensor(x);
+          const loss = (f: (t: tf.Tensor) => tf.Tensor) => (a: tf.Tensor) => tf.sum(tf.mul(f(a), tf.tensor(probe)));
+          return [tf.relu6(input), tf.grad(loss(tf.relu6))(input), hardSwish(input), tf.grad(loss(hardSwish))(input)]
+            .map((t) => t.dataSync() as Float32Array);
+        }));
+        if (backend === 'cpu') results.cpu = await run();
+        else ({ result: results.wasm, calls } = await countingCalls(addon, ['relu6', 'relu6Backprop', 'hardSwish', 'hardSwishBackprop'], run));
+      }
+      ['relu6', 'relu6 dx', 'hard swish', 'hard swish dx'].forEach((name, i) => {
+        expect(worstDifference(results.wasm[i], results.cpu[i]), name).to.be.below(1e-6);
+      });
+      expect(calls).to.deep.equal({ relu6: 2, relu6Backprop: 1, hardSwish: 2, hardSwishBackprop: 1 });
     });
 
     it('exp runs natively on wasm and agrees with the cpu backend within 2 ulp, over and under flow included', async () => {

@@ -2,8 +2,10 @@
  * Activations and their gradients as native passes on the pool's threads, where tfjs runs several
  * single-threaded wasm kernels:
  * - ReLU (wasm's Relu is single-threaded; tfjs-core's gradient is Step, Cast and Multiply);
+ * - ReLU6 (MobileNets; tfjs-core's gradient is LessEqual, Step, Cast and two Multiplies);
  * - swish x·sigmoid(x) (EfficientNet): as tf ops Sigmoid and Multiply forward, five full-size
- *   kernels backward; here one each way (`swish`).
+ *   kernels backward; here one each way (`swish`);
+ * - hard swish x·relu6(x + 3) / 6 (MobileNetV3), likewise (`hardSwish`).
  * The gradient configs, registered for every backend, use the native kernels where they are
  * registered and tf ops elsewhere.
  */
@@ -14,12 +16,18 @@ import { computeInPlace, delegate, unaryKernel, type NativeKernelFactory } from 
 
 /** Inputs { dy, x }; output dx = dy where x > 0, else 0. */
 export const RELU_GRAD = 'RekdReluGrad';
+/** Inputs { dy, x }; output dx = dy where 0 < x <= 6, else 0. */
+export const RELU6_GRAD = 'RekdRelu6Grad';
 /** Input { x }; output x·sigmoid(x). */
 export const SWISH = 'RekdSwish';
 /** Inputs { dy, x }; output dy·(s + x·s·(1 - s)), s = sigmoid(x). */
 export const SWISH_GRAD = 'RekdSwishGrad';
+/** Input { x }; output x·relu6(x + 3) / 6. */
+export const HARD_SWISH = 'RekdHardSwish';
+/** Inputs { dy, x }; output dy·(0 for x <= -3, (2x + 3) / 6 up to 3, 1 above). */
+export const HARD_SWISH_GRAD = 'RekdHardSwishGrad';
 
-type GradientMethod = 'reluBackprop' | 'swishBackprop';
+type GradientMethod = 'reluBackprop' | 'relu6Backprop' | 'swishBackprop' | 'hardSwishBackprop';
 
 /** The kernel of an elementwise gradient { dy, x } -> dx computed by `method`. */
 function gradientKernel(addon: NativeAddon, method: GradientMethod, fallback: KernelFunc | undefined): KernelFunc {
@@ -34,8 +42,12 @@ export function nativeActivationKernels(addon: NativeAddon): Record<string, Nati
   return {
     Relu: (fallback) => unaryKernel('ReLU', (x, y) => addon.relu(x, y), fallback),
     [RELU_GRAD]: (fallback) => gradientKernel(addon, 'reluBackprop', fallback),
+    Relu6: (fallback) => unaryKernel('ReLU6', (x, y) => addon.relu6(x, y), fallback),
+    [RELU6_GRAD]: (fallback) => gradientKernel(addon, 'relu6Backprop', fallback),
     [SWISH]: (fallback) => unaryKernel('swish', (x, y) => addon.swish(x, y), fallback),
     [SWISH_GRAD]: (fallback) => gradientKernel(addon, 'swishBackprop', fallback),
+    [HARD_SWISH]: (fallback) => unaryKernel('hard swish', (x, y) => addon.hardSwish(x, y), fallback),
+    [HARD_SWISH_GRAD]: (fallback) => gradientKernel(addon, 'hardSwishBackprop', fallback),
   };
 }
 
@@ -44,6 +56,13 @@ const registeredHere = (kernel: string, x: tf.Tensor) => x.dtype === 'float32' &
 /** x·sigmoid(x): one native kernel each way where registered, tf ops elsewhere. */
 export function swish<T extends tf.Tensor>(x: T): T {
   return registeredHere(SWISH, x) ? tf.engine().runKernel(SWISH, { x }) as T : tf.mul(x, tf.sigmoid(x));
+}
+
+/** x·relu6(x + 3) / 6: one native kernel each way where registered, tf ops elsewhere. */
+export function hardSwish<T extends tf.Tensor>(x: T): T {
+  return registeredHere(HARD_SWISH, x)
+    ? tf.engine().runKernel(HARD_SWISH, { x }) as T
+    : tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
 }
 
 export function registerActivationGradients(): void {
@@ -55,6 +74,20 @@ export function registerActivationGradients(): void {
         ? tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor
         : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))),
     }),
+  });
+  tf.registerGradient({
+    kernelName: 'Relu6',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({
+      x: () => (registeredHere(RELU6_GRAD, x)
+        ? tf.engine().runKernel(RELU6_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor
+        : tf.mul(tf.mul(dy as tf.Tensor, tf.cast(tf.lessEqual(x, 6), 'float32')), tf.step(x))),
+    }),
+  });
+  tf.registerGradient({
+    kernelName: HARD_SWISH,
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => tf.engine().runKernel(HARD_SWISH_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor }),
   });
   tf.registerGradient({
     kernelName: SWISH,

@@ -46,6 +46,14 @@ export interface NativeAddon {
   exp(x: Float32Array, y: Float32Array): void;
   /** y = max(x, 0) (NaN stays NaN). */
   relu(x: Float32Array, y: Float32Array): void;
+  /** y = min(max(x, 0), 6). */
+  relu6(x: Float32Array, y: Float32Array): void;
+  /** dx = dy where 0 < x <= 6, else 0. */
+  relu6Backprop(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** y = x relu6(x + 3) / 6. */
+  hardSwish(x: Float32Array, y: Float32Array): void;
+  /** dx = dy (0 for x <= -3, (2x + 3) / 6 up to 3, 1 above). */
+  hardSwishBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** y = x sigmoid(x), vectorised (libmvec). */
   swish(x: Float32Array, y: Float32Array): void;
   /** dx = dy (s + x s (1 - s)), s = sigmoid(x). */
@@ -65,7 +73,7 @@ const METHODS: Record<keyof NativeAddon, true> = {
   setThreads: true, cpuPath: true, setCpuPath: true,
   gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
-  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, swish: true, swishBackprop: true, linearCombination: true, maxPoolBackprop: true,
+  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, swish: true, swishBackprop: true, relu6: true, relu6Backprop: true, hardSwish: true, hardSwishBackprop: true, linearCombination: true, maxPoolBackprop: true,
 };
 
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from '../kernels/batch_norm_training.ts';
 import { linearCombination } from '../kernels/linear_combination.ts';
-import { swish } from '../kernels/native_activations.ts';
+import { hardSwish, swish } from '../kernels/native_activations.ts';
 import { constant, heNormalFanOut, uniformFanIn, type ParamScope } from './params.ts';
 
 export interface ForwardContext {
@@ -35,7 +35,7 @@ export function activate<T extends tf.Tensor>(x: T, kind: Activation): T {
     case 'relu6':
       return tf.relu6(x);
     case 'hardswish':
-      return tf.mul(x, hardSigmoid(x));
+      return hardSwish(x);
     case 'swish':
       return swish(x);
     case 'none':
