@@ -173,6 +173,37 @@ napi_value ReduceMiddle(napi_env env, napi_callback_info info) {
   });
 }
 
+// copy2d(src, srcOffset, srcRow, srcCol, dst, dstOffset, dstRow, dstCol, rows, width): a strided
+// 2-d copy between two arrays (see elementwise.h), bounds checked against both.
+napi_value Copy2d(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[10];
+    arguments(env, info, argv);
+    const Floats src = float_array(env, argv[0], "src"), dst = float_array(env, argv[4], "dst");
+    const std::ptrdiff_t src_offset = stride(env, argv[1], "srcOffset"), src_row = stride(env, argv[2], "srcRow");
+    const std::ptrdiff_t src_col = stride(env, argv[3], "srcCol"), dst_offset = stride(env, argv[5], "dstOffset");
+    const std::ptrdiff_t dst_row = stride(env, argv[6], "dstRow"), dst_col = stride(env, argv[7], "dstCol");
+    const int rows = dimension(env, argv[8], "rows"), width = dimension(env, argv[9], "width");
+    require_size(src, src_offset + span(rows, width, src_row, src_col), "src");
+    require_size(dst, dst_offset + span(rows, width, dst_row, dst_col), "dst");
+    rekd::copy_2d(src.data + src_offset, src_row, src_col, dst.data + dst_offset, dst_row, dst_col, rows, width);
+  });
+}
+
+// transposeLastTwo(x, out, rows, a, b): out [rows, b, a] from x [rows, a, b].
+napi_value TransposeLastTwo(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value argv[5];
+    arguments(env, info, argv);
+    const Floats x = float_array(env, argv[0], "x"), out = float_array(env, argv[1], "out");
+    const int rows = dimension(env, argv[2], "rows"), a = dimension(env, argv[3], "a"), b = dimension(env, argv[4], "b");
+    const std::size_t size = static_cast<std::size_t>(rows) * a * b;
+    require_size(x, size, "x");
+    require_size(out, size, "out");
+    rekd::transpose_last_two(x.data, rows, a, b, out.data);
+  });
+}
+
 // binaryRepeat(op, full, small, out, smallFirst): op 0 add, 1 sub, 2 multiply.
 napi_value BinaryRepeat(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -351,6 +382,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setCpuPath", nullptr, SetCpuPath, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"reduceMiddle", nullptr, ReduceMiddle, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"copy2d", nullptr, Copy2d, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"transposeLastTwo", nullptr, TransposeLastTwo, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"binaryRepeat", nullptr, BinaryRepeat, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"conv2d", nullptr, Conv<rekd::conv2d_forward, &ConvShape::input_size, &ConvShape::filter_size, &ConvShape::output_size>,
        nullptr, nullptr, nullptr, kMethod, nullptr},

@@ -61,4 +61,34 @@ void linear_combination(std::size_t size, float a, const float* x, float b, cons
   });
 }
 
+void copy_2d(const float* src, std::size_t src_row, std::size_t src_col, float* dst, std::size_t dst_row, std::size_t dst_col,
+             std::size_t rows, std::size_t width) {
+  parallel_ranges(rows, std::max<std::size_t>(1, (std::size_t{1} << 14) / std::max<std::size_t>(width, 1)),
+                  [&](std::size_t first, std::size_t last) {
+                    for (std::size_t r = first; r < last; ++r) {
+                      const float* __restrict from = src + r * src_row;
+                      float* __restrict to = dst + r * dst_row;
+                      if (src_col == 1 && dst_col == 1) {
+                        std::copy(from, from + width, to);
+                      } else {
+                        for (std::size_t j = 0; j < width; ++j) to[j * dst_col] = from[j * src_col];
+                      }
+                    }
+                  });
+}
+
+void transpose_last_two(const float* x, std::size_t rows, std::size_t a, std::size_t b, float* out) {
+  const std::size_t block = a * b;
+  parallel_ranges(rows, std::max<std::size_t>(1, (std::size_t{1} << 14) / std::max<std::size_t>(block, 1)),
+                  [&](std::size_t first, std::size_t last) {
+                    for (std::size_t r = first; r < last; ++r) {
+                      const float* __restrict from = x + r * block;
+                      float* __restrict to = out + r * block;
+                      for (std::size_t j = 0; j < b; ++j) {
+                        for (std::size_t i = 0; i < a; ++i) to[j * a + i] = from[i * b + j];
+                      }
+                    }
+                  });
+}
+
 }  // namespace rekd

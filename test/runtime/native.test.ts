@@ -64,7 +64,7 @@ function referenceProduct(m: number, n: number, k: number, a: Float32Array, as: 
 }
 
 type Method = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'depthwiseConv2d' | 'depthwiseConv2dBackpropInput'
-  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'relu' | 'swish' | 'swishBackprop' | 'relu6' | 'relu6Backprop' | 'hardSwish' | 'hardSwishBackprop' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
+  | 'depthwiseConv2dBackpropFilter' | 'batchNormForward' | 'batchNormBackward' | 'reluBackprop' | 'relu' | 'swish' | 'swishBackprop' | 'copy2d' | 'transposeLastTwo' | 'relu6' | 'relu6Backprop' | 'hardSwish' | 'hardSwishBackprop' | 'exp' | 'linearCombination' | 'reduceMiddle' | 'maxPoolBackprop'
   | 'binaryRepeat' | 'gemm';
 
 /** Calls of the addon's `methods` while `body` runs, so a test knows the native path ran. */
@@ -151,6 +151,8 @@ function runEveryKernel(addon: NativeAddon): Record<string, Float32Array> {
   addon.relu(ddy, out.relu = new Float32Array(dx.length));
   addon.swish(ddy, out.swish = new Float32Array(dx.length));
   addon.relu6(ddy, out.relu6 = new Float32Array(dx.length));
+  addon.copy2d(ddy, 5, 48, 2, out['strided copy'] = new Float32Array(dx.length), 1, 48, 1, ddy.length / 48 - 1, 20);
+  addon.transposeLastTwo(ddy, out['swapped axes'] = new Float32Array(dx.length), ddy.length / 48, 2, 24);
   addon.relu6Backprop(dx, ddy, out['relu6 dx'] = new Float32Array(dx.length));
   addon.hardSwish(ddy, out['hard swish'] = new Float32Array(dx.length));
   addon.hardSwishBackprop(dx, ddy, out['hard swish dx'] = new Float32Array(dx.length));
@@ -582,6 +584,34 @@ describe('native kernels', () => {
         expect(worstDifference(results.wasm[i], results.cpu[i]), name).to.be.below(1e-6);
       });
       expect(calls).to.deep.equal({ relu6: 2, relu6Backprop: 1, hardSwish: 2, hardSwishBackprop: 1 });
+    });
+
+    it('channel split, concatenation and shuffle (last-two-axes transpose) run natively on wasm and agree with the cpu backend, gradients too', async () => {
+      const shape = [3, 4, 5, 12];
+      const x = uniform(new Rng(24), 720);
+      const probe = uniform(new Rng(25), 720);
+      const results: Record<string, Float32Array[]> = {};
+      let calls: Record<string, number> = {};
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const run = () => Promise.resolve(tf.tidy(() => {
+          // ShuffleNet's unit: split in two, transform one half, concatenate, shuffle two groups.
+          const unit = (a: tf.Tensor) => {
+            const [left, right, rest] = tf.split(a, [4, 6, 2], -1);
+            const joined = tf.concat([tf.mul(right, 2), left, rest], 3);
+            return tf.reshape(tf.transpose(tf.reshape(joined, [3, 4, 5, 2, 6]), [0, 1, 2, 4, 3]), shape);
+          };
+          const input = tf.tensor(x, shape);
+          const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(unit(a), tf.tensor(probe, shape))))(input);
+          return [unit(input).dataSync() as Float32Array, dx.dataSync() as Float32Array];
+        }));
+        if (backend === 'cpu') results.cpu = await run();
+        else ({ result: results.wasm, calls } = await countingCalls(addon, ['copy2d', 'transposeLastTwo'], run));
+      }
+      expect(worstDifference(results.wasm[0], results.cpu[0]), 'y').to.equal(0);
+      expect(worstDifference(results.wasm[1], results.cpu[1]), 'dx').to.equal(0);
+      // Forward twice (3 split parts, 3 concatenated, 1 shuffle) and the gradients back through them.
+      expect(calls).to.deep.equal({ copy2d: 18, transposeLastTwo: 3 });
     });
 
     it('exp runs natively on wasm and agrees with the cpu backend within 2 ulp, over and under flow included', async () => {

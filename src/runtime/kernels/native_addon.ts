@@ -46,6 +46,11 @@ export interface NativeAddon {
   exp(x: Float32Array, y: Float32Array): void;
   /** y = max(x, 0) (NaN stays NaN). */
   relu(x: Float32Array, y: Float32Array): void;
+  /** dst[dstOffset + r dstRow + j dstCol] = src[srcOffset + r srcRow + j srcCol], r < rows, j < width. */
+  copy2d(src: Float32Array, srcOffset: number, srcRow: number, srcCol: number, dst: Float32Array, dstOffset: number, dstRow: number,
+    dstCol: number, rows: number, width: number): void;
+  /** out [rows, b, a] = x [rows, a, b] with its last two axes swapped. */
+  transposeLastTwo(x: Float32Array, out: Float32Array, rows: number, a: number, b: number): void;
   /** y = min(max(x, 0), 6). */
   relu6(x: Float32Array, y: Float32Array): void;
   /** dx = dy where 0 < x <= 6, else 0. */
@@ -73,7 +78,7 @@ const METHODS: Record<keyof NativeAddon, true> = {
   setThreads: true, cpuPath: true, setCpuPath: true,
   gemm: true, reduceMiddle: true, binaryRepeat: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, depthwiseConv2d: true, depthwiseConv2dBackpropInput: true,
-  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, swish: true, swishBackprop: true, relu6: true, relu6Backprop: true, hardSwish: true, hardSwishBackprop: true, linearCombination: true, maxPoolBackprop: true,
+  depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, swish: true, swishBackprop: true, copy2d: true, transposeLastTwo: true, relu6: true, relu6Backprop: true, hardSwish: true, hardSwishBackprop: true, linearCombination: true, maxPoolBackprop: true,
 };
 
 const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));

@@ -11,6 +11,7 @@ import { nativeElementwiseKernels } from './native_elementwise.ts';
 import { nativeMatMulKernels } from './native_matmul.ts';
 import { nativePoolKernels } from './native_pool.ts';
 import { nativeActivationKernels } from './native_activations.ts';
+import { nativeLayoutKernels } from './native_layout.ts';
 import { nativeLinearCombinationKernels } from './linear_combination.ts';
 import { nativeReductionKernels } from './native_reduce.ts';
 
@@ -20,7 +21,7 @@ export function registerNativeKernels(backendName: string): boolean {
   if (addon === null || backendName !== 'wasm') return false;
   const kernels = {
     ...nativeConvKernels(addon), ...nativeDepthwiseKernels(addon), ...nativeReductionKernels(addon), ...nativePoolKernels(addon), ...nativeElementwiseKernels(addon),
-    ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon), ...nativeActivationKernels(addon),
+    ...nativeMatMulKernels(addon), ...nativeBatchNormKernels(addon), ...nativeActivationKernels(addon), ...nativeLayoutKernels(addon),
     ...nativeLinearCombinationKernels(addon),
   };
   for (const [kernelName, make] of Object.entries(kernels)) {
