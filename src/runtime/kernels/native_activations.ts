@@ -65,34 +65,26 @@ export function hardSwish<T extends tf.Tensor>(x: T): T {
     : tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
 }
 
+/**
+ * The gradient of the elementwise op `kernelName` of x: the native `gradient` kernel { dy, x } where
+ * it is registered, else `composed` (tf ops; absent for our own ops, which only run where their
+ * gradient kernels are registered too).
+ */
+function registerElementwiseGradient(kernelName: string, gradient: string, composed?: (dy: tf.Tensor, x: tf.Tensor) => tf.Tensor): void {
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({
+      x: () => (composed === undefined || registeredHere(gradient, x)
+        ? tf.engine().runKernel(gradient, { dy: dy as tf.Tensor, x }) as tf.Tensor
+        : composed(dy as tf.Tensor, x)),
+    }),
+  });
+}
+
 export function registerActivationGradients(): void {
-  tf.registerGradient({
-    kernelName: 'Relu',
-    inputsToSave: ['x'],
-    gradFunc: (dy, [x]) => ({
-      x: () => (registeredHere(RELU_GRAD, x)
-        ? tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor
-        : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))),
-    }),
-  });
-  tf.registerGradient({
-    kernelName: 'Relu6',
-    inputsToSave: ['x'],
-    gradFunc: (dy, [x]) => ({
-      x: () => (registeredHere(RELU6_GRAD, x)
-        ? tf.engine().runKernel(RELU6_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor
-        : tf.mul(tf.mul(dy as tf.Tensor, tf.cast(tf.lessEqual(x, 6), 'float32')), tf.step(x))),
-    }),
-  });
-  tf.registerGradient({
-    kernelName: HARD_SWISH,
-    inputsToSave: ['x'],
-    gradFunc: (dy, [x]) => ({ x: () => tf.engine().runKernel(HARD_SWISH_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor }),
-  });
-  tf.registerGradient({
-    kernelName: SWISH,
-    inputsToSave: ['x'],
-    // Only runs where the forward kernel ran, i.e. where the gradient kernel is registered too.
-    gradFunc: (dy, [x]) => ({ x: () => tf.engine().runKernel(SWISH_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor }),
-  });
+  registerElementwiseGradient('Relu', RELU_GRAD, (dy, x) => tf.mul(dy, tf.cast(tf.step(x), 'float32')));
+  registerElementwiseGradient('Relu6', RELU6_GRAD, (dy, x) => tf.mul(tf.mul(dy, tf.cast(tf.lessEqual(x, 6), 'float32')), tf.step(x)));
+  registerElementwiseGradient(SWISH, SWISH_GRAD);
+  registerElementwiseGradient(HARD_SWISH, HARD_SWISH_GRAD);
 }
