@@ -20,7 +20,7 @@ struct GemmKernel {
 };
 
 // The largest tile of any kernel, for edge tiles computed on the stack.
-constexpr int kMaxTile = 14 * 16 > 8 * 32 ? 14 * 16 : 8 * 32;
+constexpr int kMaxTile = 8 * 32;  // >= every kernel's mr x nr (8 x 32, 14 x 16, 6 x 16)
 
 extern const GemmKernel kGemmAvx2;
 extern const GemmKernel kGemmAvx512;
