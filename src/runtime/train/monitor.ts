@@ -15,15 +15,18 @@ import type { KnnMonitorSettings } from './settings.ts';
 /** Images per forward pass when extracting features. */
 const extractionBatch = 256;
 
-/** Pooled backbone features (eval mode) of a split's uint8 images, scaled to [0, 1] as in training. */
+/**
+ * Pooled backbone features (eval mode) of a split's uint8 images, scaled to [0, 1] as in training.
+ * Each batch is made from the bytes: wasm's Slice of a whole-split tensor costs time in proportion
+ * to the split, which made the 60,000-image train split take minutes.
+ */
 export function splitFeatures(encoder: Encoder, split: Split, shape: { height: number; width: number; channels: number }): Matrix {
-  const images = tf.tensor4d(split.images, [split.count, shape.height, shape.width, shape.channels], 'int32');
-  try {
-    return extractFeatures((batch) => encoder.features(tf.div(tf.cast(batch, 'float32'), 255) as tf.Tensor4D, false),
-      images, extractionBatch);
-  } finally {
-    images.dispose();
-  }
+  const pixels = shape.height * shape.width * shape.channels;
+  const batch = (start: number, size: number) => {
+    const bytes = split.images.subarray(start * pixels, (start + size) * pixels);
+    return tf.tensor4d(Float32Array.from(bytes, (v) => v / 255), [size, shape.height, shape.width, shape.channels]);
+  };
+  return extractFeatures((images) => encoder.features(images as tf.Tensor4D, false), { rows: split.count, batch }, extractionBatch);
 }
 
 function subset(split: Split, size: number, data: Dataset, rng: Rng, what: string): Split {
