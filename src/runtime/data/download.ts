@@ -62,6 +62,6 @@ export async function downloadVerified(url: string, target: string, md5: string,
 
 /** fetch's "fetch failed" hides the reason (connection refused, unknown host) in its cause. */
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { message?: string; code?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+  const cause = (error as { cause?: { message?: string } }).cause;
+  return cause?.message ?? (error as Error).message;
 }

@@ -66,14 +66,14 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, classes: number)
 /** The sizes the header declares, after checking its length and magic number. */
 function header(bytes: Uint8Array, file: string, magic: number, dimensions: number, what: string): number[] {
   const length = 4 + 4 * dimensions;
-  if (bytes.length < length) {
-    throw new DataError(`${file} is truncated: its ${bytes.length} bytes end inside the ${length}-byte IDX header`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const truncated = () => new DataError(`${file} is truncated: its ${bytes.length} bytes end inside the ${length}-byte IDX header`);
+  if (bytes.length < 4) throw truncated();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, Math.min(length, bytes.length));
   const found = view.getUint32(0);
   if (found !== magic) {
     throw new DataError(`${file}: magic number ${hex(found)} at byte offset 0, expected ${hex(magic)} (IDX ${what})`);
   }
+  if (bytes.length < length) throw truncated();
   return Array.from({ length: dimensions }, (_, k) => view.getUint32(4 + 4 * k));
 }
 

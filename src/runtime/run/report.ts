@@ -51,7 +51,7 @@ const FASHION_SPLITS: Record<string, string> = {
 };
 
 /** `Data: ...`: the data kind, for Fashion-MNIST its split and source, and the settings written. */
-export function dataLine(data: unknown): string | undefined {
+function dataLine(data: unknown): string | undefined {
   if (data === null || typeof data !== 'object') return undefined;
   const { kind, split, ...settings } = data as Record<string, unknown>;
   const source = typeof split === 'string' ? `, ${FASHION_SPLITS[split] ?? `split ${split}`}` : '';
