@@ -99,11 +99,11 @@ async function serve(dir: string): Promise<{ url: string; requests: string[]; cl
 
 describe('fashion_mnist official split', () => {
   let temp: string;
-  /** Locations with nothing in them: a fresh cache and no Debian folder. */
+  /** Locations with nothing in them (a fresh cache, no Debian folder); download notes kept quiet. */
   let empty: OfficialOptions;
   beforeEach(() => {
     temp = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-idx-'));
-    empty = { cacheDir: path.join(temp, 'cache'), debianDir: path.join(temp, 'no-debian') };
+    empty = { cacheDir: path.join(temp, 'cache'), debianDir: path.join(temp, 'no-debian'), warn: () => undefined };
   });
   afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
 

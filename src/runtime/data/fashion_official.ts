@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Warn } from '../user-problems.ts';
+import { type Warn, warnToStderr } from '../user-problems.ts';
 import { cachedDataset } from './cache.ts';
 import { DataError, fingerprintOf, type Dataset, type Split } from './dataset.ts';
 import { DownloadError, downloadVerified, type DownloadOptions } from './download.ts';
@@ -57,7 +57,7 @@ async function officialFiles(options: OfficialOptions, checksums: Record<Fashion
       const url = new URL(`${name}.gz`, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
       files[name] = path.join(folder, `${name}.gz`);
       if (fs.existsSync(files[name])) continue;
-      options.warn?.(`fashion_mnist: downloading ${url} into ${folder}`);
+      (options.warn ?? warnToStderr)(`fashion_mnist: downloading ${url} into ${folder}`);
       await downloadVerified(url, files[name], checksums[name].gz, options);
     }
   } catch (error) {
