@@ -84,8 +84,8 @@ describe('experiments/paper.rekd', () => {
 
   it('runs quick on a slice of Fashion-MNIST and full on all of it with a full-width teacher', () => {
     const seedCell = (grid: string) => result.grids.get(grid)!.cells[2].experiment; // alexnet with seed
-    expect(seedCell('quick').data).to.deep.equal({ kind: 'fashion_mnist', train_size: 2560, test_size: 1000 });
-    expect(seedCell('full').data).to.deep.equal({ kind: 'fashion_mnist', train_size: 'all', test_size: 'all' });
+    expect(seedCell('quick').data).to.deep.equal({ kind: 'fashion_mnist', split: 'auto', path: null, train_size: 2560, test_size: 1000 });
+    expect(seedCell('full').data).to.deep.equal({ kind: 'fashion_mnist', split: 'auto', path: null, train_size: 'all', test_size: 'all' });
     expect(seedCell('quick').teacher!.width).to.equal(0.25);
     expect(seedCell('full').teacher).to.include({ width: 1 });
     expect(seedCell('full').teacher!.pretrain).to.deep.equal({ epochs: 200 });

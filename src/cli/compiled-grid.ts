@@ -5,6 +5,7 @@ import { compileFile, renderDiagnostics, type CompiledGrid } from '../compiler.t
 import { displayName } from '../resolve/modules.ts';
 import { UsageError, useColor } from './args.ts';
 import type { CompiledFile } from './compiled.ts';
+import { gridWithConcreteSplits } from './data-split.ts';
 
 export interface LoadedGrid {
   grid: CompiledGrid;
@@ -14,7 +15,8 @@ export interface LoadedGrid {
 
 /**
  * Compiles `file` with `overrides` and prints its diagnostics (every invalid cell among them, each
- * naming its values). Null when the file has errors: no cell of it runs.
+ * naming its values). Null when the file has errors: no cell of it runs. Data splits written
+ * `auto` are made concrete (the cells' run ids depend on them).
  */
 export function loadGrid(file: string, name: string, overrides: readonly string[]): LoadedGrid | null {
   const result = compileFile(file, { overrides });
@@ -22,11 +24,12 @@ export function loadGrid(file: string, name: string, overrides: readonly string[
     process.stderr.write(`${renderDiagnostics(result.diagnostics, result.sources, { color: useColor() && Boolean(process.stderr.isTTY) })}\n`);
   }
   if (!result.ok) return null;
-  const grid = result.grids.get(name);
-  if (!grid) {
+  const compiled = result.grids.get(name);
+  if (!compiled) {
     const known = [...result.grids.keys()];
     throw new UsageError(`${file} has no grid '${name}'${known.length ? ` (it has: ${known.join(', ')})` : ''}`);
   }
+  const grid = gridWithConcreteSplits(compiled);
   const text = fs.readFileSync(file, 'utf8');
   return { grid, source: { file: displayName(path.resolve(file)), text, experiments: grid.cells.map((c) => c.experiment) } };
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { overridesOf, UsageError, type Args } from './args.ts';
 import type { ResolvedExperiment } from '../compiler.ts';
 import { compileExperiments, type CompiledFile, onlyExperiment } from './compiled.ts';
+import { withConcreteSplit } from './data-split.ts';
 import { holderLabel, RunLock } from './run-lock.ts';
 import { PARENT_PID_VARIABLE } from '../runtime/run/signals.ts';
 import type { RunDirectory } from '../runtime/run/directory.ts';
@@ -26,7 +27,8 @@ export async function run(args: Args): Promise<number> {
   if (args.resume && args.force) throw new UsageError('--resume and --force exclude each other');
   const compiled = compileExperiments(file, overridesOf(args), name);
   if (!compiled) return 1;
-  const experiment = onlyExperiment(compiled, 'run', RUN_USAGE);
+  // Before the id is computed: a run on the official split is not the same run as one on the package's.
+  const experiment = withConcreteSplit(onlyExperiment(compiled, 'run', RUN_USAGE));
   const { runId } = await import('../codegen/index.ts');
   const { RunDirectory } = await import('../runtime/run/directory.ts');
   const dir = path.join(RUNS_FOLDER, `${experiment.name}-${runId(experiment)}`);

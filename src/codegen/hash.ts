@@ -14,8 +14,9 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 /**
  * What identifies the files of a data set read from a path (cifar10, image_folder): every file's
  * relative name, size and modification time, hashed; null for data the settings identify alone
- * (synthetic, and the packaged sets pinned by package-lock.json) or a path that does not exist
- * (the run reports that itself).
+ * (synthetic, the packaged sets pinned by package-lock.json, and Fashion-MNIST's official files,
+ * checked against their MD5s wherever they are found) or a path that does not exist (the run
+ * reports that itself).
  */
 export function dataFingerprint(data: Data): string | null {
   if (data.kind !== 'cifar10' && data.kind !== 'image_folder') return null;

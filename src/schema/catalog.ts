@@ -80,7 +80,12 @@ const block = (typeName: string, doc: string, attributes: Record<string, Attribu
   ({ typeName, doc, attributes, slots });
 
 const dataKinds: Record<string, BlockSpec> = {
-  fashion_mnist: block('DataFashionMnist', 'Fashion-MNIST, 28x28 grey, 10 classes (split: METHOD.md)', { train_size: trainSize, test_size: testSize }),
+  fashion_mnist: block('DataFashionMnist', 'Fashion-MNIST, 28x28 grey, 10 classes', {
+    split: attr({ t: 'enum', values: ['auto', 'official', 'package'] }, 'auto',
+      "`official`: the published 60,000/10,000 split from the IDX files (downloaded when not found); `package`: METHOD.md's split of the npm package; `auto`: `official` when the files are found locally, else `package`"),
+    path: attr({ t: 'path' }, null, 'a folder holding the official IDX files, searched before the rekd cache and Debian\'s folder'),
+    train_size: trainSize, test_size: testSize,
+  }),
   mnist: block('DataMnist', 'MNIST, 28x28 grey, 10 classes', { train_size: trainSize, test_size: testSize }),
   cifar10: block('DataCifar10', 'CIFAR-10 from a local copy, 32x32 colour, 10 classes', {
     path: attr({ t: 'path' }, 'required', 'directory of the CIFAR-10 binary batches'),

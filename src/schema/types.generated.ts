@@ -421,9 +421,13 @@ export interface DataMnist {
   test_size: number | 'all';
 }
 
-/** Fashion-MNIST, 28x28 grey, 10 classes (split: METHOD.md) */
+/** Fashion-MNIST, 28x28 grey, 10 classes */
 export interface DataFashionMnist {
   kind: 'fashion_mnist';
+  /** `official`: the published 60,000/10,000 split from the IDX files (downloaded when not found); `package`: METHOD.md's split of the npm package; `auto`: `official` when the files are found locally, else `package` */
+  split: 'auto' | 'official' | 'package';
+  /** a folder holding the official IDX files, searched before the rekd cache and Debian's folder */
+  path: string | null;
   /** images taken from the train split (`all` or a count) */
   train_size: number | 'all';
   /** images taken from the test split (`all` or a count) */

@@ -149,7 +149,7 @@ describe('data sets', () => {
   });
 
   it('loadDataset applies train_size / test_size by seed and fingerprints the result', async () => {
-    const spec = { kind: 'fashion_mnist', train_size: 500, test_size: 100 } as const;
+    const spec = { kind: 'fashion_mnist', split: 'package', train_size: 500, test_size: 100 } as const;
     const a = await loadDataset(spec, { seed: 7 });
     expect([a.train.count, a.test.count]).to.deep.equal([500, 100]);
     expect(perClassCounts(a.test, 10)).to.deep.equal(new Array(10).fill(10));
@@ -157,7 +157,7 @@ describe('data sets', () => {
     const other = await loadDataset(spec, { seed: 8 });
     expect(same.fingerprint).to.equal(a.fingerprint);
     expect(other.fingerprint).to.not.equal(a.fingerprint);
-    const full = await loadDataset({ kind: 'fashion_mnist' });
+    const full = await loadDataset({ kind: 'fashion_mnist', split: 'package' });
     expect(full.train.count).to.equal(59988);
     expect(full.fingerprint).to.not.equal(a.fingerprint);
   });

