@@ -89,7 +89,7 @@ describe('grid plan and results', () => {
       const text = renderPlan(plan);
       expect(text.split('\n')[0]).to.equal('grid g of base: 6 cells, 1 complete, 1 interrupted, 1 running, 3 new');
       expect(text).to.contain('where dropped 2 of 8 cells (g_3, g_7)');
-      expect(text).to.match(new RegExp(`g_0 +${runId(complete.experiment)} +complete +loss.relation.temperature 0.1 -> 0.05`));
+      expect(text).to.match(new RegExp(`g_0 +${runId(complete.experiment)} +0 +rekd +complete +loss.relation.temperature 0.1 -> 0.05`));
     } finally {
       sleeper.kill();
     }
