@@ -9,7 +9,7 @@
 import type { JsonValue } from '../compiler.ts';
 import { valueLabel } from './cells.ts';
 import { BASELINE_METHOD } from './methods.ts';
-import type { Metric, ResultRow } from './rows.ts';
+import type { Metric, ResultRow, Top1 } from './rows.ts';
 import { meanInterval, summarize, type MeanInterval, type Summary } from './stats.ts';
 
 /** The axis whose values are repetitions, not settings. */
@@ -129,11 +129,11 @@ export function pairedDifference(rows: readonly ResultRow[], baseline: readonly 
 export interface MethodComparison extends PairedDifference {
   condition: Condition;
   method: string;
-  metric: Metric;
+  metric: Top1;
 }
 
 /** Every method of every condition against the baseline (moco) in `metrics`, where both have cells. */
-export function comparisons(table: MethodTable, metrics: readonly Metric[]): MethodComparison[] {
+export function comparisons(table: MethodTable, metrics: readonly Top1[]): MethodComparison[] {
   return table.conditions.flatMap((condition) => {
     const baseline = condition.byMethod.get(BASELINE_METHOD);
     if (!baseline) return [];

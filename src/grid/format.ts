@@ -1,8 +1,9 @@
 /** How a grid's aggregated numbers are written: top-1 in percent (differences in points), others as they are. */
+import type { Top1 } from './rows.ts';
 import type { MeanInterval, Summary } from './stats.ts';
 
 /** How tables name the top-1 metrics. */
-export const metricName = (metric: 'linear_top1' | 'knn_top1'): string => (metric === 'linear_top1' ? 'linear top-1' : 'kNN top-1');
+export const metricName = (metric: Top1): string => (metric === 'linear_top1' ? 'linear top-1' : 'kNN top-1');
 
 const percent = (fraction: number): string => (fraction * 100).toFixed(2);
 

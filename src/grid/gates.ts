@@ -9,7 +9,7 @@
 import { overSeeds, pairedDifference, type Condition, type MethodTable } from './aggregate.ts';
 import { differenceText, metricName, percentSummary, points } from './format.ts';
 import { BASELINE_METHOD, CLAIMED_METHOD } from './methods.ts';
-import type { ResultRow } from './rows.ts';
+import type { ResultRow, Top1 } from './rows.ts';
 import { valuesToDecide } from './stats.ts';
 
 export const G1_POINTS = 0.05;
@@ -78,7 +78,7 @@ function gateG2(condition: Condition, moco: readonly ResultRow[]): Gate {
  * out any gain), cannot be decided when it has values on both sides (low <= 0 < high) or is
  * undefined (fewer than 2 seeds).
  */
-export function verdictOf(rekd: readonly ResultRow[], moco: readonly ResultRow[], metric: 'linear_top1' | 'knn_top1'): Verdict {
+export function verdictOf(rekd: readonly ResultRow[], moco: readonly ResultRow[], metric: Top1): Verdict {
   const { interval } = pairedDifference(rekd, moco, metric);
   const claim = `${CLAIMED_METHOD} > ${BASELINE_METHOD}`;
   const measured = `${metricName(metric)} ${CLAIMED_METHOD} - ${BASELINE_METHOD} ${differenceText(interval)}`;
@@ -94,7 +94,7 @@ export function verdictOf(rekd: readonly ResultRow[], moco: readonly ResultRow[]
 }
 
 /** G1, G2 and the verdict for every condition of the table (one line for the grid when it has no moco cell). */
-export function gatesOf(table: MethodTable, verdictMetric: 'linear_top1' | 'knn_top1'): ConditionGates[] {
+export function gatesOf(table: MethodTable, verdictMetric: Top1): ConditionGates[] {
   if (!table.methods.includes(BASELINE_METHOD)) {
     const reason = `the grid has no ${BASELINE_METHOD} cell (the baseline both gates measure)`;
     return [{ label: null, gates: [notApplicable('G1', reason), notApplicable('G2', reason)] }];

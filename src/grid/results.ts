@@ -15,7 +15,7 @@ import { readManifest, type GridManifest } from './folder.ts';
 import { differenceText, metricName, percentSummary, plain, plainSummary } from './format.ts';
 import { gateFailures, gateLines, gatesOf, type ConditionGates } from './gates.ts';
 import { BASELINE_METHOD } from './methods.ts';
-import { collectResults, mainMetric, METRIC_COLUMNS, type Metric, type ResultRow } from './rows.ts';
+import { collectResults, mainMetric, METRIC_COLUMNS, type Metric, type ResultRow, type Top1 } from './rows.ts';
 
 /** Everything the files are written from. */
 export interface GridResults {
@@ -27,7 +27,7 @@ export interface GridResults {
   gates: ConditionGates[];
 }
 
-const TOP1: readonly ('linear_top1' | 'knn_top1')[] = ['linear_top1', 'knn_top1'];
+const TOP1: readonly Top1[] = ['linear_top1', 'knn_top1'];
 
 export function gridResults(manifest: GridManifest, folder: string): GridResults {
   const rows = collectResults(manifest, folder);
@@ -85,7 +85,7 @@ const markdownTable = (header: readonly string[], lines: readonly string[][]): s
 ];
 
 /** A method table of one top-1 metric in percent: the floors, the teacher (kNN), then each method. */
-function methodMarkdown(results: GridResults, metric: 'linear_top1' | 'knn_top1'): string[] {
+function methodMarkdown(results: GridResults, metric: Top1): string[] {
   const { rows, table } = results;
   const columns: Array<[string, Metric]> = [['raw pixels', `pixels_${metric}`], ['untrained', `untrained_${metric}`]];
   if (metric === 'knn_top1') columns.push(['teacher', 'teacher_knn_top1']);
@@ -99,7 +99,7 @@ function methodMarkdown(results: GridResults, metric: 'linear_top1' | 'knn_top1'
 
 function pairedMarkdown(list: readonly MethodComparison[]): string[] {
   if (!list.length) return [];
-  const lines = list.map((c) => [c.condition.label, `${c.method} - ${BASELINE_METHOD}`, metricName(c.metric as 'linear_top1' | 'knn_top1'),
+  const lines = list.map((c) => [c.condition.label, `${c.method} - ${BASELINE_METHOD}`, metricName(c.metric),
     differenceText(c.interval), c.seeds.join(', ')]);
   return [`## Paired differences against ${BASELINE_METHOD} (points, cells matched by seed)`, '',
     'The mean of the per-seed differences with its 95% interval, mean ± t(0.975, n - 1) std / sqrt(n).', '',

@@ -21,6 +21,8 @@ export const METRICS = [
 /** The relation miner's columns, read from the last metrics.jsonl window that measured it (none without a miner). */
 const MINER = ['miner_precision', 'miner_chance'] as const;
 export type Metric = typeof METRICS[number][0] | typeof MINER[number];
+/** The two top-1 metrics methods are compared in. */
+export type Top1 = 'linear_top1' | 'knn_top1';
 export const METRIC_COLUMNS: readonly Metric[] = [...METRICS.map(([column]) => column), ...MINER];
 
 export interface ResultRow {
@@ -74,5 +76,5 @@ export function collectResults(manifest: GridManifest, folder: string): ResultRo
 }
 
 /** The metric the plots and the verdict use: linear top-1, or kNN top-1 when no cell has a linear probe. */
-export const mainMetric = (rows: readonly ResultRow[]): 'linear_top1' | 'knn_top1' =>
+export const mainMetric = (rows: readonly ResultRow[]): Top1 =>
   rows.some((r) => r.metrics.linear_top1 !== undefined) ? 'linear_top1' : 'knn_top1';
