@@ -14,7 +14,8 @@ import { cellDirectory, cellState } from '../src/grid/cells.ts';
 import { gridFolder, manifestOf, writeManifest } from '../src/grid/folder.ts';
 import { withThreadShare } from '../src/grid/local.ts';
 import { planGrid, renderPlan } from '../src/grid/plan.ts';
-import { resultsCsv, collectResults, writeResults } from '../src/grid/results.ts';
+import { resultsCsv, writeResults } from '../src/grid/results.ts';
+import { collectResults } from '../src/grid/rows.ts';
 import { pretrainGroups } from '../src/grid/schedule.ts';
 import { openRunDirectory, runPaths } from '../src/runtime/run/directory.ts';
 import { MetricsLog, type MinerFields, type StepRecord } from '../src/runtime/run/metrics.ts';
@@ -88,7 +89,7 @@ describe('grid plan and results', () => {
       const text = renderPlan(plan);
       expect(text.split('\n')[0]).to.equal('grid g of base: 6 cells, 1 complete, 1 interrupted, 1 running, 3 new');
       expect(text).to.contain('where dropped 2 of 8 cells (g_3, g_7)');
-      expect(text).to.match(new RegExp(`g_0 +${runId(complete.experiment)} +complete +loss.relation.temperature 0.1 -> 0.05`));
+      expect(text).to.match(new RegExp(`g_0 +${runId(complete.experiment)} +0 +rekd +complete +loss.relation.temperature 0.1 -> 0.05`));
     } finally {
       sleeper.kill();
     }
@@ -143,15 +144,17 @@ describe('grid plan and results', () => {
     log.append(window(6, {}));
     const rows = collectResults(manifestOf(grid, 'plan.rekd', runs), folder);
     const csv = resultsCsv(rows, grid.axes).trim().split('\n');
-    expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,teacher_knn_top1,miner_precision,miner_chance,wall_seconds,run_dir');
-    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,0.5625,0.3125,,${cellDirectory(first.experiment, runs)}`);
-    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,complete,0.375,0.25,,,,,,,,,${cellDirectory(second.experiment, runs)}`);
-    expect(csv[3]).to.match(/^g_2,0\.05,mobilenetv2,0\.25,new,,,,,,,,,,/);
+    expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,seed,method,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,' +
+      'teacher_knn_top1,pixels_linear_top1,pixels_knn_top1,untrained_linear_top1,untrained_knn_top1,miner_precision,miner_chance,wall_seconds,run_dir');
+    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,0,rekd,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,,,,,0.5625,0.3125,,${cellDirectory(first.experiment, runs)}`);
+    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,0,rekd,complete,0.375,0.25,,,,,,,,,,,,,${cellDirectory(second.experiment, runs)}`);
+    // A cell not started takes its seed and method from grid.json.
+    expect(csv[3]).to.match(/^g_2,0\.05,mobilenetv2,0\.25,0,rekd,new,,,,,,,,,,/);
     expect(csv).to.have.length(7);
 
-    const report = writeResults(folder);
+    const { report } = writeResults(folder);
     const markdown = fs.readFileSync(report, 'utf8');
-    expect(markdown).to.contain('| g_0 | 0.05 | alexnet | 0.25 | complete | 0.625 | 0.5 | 3.25 | 0.5 | -1.5 | 0.75 | 0.875 | 0.5625 | 0.3125 |  |');
+    expect(markdown).to.contain('| g_0 | 0.05 | alexnet | 0.25 | 0 | rekd | complete | 0.625 | 0.5 | 3.25 | 0.5 | -1.5 | 0.75 | 0.875 |  |  |  |  | 0.5625 | 0.3125 |  |');
     expect(markdown).to.contain('![linear_top1 against student](plots/student.svg)');
     const plot = fs.readFileSync(path.join(folder, 'plots', 'teacher.width.svg'), 'utf8');
     // g_0 and g_1 differ only in teacher.width: one line through both points.

@@ -151,8 +151,8 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     expect(workers[Number(cell.slice(-1))]).to.equal(`${os.hostname()}:${survivor.child.pid}`);
 
     const rows = fs.readFileSync(path.join(cwd, 'runs/grids/seeds/results.csv'), 'utf8').trim().split('\n').slice(1);
-    expect(rows.map((r) => r.split(',').slice(0, 3).join(','))).to.deep.equal(['seeds_0,1,complete', 'seeds_1,2,complete', 'seeds_2,3,complete', 'seeds_3,4,complete']);
-    for (const row of rows) expect(Number(row.split(',')[3])).to.be.within(0, 1);
+    expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).to.deep.equal(['seeds_0,1,moco,complete', 'seeds_1,2,moco,complete', 'seeds_2,3,moco,complete', 'seeds_3,4,moco,complete']);
+    for (const row of rows) expect(Number(row.split(',')[4])).to.be.within(0, 1);
 
     const connection = new QueueConnection(url);
     const queue = new Queue(QUEUE_NAME, { connection: connection.client });
@@ -183,7 +183,7 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     expect(log).to.match(/pair_\d's job is gone from the queue \(Redis restarted\?\): queued again/);
     doneBy(log, ['pair_0', 'pair_1']);
     const rows = fs.readFileSync(path.join(cwd, 'runs/grids/pair/results.csv'), 'utf8').trim().split('\n').slice(1);
-    expect(rows.map((r) => r.split(',').slice(0, 3).join(','))).to.deep.equal(['pair_0,5,complete', 'pair_1,6,complete']);
+    expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).to.deep.equal(['pair_0,5,moco,complete', 'pair_1,6,moco,complete']);
     only.child.kill('SIGKILL');
   });
 

@@ -28,18 +28,18 @@ export async function grid(args: Args): Promise<number> {
     } catch (error) {
       if (!(error instanceof QueueError)) throw error;
       print(`rekdc grid: ${error.message}; once it is back, run the same command again (the cells recorded so far are skipped)`);
-      process.stdout.write(`results so far: ${writeResults(folder)}\n`);
+      process.stdout.write(`results so far: ${writeResults(folder).report}\n`);
       return 1;
     }
   } else {
     const { runGridLocally } = await import('../grid/local.ts');
     outcomes = await runGridLocally(loaded.grid.cells, loaded.source, { jobs: args.jobs, folder, log: print });
   }
-  const report = writeResults(folder);
+  const { report, gates } = writeResults(folder);
   const counts = new Map<string, number>();
   for (const { outcome } of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   const summary = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
-  process.stdout.write(`grid ${name}: ${loaded.grid.cells.length} cells (${summary || 'none run'})\nresults: ${report}\n`);
+  process.stdout.write(`grid ${name}: ${loaded.grid.cells.length} cells (${summary || 'none run'})\n${gates.map((line) => `${line}\n`).join('')}results: ${report}\n`);
   if (outcomes.some((o) => o.outcome === 'interrupted') || outcomes.length < loaded.grid.cells.length) return 130;
   return outcomes.some((o) => o.outcome === 'failed') ? 1 : 0;
 }

@@ -14,7 +14,8 @@ export async function report(args: Args): Promise<number> {
   // A directory that is not a run (RunError) reaches main, which prints it as a user error (exit 1).
   if (readManifest(dir)) {
     const { writeResults } = await import('../grid/results.ts');
-    process.stdout.write(`${writeResults(dir)}\n`);
+    const { report: written, gates } = writeResults(dir);
+    process.stdout.write(`${gates.map((line) => `${line}\n`).join('')}${written}\n`);
     return 0;
   }
   process.stdout.write(`${buildReport(dir)}\n`);

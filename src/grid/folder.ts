@@ -9,6 +9,7 @@ import type { CompiledGrid, JsonValue } from '../compiler.ts';
 import { readJson } from '../runtime/run/directory.ts';
 import { writeJsonAtomic } from '../runtime/run/atomic.ts';
 import { cellDirectory, RUNS_ROOT } from './cells.ts';
+import { methodLabel, studentLabel } from './methods.ts';
 
 export interface ManifestCell {
   name: string;
@@ -16,6 +17,10 @@ export interface ManifestCell {
   values: Record<string, JsonValue>;
   /** The cell's run directory, relative to the working directory of the grid run. */
   dir: string;
+  /** From the cell's resolved experiment (absent in grid folders written before they were recorded). */
+  seed?: number;
+  method?: string;
+  student?: string;
 }
 
 export interface GridManifest {
@@ -36,7 +41,10 @@ export const gridFolder = (grid: string, runsRoot = RUNS_ROOT): string => path.j
 export function manifestOf(grid: CompiledGrid, file: string, runsRoot = RUNS_ROOT): GridManifest {
   return {
     grid: grid.name, base: grid.base, file, axes: grid.axes,
-    cells: grid.cells.map((c) => ({ name: c.name, index: c.index, values: c.values, dir: cellDirectory(c.experiment, runsRoot) })),
+    cells: grid.cells.map((c) => ({
+      name: c.name, index: c.index, values: c.values, dir: cellDirectory(c.experiment, runsRoot),
+      seed: c.experiment.seed, method: methodLabel(c.experiment), student: studentLabel(c.experiment),
+    })),
   };
 }
 

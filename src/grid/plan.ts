@@ -1,7 +1,9 @@
-/** `rekdc plan`: the cells of a grid, each with its run id, state and difference from the base. */
+/** `rekdc plan`: the cells of a grid, each with its run id, seed, method, state and difference from the base. */
 import * as path from 'node:path';
 import type { CompiledGrid, GridCell } from '../compiler.ts';
+import { SEED_AXIS } from './aggregate.ts';
 import { cellDirectory, cellState, RUNS_ROOT, differences, valueLabel, type CellState, type Difference } from './cells.ts';
+import { methodLabel } from './methods.ts';
 import { pretrainGroups } from './schedule.ts';
 
 export interface PlannedCell {
@@ -10,6 +12,8 @@ export interface PlannedCell {
   state: CellState;
   /** The pid running it, when `state` is `running`. */
   pid?: number;
+  method: string;
+  /** How it differs from the base, its seed excepted (a column of its own). */
   differences: Difference[];
   /** The cells sharing this cell's offline teacher pretrain stage (itself included), when it has one. */
   sharesPretrain?: string[];
@@ -27,8 +31,8 @@ export function planGrid(grid: CompiledGrid, runsRoot = RUNS_ROOT): GridPlan {
     const dir = cellDirectory(cell.experiment, runsRoot);
     const group = groups.get(cell.name);
     return {
-      cell, dir, ...cellState(dir),
-      differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment) : [],
+      cell, dir, ...cellState(dir), method: methodLabel(cell.experiment),
+      differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment).filter((d) => d.path !== SEED_AXIS) : [],
       ...(group ? { sharesPretrain: group.map((c) => c.name) } : {}),
     };
   });
@@ -48,18 +52,28 @@ export function renderPlan(plan: GridPlan): string {
     `grid ${grid.name} of ${grid.base}: ${cells.length} cells, ${count('complete')} complete, ${count('interrupted')} interrupted, ` +
       `${count('running')} running, ${count('new')} new`,
   ];
+  const seeds = [...new Set(cells.map((c) => c.cell.experiment.seed))];
+  if (seeds.length > 1) {
+    const settings = new Set(cells.map((c) => JSON.stringify(grid.axes.filter((a) => a !== SEED_AXIS).map((a) => c.cell.values[a] ?? null))));
+    lines.push(`seeds ${seeds.join(', ')} across ${settings.size} settings (the results aggregate each setting over its seeds)`);
+    const stages = new Set(cells.flatMap((c) => c.sharesPretrain?.join(' ') ?? [])).size;
+    if (stages > 0) lines.push(`${stages} teacher pretrain stages: a stage's recipe includes the seed, so each seed pretrains its own teacher`);
+  }
   if (grid.dropped.length) lines.push(`where dropped ${grid.dropped.length} of ${grid.dropped.length + cells.length} cells (${grid.dropped.map((i) => `${grid.name}_${i}`).join(', ')})`);
   const shared = new Set(cells.flatMap((c) => (c.sharesPretrain && c.sharesPretrain.length > 1 ? [c.sharesPretrain.join(', ')] : [])));
   for (const members of shared) {
     lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${path.join(plan.runsRoot, 'teachers')})`);
   }
   lines.push('');
-  const nameWidth = Math.max(4, ...cells.map((c) => c.cell.name.length));
-  lines.push(`${'cell'.padEnd(nameWidth)}  ${'run id'.padEnd(12)}  ${'state'.padEnd(11)}  differences from ${grid.base}`);
+  const width = (title: string, texts: string[]) => Math.max(title.length, ...texts.map((t) => t.length));
+  const nameWidth = width('cell', cells.map((c) => c.cell.name));
+  const seedWidth = width('seed', cells.map((c) => String(c.cell.experiment.seed)));
+  const methodWidth = width('method', cells.map((c) => c.method));
+  lines.push(`${'cell'.padEnd(nameWidth)}  ${'run id'.padEnd(12)}  ${'seed'.padEnd(seedWidth)}  ${'method'.padEnd(methodWidth)}  ${'state'.padEnd(11)}  differences from ${grid.base}`);
   for (const c of cells) {
     const id = path.basename(c.dir).slice(c.cell.name.length + 1);
     const diff = c.differences.length ? c.differences.map(describe).join(', ') : 'none';
-    lines.push(`${c.cell.name.padEnd(nameWidth)}  ${id.padEnd(12)}  ${stateText(c).padEnd(11)}  ${diff}`);
+    lines.push(`${c.cell.name.padEnd(nameWidth)}  ${id.padEnd(12)}  ${String(c.cell.experiment.seed).padEnd(seedWidth)}  ${c.method.padEnd(methodWidth)}  ${stateText(c).padEnd(11)}  ${diff}`);
   }
   return lines.join('\n');
 }

@@ -1,127 +1,200 @@
 /**
- * The results of a grid, one row per cell, rebuilt from the cells' run directories alone:
- * results.csv, results.md and plots/<axis>.svg (the main metric against each varied value) in
- * runs/grids/<grid>/.
+ * The results of a grid, rebuilt from the cells' run directories alone, in runs/grids/<grid>/:
+ * results.csv (one row per cell), results-summary.csv (one row per setting: mean, std, n over
+ * seeds), results-paired.csv (each method against moco, paired by seed), results.md (gates,
+ * method tables with floors, paired differences, settings, cells) and plots/<axis>.svg.
  */
 import * as path from 'node:path';
 import type { JsonValue } from '../compiler.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
-import { RunDirectory, RunError } from '../runtime/run/directory.ts';
-import { lastMinerWindow, readMetrics } from '../runtime/run/metrics.ts';
+import { RunError } from '../runtime/run/directory.ts';
 import { linePlot, type Series } from '../runtime/run/svg.ts';
-import { cellState, valueLabel, type CellState } from './cells.ts';
-import { readCellTime, readManifest, type GridManifest } from './folder.ts';
+import { comparisons, methodTable, overSeeds, SEED_AXIS, settingAxes, settingsOf, type MethodComparison, type MethodTable, type Setting } from './aggregate.ts';
+import { valueLabel } from './cells.ts';
+import { readManifest, type GridManifest } from './folder.ts';
+import { differenceText, metricName, percentSummary, plain, plainSummary } from './format.ts';
+import { gateFailures, gateLines, gatesOf, type ConditionGates } from './gates.ts';
+import { BASELINE_METHOD } from './methods.ts';
+import { collectResults, mainMetric, METRIC_COLUMNS, type Metric, type ResultRow, type Top1 } from './rows.ts';
 
-/** The metric columns, each read from eval.json by its path there. */
-const METRICS = [
-  ['linear_top1', 'linear.top1'], ['knn_top1', 'knn.top1'], ['effective_rank', 'collapse.effectiveRank'],
-  ['alignment', 'collapse.alignment'], ['uniformity', 'collapse.uniformity'], ['purity', 'collapse.purity'],
-  ['teacher_knn_top1', 'teacher.knn.top1'],
-] as const;
-/** The relation miner's columns, read from the last metrics.jsonl window that measured it (none without a miner). */
-const MINER = ['miner_precision', 'miner_chance'] as const;
-type Metric = typeof METRICS[number][0] | typeof MINER[number];
-const COLUMNS: readonly Metric[] = [...METRICS.map(([column]) => column), ...MINER];
-
-export interface ResultRow {
-  cell: string;
-  values: Record<string, JsonValue>;
-  state: CellState;
-  metrics: Partial<Record<Metric, number>>;
-  wall_seconds?: number;
-  dir: string;
+/** Everything the files are written from. */
+export interface GridResults {
+  manifest: GridManifest;
+  rows: ResultRow[];
+  settings: Setting[];
+  table: MethodTable;
+  comparisons: MethodComparison[];
+  gates: ConditionGates[];
 }
 
-function read(value: unknown, dotted: string): number | undefined {
-  const found = dotted.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
-  return typeof found === 'number' ? found : undefined;
-}
+const TOP1: readonly Top1[] = ['linear_top1', 'knn_top1'];
 
-export function collectResults(manifest: GridManifest, folder: string): ResultRow[] {
-  return manifest.cells.map((cell) => {
-    const run = new RunDirectory(cell.dir);
-    const evaluation = run.readEval();
-    const metrics: ResultRow['metrics'] = {};
-    for (const [column, dotted] of METRICS) {
-      const v = read(evaluation, dotted);
-      if (v !== undefined) metrics[column] = v;
-    }
-    const miner = lastMinerWindow(readMetrics(run.paths.metrics));
-    for (const column of MINER) if (miner?.[column] !== undefined) metrics[column] = miner[column];
-    const time = readCellTime(folder, cell.dir);
-    return { cell: cell.name, values: cell.values, state: cellState(cell.dir).state, metrics, dir: cell.dir, ...(time ? { wall_seconds: time.wall_seconds } : {}) };
-  });
+export function gridResults(manifest: GridManifest, folder: string): GridResults {
+  const rows = collectResults(manifest, folder);
+  const table = methodTable(rows, manifest.axes);
+  return {
+    manifest, rows, table,
+    settings: settingsOf(rows, manifest.axes, METRIC_COLUMNS),
+    comparisons: comparisons(table, TOP1),
+    gates: gatesOf(table, mainMetric(rows)),
+  };
 }
-
-/** The metric the plots show: linear top-1, or kNN top-1 when no cell has a linear probe. */
-export const mainMetric = (rows: readonly ResultRow[]): Metric =>
-  rows.some((r) => r.metrics.linear_top1 !== undefined) ? 'linear_top1' : 'knn_top1';
 
 const csvField = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-const number = (v: number | undefined, digits = 4): string => (v === undefined ? '' : String(Number(v.toFixed(digits))));
+const csv = (lines: readonly string[][]): string => lines.map((line) => line.map(csvField).join(',')).join('\n') + '\n';
+/** Numbers at full precision, for further analysis. */
+const exact = (v: number | undefined): string => (v === undefined ? '' : String(v));
+const seedText = (seed: number | undefined): string => (seed === undefined ? '-' : String(seed));
 
-function cells(row: ResultRow, axes: readonly string[]): string[] {
-  return [row.cell, ...axes.map((a) => valueLabel(row.values[a])), row.state,
-    ...COLUMNS.map((column) => number(row.metrics[column])), number(row.wall_seconds, 1), row.dir];
+const cellHeader = (axes: readonly string[]): string[] => ['cell', ...settingAxes(axes), 'seed', 'method', 'state', ...METRIC_COLUMNS, 'wall_seconds', 'run_dir'];
+
+/** A cell's fields: numbers at full precision (`exactly`) or rounded for reading (4 decimals, wall time 1). */
+function cellFields(row: ResultRow, axes: readonly string[], exactly: boolean): string[] {
+  const metric = exactly ? exact : (v: number | undefined) => plain(v);
+  return [row.cell, ...settingAxes(axes).map((a) => valueLabel(row.values[a])), seedText(row.seed), row.method ?? '-', row.state,
+    ...METRIC_COLUMNS.map((column) => metric(row.metrics[column])), exactly ? exact(row.wall_seconds) : plain(row.wall_seconds, 1), row.dir];
 }
 
-const header = (axes: readonly string[]): string[] => ['cell', ...axes, 'state', ...COLUMNS, 'wall_seconds', 'run_dir'];
-
+/** One row per cell, every number at full precision. */
 export function resultsCsv(rows: readonly ResultRow[], axes: readonly string[]): string {
-  return [header(axes), ...rows.map((r) => cells(r, axes))].map((line) => line.map(csvField).join(',')).join('\n') + '\n';
+  return csv([cellHeader(axes), ...rows.map((r) => cellFields(r, axes, true))]);
 }
 
-export function resultsMarkdown(manifest: GridManifest, rows: readonly ResultRow[], plots: readonly string[]): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|');
+/** One row per setting: its cells' seeds and, for each metric, mean, sample std and n over the complete cells. */
+export function summaryCsv(settings: readonly Setting[], axes: readonly string[]): string {
+  const varied = settingAxes(axes);
+  const header = [...varied, 'method', 'student', 'seeds', 'cells', 'complete', ...METRIC_COLUMNS.flatMap((m) => [`${m}_mean`, `${m}_std`, `${m}_n`])];
+  return csv([header, ...settings.map((s) => [
+    ...varied.map((a) => valueLabel(s.values[a])), s.method ?? '-', s.student ?? '-', s.seeds.join(' '), String(s.cells.length), String(s.seeds.length),
+    ...METRIC_COLUMNS.flatMap((m) => [exact(s.metrics[m]?.mean), exact(s.metrics[m]?.std), s.metrics[m] ? String(s.metrics[m]!.n) : '']),
+  ])]);
+}
+
+/** Each method against moco per condition: the paired difference over seeds and its 95% t interval (fractions). */
+export function pairedCsv(list: readonly MethodComparison[]): string {
+  const header = ['student', 'method', 'baseline', 'metric', 'n', 'seeds', 'mean_difference', 'std', 'ci95_low', 'ci95_high'];
+  return csv([header, ...list.map((c) => [
+    c.condition.label, c.method, BASELINE_METHOD, c.metric, String(c.interval?.n ?? 0), c.seeds.join(' '),
+    exact(c.interval?.mean), exact(c.interval?.std), exact(c.interval?.low), exact(c.interval?.high),
+  ])]);
+}
+
+const escape = (text: string): string => text.replace(/\|/g, '\\|');
+const markdownTable = (header: readonly string[], lines: readonly string[][]): string[] => [
+  `| ${header.map(escape).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.map(escape).join(' | ')} |`),
+];
+
+/** A method table of one top-1 metric in percent: the floors, the teacher (kNN), then each method. */
+function methodMarkdown(results: GridResults, metric: Top1): string[] {
+  const { rows, table } = results;
+  const columns: Array<[string, Metric]> = [['raw pixels', `pixels_${metric}`], ['untrained', `untrained_${metric}`]];
+  if (metric === 'knn_top1') columns.push(['teacher', 'teacher_knn_top1']);
+  const extra = columns.filter(([, m]) => rows.some((r) => r.metrics[m] !== undefined));
+  const header = ['student', ...extra.map(([name]) => name), ...table.methods];
+  const lines = table.conditions.map((c) => [c.label,
+    ...extra.map(([, m]) => percentSummary(overSeeds(c.rows, m))),
+    ...table.methods.map((method) => percentSummary(overSeeds(c.byMethod.get(method) ?? [], metric)))]);
+  return [`## Methods: ${metricName(metric)} (%), mean ± std (n) over seeds`, '', ...markdownTable(header, lines), ''];
+}
+
+function pairedMarkdown(list: readonly MethodComparison[]): string[] {
+  if (!list.length) return [];
+  const lines = list.map((c) => [c.condition.label, `${c.method} - ${BASELINE_METHOD}`, metricName(c.metric),
+    differenceText(c.interval), c.seeds.join(', ')]);
+  return [`## Paired differences against ${BASELINE_METHOD} (points, cells matched by seed)`, '',
+    'The mean of the per-seed differences with its 95% interval, mean ± t(0.975, n - 1) std / sqrt(n).', '',
+    ...markdownTable(['student', 'difference', 'metric', 'points', 'seeds'], lines), ''];
+}
+
+function settingsMarkdown(results: GridResults): string[] {
+  const { settings, manifest } = results;
+  if (settings.every((s) => s.cells.length <= 1)) return [];
+  const varied = settingAxes(manifest.axes);
+  const metrics = METRIC_COLUMNS.filter((m) => settings.some((s) => s.metrics[m]));
+  const lines = settings.map((s) => [...varied.map((a) => valueLabel(s.values[a])), s.method ?? '-', s.seeds.join(', '),
+    ...metrics.map((m) => plainSummary(s.metrics[m]))]);
+  return ['## Settings: mean ± std (n) over seeds', '', ...markdownTable([...varied, 'method', 'seeds', ...metrics], lines), ''];
+}
+
+function seedsSentence(results: GridResults): string {
+  const seeds = [...new Set(results.rows.flatMap((r) => r.seed ?? []))].sort((a, b) => a - b);
+  return `${results.settings.length} settings, ${seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds.join(', ')}`}`;
+}
+
+export function resultsMarkdown(results: GridResults, plots: readonly string[]): string {
+  const { manifest, rows, table } = results;
   const done = rows.filter((r) => r.state === 'complete').length;
+  const failures = gateFailures(results.gates);
+  const showMethods = table.methods.length > 1 || rows.some((r) => r.metrics.pixels_linear_top1 !== undefined || r.metrics.untrained_linear_top1 !== undefined);
   const lines = [
     `# Grid \`${manifest.grid}\` of \`${manifest.base}\``, '',
-    `From \`${manifest.file}\`: ${rows.length} cells, ${done} complete. Metrics from each cell's eval.json ` +
-      '(top-1 as a fraction); the relation miner\'s precision and chance from the last metrics.jsonl window that ' +
-      'measured them; wall time is the training sessions\' sum.', '',
-    `| ${header(manifest.axes).map(escape).join(' | ')} |`,
-    `|${header(manifest.axes).map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${cells(r, manifest.axes).map(escape).join(' | ')} |`), '',
+    ...failures.flatMap((f) => [`**${f}**`, '']),
+    `From \`${manifest.file}\`: ${rows.length} cells (${seedsSentence(results)}), ${done} complete. Top-1 in the tables of methods ` +
+      'and gates in percent (differences in points), elsewhere as a fraction; each cell\'s metrics from its eval.json, the ' +
+      'relation miner\'s precision and chance from the last metrics.jsonl window that measured them; wall time is the ' +
+      'training sessions\' sum.', '',
+    '## Gates', '',
+    'G1: the teacher\'s kNN top-1 at least 5 points above the student\'s own MoCo kNN top-1. G2: the student\'s MoCo linear ' +
+      'top-1 at least 3 points above both the raw-pixel probe and the untrained student. Means over seeds; the verdict on ' +
+      `rekd > moco (${metricName(mainMetric(rows))}, paired over seeds) only when both pass.`, '',
+    ...gateLines(results.gates).map((line) => `- ${line}`), '',
+    ...(showMethods ? [...methodMarkdown(results, 'linear_top1'), ...methodMarkdown(results, 'knn_top1')] : []),
+    ...pairedMarkdown(results.comparisons),
+    ...settingsMarkdown(results),
+    '## Cells', '',
+    ...markdownTable(cellHeader(manifest.axes), rows.map((r) => cellFields(r, manifest.axes, false))), '',
   ];
   for (const plot of plots) lines.push(`![${mainMetric(rows)} against ${plot}](plots/${plot}.svg)`, '');
   return lines.join('\n');
 }
 
 /**
- * The main metric against one axis: one line per setting of the other axes. Values that are not
- * numbers (kinds, none) are placed at their position in the axis and named in the x label.
+ * The main metric (mean over seeds) against one setting axis: one line per setting of the other
+ * axes. Values that are not numbers (kinds, none) are placed at their position in the axis and
+ * named in the x label.
  */
-export function axisPlot(manifest: GridManifest, rows: readonly ResultRow[], axis: string): string {
-  const metric = mainMetric(rows);
-  const seen = [...new Map(rows.map((r) => [JSON.stringify(r.values[axis]), r.values[axis]])).values()];
+export function axisPlot(results: GridResults, axis: string): string {
+  const { manifest, settings } = results;
+  const metric = mainMetric(results.rows);
+  const seen = [...new Map(settings.map((s) => [JSON.stringify(s.values[axis]), s.values[axis]])).values()];
   const numeric = seen.every((v) => typeof v === 'number');
   const x = (v: JsonValue) => (numeric ? (v as number) : seen.findIndex((s) => JSON.stringify(s) === JSON.stringify(v)));
-  const others = manifest.axes.filter((a) => a !== axis);
+  const others = settingAxes(manifest.axes).filter((a) => a !== axis);
   const series = new Map<string, Series>();
-  for (const row of rows) {
-    const y = row.metrics[metric];
+  for (const setting of settings) {
+    const y = setting.metrics[metric]?.mean;
     if (y === undefined) continue;
-    const name = others.map((a) => `${a}=${valueLabel(row.values[a])}`).join(' ') || metric;
+    const name = others.map((a) => `${a}=${valueLabel(setting.values[a])}`).join(' ') || metric;
     const s = series.get(name) ?? { name, points: [] };
-    s.points.push([x(row.values[axis]), y]);
+    s.points.push([x(setting.values[axis]), y]);
     series.set(name, s);
   }
   for (const s of series.values()) s.points.sort((a, b) => a[0] - b[0]);
   const xLabel = numeric ? axis : `${axis} (${seen.map((v, i) => `${i} = ${valueLabel(v)}`).join(', ')})`;
-  return linePlot({ title: `${manifest.grid}: ${metric} against ${axis}`, xLabel, yLabel: metric, series: [...series.values()] });
+  const yLabel = manifest.axes.includes(SEED_AXIS) ? `${metric} (mean over seeds)` : metric;
+  return linePlot({ title: `${manifest.grid}: ${metric} against ${axis}`, xLabel, yLabel, series: [...series.values()] });
 }
 
 const plotName = (axis: string): string => axis.replace(/[^A-Za-z0-9_.-]/g, '_');
 
-/** Writes results.csv, results.md and the plots of the grid folder from its manifest; returns results.md's path. */
-export function writeResults(folder: string): string {
+export interface WrittenResults {
+  /** results.md's path. */
+  report: string;
+  /** The gate and verdict lines, for a console summary. */
+  gates: string[];
+}
+
+/** Writes the CSV files, results.md and the plots of the grid folder from its manifest. */
+export function writeResults(folder: string): WrittenResults {
   const manifest = readManifest(folder);
   if (!manifest) throw new RunError(`${folder} is not a grid folder (no grid.json)`);
-  const rows = collectResults(manifest, folder);
-  const plots = rows.some((r) => Object.keys(r.metrics).length) ? manifest.axes : [];
-  for (const axis of plots) writeFileAtomic(path.join(folder, 'plots', `${plotName(axis)}.svg`), axisPlot(manifest, rows, axis));
-  writeFileAtomic(path.join(folder, 'results.csv'), resultsCsv(rows, manifest.axes));
+  const results = gridResults(manifest, folder);
+  const plots = results.rows.some((r) => Object.keys(r.metrics).length) ? settingAxes(manifest.axes) : [];
+  for (const axis of plots) writeFileAtomic(path.join(folder, 'plots', `${plotName(axis)}.svg`), axisPlot(results, axis));
+  writeFileAtomic(path.join(folder, 'results.csv'), resultsCsv(results.rows, manifest.axes));
+  writeFileAtomic(path.join(folder, 'results-summary.csv'), summaryCsv(results.settings, manifest.axes));
+  writeFileAtomic(path.join(folder, 'results-paired.csv'), pairedCsv(results.comparisons));
   const report = path.join(folder, 'results.md');
-  writeFileAtomic(report, resultsMarkdown(manifest, rows, plots.map(plotName)));
-  return report;
+  writeFileAtomic(report, resultsMarkdown(results, plots.map(plotName)));
+  return { report, gates: gateLines(results.gates) };
 }

@@ -7,15 +7,17 @@
 import type { GridCell } from '../compiler.ts';
 
 /**
- * The key of a cell's pretrain stage, or null without one. Every field of the teacher block goes
- * into the stage's recipe, so equal recipes have equal keys (the key may join cells whose recipes
- * differ elsewhere: that only orders them, it never lets two pretrain one recipe at once). The
- * resolver writes keys in catalog order, so plain JSON is canonical here.
+ * The key of a cell's pretrain stage, or null without one: the settings the generated program
+ * passes to the stage (the teacher block, the data, augmentation, batch size, optimiser and seed),
+ * so cells of different seeds have stages of their own. Equal recipes have equal keys (the key
+ * may join cells whose recipes the runtime still tells apart, by its data fingerprint: that only
+ * orders them, it never lets two pretrain one recipe at once). The resolver writes keys in
+ * catalog order, so plain JSON is canonical here.
  */
 export function pretrainKey(cell: GridCell): string | null {
-  const teacher = cell.experiment.teacher;
+  const { teacher, data, augment, batch_size, optimizer, seed } = cell.experiment;
   if (!teacher || teacher.mode !== 'offline' || teacher.checkpoint !== null || !teacher.pretrain) return null;
-  return JSON.stringify(teacher);
+  return JSON.stringify({ teacher, data, augment, batch_size, optimizer, seed });
 }
 
 /** The cells sharing each cell's pretrain stage, itself included, by cell name (cells without a stage are absent). */
