@@ -5,17 +5,20 @@
  * cached), and the rest together after that.
  */
 import type { GridCell } from '../compiler.ts';
+import { encoderSettings, pretrainSettings } from '../codegen/settings.ts';
 
 /**
- * The key of a cell's pretrain stage, or null without one. Every field of the teacher block goes
- * into the stage's recipe, so equal recipes have equal keys (the key may join cells whose recipes
- * differ elsewhere: that only orders them, it never lets two pretrain one recipe at once). The
- * resolver writes keys in catalog order, so plain JSON is canonical here.
+ * The key of a cell's pretrain stage, or null without one: the teacher's encoder and the stage's
+ * recipe as the runtime receives them (unset values filled from the experiment), all of which go
+ * into the stage's hash, so equal recipes have equal keys even when written differently (`lr =
+ * 0.06` or the experiment's 0.06). The key may join cells whose recipes differ elsewhere (data,
+ * augmentation, seed): that only orders them, it never lets two pretrain one recipe at once. The
+ * settings are built in a fixed order, so plain JSON is canonical here.
  */
 export function pretrainKey(cell: GridCell): string | null {
   const teacher = cell.experiment.teacher;
   if (!teacher || teacher.mode !== 'offline' || teacher.checkpoint !== null || !teacher.pretrain) return null;
-  return JSON.stringify(teacher);
+  return JSON.stringify({ encoder: encoderSettings(teacher), ...pretrainSettings(cell.experiment, teacher, teacher.pretrain) });
 }
 
 /** The cells sharing each cell's pretrain stage, itself included, by cell name (cells without a stage are absent). */
