@@ -94,6 +94,7 @@ describe('rekdc teacher export / import', function () {
 
     const exported = await rekdcIn(origin, 'teacher', 'export', path.join('runs', 'teachers', stage), '-o', 'shared.teacher.ckpt');
     expect(exported.code, exported.stderr).to.equal(0);
+    expect(exported.stderr, 'nothing else on stderr').to.equal('');
     const bytes = fs.readFileSync(path.join(origin, 'shared.teacher.ckpt'));
     expect(exported.stdout).to.match(new RegExp(`^wrote shared\\.teacher\\.ckpt: teacher stage ${stage}, resnet18 \\(width 0\\.125, embed 16, hidden 0, input channels 1\\), 4 steps, kNN top-1 [\\d.]+%, linear top-1 [\\d.]+%\\n`));
     expect(exported.stdout).to.contain(`\nsha256 ${createHash('sha256').update(bytes).digest('hex')}\n`);
@@ -101,6 +102,7 @@ describe('rekdc teacher export / import', function () {
     const elsewhere = workspace({ 'tiny.rekd': pretrained, 'shared.teacher.ckpt': bytes, 'fixed.rekd': experiment('checkpoint = "shared.teacher.ckpt"') });
     const imported = await rekdcIn(elsewhere, 'teacher', 'import', 'shared.teacher.ckpt');
     expect(imported.code, imported.stderr).to.equal(0);
+    expect(imported.stderr, 'same runtime: no warning').to.equal('');
     const importedDir = path.join('runs', 'teachers', stage);
     expect(imported.stdout).to.equal(`imported shared.teacher.ckpt as ${importedDir}: experiments whose teacher pretrain recipe matches load it instead of training\n`);
     expect(fs.readFileSync(path.join(elsewhere, importedDir, 'checkpoints', 'latest.ckpt')).equals(bytes)).to.equal(true);

@@ -10,10 +10,10 @@ import { RUNS_FOLDER } from './run.ts';
 
 export const TEACHER_USAGE = 'rekdc teacher export <teacher stage | run dir> [-o file] | rekdc teacher import <file> [--runs dir]';
 
-/** Tensors are only read and compared here: the plain CPU backend does, quietly. */
+/** Tensors are only read and compared here: the runs' backend does, without its banner line. */
 async function quietBackend(): Promise<void> {
   const { initBackend } = await import('../runtime/backend.ts');
-  await initBackend('cpu', { log: () => {} });
+  await initBackend('wasm', { log: () => {} });
 }
 
 export async function teacher(args: Args): Promise<number> {
