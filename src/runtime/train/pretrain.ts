@@ -89,7 +89,7 @@ const teacherProbe = { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 };
 
 /**
  * Returns a frozen teacher encoder with the pretrained weights, training and evaluating them first
- * if not cached; logs the teacher's kNN top-1 either way.
+ * if not cached; logs the teacher's kNN and linear top-1 either way.
  */
 export async function pretrainTeacher(options: PretrainOptions): Promise<Encoder> {
   const dir = pretrainDirectory(options);

@@ -54,7 +54,8 @@ export function readTeacherFile(file: string): Checkpoint<TeacherRecord> {
 }
 
 /** `resnet18 (width 0.25, embed 128, hidden 0)`: an encoder's settings for messages. */
-export function describeEncoder(config: Record<string, unknown>): string {
+export function describeEncoder(encoder: object): string {
+  const config = encoder as Record<string, unknown>;
   const settings = ['width', 'embed', 'hidden', 'inChannels']
     .filter((name) => config[name] !== undefined)
     .map((name) => `${name === 'inChannels' ? 'input channels' : name} ${String(config[name])}`);

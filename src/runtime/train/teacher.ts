@@ -118,7 +118,7 @@ export function loadTeacherWeights(
     if (!(error instanceof CheckpointMismatchError)) throw error;
     const holds = record ? `holds the teacher ${describeEncoder(record.encoder)}, ` : '';
     throw new CheckpointError(
-      `teacher checkpoint ${checkpointFile} does not fit the teacher ${describeEncoder(encoder.config as unknown as Record<string, unknown>)}` +
+      `teacher checkpoint ${checkpointFile} does not fit the teacher ${describeEncoder(encoder.config)}` +
         ` (${holds}by tensor: ${listProblems(error.problems)})`,
     );
   } finally {
