@@ -9,8 +9,10 @@ if (FAST.has(process.argv[2])) {
   main = await cachedMain().catch(() => undefined);
 }
 if (!main) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  // Both of tsx's hooks, as `node --import tsx` registers them: without the CommonJS one, a
+  // package whose CommonJS entry requires ES modules (TensorFlow.js) fails to load in-process.
+  (await import('tsx/esm/api')).register();
+  (await import('tsx/cjs/api')).register();
   ({ main } = await import('../src/cli/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { compileSource, type ResolvedExperiment } from '../src/compiler.ts';
 import { programsOf } from '../src/codegen/experiments.ts';
 import { dataFingerprint, generateProgram, runId, runtimeFingerprint, sourceFingerprint, typeCheckProgram } from '../src/codegen/index.ts';
-import { objectiveSettings } from '../src/codegen/settings.ts';
+import { objectiveSettings, pretrainSettings } from '../src/codegen/settings.ts';
 
 /** A small experiment whose two strings (data path, teacher checkpoint) the tests choose. */
 const experimentText = (dataPath: string, checkpoint: string): string => `
@@ -155,6 +155,46 @@ describe('codegen', () => {
     expect(programOf(experimentText('"images"', '"teacher.ckpt"'))).to.match(/await initBackend\("auto"\);/);
     const withThreads = generateProgram({ ...experiment, threads: 3 }, 'x.rekd', '').text;
     expect(withThreads).to.match(/await initBackend\("auto", \{ threads: 3 \}\);/);
+  });
+
+  it("passes a teacher pretrain recipe to the runtime: its own values, else the teacher block's and the experiment's", () => {
+    const withPretrain = (pretrain: string) => `
+experiment stage {
+  batch_size = 64
+  data synthetic {}
+  teacher resnet18 { width = 0.25, mode = offline, temperature = 0.3, queue = 512, pretrain { ${pretrain} } }
+  student alexnet { width = 0.25 }
+  loss { relation rekd {} }
+  optimizer adamw { lr = 0.002, weight_decay = 0.1 }
+  schedule cosine { epochs = 1 }
+}
+`;
+    const adamw = { kind: 'adamw', beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    const defaulted = only(withPretrain('epochs = 3'));
+    expect(pretrainSettings(defaulted, defaulted.teacher!, defaulted.teacher!.pretrain!)).to.deep.equal({
+      epochs: 3, warmupEpochs: 0, batchSize: 64,
+      instance: { temperature: 0.3, queue: 512, momentum: 0.99, symmetric: false },
+      optimizer: { ...adamw, lr: 0.002, weightDecay: 0.1 },
+    });
+    const ownText = withPretrain(
+      'epochs = 3, warmup_epochs = 1, lr = 0.5, weight_decay = 0, batch_size = 256, symmetric = true, temperature = 0.1, queue = 1024, momentum = 0.999',
+    );
+    const own = only(ownText);
+    const settings = {
+      epochs: 3, warmupEpochs: 1, batchSize: 256,
+      instance: { temperature: 0.1, queue: 1024, momentum: 0.999, symmetric: true },
+      optimizer: { ...adamw, lr: 0.5, weightDecay: 0 },
+    };
+    expect(pretrainSettings(own, own.teacher!, own.teacher!.pretrain!)).to.deep.equal(settings);
+    // The program's call, and the frozen teacher's kNN in the student's evaluation (also with a checkpoint).
+    const program = programOf(ownText, 'stage.rekd');
+    const call = /await pretrainTeacher\(\{([\s\S]*?)\n {2}\}\);/.exec(program)![1];
+    expect(call).to.contain('epochs: 3,\n    warmupEpochs: 1,').and.contain('loader: { batchSize: 256, augment }')
+      .and.contain('instance: { temperature: 0.1, queue: 1024, momentum: 0.999, symmetric: true }')
+      .and.contain('optimizer: { kind: "adamw", lr: 0.5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }');
+    for (const text of [ownText, experimentText('"images"', '"teacher.ckpt"')]) {
+      expect(/ {2}evaluate\(\{[\s\S]*?\n {2}\}\);/.exec(programOf(text))![0]).to.contain('teacher: teacherEncoder,');
+    }
   });
 
   it('gives another run id when the runtime code changes, so no run resumes from other code', () => {

@@ -16,7 +16,7 @@ import { withThreadShare } from '../src/grid/local.ts';
 import { planGrid, renderPlan } from '../src/grid/plan.ts';
 import { resultsCsv, writeResults } from '../src/grid/results.ts';
 import { collectResults } from '../src/grid/rows.ts';
-import { pretrainGroups } from '../src/grid/schedule.ts';
+import { pretrainGroups, pretrainKey } from '../src/grid/schedule.ts';
 import { openRunDirectory, runPaths } from '../src/runtime/run/directory.ts';
 import { MetricsLog, type MinerFields, type StepRecord } from '../src/runtime/run/metrics.ts';
 
@@ -116,6 +116,31 @@ describe('grid plan and results', () => {
     const text = renderPlan(planGrid(compiled(), runs));
     expect(text).to.contain('one teacher pretrain stage shared by g_0, g_2, g_4, g_6 (trained once');
     expect(text).to.contain('one teacher pretrain stage shared by g_1, g_5 (trained once');
+  });
+
+  it('groups cells by the pretrain recipe as trained, not as written', () => {
+    const { grids } = compileSource(`${source}
+grid own of base {
+  teacher.pretrain.lr = [0.06, 0.1]
+  optimizer.lr = [0.06, 0.1]
+}
+grid inherited of base {
+  optimizer.lr = [0.06, 0.1]
+}
+grid overridden of base {
+  teacher.temperature = [0.2, 0.3]
+  teacher.pretrain.temperature = [0.1]
+}
+`, 'plan.rekd');
+    const cells = (grid: string) => grids.get(grid)!.cells;
+    const groupsOf = (grid: string) => new Set([...pretrainGroups(cells(grid)).values()].map((group) => group.map((c) => c.name).join(' ')));
+    // A stage with its own lr does not depend on the experiment's; one without takes it.
+    expect(groupsOf('own')).to.deep.equal(new Set(['own_0 own_1', 'own_2 own_3']));
+    expect(groupsOf('inherited')).to.deep.equal(new Set(['inherited_0', 'inherited_1']));
+    // lr 0.06 written in the stage, or the experiment's 0.06: one recipe.
+    expect(pretrainKey(cells('own')[0])).to.equal(pretrainKey(cells('inherited')[0]));
+    // The stage's own temperature replaces the teacher block's.
+    expect(groupsOf('overridden')).to.deep.equal(new Set(['overridden_0 overridden_1']));
   });
 
   it('finds the ablation grids of experiments/ clean but for the online teacher cell\'s unused pretrain', () => {

@@ -78,9 +78,10 @@ describe('rekdc grid (local)', function () {
     expect(count(stderr, /teacher: pretrained weights found/)).to.equal(1);
     const [teacher] = fs.readdirSync(path.join(cwd, 'runs', 'teachers'));
     expect(fs.readdirSync(path.join(cwd, 'runs', 'teachers'))).to.deep.equal([teacher]);
-    // The teacher's kNN top-1 from its eval.json, printed by the cell that trained it and again by the one that loaded it.
+    // The teacher's kNN and linear top-1 from its eval.json, printed by the cell that trained it and again by the one that loaded it.
     const teacherEval = JSON.parse(fs.readFileSync(path.join(cwd, 'runs', 'teachers', teacher, 'eval.json'), 'utf8'));
-    const figure = `teacher: kNN top-1 ${(100 * teacherEval.knn.top1).toFixed(1)}% (${path.join('runs', 'teachers', teacher)})`;
+    const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
+    const figure = `teacher: kNN top-1 ${percent(teacherEval.knn.top1)}, linear top-1 ${percent(teacherEval.linear.top1)} (${path.join('runs', 'teachers', teacher)})`;
     expect(stderr.split(figure).length - 1, stderr).to.equal(2);
 
     const csv = fs.readFileSync(path.join(cwd, 'runs/grids/temperature/results.csv'), 'utf8').trim().split('\n');

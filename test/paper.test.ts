@@ -78,7 +78,7 @@ describe('experiments/paper.rekd', () => {
       expect(cell.experiment.student).to.include({ kind: 'alexnet', width: 0.5 });
       expect(cell.experiment.data).to.include({ kind: 'fashion_mnist', train_size: 5000 });
       expect(cell.experiment.schedule.epochs).to.equal(5);
-      if (cell.experiment.teacher) expect(cell.experiment.teacher.pretrain).to.deep.equal({ epochs: 10 });
+      if (cell.experiment.teacher) expect(cell.experiment.teacher.pretrain).to.include({ epochs: 10 });
     }
   });
 
@@ -88,7 +88,7 @@ describe('experiments/paper.rekd', () => {
     expect(seedCell('full').data).to.deep.equal({ kind: 'fashion_mnist', split: 'auto', path: null, train_size: 'all', test_size: 'all' });
     expect(seedCell('quick').teacher!.width).to.equal(0.25);
     expect(seedCell('full').teacher).to.include({ width: 1 });
-    expect(seedCell('full').teacher!.pretrain).to.deep.equal({ epochs: 200 });
+    expect(seedCell('full').teacher!.pretrain).to.include({ epochs: 200 });
     expect(seedCell('full').schedule.epochs).to.equal(200);
   });
 });

@@ -12,8 +12,10 @@ export interface Args {
   backend: string | undefined;
   /** `run`, `grid`: the kernels' threads per run (`--threads N`, the same as `--set threads=N`). */
   threads: number | undefined;
-  /** `compile`: the output folder; `preview`: the PNG file (`--out`). */
+  /** `compile`: the output folder; `preview`: the PNG file; `teacher export`: the teacher file (`--out`, `-o`). */
   out: string | undefined;
+  /** `teacher import`: the runs folder whose teachers/ receives the teacher (`--runs`, default runs). */
+  runs: string | undefined;
   /** `run`: continue an interrupted run (`--resume`) or start it over (`--force`). */
   resume: boolean;
   force: boolean;
@@ -29,7 +31,7 @@ export interface Args {
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { positionals: [], format: 'text', overrides: [], max: undefined, help: false,
-    backend: undefined, threads: undefined, out: undefined, resume: false, force: false, jobs: 1, queue: undefined, lockTimeout: undefined,
+    backend: undefined, threads: undefined, out: undefined, runs: undefined, resume: false, force: false, jobs: 1, queue: undefined, lockTimeout: undefined,
     queueTimeout: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -50,7 +52,8 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--max') args.max = positiveInteger(flag, value());
     else if (flag === '--backend') args.backend = value();
     else if (flag === '--threads') args.threads = positiveInteger(flag, value());
-    else if (flag === '--out') args.out = value();
+    else if (flag === '--out' || flag === '-o') args.out = value();
+    else if (flag === '--runs') args.runs = value();
     else if (flag === '--jobs') args.jobs = positiveInteger(flag, value());
     else if (flag === '--queue') args.queue = value();
     else if (flag === '--lock-timeout') args.lockTimeout = positiveInteger(flag, value());

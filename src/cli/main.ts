@@ -9,6 +9,7 @@ import { run, RUN_USAGE } from './run.ts';
 import { plan, PLAN_USAGE } from './plan.ts';
 import { grid, GRID_USAGE } from './grid.ts';
 import { worker, WORKER_USAGE } from './worker.ts';
+import { teacher, TEACHER_USAGE } from './teacher.ts';
 import { schema } from './schema.ts';
 import { debugDetail, userErrorMessage } from '../runtime/user-problems.ts';
 
@@ -23,6 +24,12 @@ const COMMANDS: Record<string, { usage: string; summary: string; handler: (args:
   worker: { usage: WORKER_USAGE, summary: 'run grid cells taken from a BullMQ queue (rekdc grid --queue) until stopped', handler: worker },
   preview: { usage: PREVIEW_USAGE, summary: 'write a PNG grid of 16 train images and the augmented views of each (default: views.png)', handler: preview },
   report: { usage: REPORT_USAGE, summary: 'rebuild report.md of a run directory', handler: report },
+  teacher: {
+    usage: TEACHER_USAGE,
+    summary: 'share a trained teacher as one file (weights, recipe, evaluation, sha256): export a finished teacher stage or run; ' +
+      'import one into <runs>/teachers/, where experiments whose pretrain recipe matches find it done',
+    handler: teacher,
+  },
 };
 
 const HELP = [

@@ -9,7 +9,7 @@ import type { ResolvedExperiment, Teacher } from '../schema/types.generated.ts';
 import { code, literal, type Literal } from './literal.ts';
 import {
   augmentSettings, dataSettings, encoderSettings, evaluationSettings, knnMonitorSettings, objectiveSettings,
-  onlineTeacherSettings, optimizerSettings, scheduleSettings,
+  onlineTeacherSettings, optimizerSettings, pretrainSettings, scheduleSettings,
 } from './settings.ts';
 import { compilerVersion } from './version.ts';
 
@@ -77,14 +77,13 @@ function teacherStatements(experiment: ResolvedExperiment, teacher: Teacher, rt:
     };
   }
   // The compiler's checks guarantee an offline teacher has a checkpoint or a pretrain stage.
+  const { batchSize, ...recipe } = pretrainSettings(experiment, teacher, teacher.pretrain!);
   const pretrain = {
     cacheRoot: code(`${rt.usePath()}.join(path.dirname(runDir), "teachers")`),
     encoder,
-    epochs: teacher.pretrain!.epochs,
-    instance: onlineTeacherSettings(teacher),
+    ...recipe,
     data: code('data'),
-    loader: { batchSize: experiment.batch_size, augment: code('augment') },
-    optimizer: optimizerSettings(experiment.optimizer),
+    loader: { batchSize, augment: code('augment') },
     seed: experiment.seed,
     logEvery: experiment.log_every,
   };

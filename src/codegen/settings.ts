@@ -4,7 +4,7 @@
  * place (the key queue and momentum from `instance moco`) are gathered there.
  */
 import type {
-  AugmentOp, Data, Eval, Loss, Optimizer, ResolvedExperiment, Schedule, Student, Teacher,
+  AugmentOp, Data, Eval, Loss, Optimizer, Pretrain, ResolvedExperiment, Schedule, Student, Teacher,
 } from '../schema/types.generated.ts';
 import type { Literal } from './literal.ts';
 
@@ -32,6 +32,29 @@ export function encoderSettings(model: Student | Teacher): Settings {
 /** The online teacher's own instance-loss settings (what TeacherSpec takes besides the encoder). */
 export function onlineTeacherSettings(teacher: Teacher): Settings {
   return { temperature: teacher.temperature, queue: teacher.queue, momentum: teacher.momentum };
+}
+
+/**
+ * An offline teacher's pretrain recipe (what the runtime's PretrainOptions take besides the cache,
+ * encoder, data and augmentation): the stage's own values, and where it sets none the teacher
+ * block's (temperature, queue, momentum) or the experiment's (batch size, optimiser).
+ */
+export function pretrainSettings(experiment: ResolvedExperiment, teacher: Teacher, pretrain: Pretrain): Settings {
+  const optimizer = experiment.optimizer;
+  return {
+    epochs: pretrain.epochs,
+    warmupEpochs: pretrain.warmup_epochs,
+    instance: {
+      temperature: pretrain.temperature ?? teacher.temperature,
+      queue: pretrain.queue ?? teacher.queue,
+      momentum: pretrain.momentum ?? teacher.momentum,
+      symmetric: pretrain.symmetric,
+    },
+    batchSize: pretrain.batch_size ?? experiment.batch_size,
+    optimizer: {
+      ...optimizerSettings(optimizer), lr: pretrain.lr ?? optimizer.lr, weightDecay: pretrain.weight_decay ?? optimizer.weight_decay,
+    },
+  };
 }
 
 export function objectiveSettings(loss: Loss): Settings {

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic, type AtomicWriteOptions } from './run/atomic.ts';
+import { UserError } from './user-problems.ts';
 
 const magic = Buffer.from('REKDCKPT', 'ascii');
 const formatVersion = 2;
@@ -36,8 +37,26 @@ interface Header {
   tensors: TensorEntry[];
 }
 
-export class CheckpointError extends Error {
+/** A checkpoint that cannot be read or does not fit (a user problem: printed without a stack trace). */
+export class CheckpointError extends UserError {
   override name = 'CheckpointError';
+}
+
+/** Mismatches listed in a message before the rest are only counted. */
+const listedProblems = 8;
+
+/** Variables and a checkpoint's tensors that do not match, each problem naming its tensor. */
+export class CheckpointMismatchError extends CheckpointError {
+  override name = 'CheckpointMismatchError';
+  constructor(readonly prefix: string, readonly problems: string[]) {
+    super(`checkpoint does not match (${prefix}): ${listProblems(problems)}`);
+  }
+}
+
+/** The first problems, `; `-separated, and how many more there are. */
+export function listProblems(problems: readonly string[]): string {
+  const more = problems.length - listedProblems;
+  return problems.slice(0, listedProblems).join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
 export interface Checkpoint<M = unknown> {
@@ -92,7 +111,8 @@ function readVerified(file: string): VerifiedFile {
   try {
     data = fs.readFileSync(file);
   } catch (error) {
-    throw new CheckpointError(`cannot read checkpoint ${file}: ${(error as Error).message}`);
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new CheckpointError(`cannot read checkpoint ${file}: ${missing ? 'no such file' : (error as Error).message}`);
   }
   if (data.length < prefixBytes || !data.subarray(0, magic.length).equals(magic)) {
     throw new CheckpointError(`${file} is not a rekd checkpoint`);
@@ -142,8 +162,8 @@ export function loadCheckpoint<M = unknown>(file: string): Checkpoint<M> {
 
 /**
  * Assigns `<prefix>/<name>` from the checkpoint to each variable `<name>`. Every mismatch is
- * reported at once by name: variables missing from the checkpoint, shape differences, and
- * checkpoint entries under the prefix that no variable takes.
+ * reported at once by name (a CheckpointMismatchError): variables missing from the checkpoint,
+ * shape differences, and checkpoint entries under the prefix that no variable takes.
  */
 export function restoreVariables(variables: Map<string, tf.Variable>, tensors: Record<string, tf.Tensor>, prefix: string): void {
   const problems: string[] = [];
@@ -159,6 +179,6 @@ export function restoreVariables(variables: Map<string, tf.Variable>, tensors: R
       problems.push(`unexpected '${name}' (no such variable in the model)`);
     }
   }
-  if (problems.length > 0) throw new CheckpointError(`checkpoint does not match (${prefix}): ${problems.join('; ')}`);
+  if (problems.length > 0) throw new CheckpointMismatchError(prefix, problems);
   for (const [name, variable] of variables) variable.assign(tensors[`${prefix}/${name}`]);
 }

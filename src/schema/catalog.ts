@@ -150,14 +150,28 @@ const variant = attr({ t: 'enum', values: ['small', 'large'] }, 'small', 'Mobile
 const teacherAttributes: Record<string, AttributeSpec> = {
   ...backboneAttributes,
   mode: attr({ t: 'enum', values: ['online', 'offline'] }, 'online', 'online: trained alongside the student; offline: loaded and frozen'),
-  checkpoint: attr({ t: 'path' }, null, 'offline: a checkpoint from an earlier run'),
-  temperature: attr(positive, 0.2, "the online teacher's own instance-loss temperature"),
-  queue: attr(int(1, MAX_QUEUE), 4096, "the online teacher's own queue size"),
-  momentum: attr(momentumType, 0.99, "the online teacher's key-encoder momentum"),
+  checkpoint: attr({ t: 'path' }, null, 'offline: a checkpoint from an earlier run, or a teacher file (`rekdc teacher export`)'),
+  temperature: attr(positive, 0.2, "the teacher's own instance-loss temperature (online, or its pretrain stage's default)"),
+  queue: attr(int(1, MAX_QUEUE), 4096, "the teacher's own queue size (online, or its pretrain stage's default)"),
+  momentum: attr(momentumType, 0.99, "the teacher's key-encoder momentum (online, or its pretrain stage's default)"),
 };
+/**
+ * The pretrain stage's own recipe. An unset value (`none`) is the experiment's (optimiser, batch
+ * size) or the teacher block's (temperature, queue, momentum), as before the stage had a recipe.
+ */
 const pretrainSlot: SlotSpec = {
-  form: 'single', absent: 'null', doc: 'offline: a MoCo pretrain stage on the same data, cached by hash',
-  body: block('Pretrain', 'teacher pretrain stage', { epochs: attr(int(1), 20, 'pretrain epochs') }),
+  form: 'single', absent: 'null', doc: 'offline: a MoCo pretrain stage on the same data, cached by the hash of its recipe',
+  body: block('Pretrain', 'teacher pretrain stage', {
+    epochs: attr(int(1), 20, 'pretrain epochs'),
+    warmup_epochs: attr(int(0), 0, 'linear warm-up epochs before its cosine decay (< epochs)'),
+    lr: attr(positive, null, "base learning rate (`none`: the experiment optimiser's `lr`)"),
+    weight_decay: attr(nonNegative, null, "weight decay (`none`: the experiment optimiser's `weight_decay`)"),
+    batch_size: attr(int(2, MAX_IMAGES), null, "images per step (`none`: the experiment's `batch_size`)"),
+    symmetric: attr({ t: 'bool' }, false, "MoCo v2's symmetric loss: add the loss with the two views swapped"),
+    temperature: attr(positive, null, "instance-loss temperature (`none`: the teacher's `temperature`)"),
+    queue: attr(int(1, MAX_QUEUE), null, "queue size K (`none`: the teacher's `queue`)"),
+    momentum: attr(momentumType, null, "key-encoder momentum (`none`: the teacher's `momentum`)"),
+  }),
 };
 function backboneKinds(prefix: string, attributes: Record<string, AttributeSpec>, slots: Record<string, SlotSpec>): Record<string, BlockSpec> {
   // Kinds sharing one BlockSpec object share one generated interface.

@@ -255,17 +255,17 @@ export interface TeacherMobileNetV3 {
   hidden: number;
   /** online: trained alongside the student; offline: loaded and frozen */
   mode: 'online' | 'offline';
-  /** offline: a checkpoint from an earlier run */
+  /** offline: a checkpoint from an earlier run, or a teacher file (`rekdc teacher export`) */
   checkpoint: string | null;
-  /** the online teacher's own instance-loss temperature */
+  /** the teacher's own instance-loss temperature (online, or its pretrain stage's default) */
   temperature: number;
-  /** the online teacher's own queue size */
+  /** the teacher's own queue size (online, or its pretrain stage's default) */
   queue: number;
-  /** the online teacher's key-encoder momentum */
+  /** the teacher's key-encoder momentum (online, or its pretrain stage's default) */
   momentum: number;
   /** MobileNetV3 variant */
   variant: 'small' | 'large';
-  /** offline: a MoCo pretrain stage on the same data, cached by hash */
+  /** offline: a MoCo pretrain stage on the same data, cached by the hash of its recipe */
   pretrain: Pretrain | null;
 }
 
@@ -280,15 +280,15 @@ export interface TeacherBackbone {
   hidden: number;
   /** online: trained alongside the student; offline: loaded and frozen */
   mode: 'online' | 'offline';
-  /** offline: a checkpoint from an earlier run */
+  /** offline: a checkpoint from an earlier run, or a teacher file (`rekdc teacher export`) */
   checkpoint: string | null;
-  /** the online teacher's own instance-loss temperature */
+  /** the teacher's own instance-loss temperature (online, or its pretrain stage's default) */
   temperature: number;
-  /** the online teacher's own queue size */
+  /** the teacher's own queue size (online, or its pretrain stage's default) */
   queue: number;
-  /** the online teacher's key-encoder momentum */
+  /** the teacher's key-encoder momentum (online, or its pretrain stage's default) */
   momentum: number;
-  /** offline: a MoCo pretrain stage on the same data, cached by hash */
+  /** offline: a MoCo pretrain stage on the same data, cached by the hash of its recipe */
   pretrain: Pretrain | null;
 }
 
@@ -296,6 +296,22 @@ export interface TeacherBackbone {
 export interface Pretrain {
   /** pretrain epochs */
   epochs: number;
+  /** linear warm-up epochs before its cosine decay (< epochs) */
+  warmup_epochs: number;
+  /** base learning rate (`none`: the experiment optimiser's `lr`) */
+  lr: number | null;
+  /** weight decay (`none`: the experiment optimiser's `weight_decay`) */
+  weight_decay: number | null;
+  /** images per step (`none`: the experiment's `batch_size`) */
+  batch_size: number | null;
+  /** MoCo v2's symmetric loss: add the loss with the two views swapped */
+  symmetric: boolean;
+  /** instance-loss temperature (`none`: the teacher's `temperature`) */
+  temperature: number | null;
+  /** queue size K (`none`: the teacher's `queue`) */
+  queue: number | null;
+  /** key-encoder momentum (`none`: the teacher's `momentum`) */
+  momentum: number | null;
 }
 
 /** ordered list of augmentation ops: the strong two-view pipeline */

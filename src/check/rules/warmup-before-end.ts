@@ -1,4 +1,4 @@
-/** RK0504: the learning-rate warm-up must end before training does. */
+/** RK0504: the learning-rate warm-up must end before training does (the experiment's and a teacher pretrain stage's). */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
@@ -6,8 +6,11 @@ export const warmupBeforeEnd: ExperimentRule = {
   code: 'RK0504',
   title: 'warmup_epochs < epochs',
   checkExperiment({ experiment, spanOf }, report) {
-    const { warmup_epochs: warmup, epochs } = experiment.schedule;
-    if (warmup < epochs) return;
-    report(diagnostic('error', this.code, `warmup_epochs (${warmup}) must be less than epochs (${epochs})`, spanOf('schedule.warmup_epochs')));
+    const schedules: Array<[string, { warmup_epochs: number; epochs: number }]> = [['schedule', experiment.schedule]];
+    if (experiment.teacher?.pretrain) schedules.push(['teacher.pretrain', experiment.teacher.pretrain]);
+    for (const [path, { warmup_epochs: warmup, epochs }] of schedules) {
+      if (warmup < epochs) continue;
+      report(diagnostic('error', this.code, `warmup_epochs (${warmup}) must be less than epochs (${epochs})`, spanOf(`${path}.warmup_epochs`)));
+    }
   },
 };

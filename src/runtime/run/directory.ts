@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runIdentity } from './identity.ts';
+import { canonicalJson, runIdentity } from './identity.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { MetricsLog } from './metrics.ts';
 import { UserError, warnToStderr } from '../user-problems.ts';
@@ -141,9 +141,10 @@ const runEntries = (paths: RunPaths) => [
   paths.source, paths.resolved, paths.status, paths.metrics, paths.checkpoints, paths.eval, paths.report, paths.plots,
 ];
 
+/** Whether a stored resolved.json is the same run as `resolved`, whatever the order of its keys and thread count. */
 function sameIdentity(storedText: string, resolved: unknown): boolean {
   try {
-    return JSON.stringify(runIdentity(JSON.parse(storedText))) === JSON.stringify(runIdentity(resolved));
+    return canonicalJson(runIdentity(JSON.parse(storedText))) === canonicalJson(runIdentity(resolved));
   } catch {
     return false;
   }

@@ -8,3 +8,11 @@ export function runIdentity<T>(resolved: T): T {
   const { threads: _threads, ...identity } = resolved as Record<string, unknown>;
   return identity as T;
 }
+
+/** JSON with object keys sorted, so equal settings always give the same text (hashes, comparisons). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner);
+}

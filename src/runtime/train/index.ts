@@ -6,7 +6,7 @@ export type { EvaluateOptions, EvaluationResults } from './evaluate.ts';
 export { loadTeacherWeights } from './teacher.ts';
 export type { OnlineTeacherSettings, TeacherSpec } from './teacher.ts';
 export { pretrainDirectory, pretrainTeacher } from './pretrain.ts';
-export type { PretrainOptions } from './pretrain.ts';
+export type { PretrainInstance, PretrainOptions } from './pretrain.ts';
 export { NonFiniteLossError } from './step.ts';
 export type {
   CompressTerm, InstanceTerm, KnnMonitorSettings, ObjectiveSettings, OptimizerSettings, RekdTerm, RelationTerm,

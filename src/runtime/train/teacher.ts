@@ -2,18 +2,20 @@
  * Teachers give the relation terms their embeddings t (never a gradient path into the teacher).
  * - online: trained at the same time from its own initialisation with its own instance loss,
  *   momentum encoder and queue; t comes from its momentum encoder (METHOD.md).
- * - offline: a frozen encoder whose weights come from a checkpoint (see loadTeacherWeights and
- *   pretrainTeacher).
+ * - offline: a frozen encoder whose weights come from a checkpoint: an earlier run's, a teacher
+ *   file (teacher-file.ts) or its pretrain stage's (see loadTeacherWeights and pretrainTeacher).
  * t is computed on the weak view when the experiment defines one, else on view 2.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadCheckpoint, restoreVariables } from '../checkpoint.ts';
+import { CheckpointError, CheckpointMismatchError, listProblems, loadCheckpoint, restoreVariables } from '../checkpoint.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
 import { instanceContrast } from '../objectives/losses.ts';
 import { MemoryQueue } from '../objectives/queue.ts';
 import { emptyQueueLoss, prefixed } from './objective.ts';
 import { studentWeightsPrefix } from './state.ts';
+import type { EvaluationResults } from './evaluate.ts';
+import { describeEncoder, teacherRecordOf } from './teacher-file.ts';
 
 /** One batch as tensors: two strong views, the optional weak view, the labels. */
 export interface StepInputs {
@@ -100,13 +102,35 @@ function offlineTeacher(encoder: Encoder): Teacher {
   };
 }
 
-/** Loads the student weights of an earlier run's checkpoint into `encoder` (an offline teacher). */
-export function loadTeacherWeights(encoder: Encoder, checkpointFile: string): Encoder {
-  const { tensors } = loadCheckpoint(checkpointFile);
+/**
+ * Loads the student weights of an earlier run's checkpoint, or the weights of a teacher file, into
+ * `encoder` (an offline teacher). A mismatch names the file and each tensor that does not fit; a
+ * teacher file's own evaluation is logged.
+ */
+export function loadTeacherWeights(
+  encoder: Encoder, checkpointFile: string, log: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+): Encoder {
+  const { tensors, metadata } = loadCheckpoint(checkpointFile);
+  const record = teacherRecordOf(metadata);
   try {
     restoreVariables(encoder.state(), tensors, studentWeightsPrefix);
+  } catch (error) {
+    if (!(error instanceof CheckpointMismatchError)) throw error;
+    const holds = record ? `holds the teacher ${describeEncoder(record.encoder)}, ` : '';
+    throw new CheckpointError(
+      `teacher checkpoint ${checkpointFile} does not fit the teacher ${describeEncoder(encoder.config)}` +
+        ` (${holds}by tensor: ${listProblems(error.problems)})`,
+    );
   } finally {
     tf.dispose(Object.values(tensors));
   }
+  if (record) log(`teacher: ${checkpointFile} (${record.name}): ${describeAccuracy(record.eval)} in its own evaluation`);
   return encoder;
+}
+
+/** `kNN top-1 x%, linear top-1 y%` of a teacher's evaluation (the linear figure when it has one). */
+export function describeAccuracy(results: EvaluationResults): string {
+  const percent = (value: number | undefined) => (value === undefined ? 'unknown' : `${(100 * value).toFixed(1)}%`);
+  const linear = results.linear ? `, linear top-1 ${percent(results.linear.top1)}` : '';
+  return `kNN top-1 ${percent(results.knn?.top1)}${linear}`;
 }
