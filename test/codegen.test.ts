@@ -172,16 +172,16 @@ experiment stage {
     const adamw = { kind: 'adamw', beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     const defaulted = only(withPretrain('epochs = 3'));
     expect(pretrainSettings(defaulted, defaulted.teacher!, defaulted.teacher!.pretrain!)).to.deep.equal({
-      epochs: 3, warmupEpochs: 0, batchSize: 64,
+      epochs: 3, warmupEpochs: 0, batchSize: 64, seed: 0,
       instance: { temperature: 0.3, queue: 512, momentum: 0.99, symmetric: false },
       optimizer: { ...adamw, lr: 0.002, weightDecay: 0.1 },
     });
     const ownText = withPretrain(
-      'epochs = 3, warmup_epochs = 1, lr = 0.5, weight_decay = 0, batch_size = 256, symmetric = true, temperature = 0.1, queue = 1024, momentum = 0.999',
+      'epochs = 3, warmup_epochs = 1, lr = 0.5, weight_decay = 0, batch_size = 256, symmetric = true, temperature = 0.1, queue = 1024, momentum = 0.999, seed = 11',
     );
     const own = only(ownText);
     const settings = {
-      epochs: 3, warmupEpochs: 1, batchSize: 256,
+      epochs: 3, warmupEpochs: 1, batchSize: 256, seed: 11,
       instance: { temperature: 0.1, queue: 1024, momentum: 0.999, symmetric: true },
       optimizer: { ...adamw, lr: 0.5, weightDecay: 0 },
     };

@@ -131,6 +131,13 @@ grid overridden of base {
   teacher.temperature = [0.2, 0.3]
   teacher.pretrain.temperature = [0.1]
 }
+grid seeds of base {
+  seed = [1, 2]
+}
+grid seeds_shared of base {
+  seed = [1, 2]
+  teacher.pretrain.seed = [7]
+}
 `, 'plan.rekd');
     const cells = (grid: string) => grids.get(grid)!.cells;
     const groupsOf = (grid: string) => new Set([...pretrainGroups(cells(grid)).values()].map((group) => group.map((c) => c.name).join(' ')));
@@ -141,6 +148,9 @@ grid overridden of base {
     expect(pretrainKey(cells('own')[0])).to.equal(pretrainKey(cells('inherited')[0]));
     // The stage's own temperature replaces the teacher block's.
     expect(groupsOf('overridden')).to.deep.equal(new Set(['overridden_0 overridden_1']));
+    // Seeds train a teacher each, unless the stage has a seed of its own.
+    expect(groupsOf('seeds')).to.deep.equal(new Set(['seeds_0', 'seeds_1']));
+    expect(groupsOf('seeds_shared')).to.deep.equal(new Set(['seeds_shared_0 seeds_shared_1']));
   });
 
   it('finds the ablation grids of experiments/ clean but for the online teacher cell\'s unused pretrain', () => {

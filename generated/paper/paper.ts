@@ -45,6 +45,7 @@ const resolved = {
       temperature: null,
       queue: null,
       momentum: null,
+      seed: null,
     },
   },
   student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
@@ -108,10 +109,10 @@ await runProgram(async () => {
     epochs: 5,
     warmupEpochs: 0,
     instance: { temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
+    seed: 7,
     optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weightDecay: 0.0005 },
     data,
     loader: { batchSize: 128, augment },
-    seed: 7,
     logEvery: 10,
   });
 

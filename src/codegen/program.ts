@@ -84,7 +84,6 @@ function teacherStatements(experiment: ResolvedExperiment, teacher: Teacher, rt:
     ...recipe,
     data: code('data'),
     loader: { batchSize, augment: code('augment') },
-    seed: experiment.seed,
     logEvery: experiment.log_every,
   };
   return { lines: [statement(`const teacherEncoder = await ${rt.use('pretrainTeacher')}($);`, pretrain)], spec };

@@ -51,6 +51,7 @@ export function pretrainSettings(experiment: ResolvedExperiment, teacher: Teache
       symmetric: pretrain.symmetric,
     },
     batchSize: pretrain.batch_size ?? experiment.batch_size,
+    seed: pretrain.seed ?? experiment.seed,
     optimizer: {
       ...optimizerSettings(optimizer), lr: pretrain.lr ?? optimizer.lr, weightDecay: pretrain.weight_decay ?? optimizer.weight_decay,
     },

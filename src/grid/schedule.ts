@@ -9,17 +9,17 @@ import { encoderSettings, pretrainSettings } from '../codegen/settings.ts';
 
 /**
  * The key of a cell's pretrain stage, or null without one: the teacher's encoder and the stage's
- * recipe as the runtime receives them (unset values filled from the experiment), with the data,
- * augmentation and seed, so equal recipes have equal keys even when written differently (`lr =
- * 0.06` or the experiment's 0.06) and cells of different seeds have stages of their own. The key
- * may join cells whose recipes the runtime still tells apart by its data fingerprint: that only
- * orders them, it never lets two pretrain one recipe at once. Settings are built in a fixed order,
- * so plain JSON is canonical here.
+ * recipe as the runtime receives them (unset values filled from the experiment, the seed
+ * included), with the data and augmentation, so equal recipes have equal keys even when written
+ * differently (`lr = 0.06` or the experiment's 0.06), and cells of different seeds share a stage
+ * only when it has a seed of its own. The key may join cells whose recipes the runtime still tells
+ * apart by its data fingerprint: that only orders them, it never lets two pretrain one recipe at
+ * once. Settings are built in a fixed order, so plain JSON is canonical here.
  */
 export function pretrainKey(cell: GridCell): string | null {
-  const { teacher, data, augment, seed } = cell.experiment;
+  const { teacher, data, augment } = cell.experiment;
   if (!teacher || teacher.mode !== 'offline' || teacher.checkpoint !== null || !teacher.pretrain) return null;
-  return JSON.stringify({ encoder: encoderSettings(teacher), ...pretrainSettings(cell.experiment, teacher, teacher.pretrain), data, augment, seed });
+  return JSON.stringify({ encoder: encoderSettings(teacher), ...pretrainSettings(cell.experiment, teacher, teacher.pretrain), data, augment });
 }
 
 /** The cells sharing each cell's pretrain stage, itself included, by cell name (cells without a stage are absent). */

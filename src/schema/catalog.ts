@@ -157,7 +157,7 @@ const teacherAttributes: Record<string, AttributeSpec> = {
 };
 /**
  * The pretrain stage's own recipe. An unset value (`none`) is the experiment's (optimiser, batch
- * size) or the teacher block's (temperature, queue, momentum), as before the stage had a recipe.
+ * size, seed) or the teacher block's (temperature, queue, momentum), as before the stage had a recipe.
  */
 const pretrainSlot: SlotSpec = {
   form: 'single', absent: 'null', doc: 'offline: a MoCo pretrain stage on the same data, cached by the hash of its recipe',
@@ -171,6 +171,7 @@ const pretrainSlot: SlotSpec = {
     temperature: attr(positive, null, "instance-loss temperature (`none`: the teacher's `temperature`)"),
     queue: attr(int(1, MAX_QUEUE), null, "queue size K (`none`: the teacher's `queue`)"),
     momentum: attr(momentumType, null, "key-encoder momentum (`none`: the teacher's `momentum`)"),
+    seed: attr(int(0, MAX_SEED), null, "the stage's seed (`none`: the experiment's); a fixed one lets cells of several seeds share one teacher"),
   }),
 };
 function backboneKinds(prefix: string, attributes: Record<string, AttributeSpec>, slots: Record<string, SlotSpec>): Record<string, BlockSpec> {

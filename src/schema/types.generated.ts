@@ -312,6 +312,8 @@ export interface Pretrain {
   queue: number | null;
   /** key-encoder momentum (`none`: the teacher's `momentum`) */
   momentum: number | null;
+  /** the stage's seed (`none`: the experiment's); a fixed one lets cells of several seeds share one teacher */
+  seed: number | null;
 }
 
 /** ordered list of augmentation ops: the strong two-view pipeline */
