@@ -195,7 +195,7 @@ describe('seeds in grids', () => {
 
     it('gives each seed its own teacher pretrain stage', () => {
       const text = renderPlan(planGrid(compiled('methods'), runs));
-      expect(text.split('\n')[2]).to.equal("3 teacher pretrain stages: a stage's recipe includes the seed, so each seed pretrains its own teacher");
+      expect(text.split('\n')[2]).to.equal("3 teacher pretrain stages: a stage's recipe includes its seed (the experiment's unless teacher.pretrain.seed is set), so each seed pretrains its own teacher");
       // Per seed, the two students x three distillation methods share one stage (indices 10 x seed + 5 x student + 2, 3, 4).
       expect(text).to.contain('one teacher pretrain stage shared by methods_2, methods_3, methods_4, methods_7, methods_8, methods_9 (trained once');
       expect(text).to.contain('one teacher pretrain stage shared by methods_12, methods_13, methods_14, methods_17, methods_18, methods_19 (trained once');

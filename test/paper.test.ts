@@ -91,4 +91,19 @@ describe('experiments/paper.rekd', () => {
     expect(seedCell('full').teacher!.pretrain).to.include({ epochs: 200 });
     expect(seedCell('full').schedule.epochs).to.equal(200);
   });
+  it('has a small table on the official split: AlexNet-0.5 x five methods x three seeds, one shared teacher', () => {
+    const cells = result.grids.get('small')!.cells;
+    expect(cells.map((c) => [methodOf(c), c.experiment.seed])).to.deep.equal(methods.flatMap((m) => [7, 8, 9].map((s) => [m, s])));
+    for (const cell of cells) {
+      expect(cell.experiment.student, cell.name).to.include({ kind: 'alexnet', width: 0.5 });
+      expect(cell.experiment.data, cell.name).to.deep.equal({ kind: 'fashion_mnist', split: 'official', path: null, train_size: 'all', test_size: 'all' });
+    }
+    const groups = new Set(pretrainGroups(cells).values());
+    expect(groups.size).to.equal(1);
+    expect([...groups][0].map((c) => `${methodOf(c)} ${c.experiment.seed}`))
+      .to.deep.equal(['seed', 'compress', 'rekd'].flatMap((m) => [7, 8, 9].map((s) => `${m} ${s}`)));
+    const teacher = [...groups][0][0].experiment.teacher!;
+    expect(teacher).to.include({ kind: 'resnet18', mode: 'offline' });
+    expect(teacher.pretrain).to.include({ symmetric: true, seed: 1 });
+  });
 });

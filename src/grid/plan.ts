@@ -57,7 +57,9 @@ export function renderPlan(plan: GridPlan): string {
     const settings = new Set(cells.map((c) => JSON.stringify(grid.axes.filter((a) => a !== SEED_AXIS).map((a) => c.cell.values[a] ?? null))));
     lines.push(`seeds ${seeds.join(', ')} across ${settings.size} settings (the results aggregate each setting over its seeds)`);
     const stages = new Set(cells.flatMap((c) => c.sharesPretrain?.join(' ') ?? [])).size;
-    if (stages > 0) lines.push(`${stages} teacher pretrain stages: a stage's recipe includes the seed, so each seed pretrains its own teacher`);
+    if (stages > 1) {
+      lines.push(`${stages} teacher pretrain stages: a stage's recipe includes its seed (the experiment's unless teacher.pretrain.seed is set), so each seed pretrains its own teacher`);
+    }
   }
   if (grid.dropped.length) lines.push(`where dropped ${grid.dropped.length} of ${grid.dropped.length + cells.length} cells (${grid.dropped.map((i) => `${grid.name}_${i}`).join(', ')})`);
   const shared = new Set(cells.flatMap((c) => (c.sharesPretrain && c.sharesPretrain.length > 1 ? [c.sharesPretrain.join(', ')] : [])));
