@@ -21,7 +21,6 @@ const resolved = {
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
   ],
   augment_weak: null,
   teacher: null,
@@ -57,7 +56,6 @@ await runProgram(async () => {
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
   ];
 
   // Models: the student encoder (backbone + projection head) and the teacher.

@@ -1,6 +1,6 @@
 /**
  * Experiment "paper", compiled by rekdc 0.1.0 from "experiments/paper.rekd"
- * (sha256 of the source: 6a7771cc263735a1f72f8d27b0f36d02c602a4171ce408002dbffbb649412865).
+ * (sha256 of the source: 9372ebd15dd60c6279e99ed1da5ac91708fda11e735d1649d3f8cde97dfbaddd).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
@@ -22,7 +22,6 @@ const resolved = {
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
   ],
   augment_weak: null,
   teacher: {
@@ -91,7 +90,6 @@ await runProgram(async () => {
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
   ];
 
   // Models: the student encoder (backbone + projection head) and the teacher.

@@ -1,6 +1,6 @@
 /**
  * Experiment "quickstart", compiled by rekdc 0.1.0 from "experiments/quickstart.rekd"
- * (sha256 of the source: 09376a7226148ea5b2c7f754b7834f618efe55e238593f2af925beb1cd5cdd7d).
+ * (sha256 of the source: 94f6e41b17fd9231f74f0d324a9971f484b66bbc06a7edb6cec3f6ec2628c7fa).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
@@ -21,7 +21,6 @@ const resolved = {
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
   ],
   augment_weak: null,
   teacher: {
@@ -79,7 +78,6 @@ await runProgram(async () => {
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
   ];
 
   // Models: the student encoder (backbone + projection head) and the teacher.
