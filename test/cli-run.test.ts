@@ -136,7 +136,7 @@ describe('rekdc run', function () {
     untrainedOfTwoEpochs = results.floors.untrained;
     expect(first.stderr).to.match(/^raw pixels: linear top-1 \d+\.\d\d%, kNN top-1 \d+\.\d\d%$/m);
     expect(first.stderr).to.match(/^untrained: linear top-1 \d+\.\d\d%, kNN top-1 \d+\.\d\d%$/m);
-    expect(fs.readdirSync(path.join(cwd, 'cache', 'floors'))).to.have.length(2);
+    expect(fs.readdirSync(path.join(cwd, 'cache', 'floors'))).to.have.length(4);
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 8 });
     expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).to.include('## Final evaluation');
     expect(first.stdout).to.include('linear.top1');

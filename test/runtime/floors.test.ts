@@ -15,7 +15,7 @@ import { createEncoder, type Encoder } from '../../src/runtime/nn/encoder.ts';
 import { backboneKinds } from '../../src/runtime/nn/backbones/index.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { floorTable } from '../../src/runtime/run/report.ts';
-import { cachedResult, resultCacheFile } from '../../src/runtime/run/result_cache.ts';
+import { cachedResult } from '../../src/runtime/run/result_cache.ts';
 import { evaluate, type EvaluationResults } from '../../src/runtime/train/evaluate.ts';
 import {
   pixelFeatures, pixelFloor, probeFigures, type ProbeSettings, recalibrateBatchNorm, untrainedFloor,
@@ -152,7 +152,7 @@ describe('evaluation floors', function () {
     const settings: ProbeSettings = { linear, knn, seed: 0 };
     expect(written.floors!.pixels).to.deep.equal(probeFigures(pixelFeatures(data.train, data), pixelFeatures(data.test, data), data, settings));
     const fresh = tinyEncoder(0, 'student');
-    expect(written.floors!.untrained).to.deep.equal(untrainedFloor(fresh, data, settings));
+    expect(written.floors!.untrained).to.deep.equal(untrainedFloor(fresh, data, settings, { dir: tempDir('rekd-floors-') }).figures);
     fresh.dispose();
 
     const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -167,7 +167,9 @@ describe('evaluation floors', function () {
     // The untrained floor does not depend on what the student learnt: an untouched student gives the same.
     const other = tempRun({ name: 'untouched' });
     const untouched = tinyEncoder(0, 'student');
-    const again = evaluate({ run: other, encoder: untouched, data, seed: 0, linear, knn, floors: { initialStudent, cacheDir }, log: () => {} });
+    const again = evaluate({
+      run: other, encoder: untouched, data, seed: 0, linear, knn, floors: { initialStudent, cacheDir: tempDir('rekd-floors-') }, log: () => {},
+    });
     expect(again.floors).to.deep.equal(results.floors);
     student.dispose();
     untouched.dispose();
@@ -192,42 +194,52 @@ describe('evaluation floors', function () {
     student.dispose();
   });
 
-  it('reuses the cached raw-pixel floor and recomputes a corrupt one', () => {
+  it('reuses the cached floors, recomputes them for another seed or initial student, and recomputes a corrupt one', () => {
     const cacheDir = tempDir('rekd-floors-');
+    const folder = path.join(cacheDir, 'floors');
     const student = tinyEncoder(0, 'student');
-    const initialStudent = () => tinyEncoder(0, 'student');
-    const evaluateOnce = (seed: number) => {
+    const evaluateOnce = (seed: number, studentSeed = 0) => {
       const lines: string[] = [];
-      const results = evaluate({ run: tempRun(), encoder: student, data, seed, linear, knn, floors: { initialStudent, cacheDir }, log: (text) => lines.push(text) });
-      return { pixels: results.floors!.pixels, log: lines.join('\n') };
+      const floors = { initialStudent: () => tinyEncoder(studentSeed, 'student'), cacheDir };
+      const results = evaluate({ run: tempRun(), encoder: student, data, seed, linear, knn, floors, log: (text) => lines.push(text) });
+      const line = (floor: string) => lines.find((text) => text.startsWith(`${floor}: `))!;
+      return { floors: results.floors!, pixels: line('raw pixels'), untrained: line('untrained'), log: lines.join('\n') };
     };
     const first = evaluateOnce(0);
-    expect(first.log).to.match(/raw pixels: [^\n]*%$/m);
-    const files = fs.readdirSync(path.join(cacheDir, 'floors')).map((name) => path.join(cacheDir, 'floors', name));
-    expect(files).to.have.length(2);
-    const linearFile = resultCacheFile('floors', 'pixels-linear', { floor: 'pixels', version: 1, data: data.fingerprint, linear, seed: 0 }, { dir: cacheDir });
-    expect(files).to.include(linearFile);
+    expect(first.pixels).to.match(/%$/);
+    expect(first.untrained).to.match(/%$/);
+    const files = fs.readdirSync(folder).map((name) => path.join(folder, name));
+    expect(files.map((file) => path.basename(file).replace(/-[0-9a-f]{16}\.json$/, '')).sort())
+      .to.deep.equal(['pixels-knn', 'pixels-linear', 'untrained-knn', 'untrained-linear']);
     const written = files.map((file) => fs.statSync(file).mtimeMs);
 
     const second = evaluateOnce(0);
-    expect(second.log).to.match(/raw pixels: [^\n]*% \(cached\)$/m);
-    expect(second.pixels).to.deep.equal(first.pixels);
+    expect(second.pixels).to.match(/% \(cached\)$/);
+    expect(second.untrained).to.match(/% \(cached\)$/);
+    expect(second.floors).to.deep.equal(first.floors);
     expect(files.map((file) => fs.statSync(file).mtimeMs)).to.deep.equal(written);
 
-    // Another seed: the linear probe's batch order changes, so it is computed (kNN is reused).
+    // Another seed: the linear probe's batch order and the recalibration batches change (kNN on pixels does not).
     const otherSeed = evaluateOnce(1);
-    expect(otherSeed.log).to.match(/raw pixels: [^\n]*%$/m);
-    expect(fs.readdirSync(path.join(cacheDir, 'floors'))).to.have.length(3);
+    expect(otherSeed.pixels).to.match(/%$/);
+    expect(otherSeed.untrained).to.match(/%$/);
+    expect(fs.readdirSync(folder)).to.have.length(7);
+    // Another initial student (its weights are the key): its own untrained floor, the same pixels.
+    const otherStudent = evaluateOnce(0, 1);
+    expect(otherStudent.pixels).to.match(/\(cached\)$/);
+    expect(otherStudent.untrained).to.match(/%$/);
+    expect(otherStudent.floors.untrained).to.not.deep.equal(first.floors.untrained);
 
     // A changed figure in the file: its checksum no longer matches, so it is recomputed, not trusted.
+    const linearFile = files.find((file) => path.basename(file).startsWith('pixels-linear-'))!;
     const text = fs.readFileSync(linearFile, 'utf8');
     const top1 = JSON.parse(text).value.top1 as number;
     fs.writeFileSync(linearFile, text.replace(`"top1": ${top1}`, '"top1": 0.999'));
     const repaired = evaluateOnce(0);
     expect(repaired.log).to.include(`warning: raw-pixel linear floor cache ${linearFile} is corrupt (its checksum does not match); computing it again`);
-    expect(repaired.log).to.match(/raw pixels: [^\n]*%$/m);
-    expect(repaired.pixels).to.deep.equal(first.pixels);
-    expect(evaluateOnce(0).log).to.match(/\(cached\)$/m);
+    expect(repaired.pixels).to.match(/%$/);
+    expect(repaired.floors).to.deep.equal(first.floors);
+    expect(evaluateOnce(0).pixels).to.match(/\(cached\)$/);
     student.dispose();
   });
 });

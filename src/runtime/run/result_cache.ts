@@ -37,7 +37,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const checksum = (inputs: unknown, value: unknown): string => sha256(JSON.stringify({ inputs, value }));
 
 /** The path of the file caching `inputs` under `folder/name-<hash>.json`. */
-export function resultCacheFile(folder: string, name: string, inputs: unknown, options: ResultCacheOptions = {}): string {
+function resultCacheFile(folder: string, name: string, inputs: unknown, options: ResultCacheOptions = {}): string {
   return path.join(options.dir ?? defaultCacheDir(), folder, `${name}-${sha256(JSON.stringify(inputs)).slice(0, 16)}.json`);
 }
 

@@ -13,7 +13,7 @@ import type { LinearProbeResult } from '../eval/linear.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import { buildReport } from '../run/report.ts';
-import { type Floors, pixelFloor, probeFigures, type ProbeFigures, type ProbeSettings, untrainedFloor } from './floors.ts';
+import { type FloorFigures, type Floors, pixelFloor, probeFigures, type ProbeFigures, type ProbeSettings, untrainedFloor } from './floors.ts';
 import { splitFeatures } from './monitor.ts';
 
 export interface FloorOptions {
@@ -22,7 +22,7 @@ export interface FloorOptions {
    * the run's student): the untrained floor's network. The evaluation disposes what it returns.
    */
   initialStudent: () => Encoder;
-  /** The cache root of the raw-pixel floor (default `REKD_CACHE_DIR` or `~/.cache/rekd`). */
+  /** The cache root of the floors (default `REKD_CACHE_DIR` or `~/.cache/rekd`). */
   cacheDir?: string;
 }
 
@@ -65,13 +65,15 @@ function describeFigures(figures: ProbeFigures): string {
 }
 
 function evaluateFloors(options: FloorOptions, data: Dataset, settings: ProbeSettings, log: (text: string) => void): Floors {
-  const pixels = pixelFloor(data, settings, { dir: options.cacheDir, warn: (text) => log(`warning: ${text}`) });
-  log(`raw pixels: ${describeFigures(pixels.figures)}${pixels.cached ? ' (cached)' : ''}`);
+  const cache = { dir: options.cacheDir, warn: (text: string) => log(`warning: ${text}`) };
+  const describe = (floor: FloorFigures) => `${describeFigures(floor.figures)}${floor.cached ? ' (cached)' : ''}`;
+  const pixels = pixelFloor(data, settings, cache);
+  log(`raw pixels: ${describe(pixels)}`);
   const initial = options.initialStudent();
   try {
-    const untrained = untrainedFloor(initial, data, settings);
-    log(`untrained: ${describeFigures(untrained)}`);
-    return { pixels: pixels.figures, untrained };
+    const untrained = untrainedFloor(initial, data, settings, cache);
+    log(`untrained: ${describe(untrained)}`);
+    return { pixels: pixels.figures, untrained: untrained.figures };
   } finally {
     initial.dispose();
   }

@@ -2,14 +2,16 @@
  * The floors of the final evaluation: the same linear probe and kNN as the student's, on the same
  * splits, applied to (1) the raw pixels and (2) the features of the run's student as initialised,
  * its BatchNorm statistics recalibrated on training images. A trained network's figures mean
- * something only above both (docs/method.md). The raw-pixel floor depends on the data, the probe
- * settings and the seed alone, so it is cached across runs (the cells of a grid compute it once).
+ * something only above both (docs/method.md). Neither depends on the training, so both are cached
+ * across runs in the rekd cache folder (the cells of a grid compute each once).
  */
+import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Dataset, imageBytes, selectImages, type Split } from '../data/dataset.ts';
 import type { Matrix } from '../eval/features.ts';
 import { knnAccuracy, type KnnOptions, type KnnResult } from '../eval/knn.ts';
 import { linearProbe, type LinearProbeResult } from '../eval/linear.ts';
+import { runtimeFingerprint } from '../fingerprint.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import { Rng } from '../random.ts';
 import { cachedResult, type ResultCacheOptions } from '../run/result_cache.ts';
@@ -51,38 +53,56 @@ export function pixelFeatures(split: Split, shape: Shape): Matrix {
   return { data: Float32Array.from(split.images, (v) => v / 255), rows: split.count, cols: imageBytes(shape) };
 }
 
-/** Bump when the probe code changes what it computes: older cached floors are then not read. */
-const PIXEL_FLOOR_VERSION = 1;
+export interface FloorFigures {
+  figures: ProbeFigures;
+  /** True when every probe's figure was read from the cache. */
+  cached: boolean;
+}
 
 /**
- * The probes on the raw pixels, each read from the cache when computed before for the same data
- * (its fingerprint), settings and seed. `cached` is true when no probe had to run.
+ * The probes `settings` asks for on the features `extract` gives (called once, only when a probe
+ * is not cached), each cached under `features` (what the features depend on besides the data),
+ * the runtime's code, the data's fingerprint and the probe's settings (the linear probe's with the seed).
  */
-export function pixelFloor(data: Dataset, settings: ProbeSettings, cache: ResultCacheOptions = {}): { figures: ProbeFigures; cached: boolean } {
-  let pixels: { train: Matrix; test: Matrix } | undefined;
+function cachedFloor(
+  floor: 'pixels' | 'untrained',
+  features: object,
+  extract: () => { train: Matrix; test: Matrix },
+  data: Dataset,
+  settings: ProbeSettings,
+  cache: ResultCacheOptions,
+): FloorFigures {
+  let extracted: { train: Matrix; test: Matrix } | undefined;
   const probe = (only: ProbeSettings): ProbeFigures => {
-    pixels ??= { train: pixelFeatures(data.train, data), test: pixelFeatures(data.test, data) };
-    return probeFigures(pixels.train, pixels.test, data, only);
+    extracted ??= extract();
+    return probeFigures(extracted.train, extracted.test, data, only);
   };
-  const base = { floor: 'pixels', version: PIXEL_FLOOR_VERSION, data: data.fingerprint };
+  const base = { floor, runtime: runtimeFingerprint(), data: data.fingerprint, features };
+  const what = floor === 'pixels' ? 'raw-pixel' : 'untrained';
   const figures: ProbeFigures = {};
   let cached = true;
   if (settings.knn) {
-    // kNN draws nothing at random: its figure does not depend on the seed.
     const knn = settings.knn;
-    const result = cachedResult({ folder: 'floors', name: 'pixels-knn', what: 'raw-pixel kNN floor' },
+    const result = cachedResult({ folder: 'floors', name: `${floor}-knn`, what: `${what} kNN floor` },
       { ...base, knn }, () => probe({ knn, seed: settings.seed }).knn!, cache);
     figures.knn = result.value;
     cached &&= result.cached;
   }
   if (settings.linear) {
     const linear = settings.linear;
-    const result = cachedResult({ folder: 'floors', name: 'pixels-linear', what: 'raw-pixel linear floor' },
+    const result = cachedResult({ folder: 'floors', name: `${floor}-linear`, what: `${what} linear floor` },
       { ...base, linear, seed: settings.seed }, () => probe({ linear, seed: settings.seed }).linear!, cache);
     figures.linear = result.value;
     cached &&= result.cached;
   }
   return { figures, cached };
+}
+
+/** The probes on the raw pixels. */
+export function pixelFloor(data: Dataset, settings: ProbeSettings, cache: ResultCacheOptions = {}): FloorFigures {
+  // Pixels draw nothing at random: only the linear probe's batch order depends on the seed.
+  return cachedFloor('pixels', {}, () => ({ train: pixelFeatures(data.train, data), test: pixelFeatures(data.test, data) }),
+    data, settings, cache);
 }
 
 /** How the untrained floor's BatchNorm statistics are estimated: batches of unaugmented training images. */
@@ -113,8 +133,24 @@ export function recalibrateBatchNorm(encoder: Encoder, split: Split, shape: Shap
   }
 }
 
-/** The probes on the features of `initial` (the student as initialised) after recalibrating its BatchNorm statistics. */
-export function untrainedFloor(initial: Encoder, data: Dataset, settings: ProbeSettings): ProbeFigures {
-  recalibrateBatchNorm(initial, data.train, data, settings.seed);
-  return probeFigures(splitFeatures(initial, data.train, data), splitFeatures(initial, data.test, data), data, settings);
+/** The sha256 of every variable of `model` (names and values, in name order). */
+function stateHash(model: Encoder): string {
+  const hash = createHash('sha256');
+  for (const [name, variable] of [...model.state()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    hash.update(`${name}\0`).update(variable.dataSync() as Float32Array);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The probes on the features of `initial` (the student as initialised) after recalibrating its
+ * BatchNorm statistics. Cached by its initial weights: the cells of a grid that share a student
+ * and a seed compute it once.
+ */
+export function untrainedFloor(initial: Encoder, data: Dataset, settings: ProbeSettings, cache: ResultCacheOptions = {}): FloorFigures {
+  const features = { encoder: initial.config, weights: stateHash(initial), recalibration: { ...RECALIBRATION, seed: settings.seed } };
+  return cachedFloor('untrained', features, () => {
+    recalibrateBatchNorm(initial, data.train, data, settings.seed);
+    return { train: splitFeatures(initial, data.train, data), test: splitFeatures(initial, data.test, data) };
+  }, data, settings, cache);
 }
