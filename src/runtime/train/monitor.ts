@@ -17,13 +17,13 @@ const extractionBatch = 256;
 
 /** Pooled backbone features (eval mode) of a split's uint8 images, scaled to [0, 1] as in training. */
 export function splitFeatures(encoder: Encoder, split: Split, shape: { height: number; width: number; channels: number }): Matrix {
-  const images = tf.tensor4d(split.images, [split.count, shape.height, shape.width, shape.channels], 'int32');
-  try {
-    return extractFeatures((batch) => encoder.features(tf.div(tf.cast(batch, 'float32'), 255) as tf.Tensor4D, false),
-      images, extractionBatch);
-  } finally {
-    images.dispose();
-  }
+  const bytes = imageBytes(shape);
+  // Each batch's tensor is made from its bytes: slicing one tensor of the whole split was 12x slower
+  // on wasm (60,000 Fashion-MNIST images through alexnet w0.5: 257 s against 21 s, same features).
+  const batch = (start: number, size: number) => tf.tensor4d(split.images.subarray(start * bytes, (start + size) * bytes),
+    [size, shape.height, shape.width, shape.channels], 'int32');
+  return extractFeatures((images) => encoder.features(tf.div(tf.cast(images, 'float32'), 255) as tf.Tensor4D, false),
+    { rows: split.count, batch }, extractionBatch);
 }
 
 function subset(split: Split, size: number, data: Dataset, rng: Rng, what: string): Split {
