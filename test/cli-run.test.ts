@@ -134,6 +134,9 @@ describe('rekdc run', function () {
       for (const accuracy of [results.floors[floor].linear.top1, results.floors[floor].knn.top1]) expect(accuracy).to.be.within(0, 1);
     }
     untrainedOfTwoEpochs = results.floors.untrained;
+    // The summary's values line up after the longest metric name.
+    const valueColumns = first.stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => /^  \S+(?: \(step \d+\))? +/.exec(line)![0].length);
+    expect(new Set(valueColumns).size).to.equal(1);
     expect(first.stderr).to.match(/^raw pixels: linear top-1 \d+\.\d\d%, kNN top-1 \d+\.\d\d%$/m);
     expect(first.stderr).to.match(/^untrained: linear top-1 \d+\.\d\d%, kNN top-1 \d+\.\d\d%$/m);
     expect(fs.readdirSync(path.join(cwd, 'cache', 'floors'))).to.have.length(4);
@@ -144,7 +147,7 @@ describe('rekdc run', function () {
     const miner = [...steps].reverse().find((r) => r.miner_precision !== undefined);
     expect(miner.step).to.equal(8);
     for (const name of ['miner_precision', 'miner_chance', 'miner_positives']) {
-      expect(first.stdout).to.include(`  ${`${name} (step 8)`.padEnd(28)} ${miner[name]}\n`);
+      expect(first.stdout).to.match(new RegExp(`^  ${name} \\(step 8\\) +${miner[name]}$`, 'm'));
     }
 
     const metricsBefore = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');

@@ -88,7 +88,7 @@ export function buildReport(runDir: string): string {
   const floors = floorTable(results);
   if (floors.length > 0) {
     lines.push('The student beside its floors: the same probes on the raw pixels and on the student as initialised',
-      '(its BatchNorm statistics recalibrated on training images). The training added what the student has above both.', '', ...floors, '');
+      '(its BatchNorm statistics recalibrated on training images). A figure of the student means something only above both.', '', ...floors, '');
   }
   const rows = [...flattenResults(results), ...minerRows(steps)];
   if (rows.length === 0) lines.push('No final evaluation yet.', '');
