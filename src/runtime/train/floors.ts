@@ -106,7 +106,7 @@ export function pixelFloor(data: Dataset, settings: ProbeSettings, cache: Result
 }
 
 /** How the untrained floor's BatchNorm statistics are estimated: batches of unaugmented training images. */
-export const RECALIBRATION = { batches: 20, batchSize: 256 };
+const RECALIBRATION = { batches: 20, batchSize: 256 };
 
 /**
  * Sets every BatchNorm layer's running statistics of `encoder` to their plain mean over
