@@ -22,7 +22,10 @@ import { tinyExperiment } from './grid-fixture.ts';
 const rekdc = path.resolve('bin/rekdc.js');
 
 function rekdcIn(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [rekdc, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  // The caches (data, floors) inside the workspace unless the test names one.
+  const result = spawnSync(process.execPath, [rekdc, ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache'), ...env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -58,7 +58,9 @@ interface Started {
 }
 
 function start(cwd: string, args: string[]): Started {
-  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  // The floor cache inside the workspace: runs here neither read nor fill the user's.
+  const env = { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') };
+  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -105,6 +107,8 @@ function programPid(rekdcPid: number): number {
 
 describe('rekdc run', function () {
   this.timeout(300_000);
+  /** The untrained floor of the first test's run (seed 3, 2 epochs). */
+  let untrainedOfTwoEpochs: unknown;
 
   it('runs a tiny experiment end to end, then reports a finished run without rerunning it', async () => {
     const text = tinyExperiment(2);
@@ -125,6 +129,17 @@ describe('rekdc run', function () {
     }
     const results = readJson(path.join(dir, 'eval.json'));
     for (const accuracy of [results.linear.top1, results.linear.top5, results.knn.top1]) expect(accuracy).to.be.within(0, 1);
+    // The floors, on by default: the probes on the raw pixels and on the student as initialised.
+    for (const floor of ['pixels', 'untrained']) {
+      for (const accuracy of [results.floors[floor].linear.top1, results.floors[floor].knn.top1]) expect(accuracy).to.be.within(0, 1);
+    }
+    untrainedOfTwoEpochs = results.floors.untrained;
+    // The summary's values line up after the longest metric name.
+    const valueColumns = first.stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => /^  \S+(?: \(step \d+\))? +/.exec(line)![0].length);
+    expect(new Set(valueColumns).size).to.equal(1);
+    expect(first.stderr).to.match(/^raw pixels: linear top-1 \d+\.\d\d%, kNN top-1 \d+\.\d\d%$/m);
+    expect(first.stderr).to.match(/^untrained: linear top-1 \d+\.\d\d%, kNN top-1 \d+\.\d\d%$/m);
+    expect(fs.readdirSync(path.join(cwd, 'cache', 'floors'))).to.have.length(4);
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 8 });
     expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).to.include('## Final evaluation');
     expect(first.stdout).to.include('linear.top1');
@@ -132,7 +147,7 @@ describe('rekdc run', function () {
     const miner = [...steps].reverse().find((r) => r.miner_precision !== undefined);
     expect(miner.step).to.equal(8);
     for (const name of ['miner_precision', 'miner_chance', 'miner_positives']) {
-      expect(first.stdout).to.include(`  ${`${name} (step 8)`.padEnd(28)} ${miner[name]}\n`);
+      expect(first.stdout).to.match(new RegExp(`^  ${name} \\(step 8\\) +${miner[name]}$`, 'm'));
     }
 
     const metricsBefore = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
@@ -201,6 +216,9 @@ describe('rekdc run', function () {
     // The step counter continues: every step logged once, in order, up to the last.
     expect(stepRecords(dir).map((r) => r.step)).to.deep.equal(Array.from({ length: totalSteps }, (_, i) => i + 1));
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: totalSteps });
+    // Killed, resumed three times and trained 25 times longer, the run evaluates the same
+    // untrained floor: the same seed rebuilds the same initial student.
+    if (untrainedOfTwoEpochs) expect(readJson(path.join(dir, 'eval.json')).floors.untrained).to.deep.equal(untrainedOfTwoEpochs);
   });
 
   it('asks which experiment to run when the file declares several, and refuses --resume without a checkpoint', async () => {

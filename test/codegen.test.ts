@@ -94,6 +94,20 @@ describe('codegen', () => {
     expect(quickstart, 'sorted').to.deep.equal([...quickstart].sort((a, b) => a.replace('type ', '').toLowerCase().localeCompare(b.replace('type ', '').toLowerCase())));
   });
 
+  it('builds the untrained floor\'s student with the function that built the run\'s student, only when floors are on', () => {
+    const withEval = (evaluation: string) => programOf(experimentText('"images"', '"teacher.ckpt"')
+      .replace('schedule cosine { epochs = 1 }', `schedule cosine { epochs = 1 }\n  ${evaluation}`));
+    const floored = programOf(experimentText('"images"', '"teacher.ckpt"'));
+    expect(floored).to.match(/const initialStudent = \(\) => createEncoder\(\{[^}]*rng: rng\.fork\("student"\),\n {2}\}\);\n {2}const student = initialStudent\(\);/);
+    expect(floored).to.match(/evaluate\(\{[^]*floors: \{ initialStudent \},\n {2}\}\);/);
+    expect(withEval('eval { knn {} }')).to.include('floors: { initialStudent }');
+    for (const off of ['eval { linear {}, knn {}, floors = false }', 'eval { collapse {} }']) {
+      const program = withEval(off);
+      expect(program, off).to.not.include('initialStudent');
+      expect(program, off).to.match(/const student = createEncoder\(\{[^}]*rng: rng\.fork\("student"\),/);
+    }
+  });
+
   it('writes user strings as literals of the same value: quotes, backticks, ${...}, $&, newlines and */ change no code', () => {
     const nasty = 'q"uote `tick` ${process.exit(1)} new\nline */ end \\ back \u2028 $& $\' $` $$';
     const nastier = '"); process.exit(3); ("*/`${1}`';

@@ -55,7 +55,8 @@ function freePort(): Promise<number> {
 interface Proc { child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
 
 function start(command: string, args: string[], cwd: string): Proc {
-  const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  // The floor cache inside the workspace: cells here neither read nor fill the user's.
+  const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') } });
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stderr += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));

@@ -35,7 +35,8 @@ grid slow of tiny {
 interface Outcome { code: number | null; stdout: string; stderr: string }
 
 function rekdcIn(cwd: string, args: string[], onStderr?: (text: string, kill: () => void) => void): Promise<Outcome> {
-  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  // The floor cache inside the workspace: cells here neither read nor fill the user's.
+  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

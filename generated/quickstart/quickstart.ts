@@ -55,6 +55,7 @@ const resolved = {
   optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
   schedule: { kind: "cosine", epochs: 5, warmup_epochs: 1, final_lr: 0 },
   eval: {
+    floors: true,
     linear: { epochs: 10, lr: 0.1, batch_size: 256, weight_decay: 0 },
     knn: { k: 20, temperature: 0.07, every: 1, subset: 1000 },
     collapse: { neighbours: 20 },
@@ -81,7 +82,8 @@ await runProgram(async () => {
   ];
 
   // Models: the student encoder (backbone + projection head) and the teacher.
-  const student = createEncoder({
+  // The evaluation's untrained floor builds the student as initialised again with initialStudent.
+  const initialStudent = () => createEncoder({
     kind: "alexnet",
     width: 0.5,
     embed: 128,
@@ -89,6 +91,7 @@ await runProgram(async () => {
     inChannels: data.channels,
     rng: rng.fork("student"),
   });
+  const student = initialStudent();
   const teacherEncoder = createEncoder({
     kind: "resnet18",
     width: 0.25,
@@ -141,5 +144,6 @@ await runProgram(async () => {
     collapse: { neighbours: 20 },
     augment,
     teacher: teacherEncoder,
+    floors: { initialStudent },
   });
 });

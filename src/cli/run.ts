@@ -90,9 +90,9 @@ async function printResults(run: RunDirectory): Promise<void> {
   const { readMetrics } = await import('../runtime/run/metrics.ts');
   const steps = readMetrics(run.paths.metrics).filter((r) => r.type === 'step');
   process.stdout.write(`results of ${run.dir}:\n`);
-  for (const [metric, value] of [...flattenResults(run.readEval()), ...minerRows(steps)]) {
-    process.stdout.write(`  ${metric.padEnd(28)} ${value}\n`);
-  }
+  const rows = [...flattenResults(run.readEval()), ...minerRows(steps)];
+  const width = Math.max(...rows.map(([metric]) => metric.length));
+  for (const [metric, value] of rows) process.stdout.write(`  ${metric.padEnd(width)} ${value}\n`);
   process.stdout.write(`report: ${run.paths.report}\n`);
 }
 

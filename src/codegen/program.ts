@@ -104,9 +104,17 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
     statement(`const augment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment)),
   ];
   if (experiment.augment_weak) lines.push(statement(`const weakAugment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment_weak)));
-  lines.push('', '// Models: the student encoder (backbone + projection head) and the teacher.',
-    statement(`const student = ${rt.use('createEncoder')}($);`,
-      { ...encoderSettings(experiment.student), inChannels: code('data.channels'), rng: code('rng.fork("student")') }));
+  const studentSettings = { ...encoderSettings(experiment.student), inChannels: code('data.channels'), rng: code('rng.fork("student")') };
+  // The untrained floor needs the student as initialised: the same function builds it again.
+  const floors = experiment.eval.floors && (experiment.eval.linear !== null || experiment.eval.knn !== null);
+  lines.push('', '// Models: the student encoder (backbone + projection head) and the teacher.');
+  if (floors) {
+    lines.push('// The evaluation\'s untrained floor builds the student as initialised again with initialStudent.',
+      statement(`const initialStudent = () => ${rt.use('createEncoder')}($);`, studentSettings),
+      'const student = initialStudent();');
+  } else {
+    lines.push(statement(`const student = ${rt.use('createEncoder')}($);`, studentSettings));
+  }
   const teacher = experiment.teacher && teacherStatements(experiment, experiment.teacher, rt);
   if (teacher) lines.push(...teacher.lines);
   const training: { [key: string]: Literal | undefined } = {
@@ -129,6 +137,7 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
     statement(`${rt.use('evaluate')}($);`, {
       run: code('run'), encoder: code('student'), data: code('data'), seed, ...evaluationSettings(experiment.eval), augment: code('augment'),
       teacher: teacher && experiment.eval.knn ? code('teacherEncoder') : undefined,
+      floors: floors ? { initialStudent: code('initialStudent') } : undefined,
     }));
   return lines;
 }

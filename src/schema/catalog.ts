@@ -249,7 +249,9 @@ const scheduleKinds: Record<string, BlockSpec> = {
 };
 
 // ---- evaluation ----------------------------------------------------------------------------
-const evalSpec = block('Eval', 'evaluation protocols (only those written run; all three when omitted)', {}, {
+const evalSpec = block('Eval', 'evaluation protocols (only those written run; all three when omitted)', {
+  floors: attr({ t: 'bool' }, true, 'linear and kNN also on the raw pixels and on the untrained student, reported beside the student'),
+}, {
   linear: { form: 'single', absent: 'null', doc: 'linear probe on frozen features', body: block('EvalLinear', 'linear probe', {
     epochs: attr(int(1), 10, 'probe epochs'),
     lr: attr(positive, 0.1, 'probe learning rate (cosine)'),

@@ -38,6 +38,8 @@ export interface ResolvedExperiment {
 
 /** evaluation protocols (only those written run; all three when omitted) */
 export interface Eval {
+  /** linear and kNN also on the raw pixels and on the untrained student, reported beside the student */
+  floors: boolean;
   /** linear probe on frozen features */
   linear: EvalLinear | null;
   /** weighted kNN on normalised features */

@@ -56,7 +56,9 @@ describe('extends', () => {
     expect(e.augment.map((op) => op.op)).to.deep.equal(['random_resized_crop', 'color_jitter', 'grayscale', 'gaussian_blur', 'horizontal_flip']);
     expect(e.eval.linear && e.eval.knn && e.eval.collapse).to.not.equal(null);
     const written = compileSource(BASE, 'y.rekd').experiments.get('base')!;
-    expect(written.eval).to.deep.equal({ linear: null, knn: { k: 7, temperature: 0.07, every: 1, subset: 1000 }, collapse: null });
+    expect(written.eval).to.deep.equal({ floors: true, linear: null, knn: { k: 7, temperature: 0.07, every: 1, subset: 1000 }, collapse: null });
+    const noFloors = compileSource(BASE.replace('eval { knn { k = 7 } }', 'eval { knn {}, floors = false }'), 'z.rekd').experiments.get('base')!;
+    expect(noFloors.eval).to.include({ floors: false });
   });
 
   it('merges augment ops by name and appends new ones, in order', () => {

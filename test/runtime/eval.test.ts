@@ -156,6 +156,11 @@ describe('evaluation: nearest neighbours and feature extraction', () => {
     expect([features.rows, features.cols]).to.deep.equal([10, 4]);
     expect(Array.from(features.data)).to.deep.equal(Array.from({ length: 40 }, (_, i) => 2 * i));
     expect(() => extractFeatures(() => tf.zeros([1, 4]) as tf.Tensor2D, images, 3)).to.throw(/forward must return \[3, features\]/);
+    // The same rows made batch by batch: the same features, and the batch tensors are disposed.
+    const values = images.dataSync();
+    const rows = { rows: 10, batch: (start: number, size: number) => tf.tensor4d(values.subarray(start * 4, (start + size) * 4), [size, 2, 2, 1]) };
+    expect(extractFeatures(forward, rows, 3)).to.deep.equal(features);
+    expect(tf.memory().numTensors).to.equal(before);
     images.dispose();
   });
 });

@@ -40,6 +40,20 @@ describe('nn layers', () => {
     store.dispose();
   });
 
+  it('BatchNorm weighs a batch by statisticsWeight: 1, then 1/2, gives the plain mean of two batches', () => {
+    const store = new ParamStore(new Rng(0));
+    const bn = batchNorm<tf.Tensor2D>(store.scope('bn'), 1);
+    const batches = [[1, 2, 3, 4], [10, 20, 30]];
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const unbiased = (v: number[]) => v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1);
+    batches.forEach((values, n) => tf.tidy(() => { bn(tf.tensor2d(values, [values.length, 1]), { training: true, statisticsWeight: 1 / (n + 1) }); }));
+    const stats = store.statistics();
+    // The initial statistics (0 and 1) are gone entirely.
+    expectClose(stats.get('bn/running_mean')!.dataSync(), [mean(batches.map(mean))], 1e-4);
+    expectClose(stats.get('bn/running_var')!.dataSync(), [mean(batches.map(unbiased))], 1e-3);
+    store.dispose();
+  });
+
   it('BatchNorm training gradients equal autodiff through the plain formula', () => {
     const store = new ParamStore(new Rng(0));
     const bn = batchNorm<tf.Tensor4D>(store.scope('bn'), 4);

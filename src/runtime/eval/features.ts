@@ -70,29 +70,23 @@ export function labelledSplits(
   return { train: trainMatrix, trainLabels: trainY, test: testMatrix, testLabels: testY, classes: largest + 1 };
 }
 
-/** Images made batch by batch (first axis: samples), e.g. from plain bytes, so no whole-split tensor is sliced. */
-export interface BatchSource {
-  rows: number;
-  /** The images start .. start + size - 1 as a new tensor (disposed by the caller). */
-  batch(start: number, size: number): tf.Tensor;
-}
+/** Images to extract features from: a tensor (first axis: samples), or their count and a function making the tensor of rows [start, start + size). */
+export type ImageRows = tf.Tensor | { rows: number; batch: (start: number, size: number) => tf.Tensor };
 
 /**
- * Runs `forward` over `images` (first axis: samples) in batches and gathers its output rows, e.g.
- * the pooled backbone features of a frozen encoder. Features are extracted once and kept as data.
+ * Runs `forward` over `images` in batches and gathers its output rows, e.g. the pooled backbone
+ * features of a frozen encoder. Features are extracted once and kept as data.
  */
-export function extractFeatures(forward: (batch: tf.Tensor) => tf.Tensor2D, images: tf.Tensor | BatchSource, batchSize: number): Matrix {
+export function extractFeatures(forward: (batch: tf.Tensor) => tf.Tensor2D, images: ImageRows, batchSize: number): Matrix {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be an integer >= 1, got ${batchSize}`);
-  const source: BatchSource = images instanceof tf.Tensor
-    ? { rows: images.shape[0], batch: (start, size) => tf.slice(images, [start], [size]) }
-    : images;
-  const rows = source.rows;
+  const rows = images instanceof tf.Tensor ? images.shape[0] : images.rows;
+  const batch = images instanceof tf.Tensor ? (start: number, size: number) => tf.slice(images, [start], [size]) : images.batch;
   const chunks: Float32Array[] = [];
   let cols = 0;
   for (let start = 0; start < rows; start += batchSize) {
     const size = Math.min(batchSize, rows - start);
     const out = tf.tidy(() => {
-      const features = forward(source.batch(start, size));
+      const features = forward(batch(start, size));
       if (features.rank !== 2 || features.shape[0] !== size) {
         throw new Error(`forward must return [${size}, features] for a batch of ${size}, got [${features.shape.join(', ')}]`);
       }

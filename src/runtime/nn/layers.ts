@@ -17,6 +17,11 @@ export interface ForwardContext {
    * encoder's, which are copied from the query encoder after each step anyway). Default true.
    */
   updateStatistics?: boolean;
+  /**
+   * The weight of this batch in BatchNorm's running statistics (default the momentum, 0.1).
+   * 1 / (n + 1) on the n-th batch (from 0) makes them the plain mean over the batches seen.
+   */
+  statisticsWeight?: number;
   /** When set, layers add their multiply-accumulates per image (conv and linear layers only). */
   cost?: { macs: number };
 }
@@ -101,11 +106,11 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
   const beta = scope.create('beta', [channels], constant(0));
   const runningMean = scope.create('running_mean', [channels], constant(0));
   const runningVar = scope.create('running_var', [channels], constant(1));
-  const updateRunningStatistics = (mean: tf.Tensor, variance: tf.Tensor, count: number) => {
+  const updateRunningStatistics = (mean: tf.Tensor, variance: tf.Tensor, count: number, weight: number) => {
     // The running variance takes the unbiased estimate: variance x count / (count - 1).
-    const unbiased = batchNormMomentum * count / Math.max(count - 1, 1);
-    runningMean.assign(linearCombination([runningMean, 1 - batchNormMomentum], [mean, batchNormMomentum]));
-    runningVar.assign(linearCombination([runningVar, 1 - batchNormMomentum], [variance, unbiased]));
+    const unbiased = weight * count / Math.max(count - 1, 1);
+    runningMean.assign(linearCombination([runningMean, 1 - weight], [mean, weight]));
+    runningVar.assign(linearCombination([runningVar, 1 - weight], [variance, unbiased]));
   };
   return (x, ctx) => {
     if (!ctx.training) {
@@ -113,7 +118,10 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
       return relu ? tf.relu(y) : y;
     }
     const count = x.size / channels;
-    const onStatistics = ctx.updateStatistics === false ? undefined : (mean: tf.Tensor, variance: tf.Tensor) => updateRunningStatistics(mean, variance, count);
+    const weight = ctx.statisticsWeight ?? batchNormMomentum;
+    const onStatistics = ctx.updateStatistics === false
+      ? undefined
+      : (mean: tf.Tensor, variance: tf.Tensor) => updateRunningStatistics(mean, variance, count, weight);
     return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, batchNormEpsilon, onStatistics, relu);
   };
 }

@@ -39,6 +39,27 @@ export function minerRows(steps: StepRecord[]): Array<[string, number]> {
   return minerNames.flatMap((name) => (last[name] === undefined ? [] : [[`${name} (step ${last.step})`, last[name]!] as [string, number]]));
 }
 
+/** The top-1 figures of the evaluation's probes, as eval.json holds them (train/evaluate.ts). */
+interface ProbeTop1 {
+  linear?: { top1: number };
+  knn?: { top1: number };
+}
+
+type EvaluationTop1 = ProbeTop1 & { floors?: { pixels?: ProbeTop1; untrained?: ProbeTop1 } };
+
+/** A table of the student's top-1 beside its floors, one row per probe that has them; empty without floors. */
+export function floorTable(results: EvaluationTop1 | undefined): string[] {
+  const floors = results?.floors;
+  if (!floors) return [];
+  const cell = (figures: ProbeTop1 | undefined, probe: keyof ProbeTop1) => {
+    const top1 = figures?.[probe]?.top1;
+    return top1 === undefined ? '' : `${(100 * top1).toFixed(2)}%`;
+  };
+  const rows = (['linear', 'knn'] as const).filter((probe) => results[probe] !== undefined)
+    .map((probe) => `| ${probe === 'knn' ? 'kNN' : 'linear'} top-1 | ${cell(results, probe)} | ${cell(floors.untrained, probe)} | ${cell(floors.pixels, probe)} |`);
+  return ['| probe | student | untrained | raw pixels |', '|---|---|---|---|', ...rows];
+}
+
 function describeStatus(status: RunStatus | undefined): string {
   if (!status) return 'not started';
   const where = `step ${status.step}, epoch ${status.epoch}`;
@@ -70,7 +91,7 @@ export function buildReport(runDir: string): string {
   const records = readMetrics(run.paths.metrics);
   const steps = records.filter((r): r is StepRecord => r.type === 'step');
   const evals = records.filter((r): r is EvalRecord => r.type === 'eval');
-  const results = run.readEval();
+  const results = run.readEval<EvaluationTop1>();
 
   const lines = [`# Run \`${name}\``, '', `Status: ${describeStatus(run.status())}.`, ''];
   const data = dataLine(resolved?.data);
@@ -80,6 +101,11 @@ export function buildReport(runDir: string): string {
   lines.push(`Files: ${files.map(([label, file]) => `[${label}](${path.basename(file)})`).join(', ')}.`, '');
 
   lines.push('## Final evaluation', '');
+  const floors = floorTable(results);
+  if (floors.length > 0) {
+    lines.push('The student beside its floors: the same probes on the raw pixels and on the student as initialised',
+      '(its BatchNorm statistics recalibrated on training images). A figure of the student means something only above both.', '', ...floors, '');
+  }
   const rows = [...flattenResults(results), ...minerRows(steps)];
   if (rows.length === 0) lines.push('No final evaluation yet.', '');
   else lines.push('| metric | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${formatNumber(v)} |`), '');

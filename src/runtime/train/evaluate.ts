@@ -1,18 +1,30 @@
 /**
  * The final evaluation of a run (METHOD.md): linear probe and kNN on frozen backbone features of
- * the full splits (extracted once), collapse diagnostics on the test split. Results go to
- * eval.json, the run is marked finished and report.md is rebuilt.
+ * the full splits (extracted once), the same probes on the floors (raw pixels, the untrained
+ * student), collapse diagnostics on the test split. Results go to eval.json, the run is marked
+ * finished and report.md is rebuilt.
  */
 import type { AugmentOp } from '../augment/pipeline.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { makeViewMaker } from '../data/views.ts';
 import { alignment, collapseMetrics, type CollapseMetrics } from '../eval/collapse.ts';
 import { knnAccuracy, type KnnOptions, type KnnResult } from '../eval/knn.ts';
-import { linearProbe, type LinearProbeResult } from '../eval/linear.ts';
+import type { LinearProbeResult } from '../eval/linear.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import { buildReport } from '../run/report.ts';
+import { type FloorFigures, type Floors, pixelFloor, probeFigures, type ProbeFigures, type ProbeSettings, untrainedFloor } from './floors.ts';
 import { splitFeatures } from './monitor.ts';
+
+export interface FloorOptions {
+  /**
+   * Builds the student as the run initialised it (the same function and random stream that built
+   * the run's student): the untrained floor's network. The evaluation disposes what it returns.
+   */
+  initialStudent: () => Encoder;
+  /** The cache root of the floors (default `REKD_CACHE_DIR` or `~/.cache/rekd`). */
+  cacheDir?: string;
+}
 
 export interface EvaluateOptions {
   run: RunDirectory;
@@ -30,6 +42,8 @@ export interface EvaluateOptions {
    * as `teacher.knn`, so a table can show what the student had to learn from (needs `knn`).
    */
   teacher?: Encoder;
+  /** The floors beside the student's linear and kNN figures (they need one of the two). */
+  floors?: FloorOptions;
   /** Progress messages (default stderr). */
   log?: (text: string) => void;
 }
@@ -39,6 +53,30 @@ export interface EvaluationResults {
   knn?: KnnResult;
   collapse?: CollapseMetrics;
   teacher?: { knn: KnnResult };
+  floors?: Floors;
+}
+
+const percent = (fraction: number): string => `${(100 * fraction).toFixed(2)}%`;
+
+/** `linear top-1 ..%, kNN top-1 ..%` for the probes that ran. */
+function describeFigures(figures: ProbeFigures): string {
+  return [figures.linear && `linear top-1 ${percent(figures.linear.top1)}`, figures.knn && `kNN top-1 ${percent(figures.knn.top1)}`]
+    .filter(Boolean).join(', ');
+}
+
+function evaluateFloors(options: FloorOptions, data: Dataset, settings: ProbeSettings, log: (text: string) => void): Floors {
+  const cache = { dir: options.cacheDir, warn: (text: string) => log(`warning: ${text}`) };
+  const describe = (floor: FloorFigures) => `${describeFigures(floor.figures)}${floor.cached ? ' (cached)' : ''}`;
+  const pixels = pixelFloor(data, settings, cache);
+  log(`raw pixels: ${describe(pixels)}`);
+  const initial = options.initialStudent();
+  try {
+    const untrained = untrainedFloor(initial, data, settings, cache);
+    log(`untrained: ${describe(untrained)}`);
+    return { pixels: pixels.figures, untrained: untrained.figures };
+  } finally {
+    initial.dispose();
+  }
 }
 
 export function evaluate(options: EvaluateOptions): EvaluationResults {
@@ -46,21 +84,17 @@ export function evaluate(options: EvaluateOptions): EvaluationResults {
   const log = options.log ?? ((text: string) => process.stderr.write(text + '\n'));
   const test = splitFeatures(encoder, data.test, data);
   const train = options.linear || options.knn ? splitFeatures(encoder, data.train, data) : undefined;
-  const results: EvaluationResults = {};
-  if (options.knn) {
-    results.knn = knnAccuracy(train!, data.train.labels, test, data.test.labels, options.knn);
-    log(`kNN top-1 ${(100 * results.knn.top1).toFixed(2)}%`);
-  }
-  if (options.linear) {
-    results.linear = linearProbe(train!, data.train.labels, test, data.test.labels, { ...options.linear, seed: options.seed });
-    log(`linear top-1 ${(100 * results.linear.top1).toFixed(2)}%, top-5 ${(100 * results.linear.top5).toFixed(2)}%`);
-  }
+  const probes: ProbeSettings = { linear: options.linear, knn: options.knn, seed: options.seed };
+  const results: EvaluationResults = train ? probeFigures(train, test, data, probes) : {};
+  if (results.knn) log(`kNN top-1 ${percent(results.knn.top1)}`);
+  if (results.linear) log(`linear top-1 ${percent(results.linear.top1)}, top-5 ${percent(results.linear.top5)}`);
   if (options.teacher && options.knn) {
     const knn = knnAccuracy(splitFeatures(options.teacher, data.train, data), data.train.labels,
       splitFeatures(options.teacher, data.test, data), data.test.labels, options.knn);
     results.teacher = { knn };
-    log(`teacher kNN top-1 ${(100 * knn.top1).toFixed(2)}%`);
+    log(`teacher kNN top-1 ${percent(knn.top1)}`);
   }
+  if (options.floors && train) results.floors = evaluateFloors(options.floors, data, probes, log);
   if (options.collapse) {
     results.collapse = collapseMetrics(test, data.test.labels, options.collapse);
     if (options.augment) results.collapse.alignment = viewAlignment(encoder, data, options.augment, options.seed);
