@@ -1,0 +1,101 @@
+/**
+ * Experiment "moco_student", compiled by rekdc 0.1.0 from "experiments/search.rekd"
+ * (sha256 of the source: 99649ec1445402b2a9f686e670b364c73a4ba9666ebd7575fa0fc4c540d7f09b).
+ *
+ * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
+ * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
+ */
+import { type AugmentOp, createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
+
+/** The experiment as the compiler resolved it; the run directory keeps it as resolved.json. */
+const resolved = {
+  name: "moco_student",
+  seed: 1,
+  backend: "auto",
+  threads: 0,
+  batch_size: 128,
+  checkpoint_every: 0,
+  log_every: 10,
+  data: { kind: "fashion_mnist", split: "package", path: null, train_size: "all", test_size: "all" },
+  augment: [
+    { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
+    { op: "horizontal_flip", p: 0.5 },
+    { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
+    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
+  ],
+  augment_weak: null,
+  teacher: null,
+  student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
+  loss: {
+    instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
+    relation: null,
+    supervised: null,
+  },
+  optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
+  schedule: { kind: "cosine", epochs: 2, warmup_epochs: 0, final_lr: 0 },
+  eval: {
+    floors: true,
+    linear: { epochs: 10, lr: 0.1, batch_size: 256, weight_decay: 0 },
+    knn: { k: 20, temperature: 0.07, every: 0, subset: 1000 },
+    collapse: null,
+  },
+};
+
+const runDir = process.argv[2];
+if (runDir === undefined) {
+  process.stderr.write("usage: node --import tsx <program> <run directory>\n");
+  process.exit(2);
+}
+
+await runProgram(async () => {
+  const run = openRunDirectory(runDir, { resolved });
+  await initBackend("auto");
+  const rng = new Rng(1);
+
+  // Data: images and labels of the train and test splits, and the two-view augmentation.
+  const data = await loadDataset({ kind: "fashion_mnist", split: "package", path: null, train_size: "all", test_size: "all" }, { seed: 1 });
+  const augment: AugmentOp[] = [
+    { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
+    { op: "horizontal_flip", p: 0.5 },
+    { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
+    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
+  ];
+
+  // Models: the student encoder (backbone + projection head) and the teacher.
+  // The evaluation's untrained floor builds the student as initialised again with initialStudent.
+  const initialStudent = () => createEncoder({
+    kind: "alexnet",
+    width: 0.5,
+    embed: 128,
+    hidden: 0,
+    inChannels: data.channels,
+    rng: rng.fork("student"),
+  });
+  const student = initialStudent();
+
+  // Training: resumes from the run directory's latest checkpoint when there is one.
+  await train({
+    run,
+    data,
+    seed: 1,
+    loader: { batchSize: 128, augment },
+    student,
+    objective: { queue: 4096, momentum: 0.99, instance: { weight: 1, temperature: 0.2, symmetric: false } },
+    optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weightDecay: 0.0005 },
+    schedule: { kind: "cosine", epochs: 2, warmupEpochs: 0, finalLr: 0 },
+    checkpointEvery: 0,
+    logEvery: 10,
+  });
+
+  // Final evaluation on frozen features: eval.json, then the run is finished and report.md written.
+  evaluate({
+    run,
+    encoder: student,
+    data,
+    seed: 1,
+    linear: { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 },
+    knn: { k: 20, temperature: 0.07 },
+    augment,
+    floors: { initialStudent },
+  });
+});
