@@ -68,7 +68,7 @@ describe('rekdc', function () {
     const cells = await rekdc('explain', 'experiments/quickstart.rekd', 'temperature_by_student', '--format', 'json');
     const json = JSON.parse(cells.stdout);
     expect(json).to.have.length(6);
-    expect(json[5].provenance.student).to.equal('grid experiments/quickstart.rekd:48');
+    expect(json[5].provenance.student).to.equal('grid experiments/quickstart.rekd:49');
     expect((await rekdc('explain', 'experiments/quickstart.rekd', 'nope')).code).to.equal(2);
   });
 
