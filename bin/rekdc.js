@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The CLI runs from TypeScript sources, so there is no build step to go stale. The front-end
-// commands start from a bundle of those sources cached by fingerprint (src/cli/start-cache.mjs);
-// every other command, and any failure of the cache, goes through tsx.
-const FAST = new Set(['check', 'explain', 'schema']);
+// commands (and help, version and usage errors without a command) start from a bundle of those
+// sources cached by fingerprint (src/cli/start-cache.mjs); every other command, and any failure
+// of the cache, goes through tsx.
+const FAST = new Set(['check', 'explain', 'schema', 'help', '-h', '--help', '-V', '--version', undefined]);
 let main;
 if (FAST.has(process.argv[2])) {
   const { cachedMain } = await import('../src/cli/start-cache.mjs');

@@ -67,8 +67,9 @@ describe('rekdc', function () {
     expect(stdout).to.match(/\n {2}augment weak = none +default\n/);
     const cells = await rekdc('explain', 'experiments/quickstart.rekd', 'temperature_by_student', '--format', 'json');
     const json = JSON.parse(cells.stdout);
-    expect(json).to.have.length(6);
-    expect(json[5].provenance.student).to.equal('grid experiments/quickstart.rekd:48');
+    expect(json.experiments).to.have.length(6);
+    expect(json.experiments[5].provenance.student).to.equal('grid experiments/quickstart.rekd:48');
+    expect(json.diagnostics).to.deep.equal([]);
     expect((await rekdc('explain', 'experiments/quickstart.rekd', 'nope')).code).to.equal(2);
   });
 
