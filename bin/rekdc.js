@@ -1,4 +1,11 @@
 #!/usr/bin/env node
+// package.json's engines: tsx's loader needs module.register and runs need import.meta.resolve
+// (Node 20.6), sharp needs 20.9. Said in one line rather than as a loader's stack trace.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 9)) {
+  process.stderr.write(`rekdc: Node.js 20.9 or later is needed; this is ${process.version}\n`);
+  process.exit(1);
+}
 // The CLI runs from TypeScript sources, so there is no build step to go stale. The front-end
 // commands (and help, version and usage errors without a command) start from a bundle of those
 // sources cached by fingerprint (src/cli/start-cache.mjs); every other command, and any failure
