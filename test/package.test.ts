@@ -1,0 +1,95 @@
+/**
+ * The package as a user gets it: `npm pack`, the tarball installed into an empty folder, then
+ * `npx rekdc --version`, `npx rekdc check` of the shipped examples and a tiny synthetic `rekdc run`
+ * from there. It shows that `files` holds everything the install (postinstall builds the native
+ * kernels from native/) and a run need, and that nothing a run needs is a devDependency
+ * (typescript, ajv and mocha are not installed: the run type-checks its program without them).
+ *
+ * The install reads the npm cache first (--prefer-offline: no network when the cache holds the
+ * dependencies, as on a machine that ran `npm install`) and leaves out the optional dependencies
+ * (--omit=optional): the GPU backend's install script downloads libtensorflow (hundreds of MB),
+ * and without sharp's optional platform package sharp cannot load, so the run also shows that
+ * only image folders load it. About 1.5 min on a 2-core machine, most of it the install and its
+ * native build (docs/cli.md, "The package").
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+
+const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+
+/**
+ * The environment of a nested npm: without the npm_* variables `npm test` sets (npm_config_local_prefix
+ * would point the install at this repository), but with the cache and registry in use.
+ */
+function npmEnvironment(): NodeJS.ProcessEnv {
+  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase()))), NO_COLOR: '1' };
+}
+
+function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: npmEnvironment(), timeout: 240_000 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+const tiny = `experiment tiny {
+  seed = 1
+  batch_size = 16
+  data synthetic { classes = 2, count = 32, size = 8 }
+  student alexnet { width = 0.125, embed = 8 }
+  loss { instance moco { queue = 32 } }
+  optimizer sgd {}
+  schedule cosine { epochs = 1 }
+}
+`;
+
+describe('the npm package (npm pack, installed from the tarball into an empty folder)', function () {
+  this.timeout(300_000);
+  let scratch: string;
+  let app: string;
+  before(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-package-'));
+    app = path.join(scratch, 'app');
+  });
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  it('installs, then checks the shipped examples and runs a tiny experiment with npx rekdc', () => {
+    const packed = run('npm', ['pack', '--json', '--pack-destination', scratch], process.cwd());
+    expect(packed.status, packed.stderr).to.equal(0);
+    const [{ filename, files }] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const shipped = new Set(files.map((f) => f.path));
+    for (const needed of ['LICENSE', 'README.md', 'bin/rekdc.js', 'native/build.mjs', 'native/src/addon.cc', 'tsconfig.json',
+      'experiments/quickstart.rekd', 'docs/cli.md', 'src/runtime/index.ts', 'src/cli/runtime-hooks.mjs', 'grammar/parser.ts']) {
+      expect(shipped.has(needed), needed).to.equal(true);
+    }
+    expect([...shipped].filter((f) => /^(test|bench|generated|scripts|node_modules)\//.test(f))).to.deep.equal([]);
+
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), '{ "name": "rekd-install-test", "private": true }\n');
+    const installed = run('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', path.join(scratch, filename)], app);
+    expect(installed.status, installed.stderr).to.equal(0);
+    const rekd = path.join(app, 'node_modules', 'rekd');
+    // postinstall ran native/build.mjs: it built the kernels or recorded why not.
+    expect(['rekd_native.node', 'error.txt'].some((f) => fs.existsSync(path.join(rekd, 'native', 'build', f)))).to.equal(true);
+    for (const dev of ['typescript', 'ajv', 'mocha', 'chai']) expect(fs.existsSync(path.join(app, 'node_modules', dev)), dev).to.equal(false);
+
+    const version = run('npx', ['--no', '--', 'rekdc', '--version'], app);
+    expect(version.stdout).to.equal(`rekdc ${manifest.version}\n`);
+
+    const checked = run('npx', ['--no', '--', 'rekdc', 'check', 'node_modules/rekd/experiments'], app);
+    expect(checked.status, checked.stdout + checked.stderr).to.equal(0);
+    expect(checked.stdout).to.match(/\n4 files: no errors\n$/);
+
+    fs.writeFileSync(path.join(app, 'tiny.rekd'), tiny);
+    const ran = run('npx', ['--no', '--', 'rekdc', 'run', 'tiny.rekd', '--format', 'json'], app);
+    expect(ran.status, ran.stderr).to.equal(0);
+    const result = JSON.parse(ran.stdout);
+    expect(result).to.include({ experiment: 'tiny', outcome: 'finished', exit_code: 0 });
+    expect(result.eval.knn.top1).to.be.within(0, 1);
+    expect(fs.existsSync(path.join(app, result.report))).to.equal(true);
+    expect(ran.stderr).to.match(/^backend wasm \S+, \d+ threads?, native kernels (on|off)/m);
+  });
+});
