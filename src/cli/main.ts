@@ -118,7 +118,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (first.startsWith('-')) {
       const near = didYouMean(first.replace(/^-+/, ''), ['help', 'version']);
-      throw new UsageError(`unknown option '${first}'${near ? `; did you mean '--${near}'?` : ''}: options come after the command\nrekdc --help lists the commands`);
+      const hint = near ? `; did you mean '--${near}'?` : ` (a command's options come after it: rekdc <command> ${first})`;
+      throw new UsageError(`unknown option '${first}'${hint}\nrekdc --help lists the commands`);
     }
     // `rekdc help <command>` is `rekdc <command> --help`.
     const [name, ...after] = first === 'help' ? [...argv.slice(1), '--help'] : argv;

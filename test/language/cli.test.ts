@@ -3,24 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { main } from '../../src/cli/main.ts';
 import { signature, upToDate } from '../../src/cli/start-cache.mjs';
+import { rekdcHere } from '../cli-capture.ts';
 
 /** Runs rekdc in-process, capturing what it writes. */
-async function rekdc(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = write.stdout;
-    process.stderr.write = write.stderr;
-  }
-}
+const rekdc = (...argv: string[]) => rekdcHere(argv);
 
 describe('rekdc', function () {
   this.timeout(30000);
