@@ -142,10 +142,22 @@ describe('rekdc run', function () {
     expect(again.stdout).to.include('knn.top1');
     expect(fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')).to.equal(metricsBefore);
 
+    // The same results as data: eval.json as it is, the miner's window, where the report is.
+    const json = await rekdcIn(cwd, 'run', 'tiny.rekd', '--format', 'json');
+    expect(json.code, json.stderr).to.equal(0);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed).to.deep.equal({
+      experiment: 'tiny', run_dir: path.relative(cwd, dir), outcome: 'already finished', exit_code: 0, eval: results,
+      miner: { step: 8, precision: miner.miner_precision, chance: miner.miner_chance, positives: miner.miner_positives },
+      report: path.join(path.relative(cwd, dir), 'report.md'), diagnostics: [],
+    });
+
     fs.rmSync(path.join(dir, 'report.md'));
     const report = await rekdcIn(cwd, 'report', dir);
     expect(report.code, report.stderr).to.equal(0);
     expect(fs.existsSync(path.join(dir, 'report.md'))).to.equal(true);
+    const reported = await rekdcIn(cwd, 'report', dir, '--format', 'json');
+    expect(JSON.parse(reported.stdout)).to.deep.equal({ run_dir: dir, report: path.join(dir, 'report.md') });
   });
 
   it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, saves one on Ctrl-C (exit 130) and when rekdc alone is killed', async () => {
