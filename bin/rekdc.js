@@ -14,7 +14,10 @@ const FAST = new Set(['check', 'explain', 'schema', 'help', '-h', '--help', '-V'
 let main;
 if (FAST.has(process.argv[2])) {
   const { cachedMain } = await import('../src/cli/start-cache.mjs');
-  main = await cachedMain().catch(() => undefined);
+  main = await cachedMain().catch((error) => {
+    if (process.env.REKD_DEBUG === '1') process.stderr.write(`rekdc: the cached start failed; starting through tsx: ${error?.stack ?? error}\n`);
+    return undefined;
+  });
 }
 if (!main) {
   // Both of tsx's hooks, as `node --import tsx` registers them: without the CommonJS one, a

@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 
-const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string; engines: { node: string } };
 
 /**
  * The environment of a nested npm: without the npm_* variables `npm test` sets (npm_config_local_prefix
@@ -91,5 +91,61 @@ describe('the npm package (npm pack, installed from the tarball into an empty fo
     expect(result.eval.knn.top1).to.be.within(0, 1);
     expect(fs.existsSync(path.join(app, result.report))).to.equal(true);
     expect(ran.stderr).to.match(/^backend wasm \S+, \d+ threads?, native kernels (on|off)/m);
+
+    // engines is true: the oldest Node of each of its ranges meets every installed package's engines.
+    const oldest = manifest.engines.node.split('||').map((range) => range.trim().replace(/^[\^>=~]+/, ''));
+    expect(oldest).to.deep.equal(['20.9.0', '22']);
+    for (const dir of packageDirs(path.join(app, 'node_modules'))) {
+      const needs = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node;
+      if (needs === undefined) continue;
+      for (const node of oldest) expect(satisfies(node, needs), `${path.relative(app, dir)} needs Node ${needs}; engines admits ${node}`).to.equal(true);
+    }
+  });
+
+  it('has a lockfile that npm install leaves as it is', () => {
+    const copy = path.join(scratch, 'lock');
+    fs.mkdirSync(copy);
+    for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(file, path.join(copy, file));
+    const resolved = run('npm', ['install', '--package-lock-only', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], copy);
+    expect(resolved.status, resolved.stderr).to.equal(0);
+    expect(fs.readFileSync(path.join(copy, 'package-lock.json'), 'utf8')).to.equal(fs.readFileSync('package-lock.json', 'utf8'));
   });
 });
+
+/** Every package folder under a node_modules, nested ones and scoped ones included. */
+function packageDirs(nodeModules: string): string[] {
+  if (!fs.existsSync(nodeModules)) return [];
+  return fs.readdirSync(nodeModules).filter((name) => !name.startsWith('.')).flatMap((name) => {
+    const dir = path.join(nodeModules, name);
+    if (name.startsWith('@')) return packageDirs(dir);
+    return fs.existsSync(path.join(dir, 'package.json')) ? [dir, ...packageDirs(path.join(dir, 'node_modules'))] : [];
+  });
+}
+
+/**
+ * Whether Node `version` (`20.9.0`, or `22` for 22.0.0) is in the semver range `range`, for the
+ * forms packages write in engines: `||` alternatives of space-separated `>=`, `>`, `<`, `<=`, `^`,
+ * `~` comparators and bare or x-ranges (`18`, `20.x`, `*`).
+ */
+function satisfies(version: string, range: string): boolean {
+  const parts = (v: string) => v.split('.').filter((p) => p !== '' && !/^[xX*]$/.test(p)).map(Number);
+  const node = [...parts(version), 0, 0].slice(0, 3);
+  const compare = (v: number[]) => {
+    const full = [...v, 0, 0].slice(0, 3);
+    for (let i = 0; i < 3; i++) if (node[i] !== full[i]) return node[i] - full[i];
+    return 0;
+  };
+  const comparator = (text: string): boolean => {
+    const [, op, v] = /^(>=|<=|>|<|\^|~|=)?\s*v?(.*)$/.exec(text)!;
+    const target = parts(v);
+    if (target.length === 0) return true;
+    if (op === '>=') return compare(target) >= 0;
+    if (op === '>') return compare(target) > 0;
+    if (op === '<=') return compare(target) <= 0;
+    if (op === '<') return compare(target) < 0;
+    if (op === '^') return compare(target) >= 0 && node[0] === target[0];
+    if (op === '~') return compare(target) >= 0 && node[0] === target[0] && node[1] === (target[1] ?? node[1]);
+    return target.every((n, i) => node[i] === n);
+  };
+  return range.split('||').some((alternative) => alternative.trim().replace(/(>=|<=|>|<|\^|~|=)\s+/g, '$1').split(/\s+/).every(comparator));
+}
