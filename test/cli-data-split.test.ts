@@ -58,15 +58,15 @@ describe('the data split in run ids', function () {
     const planned = await rekdcIn(cwd, env, 'plan', 'small.rekd', 'seeds');
     expect(planned.code, planned.stderr).to.equal(0);
     for (const cell of cells) {
-      expect(planned.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'official'))} +new`, 'm'));
+      expect(planned.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'official'))} +${cell.experiment.seed} +moco +new`, 'm'));
     }
     const packaged = await rekdcIn(cwd, env, 'plan', 'small.rekd', 'seeds', '--set', 'data.split = package');
     expect(packaged.code, packaged.stderr).to.equal(0);
     for (const cell of cells) {
-      expect(packaged.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'package'))} +new`, 'm'));
+      expect(packaged.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'package'))} +${cell.experiment.seed} +moco +new`, 'm'));
     }
-    // Both splits being concrete, the cells differ from their base in the seed alone.
-    expect(planned.stdout).to.match(/^seeds_0 +\S+ +new +seed 0 -> 1$/m);
+    // Both splits being concrete, the cells differ from their base in the seed alone (a column of its own).
+    expect(planned.stdout).to.match(/^seeds_0 +\S+ +1 +moco +new +none$/m);
   });
 
   it('runs under the id of the concrete split, which resolved.json and the program name; bad files stop it with their name', async () => {

@@ -225,7 +225,7 @@ describe('rekdc run', function () {
     expect(nothing.stderr).to.match(/nothing to resume: runs\/other-[0-9a-f]{12} holds no checkpoint/);
     const unknown = await rekdcIn(cwd, 'run', 'tiny.rekd', 'third');
     expect(unknown.code).to.equal(2);
-    expect(unknown.stderr).to.include("has no experiment 'third' (it has: tiny, other)");
+    expect(unknown.stderr).to.include("has no experiment 'third' (it declares experiments tiny, other)");
     const both = await rekdcIn(cwd, 'run', 'tiny.rekd', 'tiny', '--resume', '--force');
     expect(both.code).to.equal(2);
     expect(fs.existsSync(path.join(cwd, 'runs'))).to.equal(false);
@@ -254,6 +254,6 @@ describe('rekdc compile', function () {
     fs.writeFileSync(path.join(cwd, 'taken'), '');
     const blocked = await rekdcIn(cwd, 'compile', 'tiny.rekd', '--out', 'taken');
     expect(blocked.code, blocked.stderr).to.equal(2);
-    expect(blocked.stderr).to.equal('rekdc: taken is a file; name the folder to write the programs into with --out\n');
+    expect(blocked.stderr).to.equal('rekdc compile: taken is a file; name the folder to write the programs into with --out\n');
   });
 });
