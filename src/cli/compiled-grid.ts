@@ -24,8 +24,7 @@ export interface LoadedGrid {
 export function loadGrid(file: string, name: string, overrides: readonly string[], format: Format = 'text'): LoadedGrid | null {
   const result = compileFile(file, { overrides });
   if (!result.ok) {
-    showDiagnostics(result.diagnostics, result.sources, format);
-    showFailure(result.diagnostics, format);
+    showFailure(result.diagnostics, result.sources, format);
     return null;
   }
   const compiled = result.grids.get(name);

@@ -41,8 +41,7 @@ export function compileExperiments(file: string, overrides: readonly string[], n
   const wantsGrids = name !== undefined && !withoutGrids.experiments.has(name) && withoutGrids.ok;
   const result = wantsGrids ? compileFile(file, { overrides }) : withoutGrids;
   if (!result.ok) {
-    showDiagnostics(result.diagnostics, result.sources, format);
-    showFailure(result.diagnostics, format);
+    showFailure(result.diagnostics, result.sources, format);
     return null;
   }
   const experiments = select(result, file, name, command);

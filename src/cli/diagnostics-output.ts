@@ -15,9 +15,10 @@ export function showDiagnostics(diagnostics: readonly Diagnostic[], sources: Rea
   process.stderr.write(`${renderDiagnostics(diagnostics, sources, { color: colorFor(process.stderr) })}\n`);
 }
 
-/** For a file with errors (exit 1): JSON prints them on stdout, text has shown them already. */
-export function showFailure(diagnostics: readonly Diagnostic[], format: Format): void {
+/** For a file with errors (exit 1): text shows them on stderr, JSON prints them alone on stdout. */
+export function showFailure(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, format: Format): void {
   if (format === 'json') printJson({ diagnostics, summary: summary(diagnostics) });
+  else showDiagnostics(diagnostics, sources, format);
 }
 
 /** One JSON document on stdout: what `--format json` prints. */

@@ -93,8 +93,7 @@ export const explain = defineCommand({
     const format = options.format ?? 'text';
     const result = compileFile(file, { overrides: options.set });
     if (!result.ok) {
-      showDiagnostics(result.diagnostics, result.sources, format);
-      showFailure(result.diagnostics, format);
+      showFailure(result.diagnostics, result.sources, format);
       return 1;
     }
     const chosen = selected(result, file, name);
