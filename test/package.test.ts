@@ -9,8 +9,8 @@
  * dependencies, as on a machine that ran `npm install`) and leaves out the optional dependencies
  * (--omit=optional): the GPU backend's install script downloads libtensorflow (hundreds of MB),
  * and without sharp's optional platform package sharp cannot load, so the run also shows that
- * only image folders load it. About 1.5 min on a 2-core machine, most of it the install and its
- * native build (docs/cli.md, "The package").
+ * only image folders load it. 26 s on an idle 2-core machine, 1 min 42 s on a busy one, most of
+ * it the install and its native build (docs/cli.md, "The package").
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
