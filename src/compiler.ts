@@ -2,6 +2,7 @@
  * The public compiler API: one call takes a .rekd file (plus `--set` overrides) through parsing,
  * imports, `extends`, checks, resolution and grid expansion. Codegen and grid engines start here.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GridNode } from './ast/nodes.ts';
 import type { Span } from './diagnostics/span.ts';
@@ -74,6 +75,14 @@ export interface CompileResult {
   /** Where every value of each experiment came from (for `rekdc explain`). */
   provenance: Map<string, ProvenanceMap>;
   grids: Map<string, CompiledGrid>;
+  /** Every grid the compiled file declares, expanded or not (`grids: false`), in written order. */
+  gridNames: string[];
+  /**
+   * The diagnostics each experiment and grid of the compiled file gave while it was compiled (its
+   * base's included), so that a command using some of them shows only their warnings
+   * (`scopedDiagnostics`).
+   */
+  origins: Map<string, Diagnostic[]>;
   /** Text of every file and override the diagnostics point into (for renderDiagnostics). */
   sources: Map<string, string>;
 }
@@ -126,7 +135,12 @@ function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override'
   return current;
 }
 
-function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[], partial: boolean): CompiledGrid | null {
+/**
+ * Expands and checks one grid, adding its problems to `diagnostics`; `fileProblems` are those of
+ * the file as a whole (its where condition's own errors among them).
+ */
+function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[],
+  fileProblems: readonly Diagnostic[], partial: boolean): CompiledGrid | null {
   // Too many cells to enumerate: RK0809 (a file rule) says so.
   if (gridCellCount(grid) > MAX_GRID_CELLS) return null;
   const baseNode = declarations.lookup(grid.base, 'grid base experiment');
@@ -175,7 +189,7 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
   }
   const filter = grid.items.find((item) => item.type === 'where');
   // A condition with errors of its own would only repeat them as this warning.
-  const broken = filter && diagnostics.some((d) => d.severity === 'error' && inside(d, filter.span));
+  const broken = filter && [...fileProblems, ...diagnostics].some((d) => d.severity === 'error' && inside(d, filter.span));
   if (filter && !broken && all.length > 0 && compiled.dropped.length === all.length) {
     diagnostics.push(diagnostic('warning', 'RK0807', `the where condition drops all ${all.length} cells of grid '${grid.name.text}'`, filter.span));
   }
@@ -211,12 +225,22 @@ export function compileSource(text: string, file: string, options: CompileOption
   // After a syntax error, recovery may have dropped members: nothing is resolved, and rules
   // about missing members stay quiet.
   const partial = program.diagnostics.some((d) => d.code.startsWith('RK01'));
-  const result: CompileResult = { diagnostics: [], ok: false, experiments: new Map(), provenance: new Map(), grids: new Map(), sources };
   const root = program.files[0];
+  const result: CompileResult = {
+    diagnostics: [], ok: false, experiments: new Map(), provenance: new Map(), grids: new Map(),
+    gridNames: root.grids.map((grid) => grid.name.text), origins: new Map(), sources,
+  };
+  /** The diagnostics of compiling one declaration, recorded as its own and added to the file's. */
+  const compiling = (name: string): Diagnostic[] => {
+    const own: Diagnostic[] = [];
+    result.origins.set(name, own);
+    return own;
+  };
   for (const node of root.experiments) {
     if (declarations.experiments.get(node.name.text) !== node) continue;
     const tree = declarations.tree(node);
-    const resolved = tree && resolveChecked(applyAll(tree, overrides, 'override', diagnostics), diagnostics, partial);
+    const own = compiling(node.name.text);
+    const resolved = tree && resolveChecked(applyAll(tree, overrides, 'override', own), own, partial);
     if (resolved && resolved !== DROPPED) {
       result.experiments.set(node.name.text, resolved.experiment);
       result.provenance.set(node.name.text, resolved.provenance);
@@ -224,9 +248,10 @@ export function compileSource(text: string, file: string, options: CompileOption
   }
   for (const grid of options.grids === false ? [] : root.grids) {
     if (declarations.grids.get(grid.name.text) !== grid) continue;
-    const compiled = compileGrid(grid, declarations, overrides, diagnostics, partial);
+    const compiled = compileGrid(grid, declarations, overrides, compiling(grid.name.text), diagnostics, partial);
     if (compiled) result.grids.set(grid.name.text, compiled);
   }
+  for (const own of result.origins.values()) diagnostics.push(...own);
   result.diagnostics = sortDiagnostics(diagnostics, [...sources.keys()]);
   result.ok = !hasErrors(result.diagnostics);
   return result;
@@ -238,11 +263,31 @@ export function compileFile(file: string, options: CompileOptions = {}): Compile
   const text = readFile(path.resolve(file));
   if (text === undefined) {
     return {
-      diagnostics: [diagnostic('error', 'RK0002', `cannot read '${file}'`, null)], ok: false,
-      experiments: new Map(), provenance: new Map(), grids: new Map(), sources: new Map(),
+      diagnostics: [diagnostic('error', 'RK0002', `cannot read '${file}'${unreadable(path.resolve(file))}`, null)], ok: false,
+      experiments: new Map(), provenance: new Map(), grids: new Map(), gridNames: [], origins: new Map(), sources: new Map(),
     };
   }
   return compileSource(text, displayName(path.resolve(file)), options);
+}
+
+/** Why a file could not be read, when the file system says (`: no such file`). */
+function unreadable(file: string): string {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return ': no such file';
+  if (stat.isDirectory()) return ': it is a folder';
+  return '';
+}
+
+/**
+ * The diagnostics a command using only the declarations `names` shows: every error (a file with
+ * errors runs nothing), and the warnings and notes of those declarations and of the file as a
+ * whole, not those of the file's other experiments and grids.
+ */
+export function scopedDiagnostics(result: CompileResult, names: readonly string[]): Diagnostic[] {
+  const used = new Set<string>();
+  const unused = new Set<string>();
+  for (const [name, own] of result.origins) for (const d of own) (names.includes(name) ? used : unused).add(key(d));
+  return result.diagnostics.filter((d) => d.severity === 'error' || used.has(key(d)) || !unused.has(key(d)));
 }
 
 /** The cells of a compiled grid: each a resolved experiment with its varied values. */

@@ -58,14 +58,14 @@ describe('the data split in run ids', function () {
     const planned = await rekdcIn(cwd, env, 'plan', 'small.rekd', 'seeds');
     expect(planned.code, planned.stderr).to.equal(0);
     for (const cell of cells) {
-      expect(planned.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'official'))} +\\d+ +\\S+ +new`, 'm'));
+      expect(planned.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'official'))} +${cell.experiment.seed} +moco +new`, 'm'));
     }
     const packaged = await rekdcIn(cwd, env, 'plan', 'small.rekd', 'seeds', '--set', 'data.split = package');
     expect(packaged.code, packaged.stderr).to.equal(0);
     for (const cell of cells) {
-      expect(packaged.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'package'))} +\\d+ +\\S+ +new`, 'm'));
+      expect(packaged.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'package'))} +${cell.experiment.seed} +moco +new`, 'm'));
     }
-    // Both splits being concrete, the cells differ from their base in the seed alone (its own column).
+    // Both splits being concrete, the cells differ from their base in the seed alone (a column of its own).
     expect(planned.stdout).to.match(/^seeds_0 +\S+ +1 +moco +new +none$/m);
   });
 

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { PNG } from 'pngjs';
-import { main } from '../src/cli/main.ts';
+import { rekdcHere as rekdcInProcess } from './cli-capture.ts';
 import { runId } from '../src/codegen/hash.ts';
 import { compileSource } from '../src/compiler.ts';
 import { cachedDataset } from '../src/runtime/data/cache.ts';
@@ -30,24 +30,7 @@ function rekdcIn(cwd: string, args: string[], env: Record<string, string> = {}) 
 }
 
 /** `rekdc args` in this process, in `cwd` with `env` added; what it printed. */
-async function rekdcHere(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const saved = { cwd: process.cwd(), env: { ...process.env }, stdout: process.stdout.write, stderr: process.stderr.write };
-  const printed = { stdout: '', stderr: '' };
-  const into = (stream: 'stdout' | 'stderr') => ((chunk: string) => ((printed[stream] += chunk), true)) as typeof process.stdout.write;
-  process.chdir(cwd);
-  Object.assign(process.env, { NO_COLOR: '1', ...env });
-  process.stdout.write = into('stdout');
-  process.stderr.write = into('stderr');
-  try {
-    const code = await main(args);
-    return { code, ...printed };
-  } finally {
-    process.stdout.write = saved.stdout;
-    process.stderr.write = saved.stderr;
-    process.env = saved.env;
-    process.chdir(saved.cwd);
-  }
-}
+const rekdcHere = (cwd: string, args: string[], env: Record<string, string> = {}) => rekdcInProcess(args, { cwd, env });
 
 /** The outcome's stderr is exactly `line` (one line, no stack trace). */
 function expectOneLine(outcome: { code: number | null; stderr: string }, code: number, line: string | RegExp): void {
@@ -113,10 +96,10 @@ describe('rekdc and the environment: user errors, never bugs', function () {
 
   it('compile --out <a file> and preview --out <a folder> are usage errors (exit 2)', async () => {
     expectOneLine(await rekdcHere(cwd, ['compile', 'shapes.rekd', '--out', 'a-file']), 2,
-      'rekdc: a-file is a file; name the folder to write the programs into with --out');
+      'rekdc compile: a-file is a file; name the folder to write the programs into with --out');
     fs.mkdirSync(path.join(cwd, 'pictures'));
     expectOneLine(await rekdcHere(cwd, ['preview', 'shapes.rekd', '--out', 'pictures']), 2,
-      'rekdc: pictures is a folder; name the PNG file to write with --out (such as --out pictures/views.png)');
+      'rekdc preview: pictures is a folder; name the PNG file to write with --out (such as --out pictures/views.png)');
   });
 
   it('REKD_CACHE_DIR naming a file, a cache file that is a folder, and a cache folder that cannot be written exit 1', async () => {

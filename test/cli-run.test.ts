@@ -157,10 +157,22 @@ describe('rekdc run', function () {
     expect(again.stdout).to.include('knn.top1');
     expect(fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')).to.equal(metricsBefore);
 
+    // The same results as data: eval.json as it is, the miner's window, where the report is.
+    const json = await rekdcIn(cwd, 'run', 'tiny.rekd', '--format', 'json');
+    expect(json.code, json.stderr).to.equal(0);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed).to.deep.equal({
+      experiment: 'tiny', run_dir: path.relative(cwd, dir), outcome: 'already finished', exit_code: 0, eval: results,
+      miner: { step: 8, precision: miner.miner_precision, chance: miner.miner_chance, positives: miner.miner_positives },
+      report: path.join(path.relative(cwd, dir), 'report.md'), diagnostics: [],
+    });
+
     fs.rmSync(path.join(dir, 'report.md'));
     const report = await rekdcIn(cwd, 'report', dir);
     expect(report.code, report.stderr).to.equal(0);
     expect(fs.existsSync(path.join(dir, 'report.md'))).to.equal(true);
+    const reported = await rekdcIn(cwd, 'report', dir, '--format', 'json');
+    expect(JSON.parse(reported.stdout)).to.deep.equal({ run_dir: dir, report: path.join(dir, 'report.md') });
   });
 
   it('refuses a second run of a running experiment, resumes a run killed with kill -9 from its checkpoint, saves one on Ctrl-C (exit 130) and when rekdc alone is killed', async () => {
@@ -231,7 +243,7 @@ describe('rekdc run', function () {
     expect(nothing.stderr).to.match(/nothing to resume: runs\/other-[0-9a-f]{12} holds no checkpoint/);
     const unknown = await rekdcIn(cwd, 'run', 'tiny.rekd', 'third');
     expect(unknown.code).to.equal(2);
-    expect(unknown.stderr).to.include("has no experiment 'third' (it has: tiny, other)");
+    expect(unknown.stderr).to.include("has no experiment 'third' (it declares experiments tiny, other)");
     const both = await rekdcIn(cwd, 'run', 'tiny.rekd', 'tiny', '--resume', '--force');
     expect(both.code).to.equal(2);
     expect(fs.existsSync(path.join(cwd, 'runs'))).to.equal(false);
@@ -260,6 +272,6 @@ describe('rekdc compile', function () {
     fs.writeFileSync(path.join(cwd, 'taken'), '');
     const blocked = await rekdcIn(cwd, 'compile', 'tiny.rekd', '--out', 'taken');
     expect(blocked.code, blocked.stderr).to.equal(2);
-    expect(blocked.stderr).to.equal('rekdc: taken is a file; name the folder to write the programs into with --out\n');
+    expect(blocked.stderr).to.equal('rekdc compile: taken is a file; name the folder to write the programs into with --out\n');
   });
 });

@@ -67,10 +67,10 @@ function studentEval(cwd: string) {
   return readJson(path.join(cwd, 'runs', runs[0], 'eval.json'));
 }
 
-/** A user error: exit 1 and one line naming the problem, no stack trace. */
-function expectUserError(outcome: Outcome, message: string): void {
+/** A user error of `rekdc teacher <action>`: exit 1 and one line naming the problem, no stack trace. */
+function expectUserError(outcome: Outcome, action: 'export' | 'import', message: string): void {
   expect(outcome.code, outcome.stderr).to.equal(1);
-  expect(outcome.stderr).to.equal(`rekdc teacher: ${message}\n`);
+  expect(outcome.stderr).to.equal(`rekdc teacher ${action}: ${message}\n`);
 }
 
 describe('rekdc teacher export / import', function () {
@@ -111,7 +111,7 @@ describe('rekdc teacher export / import', function () {
     const damaged = Buffer.from(bytes);
     damaged[damaged.length - 100] ^= 0x10;
     fs.writeFileSync(path.join(elsewhere, 'damaged.teacher.ckpt'), damaged);
-    expectUserError(await rekdcIn(elsewhere, 'teacher', 'import', 'damaged.teacher.ckpt', '--runs', 'other'),
+    expectUserError(await rekdcIn(elsewhere, 'teacher', 'import', 'damaged.teacher.ckpt', '--runs', 'other'), 'import',
       'checkpoint damaged.teacher.ckpt fails its checksum (changed on disk after it was written)');
     expect(fs.existsSync(path.join(elsewhere, 'other')), 'nothing placed').to.equal(false);
 
@@ -131,13 +131,13 @@ describe('rekdc teacher export / import', function () {
 
   it('reports a missing file or directory, a folder or file that is no teacher and bad usage in one line', async () => {
     const cwd = workspace({ 'notes.txt': 'not a checkpoint' });
-    expectUserError(await rekdcIn(cwd, 'teacher', 'export', 'runs/teachers/teacher-0'), 'runs/teachers/teacher-0 does not exist');
-    expectUserError(await rekdcIn(cwd, 'teacher', 'export', '.'), '. is not a teacher stage or run directory (it has no resolved.json)');
-    expectUserError(await rekdcIn(cwd, 'teacher', 'import', 'missing.ckpt'), 'cannot read checkpoint missing.ckpt: no such file');
-    expectUserError(await rekdcIn(cwd, 'teacher', 'import', 'notes.txt'), 'notes.txt is not a rekd checkpoint');
+    expectUserError(await rekdcIn(cwd, 'teacher', 'export', 'runs/teachers/teacher-0'), 'export', 'runs/teachers/teacher-0 does not exist');
+    expectUserError(await rekdcIn(cwd, 'teacher', 'export', '.'), 'export', '. is not a teacher stage or run directory (it has no resolved.json)');
+    expectUserError(await rekdcIn(cwd, 'teacher', 'import', 'missing.ckpt'), 'import', 'cannot read checkpoint missing.ckpt: no such file');
+    expectUserError(await rekdcIn(cwd, 'teacher', 'import', 'notes.txt'), 'import', 'notes.txt is not a rekd checkpoint');
     const usage = await rekdcIn(cwd, 'teacher', 'import');
     expect(usage.code).to.equal(2);
-    expect(usage.stderr).to.match(/^rekdc: usage: rekdc teacher export/);
-    expect((await rekdcIn(cwd, 'teacher', 'publish', 'x')).stderr).to.contain("unknown teacher action 'publish' (export or import)");
+    expect(usage.stderr).to.equal('rekdc teacher import: missing <file>\nusage: rekdc teacher import <file> [options]\n');
+    expect((await rekdcIn(cwd, 'teacher', 'publish', 'x')).stderr).to.contain("rekdc teacher: unknown action 'publish' (export or import)");
   });
 });

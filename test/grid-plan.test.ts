@@ -153,12 +153,12 @@ grid seeds_shared of base {
     expect(groupsOf('seeds_shared')).to.deep.equal(new Set(['seeds_shared_0 seeds_shared_1']));
   });
 
-  it('finds the ablation grids of experiments/ clean but for the online teacher cell\'s unused pretrain', () => {
+  it('finds the ablation grids of experiments/ clean, without warnings (notes about same-architecture cells only)', () => {
     const result = compileFile('experiments/ablations.rekd');
-    expect(result.diagnostics.filter((d) => d.severity !== 'note').map((d) => `${d.severity} ${d.code} ${d.message.slice(0, 30)}`))
-      .to.deep.equal(['warning RK0509 the pretrain is unused: an onl']);
+    expect(result.diagnostics.filter((d) => d.severity !== 'note')).to.deep.equal([]);
+    expect(result.diagnostics.map((d) => d.code)).to.deep.equal(['RK0505', 'RK0505']);
     const sizes = Object.fromEntries([...result.grids].map(([name, grid]) => [name, grid.cells.length]));
-    expect(sizes).to.deep.equal({ relation_temperature: 5, prototype_count: 5, loss_weights: 10, loss_terms: 3, teacher_architecture: 5, teacher_mode: 4 });
+    expect(sizes).to.deep.equal({ relation_temperature: 5, prototype_count: 5, loss_weights: 10, loss_terms: 3, teacher_architecture: 5, teacher_mode: 3 });
   });
 
   it('writes one row per cell with varied values and metrics, and a plot per axis', () => {

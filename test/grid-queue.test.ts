@@ -16,6 +16,8 @@ import { expect } from 'chai';
 import { Queue, QueueEvents } from 'bullmq';
 import { isRunning } from '../src/cli/run-lock.ts';
 import { QUEUE_NAME, QueueConnection } from '../src/grid/queue.ts';
+import { redacted, redisOptions } from '../src/grid/redis-url.ts';
+import { UsageError } from '../src/cli/args.ts';
 import { tinyExperiment } from './grid-fixture.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
@@ -209,6 +211,29 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     expect(grid.stderr()).to.include('run the same command again');
   });
 
+  it('connects with a URL that names localhost, a password and a database, and never prints the password', async () => {
+    const securePort = await freePort();
+    const secured = start(server!, ['--port', String(securePort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 's3cret'], os.tmpdir());
+    started.push(secured);
+    await until(() => /Ready to accept connections/.test(secured.stderr()), 'the second redis-server', 20_000);
+    const secureUrl = `redis://:s3cret@localhost:${securePort}/3`;
+    const connection = new QueueConnection(secureUrl);
+    try {
+      await connection.ready();
+      expect(connection.client.options).to.include({ host: 'localhost', port: securePort, password: 's3cret', db: 3 });
+      expect(await connection.client.client('INFO')).to.match(/ db=3 /);
+    } finally {
+      await connection.close();
+    }
+    const listening = start(process.execPath, [rekdc, 'worker', '--queue', secureUrl], folder('f'));
+    started.push(listening);
+    await until(() => /waiting for cells/.test(listening.stderr()), 'the worker', 60_000, listening.stderr);
+    expect(listening.stderr()).to.contain(`worker: waiting for cells on redis://:***@localhost:${securePort}/3\n`).and.not.contain('s3cret');
+    listening.child.kill('SIGINT');
+    expect(await listening.exited).to.equal(130);
+    secured.child.kill('SIGKILL');
+  });
+
   it('rejects a payload that fails the schema before compiling it, without retries', async () => {
     const checking = worker('e');
     await until(() => /waiting for cells/.test(checking.stderr()), 'the worker', 60_000, checking.stderr);
@@ -228,5 +253,28 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
       await queue.close();
       await Promise.all(connections.map((c) => c.close()));
     }
+  });
+});
+
+describe('Redis URLs of --queue, parsed by ioredis', () => {
+  it('reads host, port, user, password, database and TLS as the client does', () => {
+    expect(redisOptions('redis://localhost')).to.include({ host: 'localhost', port: 6379, db: 0 });
+    expect(redisOptions('redis://worker:p%40ss@queue.example:6380/2')).to.include({ host: 'queue.example', port: 6380, username: 'worker', password: 'p@ss', db: 2 });
+    expect(redisOptions('redis://:secret@[::1]:7000')).to.include({ host: '::1', port: 7000, password: 'secret' });
+    expect(redisOptions('rediss://queue.example').tls).to.not.equal(undefined);
+    expect(redisOptions('redis://localhost').tls).to.equal(undefined);
+  });
+
+  it('refuses what is not a Redis URL, naming the form', () => {
+    for (const url of ['localhost:6379', 'http://localhost:6379', 'redis:/localhost']) {
+      expect(() => redisOptions(url), url).to.throw(UsageError, `--queue must be a Redis URL, redis://[user:password@]host[:port][/db] (rediss:// for TLS); found '${url}'`);
+    }
+    expect(() => redisOptions('redis://:pw@localhost/zero')).to.throw(UsageError, "--queue 'redis://:***@localhost/zero': the database after the host must be a number (such as /0), found 'zero'");
+    expect(() => redisOptions('redis://localhost:99999')).to.throw(UsageError);
+  });
+
+  it('masks the password in what it prints', () => {
+    expect(redacted('redis://user:secret@host:6379/1')).to.equal('redis://user:***@host:6379/1');
+    expect(redacted('redis://host:6379')).to.equal('redis://host:6379');
   });
 });

@@ -72,6 +72,10 @@ describe('rekdc grid (local)', function () {
     expect(a.code, a.stderr).to.equal(0);
     expect(b.code, b.stderr).to.equal(0);
     const stderr = a.stderr + b.stderr;
+    // Two cells at once: their lines are prefixed with the cell, none is a bar redrawn with \r.
+    expect(stderr).to.not.contain('\r');
+    expect(stderr).to.match(/^\[temperature_[01]\] epoch 1\/1 step 2\/2 /m);
+    expect(stderr.split('\n').filter((line) => /^(epoch|backend|teacher:|kNN)/.test(line))).to.deep.equal([]);
     // Each training program started exactly once, whichever process started it.
     expect(count(stderr, /rekdc run: temperature_0 in /)).to.equal(1);
     expect(count(stderr, /rekdc run: temperature_1 in /)).to.equal(1);
@@ -113,10 +117,20 @@ describe('rekdc grid (local)', function () {
     expect(again.stdout).to.contain('grid temperature: 2 cells (2 skipped)\n' +
       'G1 not applicable: the grid has no moco cell (the baseline both gates measure)\n' +
       'G2 not applicable: the grid has no moco cell (the baseline both gates measure)\n');
+    const json = await rekdcIn(cwd, ['grid', 'ablation.rekd', 'temperature', '--format', 'json']);
+    expect(json.code, json.stderr).to.equal(0);
+    const grid = JSON.parse(json.stdout);
+    expect(grid).to.include({ grid: 'temperature', file: 'ablation.rekd', folder: 'runs/grids/temperature', report: 'runs/grids/temperature/results.md', csv: csvFile.slice(cwd.length + 1) });
+    expect(grid.cells.map((c: { name: string; outcome: string }) => [c.name, c.outcome])).to.deep.equal([['temperature_0', 'skipped'], ['temperature_1', 'skipped']]);
+    expect(grid.counts).to.deep.equal({ skipped: 2 });
+    expect(grid.gates[0].gates.map((g: { name: string; status: string }) => [g.name, g.status])).to.deep.equal([['G1', 'not applicable'], ['G2', 'not applicable']]);
+
     fs.rmSync(csvFile);
     const report = await rekdcIn(cwd, ['report', 'runs/grids/temperature']);
     expect(report.code, report.stderr).to.equal(0);
     expect(fs.readFileSync(csvFile, 'utf8')).to.equal(before);
+    const reported = JSON.parse((await rekdcIn(cwd, ['report', 'runs/grids/temperature', '--format', 'json'])).stdout);
+    expect(reported).to.deep.include({ grid: 'temperature', folder: 'runs/grids/temperature', report: 'runs/grids/temperature/results.md', gates: grid.gates });
   });
 
   it('stops on Ctrl-C with the cell checkpointed, and resumes it on the next run', async () => {

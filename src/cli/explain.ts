@@ -2,13 +2,15 @@
  * `rekdc explain <file> [name]`: the resolved experiment (or each cell of a grid) with every
  * default filled in and, per value, where it came from: default, file:line, or an override.
  */
-import { compileFile, renderDiagnostics, type CompileResult, type ProvenanceMap, type ResolvedExperiment } from '../compiler.ts';
+import { compileFile, scopedDiagnostics, type CompileResult, type ProvenanceMap, type ResolvedExperiment } from '../compiler.ts';
 import type { Provenance } from '../resolve/resolve.ts';
 import { bodySpec } from '../resolve/spec.ts';
 import { EXPERIMENT, type BlockSpec, type ValueType } from '../schema/catalog.ts';
-import { UsageError, useColor, type Args } from './args.ts';
-
-export const EXPLAIN_USAGE = 'rekdc explain <file> [experiment|grid] [--set path=value]... [--format text|json]';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
+import { FORMAT, SET } from './common-options.ts';
+import { unknownName } from './compiled.ts';
+import { printJson, showDiagnostics, showFailure } from './diagnostics-output.ts';
 
 function origin(p: Provenance | undefined): string {
   if (!p || p.source === 'default' || !p.span) return 'default';
@@ -61,36 +63,51 @@ function explainText(experiment: ResolvedExperiment, provenance: ProvenanceMap):
   return out.map(([left, right]) => (right ? left.padEnd(width) + right : left)).join('\n');
 }
 
-function selected(result: CompileResult, name: string | undefined): Array<{ experiment: ResolvedExperiment; provenance: ProvenanceMap }> {
+/**
+ * The experiments explained: every experiment of the file, or the one named, or every cell of the
+ * grid named. A file declaring only grids must name one.
+ */
+function selected(result: CompileResult, file: string, name: string | undefined): Array<{ experiment: ResolvedExperiment; provenance: ProvenanceMap }> {
   const experiments = [...result.experiments].map(([n, experiment]) => ({ experiment, provenance: result.provenance.get(n) ?? new Map() }));
-  if (name === undefined) return experiments;
+  if (name === undefined) {
+    if (experiments.length > 0) return experiments;
+    if (result.gridNames.length === 0) throw new UsageError(`${file} declares no experiment and no grid: nothing to explain`);
+    throw new UsageError(`${file} declares no experiment, only grids (${result.gridNames.join(', ')}): ` +
+      `rekdc explain ${file} <grid> explains the cells of one`);
+  }
   const grid = result.grids.get(name);
   if (grid) return grid.cells.map(({ experiment, provenance }) => ({ experiment, provenance }));
   const match = experiments.filter((e) => e.experiment.name === name);
-  if (match.length === 0) {
-    const known = [...result.experiments.keys(), ...result.grids.keys()].join(', ') || 'none';
-    throw new UsageError(`no experiment or grid '${name}' in this file (declared: ${known})`);
-  }
+  if (match.length === 0) throw new UsageError(unknownName(file, name, 'experiment or grid', [...result.experiments.keys()], result.gridNames));
   return match;
 }
 
-export function explain(args: Args): number {
-  const [file, name, ...extra] = args.positionals;
-  if (!file || extra.length) throw new UsageError(`usage: ${EXPLAIN_USAGE}`);
-  const result = compileFile(file, { overrides: args.overrides });
-  if (!result.ok) {
-    process.stderr.write(`${renderDiagnostics(result.diagnostics, result.sources, { color: useColor() })}\n`);
-    return 1;
-  }
-  const chosen = selected(result, name);
-  if (args.format === 'json') {
-    const json = chosen.map(({ experiment, provenance }) => ({
-      experiment,
-      provenance: Object.fromEntries([...provenance].map(([p, v]) => [p, origin(v)])),
-    }));
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${chosen.map(({ experiment, provenance }) => explainText(experiment, provenance)).join('\n\n')}\n`);
-  }
-  return 0;
-}
+export const explain = defineCommand({
+  name: 'explain',
+  operands: '<file> [experiment|grid]',
+  count: [1, 2],
+  summary: 'print a resolved experiment (or every cell of a grid) with where each value came from',
+  details: ['Each value\'s origin is `default`, `file:line`, `override <--set N>` or `grid file:line`.'],
+  options: { set: SET, format: FORMAT },
+  run({ operands: [file, name], options }) {
+    const format = options.format ?? 'text';
+    const result = compileFile(file, { overrides: options.set });
+    if (!result.ok) {
+      showFailure(result.diagnostics, result.sources, format);
+      return 1;
+    }
+    const chosen = selected(result, file, name);
+    const diagnostics = scopedDiagnostics(result, name === undefined ? [...result.experiments.keys()] : [name]);
+    showDiagnostics(diagnostics, result.sources, format);
+    if (format === 'json') {
+      const explained = chosen.map(({ experiment, provenance }) => ({
+        experiment,
+        provenance: Object.fromEntries([...provenance].map(([p, v]) => [p, origin(v)])),
+      }));
+      printJson({ experiments: explained, diagnostics });
+    } else {
+      process.stdout.write(`${chosen.map(({ experiment, provenance }) => explainText(experiment, provenance)).join('\n\n')}\n`);
+    }
+    return 0;
+  },
+});

@@ -2,44 +2,83 @@
  * `rekdc grid <file> <grid>`: runs every cell of a grid (here with --jobs N, or through a BullMQ
  * queue with --queue) and writes runs/grids/<grid>/results.csv, results.md and plots.
  */
-import { overridesOf, UsageError, type Args } from './args.ts';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
+import { FORMAT, overridesOf, QUEUE, QUEUE_TIMEOUT, SET, THREADS } from './common-options.ts';
 import { loadGrid } from './compiled-grid.ts';
+import { printJson } from './diagnostics-output.ts';
 
-export const GRID_USAGE =
-  'rekdc grid <file> <grid> [--jobs N] [--threads N] [--queue redis://host:port [--queue-timeout seconds]] [--set path=value]...';
-
-export async function grid(args: Args): Promise<number> {
-  const [file, name, ...extra] = args.positionals;
-  if (file === undefined || name === undefined || extra.length) throw new UsageError(`usage: ${GRID_USAGE}`);
-  if (args.queue !== undefined && args.jobs !== 1) throw new UsageError('--jobs is for running here; with --queue, start more workers instead');
-  const loaded = loadGrid(file, name, overridesOf(args));
-  if (!loaded) return 1;
-  const { gridFolder, manifestOf, writeManifest } = await import('../grid/folder.ts');
-  const { writeResults } = await import('../grid/results.ts');
-  const folder = gridFolder(name);
-  writeManifest(folder, manifestOf(loaded.grid, loaded.source.file));
-  const print = (line: string) => process.stderr.write(`${line}\n`);
-
-  let outcomes: Array<{ outcome: string }>;
-  if (args.queue !== undefined) {
-    const { QueueError, runGridOnQueue } = await import('../grid/queue.ts');
-    try {
-      outcomes = await runGridOnQueue(loaded.grid, loaded.source, { connection: args.queue, folder, log: print, patience: args.queueTimeout });
-    } catch (error) {
-      if (!(error instanceof QueueError)) throw error;
-      print(`rekdc grid: ${error.message}; once it is back, run the same command again (the cells recorded so far are skipped)`);
-      process.stdout.write(`results so far: ${writeResults(folder).report}\n`);
-      return 1;
+export const grid = defineCommand({
+  name: 'grid',
+  operands: '<file> <grid>',
+  count: [2, 2],
+  summary: 'run the cells of a grid (complete ones skipped, interrupted ones resumed) and write runs/grids/<grid>/results.*',
+  details: [
+    'stdout: how many cells ran, the gates and where results.md is; stderr: each cell\'s progress',
+    '(with --jobs N > 1 one line at a time, each prefixed with its cell: [grid_3] ...).',
+    'Exit 0 when every cell is complete, 1 when one failed, 130 when interrupted.',
+  ],
+  options: {
+    set: SET,
+    jobs: { kind: 'integer', value: 'N', min: 1, help: 'cells run at once here (default 1); each gets cores / N threads' },
+    threads: THREADS,
+    queue: { ...QUEUE, help: `${QUEUE.help}: queue the cells there for rekdc worker, instead of running them here` },
+    'queue-timeout': QUEUE_TIMEOUT,
+    format: FORMAT,
+  },
+  async run({ operands: [file, name], options }) {
+    const jobs = options.jobs ?? 1;
+    const format = options.format ?? 'text';
+    if (options.queue !== undefined && options.jobs !== undefined) {
+      throw new UsageError('--jobs is for running here; with --queue, start more workers instead');
     }
-  } else {
-    const { runGridLocally } = await import('../grid/local.ts');
-    outcomes = await runGridLocally(loaded.grid.cells, loaded.source, { jobs: args.jobs, folder, log: print });
-  }
-  const { report, gates } = writeResults(folder);
-  const counts = new Map<string, number>();
-  for (const { outcome } of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
-  const summary = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
-  process.stdout.write(`grid ${name}: ${loaded.grid.cells.length} cells (${summary || 'none run'})\n${gates.map((line) => `${line}\n`).join('')}results: ${report}\n`);
-  if (outcomes.some((o) => o.outcome === 'interrupted') || outcomes.length < loaded.grid.cells.length) return 130;
-  return outcomes.some((o) => o.outcome === 'failed') ? 1 : 0;
-}
+    if (options.queue === undefined && options['queue-timeout'] !== undefined) throw new UsageError('--queue-timeout needs --queue');
+    // Before the file is compiled: a wrong URL is a usage error at once.
+    if (options.queue !== undefined) (await import('../grid/redis-url.ts')).redisOptions(options.queue);
+    const loaded = loadGrid(file, name, overridesOf(options), format);
+    if (!loaded) return 1;
+    const { gridFolder, manifestOf, writeManifest } = await import('../grid/folder.ts');
+    const { writeResults } = await import('../grid/results.ts');
+    const folder = gridFolder(name);
+    writeManifest(folder, manifestOf(loaded.grid, loaded.source.file));
+    const print = (line: string) => process.stderr.write(`${line}\n`);
+    const about = { grid: name, file: loaded.source.file, folder };
+
+    let outcomes: Array<{ cell: { name: string }; dir: string; outcome: string; code?: number }>;
+    if (options.queue !== undefined) {
+      const { QueueError, runGridOnQueue } = await import('../grid/queue.ts');
+      try {
+        outcomes = await runGridOnQueue(loaded.grid, loaded.source, { connection: options.queue, folder, log: print, patience: options['queue-timeout'] });
+      } catch (error) {
+        if (!(error instanceof QueueError)) throw error;
+        print(`rekdc grid: ${error.message}; once it is back, run the same command again (the cells recorded so far are skipped)`);
+        const written = writeResults(folder);
+        if (format === 'json') {
+          printJson({ ...about, queue_error: error.message, report: written.report, csv: written.csv, gates: written.conditions, diagnostics: loaded.diagnostics });
+        } else {
+          process.stdout.write(`results so far: ${written.report}\n`);
+        }
+        return 1;
+      }
+    } else {
+      const { runGridLocally } = await import('../grid/local.ts');
+      outcomes = await runGridLocally(loaded.grid.cells, loaded.source, { jobs, folder, log: print });
+    }
+    const written = writeResults(folder);
+    const counts: Record<string, number> = {};
+    for (const { outcome } of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    if (format === 'json') {
+      printJson({
+        ...about,
+        cells: outcomes.map((o) => ({ name: o.cell.name, dir: o.dir, outcome: o.outcome, ...(o.code === undefined ? {} : { exit_code: o.code }) })),
+        counts, report: written.report, csv: written.csv, gates: written.conditions, diagnostics: loaded.diagnostics,
+      });
+    } else {
+      const summary = Object.entries(counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+      process.stdout.write(`grid ${name}: ${loaded.grid.cells.length} cells (${summary || 'none run'})\n` +
+        `${written.gates.map((line) => `${line}\n`).join('')}results: ${written.report}\n`);
+    }
+    if (outcomes.some((o) => o.outcome === 'interrupted') || outcomes.length < loaded.grid.cells.length) return 130;
+    return outcomes.some((o) => o.outcome === 'failed') ? 1 : 0;
+  },
+});

@@ -1,75 +1,164 @@
-/** Entry point of `rekdc`: dispatches to one module per command. Returns the process exit code. */
-import { parseArgs, UsageError, type Args } from './args.ts';
-import { check, CHECK_USAGE } from './check.ts';
-import { explain, EXPLAIN_USAGE } from './explain.ts';
-import { compile, COMPILE_USAGE } from './compile.ts';
-import { report, REPORT_USAGE } from './report.ts';
-import { preview, PREVIEW_USAGE } from './preview.ts';
-import { run, RUN_USAGE } from './run.ts';
-import { plan, PLAN_USAGE } from './plan.ts';
-import { grid, GRID_USAGE } from './grid.ts';
-import { worker, WORKER_USAGE } from './worker.ts';
-import { teacher, TEACHER_USAGE } from './teacher.ts';
-import { schema } from './schema.ts';
+/**
+ * Entry point of `rekdc`: finds the command (did-you-mean for a misspelt one), answers `--help`
+ * and `--version`, parses the command's own options strictly and runs it. Returns the exit status:
+ * 0 done, 1 a problem of the input or its environment, 2 a usage error, 3 a bug in rekdc (the
+ * commands themselves return more, such as 130 for an interrupted run).
+ */
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { debugDetail, userErrorMessage } from '../runtime/user-problems.ts';
+import { asksForHelp, commandHelp, parseCommandLine, UsageError, type OptionSpecs } from './args.ts';
+import { check } from './check.ts';
+import type { Command, CommandGroup } from './command.ts';
+import { compile } from './compile.ts';
+import { explain } from './explain.ts';
+import { grid } from './grid.ts';
+import { plan } from './plan.ts';
+import { preview } from './preview.ts';
+import { report } from './report.ts';
+import { run } from './run.ts';
+import { schema } from './schema.ts';
+import { teacher } from './teacher.ts';
+import { worker } from './worker.ts';
 
-const COMMANDS: Record<string, { usage: string; summary: string; handler: (args: Args) => number | Promise<number> }> = {
-  check: { usage: CHECK_USAGE, summary: 'check .rekd files and report every mistake', handler: check },
-  explain: { usage: EXPLAIN_USAGE, summary: 'print a resolved experiment and where each value came from', handler: explain },
-  schema: { usage: 'rekdc schema', summary: 'print the JSON Schema of a resolved experiment', handler: schema },
-  compile: { usage: COMPILE_USAGE, summary: 'write the typed TypeScript program of each experiment (default folder: generated/)', handler: compile },
-  run: { usage: RUN_USAGE, summary: 'run an experiment in runs/<experiment>-<id>/ (resumes an interrupted run)', handler: run },
-  plan: { usage: PLAN_USAGE, summary: 'list the cells of a grid: run id, state (complete, interrupted, new) and difference from the base', handler: plan },
-  grid: { usage: GRID_USAGE, summary: 'run the cells of a grid (complete ones skipped, interrupted ones resumed) and write runs/grids/<grid>/results.*', handler: grid },
-  worker: { usage: WORKER_USAGE, summary: 'run grid cells taken from a BullMQ queue (rekdc grid --queue) until stopped', handler: worker },
-  preview: { usage: PREVIEW_USAGE, summary: 'write a PNG grid of 16 train images and the augmented views of each (default: views.png)', handler: preview },
-  report: { usage: REPORT_USAGE, summary: 'rebuild report.md of a run directory', handler: report },
-  teacher: {
-    usage: TEACHER_USAGE,
-    summary: 'share a trained teacher as one file (weights, recipe, evaluation, sha256): export a finished teacher stage or run; ' +
-      'import one into <runs>/teachers/, where experiments whose pretrain recipe matches find it done',
-    handler: teacher,
-  },
-};
+type Entry = Command<OptionSpecs> | CommandGroup;
 
-const HELP = [
-  'rekdc: the .rekd experiment compiler',
-  '',
-  'commands:',
-  ...Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`),
-  '',
-  'exit status: 0 clean, 1 errors in the input or its environment (files, permissions, disk space), 2 usage error, 3 internal error',
-  'REKD_DEBUG=1 adds the stack trace to the message of an exit 1 or 2',
-].join('\n');
+const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, teacher];
+
+const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
+
+/** Every command, subcommands spelt out (`teacher export`). */
+const allCommands = (): Array<Command<OptionSpecs>> => COMMANDS.flatMap((entry) => (isGroup(entry) ? entry.subcommands : [entry]));
+
+/** Each option name with the commands that have it, for `check --jobs`: "(it is an option of rekdc grid)". */
+function optionOwners(except: Command<OptionSpecs>): Map<string, string> {
+  const owners = new Map<string, string[]>();
+  for (const command of allCommands()) {
+    if (command === except) continue;
+    for (const name of Object.keys(command.options)) owners.set(name, [...(owners.get(name) ?? []), `rekdc ${command.name}`]);
+  }
+  return new Map([...owners].map(([name, commands]) => [name, commands.join(', ')]));
+}
+
+const EXIT_STATUS = [
+  'exit status: 0 done, 1 errors in the input or its environment (files, permissions, disk space), 2 usage error,',
+  '3 internal error (a bug in rekdc); run: 130 interrupted, 128+N killed by signal N',
+];
+const ENVIRONMENT = [
+  'environment: NO_COLOR=1 no colour; FORCE_COLOR=1 colour even when not on a terminal; REKD_DEBUG=1 adds',
+  'the stack trace to an error message. docs/cli.md describes every command, option and JSON output.',
+];
+
+function mainHelp(): string {
+  const rows = COMMANDS.flatMap((entry) => (isGroup(entry)
+    ? entry.subcommands.map((sub) => [sub.name, sub.summary])
+    : [[entry.name, entry.summary]]));
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  return [
+    'usage: rekdc <command> [options]      (rekdc <command> --help: the options of one)',
+    '',
+    'rekdc: the .rekd experiment compiler and runner',
+    '',
+    'commands:',
+    ...rows.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
+    '',
+    'options:',
+    '  -h, --help     print this help and exit',
+    '  -V, --version  print the version of rekdc and exit',
+    '',
+    ...EXIT_STATUS,
+    ...ENVIRONMENT,
+  ].join('\n');
+}
+
+function groupHelp(group: CommandGroup): string {
+  return [
+    `usage: rekdc ${group.name} <${group.subcommands.map((sub) => sub.name.slice(group.name.length + 1)).join('|')}> ...`,
+    '',
+    group.summary,
+    '',
+    group.subcommands.map((sub) => commandHelp(sub, sub.summary)).join('\n\n'),
+  ].join('\n');
+}
+
+const help = (command: Command<OptionSpecs>) => commandHelp(command, command.summary, command.details);
+
+/** The command named `name`; a usage error for an unknown one. */
+function findCommand(name: string): Entry {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry !== undefined) return entry;
+  const near = didYouMean(name, COMMANDS.map((c) => c.name));
+  throw new UsageError(`unknown command '${name}'${near ? `; did you mean '${near}'?` : ''}\nrekdc --help lists the commands`);
+}
+
+/** The subcommand `action` of `group`; a usage error for an unknown one. */
+function findSubcommand(group: CommandGroup, action: string): Command<OptionSpecs> {
+  const sub = group.subcommands.find((s) => s.name === `${group.name} ${action}`);
+  if (sub !== undefined) return sub;
+  const actions = group.subcommands.map((s) => s.name.slice(group.name.length + 1));
+  const near = didYouMean(action, actions);
+  throw new UsageError(`unknown action '${action}'${near ? `; did you mean '${near}'?` : ` (${actions.join(' or ')})`}`);
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  let label = 'rekdc';
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      process.stdout.write(`${HELP}\n`);
-      return name === undefined ? 2 : 0;
+    const [first] = argv;
+    if (first === undefined) {
+      process.stderr.write(`${mainHelp()}\n`);
+      return 2;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command '${name}'\n\n${HELP}`);
-    const args = parseArgs(rest);
-    if (args.help) {
-      process.stdout.write(`usage: ${command.usage}\n  ${command.summary}\n`);
+    if (first === '-V' || first === '--version') {
+      // Only here: the start-up path loads nothing of the code generator (test/codegen.test.ts).
+      const { compilerVersion } = await import('../codegen/version.ts');
+      process.stdout.write(`rekdc ${compilerVersion}\n`);
       return 0;
     }
-    return await command.handler(args);
+    if (first === '-h' || first === '--help' || (first === 'help' && argv.length === 1)) {
+      process.stdout.write(`${mainHelp()}\n`);
+      return 0;
+    }
+    if (first.startsWith('-')) {
+      const near = didYouMean(first.replace(/^-+/, ''), ['help', 'version']);
+      const hint = near ? `; did you mean '--${near}'?` : ` (a command's options come after it: rekdc <command> ${first})`;
+      throw new UsageError(`unknown option '${first}'${hint}\nrekdc --help lists the commands`);
+    }
+    // `rekdc help <command>` is `rekdc <command> --help`.
+    const [name, ...after] = first === 'help' ? [...argv.slice(1), '--help'] : argv;
+    const entry = findCommand(name);
+    label = `rekdc ${entry.name}`;
+    let command: Command<OptionSpecs>;
+    let rest = after;
+    if (isGroup(entry)) {
+      if (rest[0] === undefined || rest[0].startsWith('-')) {
+        if (!asksForHelp(rest)) throw new UsageError(`which one: ${entry.subcommands.map((s) => s.name).join(' or ')}?\nrekdc ${entry.name} --help describes them`);
+        process.stdout.write(`${groupHelp(entry)}\n`);
+        return 0;
+      }
+      command = findSubcommand(entry, rest[0]);
+      rest = rest.slice(1);
+      label = `rekdc ${command.name}`;
+    } else {
+      command = entry;
+    }
+    if (asksForHelp(rest)) {
+      process.stdout.write(`${help(command)}\n`);
+      return 0;
+    }
+    return await command.run(parseCommandLine(command, rest, optionOwners(command)));
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`rekdc: ${error.message}\n${debugDetail(error)}`);
+      process.stderr.write(`${label}: ${error.message}\n${debugDetail(error)}`);
       return 2;
     }
     const problem = userErrorMessage(error);
     if (problem !== undefined) {
-      process.stderr.write(`rekdc ${name}: ${problem}\n${debugDetail(error)}`);
+      process.stderr.write(`${label}: ${problem}\n${debugDetail(error)}`);
       return 1;
     }
-    // Bad input never gets here (it becomes diagnostics or a user error); this is a bug in rekdc itself.
-    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
-    process.stderr.write(`rekdc: internal error (a bug in rekdc, not in your file): please report it on the rekd issue tracker\n${detail}\n`);
+    // Bad input never gets here (it becomes diagnostics or a user error): this is a bug in rekdc itself.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${label}: internal error (a bug in rekdc, not in your file; please report it on the rekd issue tracker, ` +
+      `with REKD_DEBUG=1's stack trace): ${message}\n${debugDetail(error)}`);
     return 3;
   }
 }

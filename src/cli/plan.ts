@@ -1,15 +1,23 @@
 /** `rekdc plan <file> <grid>`: the cells of a grid with their run ids, states and differences from the base. */
-import { UsageError, type Args } from './args.ts';
+import { defineCommand } from './command.ts';
+import { FORMAT, SET } from './common-options.ts';
 import { loadGrid } from './compiled-grid.ts';
+import { printJson } from './diagnostics-output.ts';
 
-export const PLAN_USAGE = 'rekdc plan <file> <grid> [--set path=value]...';
-
-export async function plan(args: Args): Promise<number> {
-  const [file, name, ...extra] = args.positionals;
-  if (file === undefined || name === undefined || extra.length) throw new UsageError(`usage: ${PLAN_USAGE}`);
-  const loaded = loadGrid(file, name, args.overrides);
-  if (!loaded) return 1;
-  const { planGrid, renderPlan } = await import('../grid/plan.ts');
-  process.stdout.write(`${renderPlan(planGrid(loaded.grid))}\n`);
-  return 0;
-}
+export const plan = defineCommand({
+  name: 'plan',
+  operands: '<file> <grid>',
+  count: [2, 2],
+  summary: 'list the cells of a grid: run id, seed, method, state (complete, interrupted, running, new) and difference from the base',
+  options: { set: SET, format: FORMAT },
+  async run({ operands: [file, name], options }) {
+    const format = options.format ?? 'text';
+    const loaded = loadGrid(file, name, options.set, format);
+    if (!loaded) return 1;
+    const { planGrid, planJson, renderPlan } = await import('../grid/plan.ts');
+    const planned = planGrid(loaded.grid);
+    if (format === 'json') printJson({ ...planJson(planned), file: loaded.source.file, diagnostics: loaded.diagnostics });
+    else process.stdout.write(`${renderPlan(planned)}\n`);
+    return 0;
+  },
+});

@@ -4,35 +4,43 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, type Args } from './args.ts';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
+import { SET } from './common-options.ts';
 import { compileExperiments, onlyExperiment } from './compiled.ts';
-
-export const PREVIEW_USAGE = 'rekdc preview <file> [experiment] [--out views.png] [--set path=value]...';
 
 const DEFAULT_OUT = 'views.png';
 
-export async function preview(args: Args): Promise<number> {
-  const [file, name, ...extra] = args.positionals;
-  if (file === undefined || extra.length) throw new UsageError(`usage: ${PREVIEW_USAGE}`);
-  const out = args.out ?? DEFAULT_OUT;
-  if (fs.statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`${out} is a folder; name the PNG file to write with --out (such as --out ${path.join(out, DEFAULT_OUT)})`);
-  }
-  const compiled = compileExperiments(file, args.overrides, name);
-  if (!compiled) return 1;
-  const experiment = onlyExperiment(compiled, 'preview', PREVIEW_USAGE);
-  // Loaded here, not at start-up: the data loaders and pngjs are needed by this command only.
-  const { writePreview } = await import('../runtime/preview.ts');
-  const { warnToStderr } = await import('../runtime/user-problems.ts');
-  // Bad or missing data (DataError) reaches main, which prints it as a user error (exit 1).
-  const written = await writePreview({
-    data: experiment.data,
-    augment: experiment.augment,
-    weak: experiment.augment_weak ?? undefined,
-    seed: experiment.seed,
-    out,
-    warn: warnToStderr,
-  });
-  process.stderr.write(`${written.path}: ${written.images} images with their views (${written.width}x${written.height} px)\n`);
-  return 0;
-}
+export const preview = defineCommand({
+  name: 'preview',
+  operands: '<file> [experiment]',
+  count: [1, 2],
+  summary: `write a PNG grid of 16 train images and the augmented views of each (default ${DEFAULT_OUT})`,
+  options: {
+    set: SET,
+    out: { kind: 'text', short: 'o', value: 'file.png', help: `the PNG file to write (default ${DEFAULT_OUT})` },
+  },
+  async run({ operands: [file, name], options }) {
+    const out = options.out ?? DEFAULT_OUT;
+    if (fs.statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`${out} is a folder; name the PNG file to write with --out (such as --out ${path.join(out, DEFAULT_OUT)})`);
+    }
+    const loaded = compileExperiments(file, options.set, name, 'preview');
+    if (!loaded) return 1;
+    const experiment = onlyExperiment(loaded.compiled, 'preview');
+    // Loaded here, not at start-up: the data loaders and pngjs are needed by this command only.
+    const { writePreview } = await import('../runtime/preview.ts');
+    const { warnToStderr } = await import('../runtime/user-problems.ts');
+    // Bad or missing data (DataError) reaches main, which prints it as a user error (exit 1).
+    const written = await writePreview({
+      data: experiment.data,
+      augment: experiment.augment,
+      weak: experiment.augment_weak ?? undefined,
+      seed: experiment.seed,
+      out,
+      warn: warnToStderr,
+    });
+    process.stderr.write(`${written.path}: ${written.images} images with their views (${written.width}x${written.height} px)\n`);
+    return 0;
+  },
+});

@@ -5,10 +5,8 @@
  * <runs>/teachers/ as a finished stage, where experiments whose pretrain recipe matches find it.
  */
 import * as path from 'node:path';
-import { UsageError, type Args } from './args.ts';
+import { defineCommand, type CommandGroup } from './command.ts';
 import { RUNS_FOLDER } from './run.ts';
-
-export const TEACHER_USAGE = 'rekdc teacher export <teacher stage | run dir> [-o file] | rekdc teacher import <file> [--runs dir]';
 
 /** Tensors are only read and compared here: the runs' backend does, without its banner line. */
 async function quietBackend(): Promise<void> {
@@ -16,13 +14,30 @@ async function quietBackend(): Promise<void> {
   await initBackend('wasm', { log: () => {} });
 }
 
-export async function teacher(args: Args): Promise<number> {
-  const [action, target, ...extra] = args.positionals;
-  if (target === undefined || extra.length) throw new UsageError(`usage: ${TEACHER_USAGE}`);
-  if (action === 'export') return exportCommand(target, args.out);
-  if (action === 'import') return importCommand(target, args.runs ?? RUNS_FOLDER);
-  throw new UsageError(`unknown teacher action '${action}' (export or import)\nusage: ${TEACHER_USAGE}`);
-}
+const exportTeacherCommand = defineCommand({
+  name: 'teacher export',
+  operands: '<stage-or-run-dir>',
+  count: [1, 1],
+  summary: 'write a finished teacher stage (or a finished run\'s student) as one teacher file and print its sha256',
+  options: { out: { kind: 'text', short: 'o', value: 'file', help: 'the teacher file to write (default <folder name>.teacher.ckpt)' } },
+  run: ({ operands: [dir], options }) => exportCommand(dir, options.out),
+});
+
+const importTeacherCommand = defineCommand({
+  name: 'teacher import',
+  operands: '<file>',
+  count: [1, 1],
+  summary: 'place a teacher file in <runs>/teachers/ as a finished stage: experiments whose pretrain recipe matches load it',
+  options: { runs: { kind: 'text', value: 'dir', help: `the runs folder whose teachers/ receives it (default ${RUNS_FOLDER})` } },
+  run: ({ operands: [file], options }) => importCommand(file, options.runs ?? RUNS_FOLDER),
+});
+
+export const teacher: CommandGroup = {
+  name: 'teacher',
+  summary: 'share a trained teacher as one file (weights, recipe, evaluation, sha256): export a finished teacher stage or run; ' +
+    'import one into <runs>/teachers/, where experiments whose pretrain recipe matches find it done',
+  subcommands: [exportTeacherCommand, importTeacherCommand],
+};
 
 async function exportCommand(dir: string, out: string | undefined): Promise<number> {
   await quietBackend();

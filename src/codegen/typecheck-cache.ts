@@ -5,9 +5,10 @@
  * diagnostics 0.1 s. A verdict only changes when something it read does.
  *
  * The key hashes what the checker's inputs do not show: the program text and where it is checked,
- * the TypeScript version, tsconfig.json, package.json (module format and the 'rekd/runtime'
- * export) and the runtime's source fingerprint (a new runtime file can change what an import
- * resolves to). The entry names the set of files the check read with the hash of each one's text;
+ * the TypeScript version, tsconfig.json and the options typecheck.ts sets over it, package.json
+ * (module format and the 'rekd/runtime' export) and the runtime's source fingerprint (a new
+ * runtime file can change what an import resolves to). The entry names the set of files the
+ * check read with the hash of each one's text;
  * a hit requires every one of them unchanged, so an upgraded dependency or an edited runtime file
  * misses. Only a pass is stored: a failing program is checked (and reported) every time.
  *
@@ -20,7 +21,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { runtimeFingerprint, sha256 } from './hash.ts';
-import { repoRoot, typeCheckAll, type ProgramFile, type TypeCheckProblem, type TypeCheckResult } from './typecheck.ts';
+import { PROGRAM_OPTIONS, repoRoot, typeCheckAll, type ProgramFile, type TypeCheckProblem, type TypeCheckResult } from './typecheck.ts';
 
 const defaultCacheDir = path.join(repoRoot, 'node_modules', '.cache', 'rekd', 'typecheck');
 
@@ -44,6 +45,7 @@ export function verdictKey(text: string, fileName: string, runtime: string): str
     runtime,
     typescript: ts.version,
     tsconfig: readRepoFile('tsconfig.json'),
+    options: PROGRAM_OPTIONS,
     module: { type: manifest.type, exports: manifest.exports },
   }));
 }

@@ -25,12 +25,19 @@ export interface TypeCheckResult {
   inputs: Map<string, string>;
 }
 
+/**
+ * The repository's options (tsconfig.json) but only the types a program and the runtime use: the
+ * test framework's (`mocha`) are a devDependency, absent from an installed package.
+ */
+export const PROGRAM_OPTIONS = { types: ['node'] };
+
 let project: Project | undefined;
 
 function sharedProject(): Project {
   project ??= new Project({
     tsConfigFilePath: path.join(repoRoot, 'tsconfig.json'),
     skipAddingFilesFromTsConfig: true,
+    compilerOptions: PROGRAM_OPTIONS,
   });
   return project;
 }

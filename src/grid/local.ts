@@ -75,7 +75,9 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
       outcomes.set(cell.name, { cell, dir, outcome, ...(code === undefined ? {} : { code }) });
       running.delete(cell.name);
     };
-    running.set(cell.name, startRun(withThreadShare(cell.experiment, options.jobs), source, dir, false, lock)
+    // Several cells at once print prefixed lines, not bars redrawn over each other.
+    const line = options.jobs > 1 ? (text: string) => log(`[${cell.name}] ${text}`) : undefined;
+    running.set(cell.name, startRun(withThreadShare(cell.experiment, options.jobs), source, dir, { force: false, lock, line })
       .then((code) => {
         addCellTime(options.folder, dir, (Date.now() - began) / 1000);
         if (code === 130) stopping = true;

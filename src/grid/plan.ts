@@ -79,3 +79,29 @@ export function renderPlan(plan: GridPlan): string {
   }
   return lines.join('\n');
 }
+
+/** The plan as data (`rekdc plan --format json`; docs/cli.md describes it). */
+export function planJson(plan: GridPlan) {
+  const { grid, cells } = plan;
+  const count = (state: CellState) => cells.filter((c) => c.state === state).length;
+  return {
+    grid: grid.name,
+    base: grid.base,
+    axes: grid.axes,
+    counts: { cells: cells.length, complete: count('complete'), interrupted: count('interrupted'), running: count('running'), new: count('new') },
+    dropped: grid.dropped.map((i) => `${grid.name}_${i}`),
+    cells: cells.map((c) => ({
+      name: c.cell.name,
+      index: c.cell.index,
+      run_id: path.basename(c.dir).slice(c.cell.name.length + 1),
+      dir: c.dir,
+      seed: c.cell.experiment.seed,
+      method: c.method,
+      state: c.state,
+      ...(c.pid === undefined ? {} : { pid: c.pid }),
+      values: c.cell.values,
+      differences: c.differences.map((d) => ({ path: d.path, base: d.base ?? null, cell: d.cell ?? null })),
+      ...(c.sharesPretrain ? { shares_pretrain: c.sharesPretrain } : {}),
+    })),
+  };
+}

@@ -11,7 +11,6 @@ import { Redis } from 'ioredis';
 import type { CompiledGrid, GridCell, JsonValue, ResolvedExperiment } from '../compiler.ts';
 import type { CompiledFile } from '../cli/compiled.ts';
 import { RunLock } from '../cli/run-lock.ts';
-import { UsageError } from '../cli/args.ts';
 import { validateResolved } from '../schema/validate.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/run/atomic.ts';
 import { openRunDirectory, RunDirectory, type RunStatus } from '../runtime/run/directory.ts';
@@ -19,6 +18,7 @@ import { buildReport } from '../runtime/run/report.ts';
 import { cellDirectory, RUNS_ROOT } from './cells.ts';
 import { addCellTime } from './folder.ts';
 import type { CellOutcome } from './local.ts';
+import { redacted, redisOptions } from './redis-url.ts';
 
 export const QUEUE_NAME = 'rekd-cells';
 
@@ -50,7 +50,7 @@ export class QueueError extends Error {
 }
 
 /**
- * The Redis at `redis://host:port` behind a queue, kept through outages: one line when it goes
+ * The Redis at `url` (redis-url.ts) behind a queue, kept through outages: one line when it goes
  * away (not one per reconnection attempt or per BullMQ error), reconnection with backoff (0.25 s
  * doubling up to 5 s), one line when it is back, and after `patience` seconds away `lost` rejects
  * with a QueueError. BullMQ loads no client itself under ESM, and its blocking reads need
@@ -63,9 +63,12 @@ export class QueueConnection {
   private downSince: number | undefined;
   private reported = false;
 
-  constructor(readonly url: string, readonly patience = QUEUE_PATIENCE, private readonly log: (line: string) => void = () => {}) {
-    const match = /^redis:\/\/([^:/]+):(\d+)\/?$/.exec(url);
-    if (!match) throw new UsageError(`--queue must be redis://host:port, found '${url}'`);
+  /** The URL as messages show it (its password masked). */
+  readonly shown: string;
+
+  constructor(url: string, readonly patience = QUEUE_PATIENCE, private readonly log: (line: string) => void = () => {}) {
+    const options = redisOptions(url);
+    this.shown = redacted(url);
     let giveUp: (error: QueueError) => void = () => {};
     this.lost = new Promise<never>((_, reject) => (giveUp = reject));
     // Nobody may be waiting on it when it happens (a closing grid).
@@ -73,13 +76,13 @@ export class QueueConnection {
     const retryStrategy = (attempt: number): number | null => {
       this.downSince ??= Date.now();
       if (Date.now() - this.downSince < patience * 1000) return Math.min(250 * 2 ** (attempt - 1), 5000);
-      giveUp(new QueueError(`the queue at ${url} has been unreachable for ${patience} s: giving up`));
+      giveUp(new QueueError(`the queue at ${this.shown} has been unreachable for ${patience} s: giving up`));
       return null;
     };
-    this.client = new Redis({ host: match[1], port: Number(match[2]), maxRetriesPerRequest: null, retryStrategy });
+    this.client = new Redis({ ...options, lazyConnect: false, maxRetriesPerRequest: null, retryStrategy });
     this.client.on('error', this.onError);
     this.client.on('ready', () => {
-      if (this.reported) log(`queue: ${url} is back`);
+      if (this.reported) log(`queue: ${this.shown} is back`);
       this.downSince = undefined;
       this.reported = false;
     });
@@ -91,7 +94,7 @@ export class QueueConnection {
       this.log(`queue: ${error.message}`);
     } else if (!this.reported) {
       this.reported = true;
-      this.log(`queue: ${this.url} is unreachable (${error.message || (error as NodeJS.ErrnoException).code}); retrying for up to ${this.patience} s`);
+      this.log(`queue: ${this.shown} is unreachable (${error.message || (error as NodeJS.ErrnoException).code}); retrying for up to ${this.patience} s`);
     }
   };
 

@@ -180,8 +180,12 @@ const plotName = (axis: string): string => axis.replace(/[^A-Za-z0-9_.-]/g, '_')
 export interface WrittenResults {
   /** results.md's path. */
   report: string;
+  /** results.csv's path (one row per cell). */
+  csv: string;
   /** The gate and verdict lines, for a console summary. */
   gates: string[];
+  /** The same gates and verdicts as data (`--format json`). */
+  conditions: ConditionGates[];
 }
 
 /** Writes the CSV files, results.md and the plots of the grid folder from its manifest. */
@@ -191,10 +195,11 @@ export function writeResults(folder: string): WrittenResults {
   const results = gridResults(manifest, folder);
   const plots = results.rows.some((r) => Object.keys(r.metrics).length) ? settingAxes(manifest.axes) : [];
   for (const axis of plots) writeFileAtomic(path.join(folder, 'plots', `${plotName(axis)}.svg`), axisPlot(results, axis));
-  writeFileAtomic(path.join(folder, 'results.csv'), resultsCsv(results.rows, manifest.axes));
+  const csv = path.join(folder, 'results.csv');
+  writeFileAtomic(csv, resultsCsv(results.rows, manifest.axes));
   writeFileAtomic(path.join(folder, 'results-summary.csv'), summaryCsv(results.settings, manifest.axes));
   writeFileAtomic(path.join(folder, 'results-paired.csv'), pairedCsv(results.comparisons));
   const report = path.join(folder, 'results.md');
   writeFileAtomic(report, resultsMarkdown(results, plots.map(plotName)));
-  return { report, gates: gateLines(results.gates) };
+  return { report, csv, gates: gateLines(results.gates), conditions: results.gates };
 }

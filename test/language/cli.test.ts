@@ -3,24 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { main } from '../../src/cli/main.ts';
 import { signature, upToDate } from '../../src/cli/start-cache.mjs';
+import { rekdcHere } from '../cli-capture.ts';
 
 /** Runs rekdc in-process, capturing what it writes. */
-async function rekdc(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = write.stdout;
-    process.stderr.write = write.stderr;
-  }
-}
+const rekdc = (...argv: string[]) => rekdcHere(argv);
 
 describe('rekdc', function () {
   this.timeout(30000);
@@ -67,8 +54,9 @@ describe('rekdc', function () {
     expect(stdout).to.match(/\n {2}augment weak = none +default\n/);
     const cells = await rekdc('explain', 'experiments/quickstart.rekd', 'temperature_by_student', '--format', 'json');
     const json = JSON.parse(cells.stdout);
-    expect(json).to.have.length(6);
-    expect(json[5].provenance.student).to.equal('grid experiments/quickstart.rekd:49');
+    expect(json.experiments).to.have.length(6);
+    expect(json.experiments[5].provenance.student).to.equal('grid experiments/quickstart.rekd:49');
+    expect(json.diagnostics).to.deep.equal([]);
     expect((await rekdc('explain', 'experiments/quickstart.rekd', 'nope')).code).to.equal(2);
   });
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import sharp from 'sharp';
+import type sharpModule from 'sharp';
 import type { Warn } from '../user-problems.ts';
 import { cachedDataset } from './cache.ts';
 import { DataError, fingerprintOf, type Dataset } from './dataset.ts';
@@ -79,14 +79,30 @@ function cacheKey(classes: ClassFiles[], size: number, testFraction: number): st
   return hash.digest('hex').slice(0, 16);
 }
 
+type Sharp = typeof sharpModule;
+
+/**
+ * sharp, loaded when an image folder is decoded: its native library (libvips) is large, and no
+ * other data set needs it, so other runs never load it (test/package.test.ts).
+ */
+async function loadSharp(): Promise<Sharp> {
+  try {
+    return (await import('sharp')).default;
+  } catch (error) {
+    throw new DataError(`image_folder needs the sharp package to decode images, and it could not be loaded (${(error as Error).message.split('\n')[0]}); ` +
+      'reinstall it with `npm install sharp`');
+  }
+}
+
 async function build(classes: ClassFiles[], size: number, testFraction: number): Promise<Dataset> {
+  const sharp = await loadSharp();
   const rgbPerClass: Uint8Array[] = [];
   for (const { files } of classes) {
     const images = new Uint8Array(files.length * size * size * 3);
     // A few decodes at a time keep sharp's thread pool busy without opening every file at once.
     for (let first = 0; first < files.length; first += DECODE_AT_ONCE) {
       const chunk = files.slice(first, first + DECODE_AT_ONCE);
-      const decoded = await Promise.all(chunk.map((file) => decode(file, size)));
+      const decoded = await Promise.all(chunk.map((file) => decode(sharp, file, size)));
       decoded.forEach((pixels, k) => images.set(pixels, (first + k) * size * size * 3));
     }
     rgbPerClass.push(images);
@@ -100,7 +116,7 @@ async function build(classes: ClassFiles[], size: number, testFraction: number):
   return { name: 'image_folder', ...shape, classNames, train, test, fingerprint: fingerprintOf(shape, train, test) };
 }
 
-async function decode(file: string, size: number): Promise<Uint8Array> {
+async function decode(sharp: Sharp, file: string, size: number): Promise<Uint8Array> {
   try {
     const { data, info } = await sharp(file)
       .flatten({ background: '#000000' })
