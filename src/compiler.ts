@@ -294,3 +294,14 @@ export function scopedDiagnostics(result: CompileResult, names: readonly string[
 export function expandGrid(result: CompileResult, grid: string): GridCell[] {
   return result.grids.get(grid)?.cells ?? [];
 }
+
+/**
+ * The text `result` was compiled from for `file` (as given to compileFile): hash and copy this, not
+ * a second read of the file, which could see a newer version than the one compiled.
+ */
+export function compiledText(result: CompileResult, file: string): string {
+  const name = displayName(path.resolve(file));
+  const text = result.sources.get(name);
+  if (text === undefined) throw new Error(`${name} is not among the compiled sources (${[...result.sources.keys()].join(', ')})`);
+  return text;
+}

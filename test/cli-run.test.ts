@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileSource } from '../src/compiler.ts';
 import { checkpointMetadata } from '../src/runtime/checkpoint.ts';
-import { isRunning } from '../src/cli/run-lock.ts';
+import { isRunning } from '../src/runs/lock.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 

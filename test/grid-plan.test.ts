@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileFile, compileSource, type CompiledGrid } from '../src/compiler.ts';
 import { runId } from '../src/codegen/hash.ts';
-import { cellDirectory, cellState } from '../src/grid/cells.ts';
+import { runDirectory, runProgress } from '../src/runs/directory.ts';
 import { gridFolder, manifestOf, writeManifest } from '../src/grid/folder.ts';
 import { withThreadShare } from '../src/grid/local.ts';
 import { planGrid, renderPlan } from '../src/grid/plan.ts';
@@ -77,12 +77,12 @@ describe('grid plan and results', () => {
   it('reads each cell state from its run directory and a live lock', async () => {
     const grid = compiled();
     const [complete, interrupted, running] = grid.cells;
-    fakeRun(cellDirectory(complete.experiment, runs), complete.experiment, { linear: { top1: 0.5 } });
-    fakeRun(cellDirectory(interrupted.experiment, runs), interrupted.experiment);
+    fakeRun(runDirectory(complete.experiment, runs), complete.experiment, { linear: { top1: 0.5 } });
+    fakeRun(runDirectory(interrupted.experiment, runs), interrupted.experiment);
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
     try {
-      fs.mkdirSync(cellDirectory(running.experiment, runs), { recursive: true });
-      fs.writeFileSync(path.join(cellDirectory(running.experiment, runs), '.lock'), String(sleeper.pid));
+      fs.mkdirSync(runDirectory(running.experiment, runs), { recursive: true });
+      fs.writeFileSync(path.join(runDirectory(running.experiment, runs), '.lock'), String(sleeper.pid));
       const plan = planGrid(grid, runs);
       expect(plan.cells.map((c) => c.state)).to.deep.equal(['complete', 'interrupted', 'running', 'new', 'new', 'new']);
       expect(plan.cells[2].pid).to.equal(sleeper.pid);
@@ -95,7 +95,7 @@ describe('grid plan and results', () => {
     }
     await new Promise((resolve) => sleeper.on('exit', resolve));
     // A lock whose process is gone does not count.
-    expect(cellState(cellDirectory(running.experiment, runs)).state).to.equal('new');
+    expect(runProgress(runDirectory(running.experiment, runs)).state).to.equal('new');
   });
 
   it('gives each of `jobs` cells its share of the cores unless the cell sets threads, in the same run directory', () => {
@@ -105,7 +105,7 @@ describe('grid plan and results', () => {
     expect(withThreadShare(cell, 3, 8).threads).to.equal(2);
     expect(withThreadShare(cell, 4, 2).threads).to.equal(1);
     expect(withThreadShare({ ...cell, threads: 3 }, 2, 2).threads).to.equal(3);
-    expect(cellDirectory(withThreadShare(cell, 2, 8), runs)).to.equal(cellDirectory(cell, runs));
+    expect(runDirectory(withThreadShare(cell, 2, 8), runs)).to.equal(runDirectory(cell, runs));
   });
 
   it('groups the cells sharing one offline teacher recipe', () => {
@@ -166,14 +166,14 @@ grid seeds_shared of base {
     const folder = gridFolder('g', runs);
     writeManifest(folder, manifestOf(grid, 'plan.rekd', runs));
     const [first, second] = grid.cells;
-    fakeRun(cellDirectory(first.experiment, runs), first.experiment, {
+    fakeRun(runDirectory(first.experiment, runs), first.experiment, {
       linear: { top1: 0.625, top5: 1 }, knn: { top1: 0.5 }, collapse: { effectiveRank: 3.25, alignment: 0.5, uniformity: -1.5, purity: 0.75 },
       teacher: { knn: { top1: 0.875 } },
     });
-    fakeRun(cellDirectory(second.experiment, runs), second.experiment, { linear: { top1: 0.375 }, knn: { top1: 0.25 } });
+    fakeRun(runDirectory(second.experiment, runs), second.experiment, { linear: { top1: 0.375 }, knn: { top1: 0.25 } });
     // The miner columns come from g_0's last window that measured the miner (step 4), not the later one that did not.
     const window = (step: number, miner: MinerFields): StepRecord => ({ type: 'step', step, epoch: 1, lr: 0.1, images_per_second: 10, loss: { total: 1 }, ...miner });
-    const log = new MetricsLog(runPaths(cellDirectory(first.experiment, runs)).metrics);
+    const log = new MetricsLog(runPaths(runDirectory(first.experiment, runs)).metrics);
     log.append(window(2, { miner_precision: 0.125, miner_positives: 3, miner_chance: 0.25 }));
     log.append(window(4, { miner_precision: 0.5625, miner_positives: 2, miner_chance: 0.3125 }));
     log.append(window(6, {}));
@@ -181,8 +181,8 @@ grid seeds_shared of base {
     const csv = resultsCsv(rows, grid.axes).trim().split('\n');
     expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,seed,method,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,' +
       'teacher_knn_top1,pixels_linear_top1,pixels_knn_top1,untrained_linear_top1,untrained_knn_top1,miner_precision,miner_chance,wall_seconds,run_dir');
-    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,0,rekd,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,,,,,0.5625,0.3125,,${cellDirectory(first.experiment, runs)}`);
-    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,0,rekd,complete,0.375,0.25,,,,,,,,,,,,,${cellDirectory(second.experiment, runs)}`);
+    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,0,rekd,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,,,,,0.5625,0.3125,,${runDirectory(first.experiment, runs)}`);
+    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,0,rekd,complete,0.375,0.25,,,,,,,,,,,,,${runDirectory(second.experiment, runs)}`);
     // A cell not started takes its seed and method from grid.json.
     expect(csv[3]).to.match(/^g_2,0\.05,mobilenetv2,0\.25,0,rekd,new,,,,,,,,,,/);
     expect(csv).to.have.length(7);

@@ -14,10 +14,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue, QueueEvents } from 'bullmq';
-import { isRunning } from '../src/cli/run-lock.ts';
+import { isRunning } from '../src/runs/lock.ts';
 import { QUEUE_NAME, QueueConnection } from '../src/grid/queue.ts';
 import { redacted, redisOptions } from '../src/grid/redis-url.ts';
-import { UsageError } from '../src/cli/args.ts';
+import { UsageError } from '../src/runs/usage-error.ts';
 import { tinyExperiment } from './grid-fixture.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileFile, compileSource, type CompiledGrid, type GridCell } from '../src/compiler.ts';
 import { methodTable } from '../src/grid/aggregate.ts';
-import { cellDirectory } from '../src/grid/cells.ts';
+import { runDirectory } from '../src/runs/directory.ts';
 import { gridFolder, manifestOf, writeManifest } from '../src/grid/folder.ts';
 import { gatesOf, verdictOf } from '../src/grid/gates.ts';
 import { methodLabel, studentLabel } from '../src/grid/methods.ts';
@@ -98,7 +98,7 @@ function evaluationOf(cell: GridCell, floors: boolean): unknown {
 function writeGrid(grid: CompiledGrid, runs: string, floors = true): string {
   const folder = gridFolder(grid.name, runs);
   writeManifest(folder, manifestOf(grid, 'seeds.rekd', runs));
-  for (const cell of grid.cells) fakeRun(cellDirectory(cell.experiment, runs), cell.experiment, evaluationOf(cell, floors));
+  for (const cell of grid.cells) fakeRun(runDirectory(cell.experiment, runs), cell.experiment, evaluationOf(cell, floors));
   return folder;
 }
 
@@ -190,7 +190,7 @@ describe('seeds in grids', () => {
       const before = compileSource(source.replace('  seed = [1, 2, 3]\n', ''), 'seeds.rekd').grids.get('methods')!.cells;
       const after = compiled('methods').cells;
       expect(before).to.have.length(10);
-      for (const [i, cell] of before.entries()) expect(cellDirectory(after[i].experiment, runs)).to.equal(cellDirectory(cell.experiment, runs));
+      for (const [i, cell] of before.entries()) expect(runDirectory(after[i].experiment, runs)).to.equal(runDirectory(cell.experiment, runs));
     });
 
     it('gives each seed its own teacher pretrain stage', () => {

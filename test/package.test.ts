@@ -62,7 +62,7 @@ describe('the npm package (npm pack, installed from the tarball into an empty fo
     const [{ filename, files }] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const shipped = new Set(files.map((f) => f.path));
     for (const needed of ['LICENSE', 'README.md', 'bin/rekdc.js', 'native/build.mjs', 'native/src/addon.cc', 'tsconfig.json',
-      'experiments/quickstart.rekd', 'docs/cli.md', 'src/runtime/index.ts', 'src/cli/runtime-hooks.mjs', 'grammar/parser.ts']) {
+      'experiments/quickstart.rekd', 'docs/cli.md', 'src/runtime/index.ts', 'src/runs/runtime-hooks.mjs', 'grammar/parser.ts']) {
       expect(shipped.has(needed), needed).to.equal(true);
     }
     expect([...shipped].filter((f) => /^(test|bench|generated|scripts|node_modules)\//.test(f))).to.deep.equal([]);

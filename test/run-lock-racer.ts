@@ -3,7 +3,7 @@
  * folder given as its argument and answers whether it did (or who holds it); on 'release' it lets
  * go of a lock it took. An uncaught error ends it, which the test sees.
  */
-import { RunLock } from '../src/cli/run-lock.ts';
+import { RunLock } from '../src/runs/lock.ts';
 
 const dir = process.argv[2];
 let lock: RunLock | undefined;

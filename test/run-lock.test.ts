@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { holderLabel, RunLock } from '../src/cli/run-lock.ts';
+import { holderLabel, RunLock } from '../src/runs/lock.ts';
 
 const racer = path.resolve('test/run-lock-racer.ts');
 

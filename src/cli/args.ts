@@ -6,8 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
-
-export class UsageError extends Error {}
+import { UsageError } from '../runs/usage-error.ts';
 
 interface OptionBase {
   /** One line for `--help`. */

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { compileFile, compileSource, renderDiagnostics, type CompileResult, type Diagnostic } from '../compiler.ts';
 import { diagnostic } from '../diagnostics/diagnostic.ts';
 import { summary } from '../diagnostics/render.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from '../runs/usage-error.ts';
+import { RUNS_FOLDER } from '../runs/folders.ts';
 import { colorFor } from './color.ts';
 import { defineCommand } from './command.ts';
 import { FORMAT, SET } from './common-options.ts';
@@ -17,7 +18,7 @@ import { printJson } from './diagnostics-output.ts';
 export const STDIN_NAME = '<stdin>';
 
 /** Folders a search for .rekd files does not enter: dependencies, hidden folders, run outputs. */
-const SKIPPED_FOLDERS = new Set(['node_modules', 'runs']);
+const SKIPPED_FOLDERS = new Set(['node_modules', RUNS_FOLDER]);
 
 /** The .rekd files under `folder`, sorted, skipping SKIPPED_FOLDERS and hidden folders. */
 export function rekdFilesUnder(folder: string): string[] {

@@ -1,7 +1,7 @@
 /** `rekdc compile`: writes the typed program of each experiment without running it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './args.ts';
+import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 import { SET } from './common-options.ts';
 import { compileExperiments } from './compiled.ts';

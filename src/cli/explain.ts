@@ -6,10 +6,10 @@ import { compileFile, scopedDiagnostics, type CompileResult, type ProvenanceMap,
 import type { Provenance } from '../resolve/resolve.ts';
 import { bodySpec } from '../resolve/spec.ts';
 import { EXPERIMENT, type BlockSpec, type ValueType } from '../schema/catalog.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 import { FORMAT, SET } from './common-options.ts';
-import { unknownName } from './compiled.ts';
+import { unknownName } from '../runs/load.ts';
 import { printJson, showDiagnostics, showFailure } from './diagnostics-output.ts';
 
 function origin(p: Provenance | undefined): string {

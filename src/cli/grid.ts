@@ -2,10 +2,10 @@
  * `rekdc grid <file> <grid>`: runs every cell of a grid (here with --jobs N, or through a BullMQ
  * queue with --queue) and writes runs/grids/<grid>/results.csv, results.md and plots.
  */
-import { UsageError } from './args.ts';
+import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 import { FORMAT, overridesOf, QUEUE, QUEUE_TIMEOUT, SET, THREADS } from './common-options.ts';
-import { loadGrid } from './compiled-grid.ts';
+import { compileGrid } from './compiled.ts';
 import { printJson } from './diagnostics-output.ts';
 
 export const grid = defineCommand({
@@ -35,7 +35,7 @@ export const grid = defineCommand({
     if (options.queue === undefined && options['queue-timeout'] !== undefined) throw new UsageError('--queue-timeout needs --queue');
     // Before the file is compiled: a wrong URL is a usage error at once.
     if (options.queue !== undefined) (await import('../grid/redis-url.ts')).redisOptions(options.queue);
-    const loaded = loadGrid(file, name, overridesOf(options), format);
+    const loaded = compileGrid(file, name, overridesOf(options), format);
     if (!loaded) return 1;
     const { gridFolder, manifestOf, writeManifest } = await import('../grid/folder.ts');
     const { writeResults } = await import('../grid/results.ts');

@@ -6,7 +6,8 @@
  */
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { debugDetail, userErrorMessage } from '../runtime/user-problems.ts';
-import { asksForHelp, commandHelp, parseCommandLine, UsageError, type OptionSpecs } from './args.ts';
+import { asksForHelp, commandHelp, parseCommandLine, type OptionSpecs } from './args.ts';
+import { UsageError } from '../runs/usage-error.ts';
 import { check } from './check.ts';
 import type { Command, CommandGroup } from './command.ts';
 import { compile } from './compile.ts';

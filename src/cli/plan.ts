@@ -1,7 +1,7 @@
 /** `rekdc plan <file> <grid>`: the cells of a grid with their run ids, states and differences from the base. */
 import { defineCommand } from './command.ts';
 import { FORMAT, SET } from './common-options.ts';
-import { loadGrid } from './compiled-grid.ts';
+import { compileGrid } from './compiled.ts';
 import { printJson } from './diagnostics-output.ts';
 
 export const plan = defineCommand({
@@ -12,7 +12,7 @@ export const plan = defineCommand({
   options: { set: SET, format: FORMAT },
   async run({ operands: [file, name], options }) {
     const format = options.format ?? 'text';
-    const loaded = loadGrid(file, name, options.set, format);
+    const loaded = compileGrid(file, name, options.set, format);
     if (!loaded) return 1;
     const { planGrid, planJson, renderPlan } = await import('../grid/plan.ts');
     const planned = planGrid(loaded.grid);

@@ -4,10 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './args.ts';
+import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 import { SET } from './common-options.ts';
-import { compileExperiments, onlyExperiment } from './compiled.ts';
+import { compileExperiments } from './compiled.ts';
+import { onlyExperiment } from '../runs/load.ts';
 
 const DEFAULT_OUT = 'views.png';
 

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { defineCommand, type CommandGroup } from './command.ts';
-import { RUNS_FOLDER } from './run.ts';
+import { RUNS_FOLDER, teachersFolder } from '../runs/folders.ts';
 
 /** Tensors are only read and compared here: the runs' backend does, without its banner line. */
 async function quietBackend(): Promise<void> {
@@ -58,7 +58,7 @@ async function importCommand(file: string, runs: string): Promise<number> {
   await quietBackend();
   const { importTeacher } = await import('../runtime/train/teacher-share.ts');
   const { warnToStderr } = await import('../runtime/user-problems.ts');
-  const { dir, state } = importTeacher(file, path.join(runs, 'teachers'), warnToStderr);
+  const { dir, state } = importTeacher(file, teachersFolder(runs), warnToStderr);
   process.stdout.write(state === 'present'
     ? `${dir} already holds this teacher; nothing to import\n`
     : `imported ${file} as ${dir}: experiments whose teacher pretrain recipe matches load it instead of training\n`);

@@ -1,5 +1,5 @@
 /** `rekdc worker --queue url`: runs grid cells from the queue until stopped (Ctrl-C). */
-import { UsageError } from './args.ts';
+import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 import { QUEUE, QUEUE_TIMEOUT } from './common-options.ts';
 

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compileFile, renderDiagnostics } from '../compiler.ts';
+import { compiledText, compileFile, renderDiagnostics } from '../compiler.ts';
 import { generateProgram, type GeneratedProgram } from './index.ts';
 
 export class ExperimentsError extends Error {
@@ -18,7 +18,7 @@ export function programsOf(folder: string): Map<string, GeneratedProgram> {
     const file = path.join(folder, name);
     const result = compileFile(file);
     if (!result.ok) throw new ExperimentsError(renderDiagnostics(result.diagnostics, result.sources));
-    const text = fs.readFileSync(file, 'utf8');
+    const text = compiledText(result, file);
     for (const experiment of result.experiments.values()) {
       const program = generateProgram(experiment, file, text);
       programs.set(program.relativePath, program);

@@ -1,30 +1,8 @@
 /**
- * What a grid knows about each of its cells: the run directory `rekdc run` would use for it (same
- * content-hash id, so a cell run either way is the same run), its state on disk, and how it
- * differs from the grid's base experiment.
+ * How a grid's cells read: how each differs from the grid's base experiment and its values as the
+ * language writes them. (Where a cell runs and its state are a run's: src/runs/directory.ts.)
  */
-import * as path from 'node:path';
 import type { GridCell, JsonValue, ResolvedExperiment } from '../compiler.ts';
-import { runId } from '../codegen/hash.ts';
-import { RunLock } from '../cli/run-lock.ts';
-import { RunDirectory } from '../runtime/run/directory.ts';
-
-/** Where runs go, relative to the working directory (as for `rekdc run`). */
-export const RUNS_ROOT = 'runs';
-
-export const cellDirectory = (experiment: ResolvedExperiment, runsRoot = RUNS_ROOT): string =>
-  path.join(runsRoot, `${experiment.name}-${runId(experiment)}`);
-
-/** `complete`: eval.json written; `running`: locked by a live process; `interrupted`: started, not finished. */
-export type CellState = 'complete' | 'running' | 'interrupted' | 'new';
-
-export function cellState(dir: string): { state: CellState; pid?: number } {
-  const run = new RunDirectory(dir);
-  if (run.finished) return { state: 'complete' };
-  const holder = RunLock.holder(dir);
-  if (holder !== null) return { state: 'running', pid: holder.pid };
-  return { state: run.status() || run.hasCheckpoint() ? 'interrupted' : 'new' };
-}
 
 /**
  * Leaves of a resolved experiment by path as the language writes them: a kinded block's kind at

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { CompiledGrid, JsonValue } from '../compiler.ts';
 import { readJson } from '../runtime/run/directory.ts';
 import { writeJsonAtomic } from '../runtime/run/atomic.ts';
-import { cellDirectory, RUNS_ROOT } from './cells.ts';
+import { runDirectory } from '../runs/directory.ts';
+import { RUNS_FOLDER } from '../runs/folders.ts';
 import { methodLabel, studentLabel } from './methods.ts';
 
 export interface ManifestCell {
@@ -36,13 +37,13 @@ export interface CellTime {
   sessions: number;
 }
 
-export const gridFolder = (grid: string, runsRoot = RUNS_ROOT): string => path.join(runsRoot, 'grids', grid);
+export const gridFolder = (grid: string, runsRoot = RUNS_FOLDER): string => path.join(runsRoot, 'grids', grid);
 
-export function manifestOf(grid: CompiledGrid, file: string, runsRoot = RUNS_ROOT): GridManifest {
+export function manifestOf(grid: CompiledGrid, file: string, runsRoot = RUNS_FOLDER): GridManifest {
   return {
     grid: grid.name, base: grid.base, file, axes: grid.axes,
     cells: grid.cells.map((c) => ({
-      name: c.name, index: c.index, values: c.values, dir: cellDirectory(c.experiment, runsRoot),
+      name: c.name, index: c.index, values: c.values, dir: runDirectory(c.experiment, runsRoot),
       seed: c.experiment.seed, method: methodLabel(c.experiment), student: studentLabel(c.experiment),
     })),
   };

@@ -7,11 +7,13 @@
  */
 import { availableParallelism } from 'node:os';
 import type { GridCell, ResolvedExperiment } from '../compiler.ts';
-import type { CompiledFile } from '../cli/compiled.ts';
-import { holderLabel, RunLock } from '../cli/run-lock.ts';
-import { startRun } from '../cli/run.ts';
+import type { CompiledFile } from '../runs/compiled-file.ts';
+import { runDirectory } from '../runs/directory.ts';
+import { RUNS_FOLDER } from '../runs/folders.ts';
+import { holderLabel, RunLock } from '../runs/lock.ts';
+import { startRun } from '../runs/start.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
-import { cellDirectory, cellLabel, RUNS_ROOT } from './cells.ts';
+import { cellLabel } from './cells.ts';
 import { addCellTime } from './folder.ts';
 import { pretrainGroups } from './schedule.ts';
 
@@ -50,7 +52,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function runGridLocally(cells: readonly GridCell[], source: CompiledFile, options: LocalOptions): Promise<CellOutcome[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const dirOf = (cell: GridCell) => cellDirectory(cell.experiment, options.runsRoot ?? RUNS_ROOT);
+  const dirOf = (cell: GridCell) => runDirectory(cell.experiment, options.runsRoot ?? RUNS_FOLDER);
   const groups = pretrainGroups(cells);
   /** A cell sharing a pretrain stage waits while another cell of its group may be training that stage. */
   const mustWait = (cell: GridCell): boolean => {

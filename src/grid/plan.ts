@@ -2,14 +2,16 @@
 import * as path from 'node:path';
 import type { CompiledGrid, GridCell } from '../compiler.ts';
 import { SEED_AXIS } from './aggregate.ts';
-import { cellDirectory, cellState, RUNS_ROOT, differences, valueLabel, type CellState, type Difference } from './cells.ts';
+import { runDirectory, runProgress, type RunProgress } from '../runs/directory.ts';
+import { RUNS_FOLDER, teachersFolder } from '../runs/folders.ts';
+import { differences, valueLabel, type Difference } from './cells.ts';
 import { methodLabel } from './methods.ts';
 import { pretrainGroups } from './schedule.ts';
 
 export interface PlannedCell {
   cell: GridCell;
   dir: string;
-  state: CellState;
+  state: RunProgress;
   /** The pid running it, when `state` is `running`. */
   pid?: number;
   method: string;
@@ -25,13 +27,13 @@ export interface GridPlan {
   runsRoot: string;
 }
 
-export function planGrid(grid: CompiledGrid, runsRoot = RUNS_ROOT): GridPlan {
+export function planGrid(grid: CompiledGrid, runsRoot = RUNS_FOLDER): GridPlan {
   const groups = pretrainGroups(grid.cells);
   const cells = grid.cells.map((cell): PlannedCell => {
-    const dir = cellDirectory(cell.experiment, runsRoot);
+    const dir = runDirectory(cell.experiment, runsRoot);
     const group = groups.get(cell.name);
     return {
-      cell, dir, ...cellState(dir), method: methodLabel(cell.experiment),
+      cell, dir, ...runProgress(dir), method: methodLabel(cell.experiment),
       differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment).filter((d) => d.path !== SEED_AXIS) : [],
       ...(group ? { sharesPretrain: group.map((c) => c.name) } : {}),
     };
@@ -47,7 +49,7 @@ function stateText(cell: PlannedCell): string {
 
 export function renderPlan(plan: GridPlan): string {
   const { grid, cells } = plan;
-  const count = (state: CellState) => cells.filter((c) => c.state === state).length;
+  const count = (state: RunProgress) => cells.filter((c) => c.state === state).length;
   const lines = [
     `grid ${grid.name} of ${grid.base}: ${cells.length} cells, ${count('complete')} complete, ${count('interrupted')} interrupted, ` +
       `${count('running')} running, ${count('new')} new`,
@@ -64,7 +66,7 @@ export function renderPlan(plan: GridPlan): string {
   if (grid.dropped.length) lines.push(`where dropped ${grid.dropped.length} of ${grid.dropped.length + cells.length} cells (${grid.dropped.map((i) => `${grid.name}_${i}`).join(', ')})`);
   const shared = new Set(cells.flatMap((c) => (c.sharesPretrain && c.sharesPretrain.length > 1 ? [c.sharesPretrain.join(', ')] : [])));
   for (const members of shared) {
-    lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${path.join(plan.runsRoot, 'teachers')})`);
+    lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${teachersFolder(plan.runsRoot)})`);
   }
   lines.push('');
   const width = (title: string, texts: string[]) => Math.max(title.length, ...texts.map((t) => t.length));
@@ -83,7 +85,7 @@ export function renderPlan(plan: GridPlan): string {
 /** The plan as data (`rekdc plan --format json`; docs/cli.md describes it). */
 export function planJson(plan: GridPlan) {
   const { grid, cells } = plan;
-  const count = (state: CellState) => cells.filter((c) => c.state === state).length;
+  const count = (state: RunProgress) => cells.filter((c) => c.state === state).length;
   return {
     grid: grid.name,
     base: grid.base,

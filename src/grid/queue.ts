@@ -9,13 +9,14 @@ import * as path from 'node:path';
 import { isNotConnectionError, Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CompiledGrid, GridCell, JsonValue, ResolvedExperiment } from '../compiler.ts';
-import type { CompiledFile } from '../cli/compiled.ts';
-import { RunLock } from '../cli/run-lock.ts';
+import type { CompiledFile } from '../runs/compiled-file.ts';
+import { runDirectory } from '../runs/directory.ts';
+import { RUNS_FOLDER } from '../runs/folders.ts';
+import { RunLock } from '../runs/lock.ts';
 import { validateResolved } from '../schema/validate.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/run/atomic.ts';
 import { openRunDirectory, RunDirectory, type RunStatus } from '../runtime/run/directory.ts';
 import { buildReport } from '../runtime/run/report.ts';
-import { cellDirectory, RUNS_ROOT } from './cells.ts';
 import { addCellTime } from './folder.ts';
 import type { CellOutcome } from './local.ts';
 import { redacted, redisOptions } from './redis-url.ts';
@@ -189,7 +190,7 @@ async function waitForCells(grid: CompiledGrid, source: CompiledFile, queue: Que
   const outcomes = new Map<GridCell, CellOutcome>();
   const pending = new Map<GridCell, { dir: string; enqueue: () => Promise<Job<CellPayload, CellResult>> }>();
   for (const cell of grid.cells) {
-    const dir = cellDirectory(cell.experiment, options.runsRoot ?? RUNS_ROOT);
+    const dir = runDirectory(cell.experiment, options.runsRoot ?? RUNS_FOLDER);
     if (new RunDirectory(dir).finished) {
       log(`grid: ${cell.name} is complete (${dir}): skipped`);
       outcomes.set(cell, { cell, dir, outcome: 'skipped' });

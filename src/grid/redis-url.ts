@@ -6,7 +6,7 @@
  * and a database or port that is not a number.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../runs/usage-error.ts';
 
 const FORM = 'redis://[user:password@]host[:port][/db] (rediss:// for TLS)';
 

@@ -5,8 +5,8 @@
  */
 import type { JsonValue, ResolvedExperiment } from '../compiler.ts';
 import { readJson, RunDirectory } from '../runtime/run/directory.ts';
-import { lastMinerWindow, readMetrics } from '../runtime/run/metrics.ts';
-import { cellState, type CellState } from './cells.ts';
+import { runProgress, type RunProgress } from '../runs/directory.ts';
+import { readRunResults } from '../runs/results.ts';
 import { readCellTime, type GridManifest, type ManifestCell } from './folder.ts';
 import { methodLabel, studentLabel } from './methods.ts';
 
@@ -32,7 +32,7 @@ export interface ResultRow {
   seed?: number;
   method?: string;
   student?: string;
-  state: CellState;
+  state: RunProgress;
   metrics: Partial<Record<Metric, number>>;
   wall_seconds?: number;
   dir: string;
@@ -59,17 +59,16 @@ function describeCell(cell: ManifestCell, run: RunDirectory): Pick<ResultRow, 's
 export function collectResults(manifest: GridManifest, folder: string): ResultRow[] {
   return manifest.cells.map((cell) => {
     const run = new RunDirectory(cell.dir);
-    const evaluation = run.readEval();
+    const { eval: evaluation, miner } = readRunResults(cell.dir);
     const metrics: ResultRow['metrics'] = {};
     for (const [column, dotted] of METRICS) {
       const v = read(evaluation, dotted);
       if (v !== undefined) metrics[column] = v;
     }
-    const miner = lastMinerWindow(readMetrics(run.paths.metrics));
     for (const column of MINER) if (miner?.[column] !== undefined) metrics[column] = miner[column];
     const time = readCellTime(folder, cell.dir);
     return {
-      cell: cell.name, values: cell.values, ...describeCell(cell, run), state: cellState(cell.dir).state, metrics, dir: cell.dir,
+      cell: cell.name, values: cell.values, ...describeCell(cell, run), state: runProgress(cell.dir).state, metrics, dir: cell.dir,
       ...(time ? { wall_seconds: time.wall_seconds } : {}),
     };
   });

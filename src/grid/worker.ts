@@ -8,10 +8,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { holderLabel, RunLock } from '../cli/run-lock.ts';
-import { startRun } from '../cli/run.ts';
+import { runDirectory } from '../runs/directory.ts';
+import { RUNS_FOLDER } from '../runs/folders.ts';
+import { holderLabel, RunLock } from '../runs/lock.ts';
+import { startRun } from '../runs/start.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
-import { cellDirectory, RUNS_ROOT } from './cells.ts';
 import { QUEUE_NAME, QueueConnection, validatePayload, type CellPayload, type CellResult } from './queue.ts';
 
 export interface WorkerOptions {
@@ -41,7 +42,7 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
     throw new UnrecoverableError((error as Error).message);
   }
   const { experiment } = payload;
-  const dir = cellDirectory(experiment, runsRoot);
+  const dir = runDirectory(experiment, runsRoot);
   if (new RunDirectory(dir).finished) return resultOf(dir, 0);
   const lock = RunLock.acquire(dir);
   if (!(lock instanceof RunLock)) throw new Error(`${dir} on ${os.hostname()} is being run by ${holderLabel(lock.heldBy)}`);
@@ -66,7 +67,7 @@ export function startWorker(options: WorkerOptions): {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const lockDuration = (options.lockTimeout ?? 30) * 1000;
   const connection = new QueueConnection(options.connection, options.patience, log);
-  const worker = new Worker<CellPayload, CellResult>(QUEUE_NAME, (job) => runJob(job, options.runsRoot ?? RUNS_ROOT, log), {
+  const worker = new Worker<CellPayload, CellResult>(QUEUE_NAME, (job) => runJob(job, options.runsRoot ?? RUNS_FOLDER, log), {
     connection: connection.client,
     concurrency: 1,
     lockDuration,
