@@ -8,7 +8,7 @@ import type { GridNode } from './ast/nodes.ts';
 import type { Span } from './diagnostics/span.ts';
 import { valueText, valueToJson, type JsonValue } from './ast/json.ts';
 import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
-import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { diagnostic, hasErrors, wrapDiagnostic, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { Declarations } from './resolve/experiments.ts';
 import { keepsCell } from './resolve/condition.ts';
 import { axisNodes, gridAssignments, gridCellCount, MAX_GRID_CELLS, type Assignment } from './resolve/grid.ts';
@@ -115,7 +115,7 @@ function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[], partial: boo
   const ruled = checkExperiment(resolved.experiment, resolved.provenance, tree.name.span);
   diagnostics.push(...ruled);
   const invalid = validateResolved(resolved.experiment);
-  if (invalid.length) diagnostics.push(diagnostic('error', 'RK0001', `${INTERNAL} (resolved '${tree.name.text}' fails its schema)`, tree.name.span, { notes: invalid }));
+  if (invalid.length) diagnostics.push(diagnostic('RK0001', `${INTERNAL} (resolved '${tree.name.text}' fails its schema)`, tree.name.span, { notes: invalid }));
   return hasErrors(ruled) || invalid.length ? null : resolved;
 }
 
@@ -191,7 +191,7 @@ function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assi
   // A condition with errors of its own would only repeat them as this warning.
   const broken = filter && [...fileProblems, ...diagnostics].some((d) => d.severity === 'error' && inside(d, filter.span));
   if (filter && !broken && all.length > 0 && compiled.dropped.length === all.length) {
-    diagnostics.push(diagnostic('warning', 'RK0807', `the where condition drops all ${all.length} cells of grid '${grid.name.text}'`, filter.span));
+    diagnostics.push(diagnostic('RK0807', `the where condition drops all ${all.length} cells of grid '${grid.name.text}'`, filter.span));
   }
   return compiled;
 }
@@ -202,7 +202,7 @@ const inside = (d: Diagnostic, span: Span): boolean =>
 /** A cell problem located outside the grid (in the base experiment) is reported at the grid. */
 function cellDiagnostic(d: Diagnostic, grid: GridNode, index: number, label: string): Diagnostic {
   const at = d.span ? [`${d.code} at ${d.span.file}:${d.span.line}:${d.span.column}`] : [];
-  return diagnostic(d.severity, 'RK0804', `cell ${index} of grid '${grid.name.text}' (${label}): ${d.message}`, grid.name.span,
+  return wrapDiagnostic('RK0804', d, `cell ${index} of grid '${grid.name.text}' (${label}): ${d.message}`, grid.name.span,
     { notes: [...at, ...d.notes], suggestion: d.suggestion });
 }
 
@@ -263,7 +263,7 @@ export function compileFile(file: string, options: CompileOptions = {}): Compile
   const text = readFile(path.resolve(file));
   if (text === undefined) {
     return {
-      diagnostics: [diagnostic('error', 'RK0002', `cannot read '${file}'${unreadable(path.resolve(file))}`, null)], ok: false,
+      diagnostics: [diagnostic('RK0002', `cannot read '${file}'${unreadable(path.resolve(file))}`, null)], ok: false,
       experiments: new Map(), provenance: new Map(), grids: new Map(), gridNames: [], origins: new Map(), sources: new Map(),
     };
   }

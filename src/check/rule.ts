@@ -4,6 +4,7 @@
  * tree (bound to its catalog spec), experiment rules on the resolved experiment.
  */
 import type { FileNode } from '../ast/nodes.ts';
+import type { FixedCode } from '../diagnostics/codes.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Span } from '../diagnostics/span.ts';
 import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
@@ -13,7 +14,7 @@ import type { TreeBlock } from '../resolve/tree.ts';
 export type Report = (diagnostic: Diagnostic) => void;
 
 export interface FileRule {
-  code: string;
+  code: FixedCode;
   title: string;
   checkFile(file: FileNode, report: Report): void;
 }
@@ -30,7 +31,7 @@ export interface BlockVisit {
 }
 
 export interface TreeRule {
-  code: string;
+  code: FixedCode;
   title: string;
   /** Reports what is missing, so it is skipped when syntax errors may have dropped members. */
   completeness?: true;
@@ -46,7 +47,7 @@ export interface ExperimentContext {
 }
 
 export interface ExperimentRule {
-  code: string;
+  code: FixedCode;
   title: string;
   checkExperiment(context: ExperimentContext, report: Report): void;
 }

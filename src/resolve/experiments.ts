@@ -27,7 +27,7 @@ export class Declarations {
     const found = this.experiments.get(name.text);
     if (!found) {
       const suggestion = didYouMean(name.text, this.experiments.keys());
-      this.diagnostics.push(diagnostic('error', 'RK0603', `${what} '${name.text}' is not declared here or in an imported file`, name.span, { suggestion }));
+      this.diagnostics.push(diagnostic('RK0603', `${what} '${name.text}' is not declared here or in an imported file`, name.span, { suggestion }));
     }
     return found;
   }
@@ -43,7 +43,7 @@ export class Declarations {
     if (node.base) {
       const base = this.lookup(node.base, 'base experiment');
       if (base && this.inProgress.has(base.name.text)) {
-        this.diagnostics.push(diagnostic('error', 'RK0604', `'${name}' extends itself through '${base.name.text}'`, node.base.span));
+        this.diagnostics.push(diagnostic('RK0604', `'${name}' extends itself through '${base.name.text}'`, node.base.span));
         tree = null;
       } else {
         // Without its base the experiment cannot be checked meaningfully: RK0603 says why.

@@ -25,7 +25,7 @@ export const colourOnGrey: ExperimentRule = {
         for (const name of ['saturation', 'hue'] as const) {
           const path = `${list}.color_jitter.${name}`;
           if (op[name] === 0 || !written(path)) continue;
-          report(diagnostic('warning', this.code,
+          report(diagnostic(this.code,
             `color_jitter ${name} (${op[name]}) has no effect: data ${experiment.data.kind} is grey (1 channel)`,
             spanOf(path), { notes: [`grey images have no colour to change; remove ${name} or set it to 0`] }));
         }

@@ -4,7 +4,7 @@ import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { Report } from '../rule.ts';
 
 export const duplicateDeclaration = {
-  code: 'RK0701',
+  code: 'RK0701' as const,
   title: 'experiment or grid name declared twice',
   checkProgram(files: readonly FileNode[], report: Report): void {
     const seen = new Map<string, { file: string; line: number }>();
@@ -12,7 +12,7 @@ export const duplicateDeclaration = {
       for (const declaration of [...file.experiments, ...file.grids]) {
         const first = seen.get(declaration.name.text);
         if (first) {
-          report(diagnostic('error', this.code, `'${declaration.name.text}' is already declared`, declaration.name.span,
+          report(diagnostic(this.code, `'${declaration.name.text}' is already declared`, declaration.name.span,
             { notes: [`first declared at ${first.file}:${first.line}`] }));
         } else {
           seen.set(declaration.name.text, declaration.name.span);

@@ -9,7 +9,7 @@ function checkBody(body: BodyNode, report: Report): void {
     const key = member.type === 'block' && member.kind?.text === 'weak' ? `${member.name.text} weak` : member.name.text;
     const first = seen.get(key);
     if (first) {
-      report(diagnostic('error', 'RK0702', `'${key}' is written twice in this block`, member.name.span,
+      report(diagnostic('RK0702', `'${key}' is written twice in this block`, member.name.span,
         { notes: [`first written on line ${first.line}`] }));
     } else {
       seen.set(key, member.name.span);

@@ -10,7 +10,7 @@ export const embedMatch: ExperimentRule = {
     const teacher = experiment.teacher;
     if (!teacher || (relation?.kind !== 'seed' && relation?.kind !== 'compress')) return;
     if (teacher.embed === experiment.student.embed) return;
-    report(diagnostic('error', this.code,
+    report(diagnostic(this.code,
       `relation ${relation.kind} needs student embed (${experiment.student.embed}) = teacher embed (${teacher.embed})`,
       spanOf('student.embed'), { notes: [`teacher embed is set at ${where(spanOf('teacher.embed'))}`] }));
   },

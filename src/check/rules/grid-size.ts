@@ -10,7 +10,7 @@ export const gridSize: FileRule = {
     for (const grid of file.grids) {
       const cells = gridCellCount(grid);
       if (cells <= MAX_GRID_CELLS) continue;
-      report(diagnostic('error', 'RK0809', `grid '${grid.name.text}' has ${Number.isFinite(cells) ? cells : 'over 1e308'} cells, more than the ${MAX_GRID_CELLS} a grid may have`, grid.name.span,
+      report(diagnostic('RK0809', `grid '${grid.name.text}' has ${Number.isFinite(cells) ? cells : 'over 1e308'} cells, more than the ${MAX_GRID_CELLS} a grid may have`, grid.name.span,
         { notes: ['each cell is a training run: split the grid, shorten its axes, or zip axes that vary together'] }));
     }
   },

@@ -18,10 +18,10 @@ function checkComparison(comparison: Extract<ConditionNode, { type: 'compare' }>
   if (target.type === 'unknown') {
     const suggestion = didYouMean(target.segment.text, target.members);
     const notes = !suggestion && target.members.length ? [`${target.where} has: ${target.members.join(', ')}`] : [];
-    report(diagnostic('error', 'RK0801', `unknown path segment '${target.segment.text}' in ${target.where}`, target.segment.span, { suggestion, notes }));
+    report(diagnostic('RK0801', `unknown path segment '${target.segment.text}' in ${target.where}`, target.segment.span, { suggestion, notes }));
     return;
   }
-  const mismatch = (expected: string, suggestion?: string) => report(diagnostic('error', 'RK0806',
+  const mismatch = (expected: string, suggestion?: string) => report(diagnostic('RK0806',
     `'${path.text} ${operator} ${valueText(value)}' compares ${path.text} with a value it cannot hold: expected ${expected}`, value.span, { suggestion }));
   const ordered = operator !== '==' && operator !== '!=';
   if (ordered) {

@@ -8,7 +8,7 @@ export const lossHasTerm: ExperimentRule = {
   checkExperiment({ experiment, spanOf }, report) {
     const { instance, relation, supervised } = experiment.loss;
     if (instance || relation || supervised) return;
-    report(diagnostic('error', this.code, 'the loss has no term', spanOf('loss'),
+    report(diagnostic(this.code, 'the loss has no term', spanOf('loss'),
       { notes: ['add `instance moco { }`, `relation KIND { }` or `supervised { }`'] }));
   },
 };

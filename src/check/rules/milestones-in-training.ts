@@ -12,6 +12,6 @@ export const milestonesInTraining: ExperimentRule = {
     const inside = schedule.milestones.every((m) => m < schedule.epochs);
     if (increasing && inside) return;
     const problem = !increasing ? 'must be strictly increasing' : `must all be less than epochs (${schedule.epochs})`;
-    report(diagnostic('error', this.code, `milestones ${problem}`, spanOf('schedule.milestones')));
+    report(diagnostic(this.code, `milestones ${problem}`, spanOf('schedule.milestones')));
   },
 };

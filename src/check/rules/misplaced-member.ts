@@ -11,12 +11,12 @@ export const misplacedMember: TreeRule = {
       const slot = spec.slots[attribute.name.text];
       if (!Object.hasOwn(spec.slots, attribute.name.text)) continue;
       const form = slot.form === 'kinded' ? `${attribute.name.text} KIND { ... }` : `${attribute.name.text} { ... }`;
-      report(diagnostic('error', this.code, `'${attribute.name.text}' is a block, not an attribute`, attribute.span,
+      report(diagnostic(this.code, `'${attribute.name.text}' is a block, not an attribute`, attribute.span,
         { notes: [`write \`${form}\`, or \`${attribute.name.text} = none\` to remove it`] }));
     }
     for (const [key, entry] of block.blocks) {
       if (!Object.hasOwn(spec.attributes, key)) continue;
-      report(diagnostic('error', this.code, `'${key}' is an attribute, not a block`, entry.span, { notes: [`write \`${key} = value\``] }));
+      report(diagnostic(this.code, `'${key}' is an attribute, not a block`, entry.span, { notes: [`write \`${key} = value\``] }));
     }
   },
 };

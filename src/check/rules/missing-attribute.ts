@@ -10,7 +10,7 @@ export const missingAttribute: TreeRule = {
     if (!spec) return;
     for (const [name, attribute] of Object.entries(spec.attributes)) {
       if (attribute.default !== 'required' || block.attributes.has(name)) continue;
-      report(diagnostic('error', this.code, `${label} needs '${name}' (${attribute.doc})`, block.kind?.span ?? block.name.span));
+      report(diagnostic(this.code, `${label} needs '${name}' (${attribute.doc})`, block.kind?.span ?? block.name.span));
     }
   },
 };

@@ -15,7 +15,7 @@ export const missingBlock: TreeRule = {
       if (entry && !isRemoval(entry)) continue;
       const form = slot.form === 'kinded' ? `${key} KIND { ... }` : `${key} { ... }`;
       const kinds = slot.form === 'kinded' ? [`${key} kinds: ${Object.keys(slot.kinds).join(', ')}`] : [];
-      report(diagnostic('error', this.code, entry ? `${label} cannot remove required block '${key}'` : `${label} has no '${key}' block`,
+      report(diagnostic(this.code, entry ? `${label} cannot remove required block '${key}'` : `${label} has no '${key}' block`,
         entry ? entry.span : block.name.span, { notes: [`${slot.doc}: add \`${form}\``, ...kinds] }));
     }
   },

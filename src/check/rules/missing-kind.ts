@@ -7,7 +7,7 @@ export const missingKind: TreeRule = {
   title: 'missing kind',
   checkBlock({ block, slot }, report) {
     if (slot?.form !== 'kinded' || block.kind !== null) return;
-    report(diagnostic('error', this.code, `'${block.name.text}' needs a kind`, block.name.span,
+    report(diagnostic(this.code, `'${block.name.text}' needs a kind`, block.name.span,
       { notes: [`write \`${block.name.text} KIND { ... }\` with KIND one of: ${Object.keys(slot.kinds).join(', ')}`] }));
   },
 };

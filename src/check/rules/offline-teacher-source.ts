@@ -9,10 +9,10 @@ export const offlineTeacherSource: ExperimentRule = {
     const teacher = experiment.teacher;
     if (teacher?.mode !== 'offline') return;
     if (teacher.checkpoint === null && teacher.pretrain === null) {
-      report(diagnostic('error', this.code, 'an offline teacher needs `checkpoint = "path"` or a `pretrain { }` stage',
+      report(diagnostic(this.code, 'an offline teacher needs `checkpoint = "path"` or a `pretrain { }` stage',
         spanOf('teacher.mode')));
     } else if (teacher.checkpoint !== null && teacher.pretrain !== null) {
-      report(diagnostic('error', this.code, 'an offline teacher takes either a checkpoint or a pretrain stage, not both',
+      report(diagnostic(this.code, 'an offline teacher takes either a checkpoint or a pretrain stage, not both',
         spanOf('teacher.pretrain')));
     }
   },

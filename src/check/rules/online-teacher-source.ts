@@ -9,7 +9,7 @@ export const onlineTeacherSource: ExperimentRule = {
     const teacher = experiment.teacher;
     if (teacher?.mode !== 'online' || (teacher.checkpoint === null && teacher.pretrain === null)) return;
     const what = teacher.checkpoint !== null ? 'checkpoint' : 'pretrain';
-    report(diagnostic('warning', this.code, `the ${what} is unused: an online teacher trains from its own initialisation`,
+    report(diagnostic(this.code, `the ${what} is unused: an online teacher trains from its own initialisation`,
       spanOf(`teacher.${what}`), { notes: ['set `mode = offline` to load and freeze the teacher'] }));
   },
 };

@@ -18,7 +18,7 @@ export const queueHoldsBatch: ExperimentRule = {
     }
     for (const [path, queue, size] of queues) {
       if (queue >= size) continue;
-      report(diagnostic('warning', this.code, `queue (${queue}) is smaller than a batch (batch_size = ${size}): only the newest ${queue} keys of each batch are kept`, spanOf(path)));
+      report(diagnostic(this.code, `queue (${queue}) is smaller than a batch (batch_size = ${size}): only the newest ${queue} keys of each batch are kept`, spanOf(path)));
     }
   },
 };

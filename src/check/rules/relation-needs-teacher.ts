@@ -8,7 +8,7 @@ export const relationNeedsTeacher: ExperimentRule = {
   checkExperiment({ experiment, spanOf }, report) {
     const relation = experiment.loss.relation;
     if (!relation || experiment.teacher) return;
-    report(diagnostic('error', this.code, `relation ${relation.kind} needs a teacher, but the experiment has none`,
+    report(diagnostic(this.code, `relation ${relation.kind} needs a teacher, but the experiment has none`,
       spanOf('loss.relation'), { notes: ['add `teacher KIND { ... }` or remove the term with `relation = none`'] }));
   },
 };

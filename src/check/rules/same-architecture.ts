@@ -9,7 +9,7 @@ export const sameArchitecture: ExperimentRule = {
     const { teacher, student } = experiment;
     if (!teacher || teacher.kind !== student.kind) return;
     const widths = teacher.width === student.width ? `at width ${student.width}` : `(widths ${teacher.width} and ${student.width})`;
-    report(diagnostic('note', this.code, `teacher and student are both ${student.kind} ${widths}: the teacher is not heterogeneous`,
+    report(diagnostic(this.code, `teacher and student are both ${student.kind} ${widths}: the teacher is not heterogeneous`,
       spanOf('teacher')));
   },
 };

@@ -9,6 +9,6 @@ export const unexpectedKind: TreeRule = {
     if (!slot || slot.form === 'kinded' || block.kind === null) return;
     const variant = slot.form === 'list' ? slot.variant : undefined;
     const notes = slot.form === 'list' && !variant ? [`write \`${block.name.text} { ... }\` (or \`${block.name.text} weak { ... }\` for the weak view)`] : [];
-    report(diagnostic('error', this.code, `'${block.name.text}' takes no kind, found '${block.kind.text}'`, block.kind.span, { notes }));
+    report(diagnostic(this.code, `'${block.name.text}' takes no kind, found '${block.kind.text}'`, block.kind.span, { notes }));
   },
 };

@@ -10,7 +10,7 @@ export const unknownKind: TreeRule = {
     if (slot?.form !== 'kinded' || block.kind === null || Object.hasOwn(slot.kinds, block.kind.text)) return;
     const kinds = Object.keys(slot.kinds);
     const suggestion = didYouMean(block.kind.text, kinds);
-    report(diagnostic('error', this.code, `unknown ${block.name.text} kind '${block.kind.text}'`, block.kind.span,
+    report(diagnostic(this.code, `unknown ${block.name.text} kind '${block.kind.text}'`, block.kind.span,
       { suggestion, notes: suggestion ? [] : [`${block.name.text} kinds: ${kinds.join(', ')}`] }));
   },
 };

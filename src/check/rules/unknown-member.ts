@@ -19,7 +19,7 @@ export const unknownMember: TreeRule = {
     for (const { name, what } of unknown) {
       const suggestion = didYouMean(name.text, names);
       const notes = suggestion ? [] : [`${label} accepts: ${names.join(', ') || 'nothing'}`];
-      report(diagnostic('error', this.code, `unknown ${what} '${name.text}' in ${label}`, name.span, { notes, suggestion }));
+      report(diagnostic(this.code, `unknown ${what} '${name.text}' in ${label}`, name.span, { notes, suggestion }));
     }
   },
 };

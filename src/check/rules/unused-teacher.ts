@@ -7,7 +7,7 @@ export const unusedTeacher: ExperimentRule = {
   title: 'teacher without a relation term',
   checkExperiment({ experiment, spanOf }, report) {
     if (!experiment.teacher || experiment.loss.relation) return;
-    report(diagnostic('warning', this.code, 'the teacher is unused: no relation term reads it', spanOf('teacher'),
+    report(diagnostic(this.code, 'the teacher is unused: no relation term reads it', spanOf('teacher'),
       { notes: ['add `relation KIND { }` to the loss, or `teacher = none`'] }));
   },
 };

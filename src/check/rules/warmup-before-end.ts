@@ -10,7 +10,7 @@ export const warmupBeforeEnd: ExperimentRule = {
     if (experiment.teacher?.pretrain) schedules.push(['teacher.pretrain', experiment.teacher.pretrain]);
     for (const [path, { warmup_epochs: warmup, epochs }] of schedules) {
       if (warmup < epochs) continue;
-      report(diagnostic('error', this.code, `warmup_epochs (${warmup}) must be less than epochs (${epochs})`, spanOf(`${path}.warmup_epochs`)));
+      report(diagnostic(this.code, `warmup_epochs (${warmup}) must be less than epochs (${epochs})`, spanOf(`${path}.warmup_epochs`)));
     }
   },
 };
