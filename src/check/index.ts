@@ -5,13 +5,13 @@ import type { Span } from '../diagnostics/span.ts';
 import type { ProvenanceMap } from '../resolve/resolve.ts';
 import type { TreeBlock } from '../resolve/tree.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
-import { EXPERIMENT_RULES, FILE_RULES, TREE_RULES, duplicateDeclaration } from './rules.ts';
+import { EXPERIMENT_RULES, FILE_RULES, PROGRAM_RULES, TREE_RULES } from './rules.ts';
 import { walkTree } from './walk.ts';
 
 export function checkFiles(files: readonly FileNode[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (d: Diagnostic) => out.push(d);
-  duplicateDeclaration.checkProgram(files, report);
+  for (const rule of PROGRAM_RULES) rule.checkProgram(files, report);
   for (const file of files) for (const rule of FILE_RULES) rule.checkFile(file, report);
   return out;
 }

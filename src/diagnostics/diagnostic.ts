@@ -4,10 +4,11 @@ import type { Span } from './span.ts';
 
 export type { Code, Severity } from './codes.ts';
 
-export interface Diagnostic {
+/** `C` narrows the code, so that a rule's `report` takes its own code only. */
+export interface Diagnostic<C extends Code = Code> {
   severity: Severity;
   /** Stable code `RKnnnn` of the table in codes.ts. */
-  code: Code;
+  code: C;
   message: string;
   /** Null only for problems with no place in a file (an unreadable command-line file). */
   span: Span | null;
@@ -21,24 +22,24 @@ export interface DiagnosticOptions {
   suggestion?: string;
 }
 
-function make(severity: Severity, code: Code, message: string, span: Span | null, options: DiagnosticOptions): Diagnostic {
-  const d: Diagnostic = { severity, code, message, span, notes: options.notes ?? [] };
+function make<C extends Code>(severity: Severity, code: C, message: string, span: Span | null, options: DiagnosticOptions): Diagnostic<C> {
+  const d: Diagnostic<C> = { severity, code, message, span, notes: options.notes ?? [] };
   if (options.suggestion !== undefined) d.suggestion = options.suggestion;
   return d;
 }
 
 /** A diagnostic with the severity the code table gives `code`. */
-export function diagnostic(code: FixedCode, message: string, span: Span | null, options: DiagnosticOptions = {}): Diagnostic {
+export function diagnostic<C extends FixedCode>(code: C, message: string, span: Span | null, options: DiagnosticOptions = {}): Diagnostic<C> {
   return make(CODES[code].severity, code, message, span, options);
 }
 
 /** A diagnostic that reports `wrapped` at another place (RK0804), keeping its severity. */
-export function wrapDiagnostic(code: WrapperCode, wrapped: Diagnostic, message: string, span: Span | null,
-  options: DiagnosticOptions = {}): Diagnostic {
+export function wrapDiagnostic<C extends WrapperCode>(code: C, wrapped: Diagnostic, message: string, span: Span | null,
+  options: DiagnosticOptions = {}): Diagnostic<C> {
   return make(wrapped.severity, code, message, span, options);
 }
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
 
-/** Where a step reports its problems: every compile step and check rule gets one. */
-export type Report = (diagnostic: Diagnostic) => void;
+/** Where a step reports its problems: every compile step and check rule gets one (a rule's takes its code only). */
+export type Report<C extends Code = Code> = (diagnostic: Diagnostic<C>) => void;

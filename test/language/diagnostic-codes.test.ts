@@ -23,20 +23,23 @@ describe('the diagnostic code table', () => {
     }
   });
 
-  it('does not compile a code outside the table, a severity argument, or a wrapping code given to diagnostic()', function () {
+  it('does not compile a code outside the table, a severity argument, a wrapping code given to diagnostic(), or a rule reporting another code', function () {
     this.timeout(60_000);
     const lines = [
       "import { diagnostic, wrapDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.ts';",
       "import type { Code } from '../../src/diagnostics/codes.ts';",
+      "import type { FileRule } from '../../src/check/rule.ts';",
       "export const fine: Diagnostic = diagnostic('RK0301', 'm', null);",
       "export const wrapped: Diagnostic = wrapDiagnostic('RK0804', fine, 'm', null);",
+      "export const own: FileRule<'RK0802'> = { code: 'RK0802', checkFile(file, report) { report(diagnostic(this.code, 'm', null)); } };",
       "export const unknown = diagnostic('RK0999', 'm', null);",
       "export const severity = diagnostic('warning', 'RK0301', 'm', null);",
       "export const free = diagnostic('RK0804', 'm', null);",
       "export const notWrapping = wrapDiagnostic('RK0301', fine, 'm', null);",
       "export const code: Code = 'RK9999';",
+      "export const foreign: FileRule<'RK0802'> = { code: 'RK0802', checkFile(file, report) { report(diagnostic('RK0805', 'm', null)); } };",
     ];
     const problems = typeCheckProgram(lines.join('\n'), 'test/language/codes-snippet.ts');
-    expect(problems.map((p) => p.line)).to.deep.equal([5, 6, 7, 8, 9]);
+    expect(problems.map((p) => p.line)).to.deep.equal([7, 8, 9, 10, 11, 12]);
   });
 });

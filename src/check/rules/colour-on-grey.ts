@@ -13,9 +13,8 @@ function channelsOf(data: Data): number | null {
   return channels === 'channels' && data.kind === 'synthetic' ? data.channels : typeof channels === 'number' ? channels : null;
 }
 
-export const colourOnGrey: ExperimentRule = {
+export const colourOnGrey: ExperimentRule<'RK0511'> = {
   code: 'RK0511',
-  title: 'color_jitter saturation or hue on grey data',
   checkExperiment({ experiment, spanOf, written }, report) {
     if (channelsOf(experiment.data) !== 1) return;
     const pipelines: Array<[string, typeof experiment.augment]> = [['augment', experiment.augment], ['augment_weak', experiment.augment_weak ?? []]];

@@ -1,12 +1,10 @@
 /** RK0701: two experiments or grids with one name among a file and everything it imports. */
-import type { FileNode } from '../../ast/nodes.ts';
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
-import type { Report } from '../rule.ts';
+import type { ProgramRule } from '../rule.ts';
 
-export const duplicateDeclaration = {
-  code: 'RK0701' as const,
-  title: 'experiment or grid name declared twice',
-  checkProgram(files: readonly FileNode[], report: Report): void {
+export const duplicateDeclaration: ProgramRule<'RK0701'> = {
+  code: 'RK0701',
+  checkProgram(files, report) {
     const seen = new Map<string, { file: string; line: number }>();
     for (const file of files) {
       for (const declaration of [...file.experiments, ...file.grids]) {

@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const embedMatch: ExperimentRule = {
+export const embedMatch: ExperimentRule<'RK0501'> = {
   code: 'RK0501',
-  title: 'seed/compress need student embed = teacher embed',
   checkExperiment({ experiment, spanOf }, report) {
     const relation = experiment.loss.relation;
     const teacher = experiment.teacher;

@@ -3,9 +3,8 @@ import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { gridCellCount, MAX_GRID_CELLS } from '../../resolve/grid.ts';
 import type { FileRule } from '../rule.ts';
 
-export const gridSize: FileRule = {
+export const gridSize: FileRule<'RK0809'> = {
   code: 'RK0809',
-  title: `a grid has at most ${MAX_GRID_CELLS} cells`,
   checkFile(file, report) {
     for (const grid of file.grids) {
       const cells = gridCellCount(grid);

@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const lossHasTerm: ExperimentRule = {
+export const lossHasTerm: ExperimentRule<'RK0506'> = {
   code: 'RK0506',
-  title: 'the loss has no term',
   checkExperiment({ experiment, spanOf }, report) {
     const { instance, relation, supervised } = experiment.loss;
     if (instance || relation || supervised) return;

@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const milestonesInTraining: ExperimentRule = {
+export const milestonesInTraining: ExperimentRule<'RK0507'> = {
   code: 'RK0507',
-  title: 'milestones must increase and be < epochs',
   checkExperiment({ experiment, spanOf }, report) {
     const schedule = experiment.schedule;
     if (schedule.kind !== 'step') return;

@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const misplacedMember: TreeRule = {
+export const misplacedMember: TreeRule<'RK0205'> = {
   code: 'RK0205',
-  title: 'block written as an attribute or attribute written as a block',
   checkBlock({ block, spec }, report) {
     if (!spec) return;
     for (const attribute of block.attributes.values()) {

@@ -2,10 +2,9 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const missingAttribute: TreeRule = {
+export const missingAttribute: TreeRule<'RK0402'> = {
   code: 'RK0402',
   completeness: true,
-  title: 'missing required attribute',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;
     for (const [name, attribute] of Object.entries(spec.attributes)) {

@@ -3,10 +3,9 @@ import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { isRemoval } from '../../resolve/tree.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const missingBlock: TreeRule = {
+export const missingBlock: TreeRule<'RK0401'> = {
   code: 'RK0401',
   completeness: true,
-  title: 'missing required block',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;
     for (const [key, slot] of Object.entries(spec.slots)) {

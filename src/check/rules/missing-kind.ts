@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const missingKind: TreeRule = {
+export const missingKind: TreeRule<'RK0203'> = {
   code: 'RK0203',
-  title: 'missing kind',
   checkBlock({ block, slot }, report) {
     if (slot?.form !== 'kinded' || block.kind !== null) return;
     report(diagnostic(this.code, `'${block.name.text}' needs a kind`, block.name.span,

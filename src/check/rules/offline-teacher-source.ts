@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const offlineTeacherSource: ExperimentRule = {
+export const offlineTeacherSource: ExperimentRule<'RK0503'> = {
   code: 'RK0503',
-  title: 'an offline teacher needs a checkpoint or a pretrain stage',
   checkExperiment({ experiment, spanOf }, report) {
     const teacher = experiment.teacher;
     if (teacher?.mode !== 'offline') return;

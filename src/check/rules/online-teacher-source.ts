@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const onlineTeacherSource: ExperimentRule = {
+export const onlineTeacherSource: ExperimentRule<'RK0509'> = {
   code: 'RK0509',
-  title: 'checkpoint or pretrain on an online teacher',
   checkExperiment({ experiment, spanOf }, report) {
     const teacher = experiment.teacher;
     if (teacher?.mode !== 'online' || (teacher.checkpoint === null && teacher.pretrain === null)) return;

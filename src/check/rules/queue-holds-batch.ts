@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const queueHoldsBatch: ExperimentRule = {
+export const queueHoldsBatch: ExperimentRule<'RK0510'> = {
   code: 'RK0510',
-  title: 'queue smaller than batch_size',
   checkExperiment({ experiment, spanOf }, report) {
     const batch = experiment.batch_size;
     const queues: Array<[string, number, number]> = [];

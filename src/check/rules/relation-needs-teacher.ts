@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const relationNeedsTeacher: ExperimentRule = {
+export const relationNeedsTeacher: ExperimentRule<'RK0502'> = {
   code: 'RK0502',
-  title: 'a relation loss needs a teacher',
   checkExperiment({ experiment, spanOf }, report) {
     const relation = experiment.loss.relation;
     if (!relation || experiment.teacher) return;

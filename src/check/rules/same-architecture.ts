@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const sameArchitecture: ExperimentRule = {
+export const sameArchitecture: ExperimentRule<'RK0505'> = {
   code: 'RK0505',
-  title: 'teacher and student share an architecture',
   checkExperiment({ experiment, spanOf }, report) {
     const { teacher, student } = experiment;
     if (!teacher || teacher.kind !== student.kind) return;

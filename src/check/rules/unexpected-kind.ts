@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const unexpectedKind: TreeRule = {
+export const unexpectedKind: TreeRule<'RK0204'> = {
   code: 'RK0204',
-  title: 'kind on a block that takes none',
   checkBlock({ block, slot }, report) {
     if (!slot || slot.form === 'kinded' || block.kind === null) return;
     const variant = slot.form === 'list' ? slot.variant : undefined;

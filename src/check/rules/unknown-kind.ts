@@ -3,9 +3,8 @@ import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const unknownKind: TreeRule = {
+export const unknownKind: TreeRule<'RK0202'> = {
   code: 'RK0202',
-  title: 'unknown kind',
   checkBlock({ block, slot }, report) {
     if (slot?.form !== 'kinded' || block.kind === null || Object.hasOwn(slot.kinds, block.kind.text)) return;
     const kinds = Object.keys(slot.kinds);

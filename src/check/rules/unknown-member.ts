@@ -4,9 +4,8 @@ import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import { isListBody, memberNames } from '../../resolve/spec.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const unknownMember: TreeRule = {
+export const unknownMember: TreeRule<'RK0201'> = {
   code: 'RK0201',
-  title: 'unknown attribute or block',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;
     const names = memberNames(spec);

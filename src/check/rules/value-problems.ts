@@ -8,10 +8,9 @@ import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import { convertValue, type Problem } from '../../schema/convert.ts';
 import type { TreeRule } from '../rule.ts';
 
-export function valueRule(code: FixedCode, title: string, category: Problem['category']): TreeRule {
+export function valueRule<C extends FixedCode>(code: C, category: Problem['category']): TreeRule<C> {
   return {
     code,
-    title,
     checkBlock({ block, spec, label }, report) {
       if (!spec) return;
       for (const attribute of block.attributes.values()) {
