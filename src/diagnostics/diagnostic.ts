@@ -39,6 +39,9 @@ export function wrapDiagnostic<C extends WrapperCode>(code: C, wrapped: Diagnost
   return make(wrapped.severity, code, message, span, options);
 }
 
+/** What makes two diagnostics one problem reported twice (a grid's base checked as an experiment too). */
+export const diagnosticKey = (d: Diagnostic): string => `${d.code}|${d.message}|${d.span?.file}|${d.span?.start}|${d.span?.end}`;
+
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
 
 /** Where a step reports its problems: every compile step and check rule gets one (a rule's takes its code only). */
