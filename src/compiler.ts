@@ -5,13 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GridNode } from './ast/nodes.ts';
-import type { Span } from './diagnostics/span.ts';
-import { valueText, valueToJson, type JsonValue } from './ast/json.ts';
+import { valueToJson, type JsonValue } from './ast/json.ts';
 import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
-import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { diagnostic, diagnosticKey, hasErrors, type Diagnostic, type Report } from './diagnostics/diagnostic.ts';
+import { DiagnosticSink } from './diagnostics/sink.ts';
 import { Declarations } from './resolve/experiments.ts';
 import { keepsCell } from './resolve/condition.ts';
 import { axisNodes, gridAssignments, gridCellCount, MAX_GRID_CELLS, type Assignment } from './resolve/grid.ts';
+import { GridCellDiagnostics } from './resolve/grid-cells.ts';
 import { displayName, loadProgram, readFromDisk, type ReadFile } from './resolve/modules.ts';
 import { applyPath } from './resolve/override.ts';
 import { resolveTree, type ProvenanceMap } from './resolve/resolve.ts';
@@ -87,129 +88,112 @@ export interface CompileResult {
   sources: Map<string, string>;
 }
 
-const key = (d: Diagnostic): string => `${d.code}|${d.message}|${d.span?.file}|${d.span?.start}|${d.span?.end}`;
-
 function sortDiagnostics(diagnostics: Diagnostic[], fileOrder: string[]): Diagnostic[] {
-  const unique = [...new Map(diagnostics.map((d) => [key(d), d])).values()];
+  const unique = [...new Map(diagnostics.map((d) => [diagnosticKey(d), d])).values()];
   const rank = (d: Diagnostic) => (d.span ? fileOrder.indexOf(d.span.file) : -1);
   return unique.sort((a, b) => rank(a) - rank(b) || (a.span?.start ?? 0) - (b.span?.start ?? 0) || a.code.localeCompare(b.code));
 }
 
 const INTERNAL = 'internal error: please report it on the rekd issue tracker with the file that triggered it';
 
-/** A grid cell a `where` condition dropped. */
-const DROPPED = 'dropped';
+/** What checking and resolving a tree gave. */
+type Checked =
+  | { kind: 'resolved'; experiment: ResolvedExperiment; provenance: ProvenanceMap }
+  /** It has errors (reported), or syntax errors elsewhere keep anything from being resolved. */
+  | { kind: 'invalid' }
+  /** A grid's `where` dropped the cell, so it was not checked further. */
+  | { kind: 'dropped' };
 
 /**
  * Checks a tree, resolves it when clean, and runs the experiment rules and schema validation.
  * `keep` (a grid's `where`) sees the resolved values before the experiment rules, so a condition
  * can drop the cells those rules would reject.
  */
-function resolveChecked(tree: TreeBlock, diagnostics: Diagnostic[], partial: boolean,
-  keep: (experiment: ResolvedExperiment) => boolean = () => true): { experiment: ResolvedExperiment; provenance: ProvenanceMap } | null | typeof DROPPED {
-  const problems = checkTree(tree, partial);
-  diagnostics.push(...problems);
-  if (partial || hasErrors(problems)) return null;
+function resolveChecked(tree: TreeBlock, sink: DiagnosticSink, partial: boolean,
+  keep: (experiment: ResolvedExperiment) => boolean = () => true): Checked {
+  const treeChecks = sink.step();
+  checkTree(tree, partial, treeChecks.report);
+  if (partial || treeChecks.hasErrors()) return { kind: 'invalid' };
   const resolved = resolveTree(tree);
-  if (!keep(resolved.experiment)) return DROPPED;
-  const ruled = checkExperiment(resolved.experiment, resolved.provenance, tree.name.span);
-  diagnostics.push(...ruled);
+  if (!keep(resolved.experiment)) return { kind: 'dropped' };
+  const experimentChecks = sink.step();
+  checkExperiment(resolved.experiment, resolved.provenance, tree.name.span, experimentChecks.report);
   const invalid = validateResolved(resolved.experiment);
-  if (invalid.length) diagnostics.push(diagnostic('error', 'RK0001', `${INTERNAL} (resolved '${tree.name.text}' fails its schema)`, tree.name.span, { notes: invalid }));
-  return hasErrors(ruled) || invalid.length ? null : resolved;
+  if (invalid.length) sink.report(diagnostic('RK0001', `${INTERNAL} (resolved '${tree.name.text}' fails its schema)`, tree.name.span, { notes: invalid }));
+  return experimentChecks.hasErrors() || invalid.length ? { kind: 'invalid' } : { kind: 'resolved', ...resolved };
 }
 
 /** Applies every assignment whose path is valid; the others are reported and skipped. */
-function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override' | 'grid', diagnostics: Diagnostic[]): TreeBlock {
+function applyAll(tree: TreeBlock, assignments: Assignment[], origin: 'override' | 'grid', report: Report): TreeBlock {
   let current = tree;
   const assigned = new Set(assignments.map((a) => a.path.text));
   for (const { path: p, value } of assignments) {
     const applied = applyPath(current, p, value, value.span, origin);
     if (applied.ok) {
       current = applied.tree;
-      for (const warning of applied.warnings ?? []) if (!assigned.has(warning.path)) diagnostics.push(warning.diagnostic);
+      for (const warning of applied.warnings ?? []) if (!assigned.has(warning.path)) report(warning.diagnostic);
     } else {
-      diagnostics.push(applied.diagnostic);
+      report(applied.diagnostic);
     }
   }
   return current;
 }
 
-/**
- * Expands and checks one grid, adding its problems to `diagnostics`; `fileProblems` are those of
- * the file as a whole (its where condition's own errors among them).
- */
-function compileGrid(grid: GridNode, declarations: Declarations, overrides: Assignment[], diagnostics: Diagnostic[],
-  fileProblems: readonly Diagnostic[], partial: boolean): CompiledGrid | null {
+/** What every declaration of a file is compiled with. */
+interface Compilation {
+  declarations: Declarations;
+  /** The parsed `--set` overrides. */
+  overrides: Assignment[];
+  /** Syntax errors may have dropped members: nothing is resolved, rules about missing members stay quiet. */
+  partial: boolean;
+  /** The file's sink: everything reported so far is in its `diagnostics`. */
+  sink: DiagnosticSink;
+}
+
+/** Expands and checks one grid, reporting its problems into `own` by the grid-cell policy. */
+function compileGrid(grid: GridNode, { declarations, overrides, partial, sink }: Compilation, own: DiagnosticSink): CompiledGrid | null {
   // Too many cells to enumerate: RK0809 (a file rule) says so.
   if (gridCellCount(grid) > MAX_GRID_CELLS) return null;
   const baseNode = declarations.lookup(grid.base, 'grid base experiment');
   const baseTree = baseNode && declarations.tree(baseNode);
-  const base = baseTree && applyAll(baseTree, overrides, 'override', diagnostics);
+  const base = baseTree && applyAll(baseTree, overrides, 'override', own.report);
   if (!baseNode || !base) return null;
   // Problems of the base itself are reported once, for the base, not again for every cell. A
   // base compiled as an experiment of this file reports them too (the duplicates are merged);
   // an imported one, broken by an override, reports them only here.
-  const baseProblems: Diagnostic[] = [];
-  const resolvedBase = resolveChecked(base, baseProblems, partial);
-  diagnostics.push(...baseProblems);
-  const baseDiagnostics = new Set(baseProblems.map(key));
+  const baseChecks = own.step();
+  const resolvedBase = resolveChecked(base, baseChecks, partial);
   const compiled: CompiledGrid = {
     name: grid.name.text, base: baseNode.name.text, cells: [], dropped: [],
-    baseExperiment: resolvedBase && resolvedBase !== DROPPED ? resolvedBase.experiment : null,
+    baseExperiment: resolvedBase.kind === 'resolved' ? resolvedBase.experiment : null,
     axes: axisNodes(grid).map((axis) => axis.path.text),
   };
-  const all = gridAssignments(grid);
-  // Problems at the grid's own text, with the cells that have them (each cell named by its values).
-  const atValues = new Map<string, { d: Diagnostic; cells: string[] }>();
-  all.forEach((assignments, index) => {
-    const name = `${grid.name.text}_${index}`;
-    const values = Object.fromEntries(assignments.map((a) => [a.path.text, valueToJson(a.value)]));
-    const cellDiagnostics: Diagnostic[] = [];
-    const tree = applyAll(base, assignments, 'grid', cellDiagnostics);
-    const resolved = resolveChecked(tree, cellDiagnostics, partial, (experiment) => keepsCell(grid, experiment));
-    if (resolved === DROPPED) {
+  const cellProblems = new GridCellDiagnostics(grid, baseChecks.diagnostics, own.report);
+  gridAssignments(grid).forEach((assignments, index) => {
+    const cell = new DiagnosticSink();
+    const checked = resolveChecked(applyAll(base, assignments, 'grid', cell.report), cell, partial, (experiment) => keepsCell(grid, experiment));
+    if (checked.kind === 'dropped') {
       compiled.dropped.push(index);
+      cellProblems.droppedCell();
       return;
     }
-    const label = assignments.map((a) => `${a.path.text} = ${valueText(a.value)}`).join(', ');
-    for (const d of cellDiagnostics) {
-      const k = key(d);
-      if (baseDiagnostics.has(k)) continue;
-      if (!inside(d, grid.span)) diagnostics.push(cellDiagnostic(d, grid, index, label));
-      else if (atValues.has(k)) atValues.get(k)!.cells.push(`cell ${index} (${label})`);
-      else atValues.set(k, { d, cells: [`cell ${index} (${label})`] });
+    cellProblems.checkedCell(index, assignments, cell.diagnostics);
+    if (checked.kind === 'resolved') {
+      const name = `${grid.name.text}_${index}`;
+      const values = Object.fromEntries(assignments.map((a) => [a.path.text, valueToJson(a.value)]));
+      compiled.cells.push({ index, name, values, experiment: { ...checked.experiment, name }, provenance: checked.provenance });
     }
-    if (resolved) compiled.cells.push({ index, name, values, experiment: { ...resolved.experiment, name }, provenance: resolved.provenance });
   });
-  const checked = all.length - compiled.dropped.length;
-  for (const { d, cells } of atValues.values()) {
-    // A problem every cell shares (an unknown path) is no cell's in particular.
-    diagnostics.push(cells.length === checked ? d : { ...d, notes: [...d.notes, `in ${cells.join('; ')}`] });
-  }
-  const filter = grid.items.find((item) => item.type === 'where');
-  // A condition with errors of its own would only repeat them as this warning.
-  const broken = filter && [...fileProblems, ...diagnostics].some((d) => d.severity === 'error' && inside(d, filter.span));
-  if (filter && !broken && all.length > 0 && compiled.dropped.length === all.length) {
-    diagnostics.push(diagnostic('warning', 'RK0807', `the where condition drops all ${all.length} cells of grid '${grid.name.text}'`, filter.span));
-  }
+  cellProblems.finish(sink.diagnostics);
   return compiled;
-}
-
-const inside = (d: Diagnostic, span: Span): boolean =>
-  d.span !== null && d.span.file === span.file && d.span.start >= span.start && d.span.end <= span.end;
-
-/** A cell problem located outside the grid (in the base experiment) is reported at the grid. */
-function cellDiagnostic(d: Diagnostic, grid: GridNode, index: number, label: string): Diagnostic {
-  const at = d.span ? [`${d.code} at ${d.span.file}:${d.span.line}:${d.span.column}`] : [];
-  return diagnostic(d.severity, 'RK0804', `cell ${index} of grid '${grid.name.text}' (${label}): ${d.message}`, grid.name.span,
-    { notes: [...at, ...d.notes], suggestion: d.suggestion });
 }
 
 /** Compiles source text held in memory; `file` is its display name and anchors relative imports. */
 export function compileSource(text: string, file: string, options: CompileOptions = {}): CompileResult {
   const program = loadProgram(path.resolve(file), text, options.readFile ?? readFromDisk, file);
-  const diagnostics = [...program.diagnostics, ...checkFiles(program.files)];
+  const sink = new DiagnosticSink();
+  sink.reportAll(program.diagnostics);
+  checkFiles(program.files, sink.report);
   const sources = new Map(program.sources);
 
   const overrides: Assignment[] = [];
@@ -217,42 +201,43 @@ export function compileSource(text: string, file: string, options: CompileOption
     const name = `<--set ${i + 1}>`;
     sources.set(name, override);
     const parsed = parseOverride(override, name);
-    diagnostics.push(...parsed.diagnostics);
+    sink.reportAll(parsed.diagnostics);
     if (parsed.value && !hasErrors(parsed.diagnostics)) overrides.push({ path: parsed.value.path, value: parsed.value.value });
   });
 
-  const declarations = new Declarations(program.files, diagnostics);
-  // After a syntax error, recovery may have dropped members: nothing is resolved, and rules
-  // about missing members stay quiet.
-  const partial = program.diagnostics.some((d) => d.code.startsWith('RK01'));
+  const declarations = new Declarations(program.files, sink.report);
+  const compilation: Compilation = {
+    declarations, overrides, sink,
+    partial: program.diagnostics.some((d) => d.code.startsWith('RK01')),
+  };
   const root = program.files[0];
   const result: CompileResult = {
     diagnostics: [], ok: false, experiments: new Map(), provenance: new Map(), grids: new Map(),
     gridNames: root.grids.map((grid) => grid.name.text), origins: new Map(), sources,
   };
-  /** The diagnostics of compiling one declaration, recorded as its own and added to the file's. */
-  const compiling = (name: string): Diagnostic[] => {
-    const own: Diagnostic[] = [];
-    result.origins.set(name, own);
-    return own;
+  /** The sink of compiling the declarations named `name`: their diagnostics are their own (origins) and the file's. */
+  const scopes = new Map<string, DiagnosticSink>();
+  const compiling = (name: string): DiagnosticSink => {
+    if (!scopes.has(name)) scopes.set(name, sink.scope());
+    return scopes.get(name)!;
   };
   for (const node of root.experiments) {
     if (declarations.experiments.get(node.name.text) !== node) continue;
     const tree = declarations.tree(node);
     const own = compiling(node.name.text);
-    const resolved = tree && resolveChecked(applyAll(tree, overrides, 'override', own), own, partial);
-    if (resolved && resolved !== DROPPED) {
-      result.experiments.set(node.name.text, resolved.experiment);
-      result.provenance.set(node.name.text, resolved.provenance);
+    const checked = tree ? resolveChecked(applyAll(tree, overrides, 'override', own.report), own, compilation.partial) : null;
+    if (checked?.kind === 'resolved') {
+      result.experiments.set(node.name.text, checked.experiment);
+      result.provenance.set(node.name.text, checked.provenance);
     }
   }
   for (const grid of options.grids === false ? [] : root.grids) {
     if (declarations.grids.get(grid.name.text) !== grid) continue;
-    const compiled = compileGrid(grid, declarations, overrides, compiling(grid.name.text), diagnostics, partial);
+    const compiled = compileGrid(grid, compilation, compiling(grid.name.text));
     if (compiled) result.grids.set(grid.name.text, compiled);
   }
-  for (const own of result.origins.values()) diagnostics.push(...own);
-  result.diagnostics = sortDiagnostics(diagnostics, [...sources.keys()]);
+  for (const [name, scope] of scopes) result.origins.set(name, scope.diagnostics);
+  result.diagnostics = sortDiagnostics(sink.diagnostics, [...sources.keys()]);
   result.ok = !hasErrors(result.diagnostics);
   return result;
 }
@@ -263,7 +248,7 @@ export function compileFile(file: string, options: CompileOptions = {}): Compile
   const text = readFile(path.resolve(file));
   if (text === undefined) {
     return {
-      diagnostics: [diagnostic('error', 'RK0002', `cannot read '${file}'${unreadable(path.resolve(file))}`, null)], ok: false,
+      diagnostics: [diagnostic('RK0002', `cannot read '${file}'${unreadable(path.resolve(file))}`, null)], ok: false,
       experiments: new Map(), provenance: new Map(), grids: new Map(), gridNames: [], origins: new Map(), sources: new Map(),
     };
   }
@@ -286,8 +271,8 @@ function unreadable(file: string): string {
 export function scopedDiagnostics(result: CompileResult, names: readonly string[]): Diagnostic[] {
   const used = new Set<string>();
   const unused = new Set<string>();
-  for (const [name, own] of result.origins) for (const d of own) (names.includes(name) ? used : unused).add(key(d));
-  return result.diagnostics.filter((d) => d.severity === 'error' || used.has(key(d)) || !unused.has(key(d)));
+  for (const [name, own] of result.origins) for (const d of own) (names.includes(name) ? used : unused).add(diagnosticKey(d));
+  return result.diagnostics.filter((d) => d.severity === 'error' || used.has(diagnosticKey(d)) || !unused.has(diagnosticKey(d)));
 }
 
 /** The cells of a compiled grid: each a resolved experiment with its varied values. */

@@ -184,7 +184,7 @@ export class AstBuilder {
     if (!token || !span) return null;
     const value = Number(token.image);
     if (!Number.isFinite(value)) {
-      this.diagnostics.push(diagnostic('error', 'RK0104', `number '${token.image}' is too large`, span));
+      this.diagnostics.push(diagnostic('RK0104', `number '${token.image}' is too large`, span));
       return null;
     }
     return value;
@@ -193,7 +193,7 @@ export class AstBuilder {
   /** Decodes a string token with JSON escapes; reports a missing quote or a bad escape. */
   private stringValue(image: string, span: Span): string | null {
     if (!/^"(?:[^"\\]|\\.)*"$/.test(image)) {
-      this.diagnostics.push(diagnostic('error', 'RK0104', 'unterminated string: the closing \'"\' is missing on this line', span));
+      this.diagnostics.push(diagnostic('RK0104', 'unterminated string: the closing \'"\' is missing on this line', span));
       return null;
     }
     try {
@@ -201,7 +201,7 @@ export class AstBuilder {
     } catch {
       const bad = /\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])/.exec(image);
       const at = bad ? { ...span, start: span.start + bad.index, end: span.start + bad.index + 2, column: span.column + bad.index } : span;
-      this.diagnostics.push(diagnostic('error', 'RK0104', `invalid escape '${bad?.[0] ?? image}' in string (strings use JSON escapes)`, at));
+      this.diagnostics.push(diagnostic('RK0104', `invalid escape '${bad?.[0] ?? image}' in string (strings use JSON escapes)`, at));
       return null;
     }
   }

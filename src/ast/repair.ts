@@ -37,7 +37,7 @@ function repairBody(body: BodyNode, report: (d: Diagnostic) => void): void {
     const culprit = kept.filter((m): m is BlockNode => m.type === 'block' && tookParentBrace(m)).pop();
     const unclosed = culprit ?? block;
     const before = culprit?.body.close?.line ?? moved[0].span.line;
-    report(diagnostic('error', 'RK0105', `'${unclosed.name.text}' is not closed: a '}' is missing before line ${before}`, unclosed.name.span, {
+    report(diagnostic('RK0105', `'${unclosed.name.text}' is not closed: a '}' is missing before line ${before}`, unclosed.name.span, {
       notes: [`the members from line ${moved[0].span.line} on are read by their indentation`],
     }));
   }
@@ -58,7 +58,7 @@ export function repairUnclosedBlocks(file: FileNode): Diagnostic[] {
     // An unclosed experiment whose last block took its '}': that block lacks its own.
     const culprit = experiment.body.close === null ? lastTookParentBrace(experiment.body) : undefined;
     if (culprit) {
-      found.push(diagnostic('error', 'RK0105', `'${culprit.name.text}' is not closed: a '}' is missing before line ${culprit.body.close!.line}`,
+      found.push(diagnostic('RK0105', `'${culprit.name.text}' is not closed: a '}' is missing before line ${culprit.body.close!.line}`,
         culprit.name.span, { notes: [`the '}' on line ${culprit.body.close!.line} is aligned with an outer block`] }));
     }
   }

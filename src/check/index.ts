@@ -1,29 +1,24 @@
-/** Runs the rules of each pass. */
+/** Runs the rules of each pass; every rule reports into the caller's `report`. */
 import type { FileNode } from '../ast/nodes.ts';
-import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Report } from '../diagnostics/diagnostic.ts';
 import type { Span } from '../diagnostics/span.ts';
 import type { ProvenanceMap } from '../resolve/resolve.ts';
 import type { TreeBlock } from '../resolve/tree.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
-import { EXPERIMENT_RULES, FILE_RULES, TREE_RULES, duplicateDeclaration } from './rules.ts';
+import { EXPERIMENT_RULES, FILE_RULES, PROGRAM_RULES, TREE_RULES } from './rules.ts';
 import { walkTree } from './walk.ts';
 
-export function checkFiles(files: readonly FileNode[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const report = (d: Diagnostic) => out.push(d);
-  duplicateDeclaration.checkProgram(files, report);
+export function checkFiles(files: readonly FileNode[], report: Report): void {
+  for (const rule of PROGRAM_RULES) rule.checkProgram(files, report);
   for (const file of files) for (const rule of FILE_RULES) rule.checkFile(file, report);
-  return out;
 }
 
 /** `partial`: the program has syntax errors, so rules about missing members would mislead. */
-export function checkTree(tree: TreeBlock, partial = false): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  walkTree(tree, partial ? TREE_RULES.filter((r) => !r.completeness) : TREE_RULES, (d) => out.push(d));
-  return out;
+export function checkTree(tree: TreeBlock, partial: boolean, report: Report): void {
+  walkTree(tree, partial ? TREE_RULES.filter((r) => !r.completeness) : TREE_RULES, report);
 }
 
-export function checkExperiment(experiment: ResolvedExperiment, provenance: ProvenanceMap, fallback: Span): Diagnostic[] {
+export function checkExperiment(experiment: ResolvedExperiment, provenance: ProvenanceMap, fallback: Span, report: Report): void {
   const spanOf = (path: string): Span => {
     for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
       const span = provenance.get(p)?.span;
@@ -31,8 +26,6 @@ export function checkExperiment(experiment: ResolvedExperiment, provenance: Prov
     }
     return fallback;
   };
-  const out: Diagnostic[] = [];
   const written = (path: string): boolean => (provenance.get(path)?.source ?? 'default') !== 'default';
-  for (const rule of EXPERIMENT_RULES) rule.checkExperiment({ experiment, spanOf, written }, (d) => out.push(d));
-  return out;
+  for (const rule of EXPERIMENT_RULES) rule.checkExperiment({ experiment, spanOf, written }, report);
 }

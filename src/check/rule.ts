@@ -1,21 +1,26 @@
 /**
- * The rule interfaces. A rule is one check with one stable code; rules of a kind run in the same
- * pass: file rules on the AST, tree rules on each block of an experiment's merged configuration
- * tree (bound to its catalog spec), experiment rules on the resolved experiment.
+ * The rule interfaces. A rule is one check with one stable code, and reports that code only (its
+ * `report` takes no other); the code's severity and title are in the code table. Rules of a kind
+ * run in the same pass: the program rule on every file with its imports, file rules on the AST,
+ * tree rules on each block of an experiment's merged configuration tree (bound to its catalog
+ * spec), experiment rules on the resolved experiment.
  */
 import type { FileNode } from '../ast/nodes.ts';
-import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { FixedCode } from '../diagnostics/codes.ts';
+import type { Report } from '../diagnostics/diagnostic.ts';
 import type { Span } from '../diagnostics/span.ts';
 import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
 import type { TreeBlock } from '../resolve/tree.ts';
 
-export type Report = (diagnostic: Diagnostic) => void;
+export interface ProgramRule<C extends FixedCode = FixedCode> {
+  code: C;
+  checkProgram(files: readonly FileNode[], report: Report<C>): void;
+}
 
-export interface FileRule {
-  code: string;
-  title: string;
-  checkFile(file: FileNode, report: Report): void;
+export interface FileRule<C extends FixedCode = FixedCode> {
+  code: C;
+  checkFile(file: FileNode, report: Report<C>): void;
 }
 
 /** One block of the tree with what the catalog knows about it (null: unknown to the catalog). */
@@ -29,12 +34,11 @@ export interface BlockVisit {
   label: string;
 }
 
-export interface TreeRule {
-  code: string;
-  title: string;
+export interface TreeRule<C extends FixedCode = FixedCode> {
+  code: C;
   /** Reports what is missing, so it is skipped when syntax errors may have dropped members. */
   completeness?: true;
-  checkBlock(visit: BlockVisit, report: Report): void;
+  checkBlock(visit: BlockVisit, report: Report<C>): void;
 }
 
 export interface ExperimentContext {
@@ -45,8 +49,7 @@ export interface ExperimentContext {
   written(path: string): boolean;
 }
 
-export interface ExperimentRule {
-  code: string;
-  title: string;
-  checkExperiment(context: ExperimentContext, report: Report): void;
+export interface ExperimentRule<C extends FixedCode = FixedCode> {
+  code: C;
+  checkExperiment(context: ExperimentContext, report: Report<C>): void;
 }

@@ -1,5 +1,5 @@
 /** Every check rule, by pass. Adding a rule: write its module in rules/ and list it here. */
-import type { ExperimentRule, FileRule, TreeRule } from './rule.ts';
+import type { ExperimentRule, FileRule, ProgramRule, TreeRule } from './rule.ts';
 import { unknownMember } from './rules/unknown-member.ts';
 import { misplacedMember } from './rules/misplaced-member.ts';
 import { unknownKind } from './rules/unknown-kind.ts';
@@ -22,12 +22,16 @@ import { unusedTeacher } from './rules/unused-teacher.ts';
 import { queueHoldsBatch } from './rules/queue-holds-batch.ts';
 import { colourOnGrey } from './rules/colour-on-grey.ts';
 import { duplicateMember } from './rules/duplicate-member.ts';
-import { gridAxes } from './rules/grid-axes.ts';
+import { axisIsList } from './rules/axis-is-list.ts';
+import { axisGivenOnce } from './rules/axis-given-once.ts';
+import { zipLengths } from './rules/zip-lengths.ts';
 import { gridSize } from './rules/grid-size.ts';
 import { gridWhere } from './rules/grid-where.ts';
-export { duplicateDeclaration } from './rules/duplicate-declaration.ts';
+import { wherePaths } from './rules/where-paths.ts';
+import { duplicateDeclaration } from './rules/duplicate-declaration.ts';
 
-export const FILE_RULES: readonly FileRule[] = [duplicateMember, gridAxes, gridSize, gridWhere];
+export const PROGRAM_RULES: readonly ProgramRule[] = [duplicateDeclaration];
+export const FILE_RULES: readonly FileRule[] = [duplicateMember, axisIsList, axisGivenOnce, zipLengths, gridSize, wherePaths, gridWhere];
 export const TREE_RULES: readonly TreeRule[] = [
   unknownMember, misplacedMember, unknownKind, missingKind, unexpectedKind,
   valueType, valueRange, rangeOrder, missingBlock, missingAttribute,

@@ -2,7 +2,8 @@
 import { EXPERIMENT } from '../schema/catalog.ts';
 import { bodySpec, slotOf } from '../resolve/spec.ts';
 import { isRemoval, type TreeBlock } from '../resolve/tree.ts';
-import type { BlockVisit, Report, TreeRule } from './rule.ts';
+import type { Report } from '../diagnostics/diagnostic.ts';
+import type { BlockVisit, TreeRule } from './rule.ts';
 
 export function walkTree(root: TreeBlock, rules: readonly TreeRule[], report: Report): void {
   const visit = (v: BlockVisit): void => {

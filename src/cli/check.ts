@@ -48,7 +48,7 @@ function checkInputs(inputs: readonly string[], overrides: readonly string[]): C
     if (!fs.statSync(input, { throwIfNoEntry: false })?.isDirectory()) return [{ name: input, result: compileFile(input, { overrides }) }];
     const files = rekdFilesUnder(input);
     if (files.length === 0) {
-      const none = diagnostic('error', 'RK0002', `no .rekd file in the folder '${input}'`, null);
+      const none = diagnostic('RK0002', `no .rekd file in the folder '${input}'`, null);
       return [{ name: input, result: { diagnostics: [none], sources: new Map() } }];
     }
     return files.map((file) => ({ name: file, result: compileFile(file, { overrides }) }));

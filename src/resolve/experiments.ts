@@ -3,7 +3,7 @@
  * (unknown base RK0603 with did-you-mean, cycle RK0604).
  */
 import type { ExperimentNode, FileNode, GridNode, Name } from '../ast/nodes.ts';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { diagnostic, type Report } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { EXPERIMENT } from '../schema/catalog.ts';
 import { mergeBlocks, treeFromBody, type TreeBlock } from './tree.ts';
@@ -15,7 +15,7 @@ export class Declarations {
   private readonly inProgress = new Set<string>();
 
   /** First declaration wins; duplicates are RK0701's (duplicate-declaration). */
-  constructor(files: readonly FileNode[], private readonly diagnostics: Diagnostic[]) {
+  constructor(files: readonly FileNode[], private readonly report: Report) {
     for (const file of files) {
       for (const e of file.experiments) if (!this.experiments.has(e.name.text)) this.experiments.set(e.name.text, e);
       for (const g of file.grids) if (!this.grids.has(g.name.text)) this.grids.set(g.name.text, g);
@@ -27,7 +27,7 @@ export class Declarations {
     const found = this.experiments.get(name.text);
     if (!found) {
       const suggestion = didYouMean(name.text, this.experiments.keys());
-      this.diagnostics.push(diagnostic('error', 'RK0603', `${what} '${name.text}' is not declared here or in an imported file`, name.span, { suggestion }));
+      this.report(diagnostic('RK0603', `${what} '${name.text}' is not declared here or in an imported file`, name.span, { suggestion }));
     }
     return found;
   }
@@ -43,7 +43,7 @@ export class Declarations {
     if (node.base) {
       const base = this.lookup(node.base, 'base experiment');
       if (base && this.inProgress.has(base.name.text)) {
-        this.diagnostics.push(diagnostic('error', 'RK0604', `'${name}' extends itself through '${base.name.text}'`, node.base.span));
+        this.report(diagnostic('RK0604', `'${name}' extends itself through '${base.name.text}'`, node.base.span));
         tree = null;
       } else {
         // Without its base the experiment cannot be checked meaningfully: RK0603 says why.

@@ -51,13 +51,13 @@ export function loadProgram(rootPath: string, rootText: string, readFile: ReadFi
       const cycle = stack.indexOf(target);
       if (cycle !== -1 || target === absolutePath) {
         const chain = [...stack.slice(cycle === -1 ? stack.length : cycle), absolutePath, target].map(displayName).join(' -> ');
-        program.diagnostics.push(diagnostic('error', 'RK0602', `import cycle: ${chain}`, node.pathSpan));
+        program.diagnostics.push(diagnostic('RK0602', `import cycle: ${chain}`, node.pathSpan));
         continue;
       }
       if (loaded.has(target)) continue;
       const targetText = readFile(target);
       if (targetText === undefined) {
-        program.diagnostics.push(diagnostic('error', 'RK0601', `cannot read imported file '${node.path}'`, node.pathSpan,
+        program.diagnostics.push(diagnostic('RK0601', `cannot read imported file '${node.path}'`, node.pathSpan,
           { notes: [`looked for ${displayName(target)} (imports are relative to the importing file)`] }));
         continue;
       }

@@ -22,7 +22,7 @@ function unknownSegment(segment: Name, spec: BlockSpec | null, where: string): A
   const names = spec ? memberNames(spec) : [];
   const suggestion = didYouMean(segment.text, names);
   const notes = !suggestion && names.length ? [`${where} has: ${names.join(', ')}`] : [];
-  return { ok: false, diagnostic: diagnostic('error', 'RK0801', `unknown path segment '${segment.text}' in ${where}`, segment.span, { suggestion, notes }) };
+  return { ok: false, diagnostic: diagnostic('RK0801', `unknown path segment '${segment.text}' in ${where}`, segment.span, { suggestion, notes }) };
 }
 
 /**
@@ -57,7 +57,7 @@ function keptAcrossKinds(existing: TreeEntry | undefined, kind: string, slot: Sl
     })
     .map((a) => ({
       path: `${slotPath}.${a.name.text}`,
-      diagnostic: diagnostic('warning', 'RK0808',
+      diagnostic: diagnostic('RK0808',
         `switching ${slotPath} from ${existing.kind!.text} to ${kind} keeps its ${a.name.text} = ${JSON.stringify(valueToJson(a.value))}`,
         span, { notes: [`the defaults differ: ${kind} ${JSON.stringify(after.attributes[a.name.text].default)}, ${existing.kind!.text} ${JSON.stringify(before.attributes[a.name.text].default)}; set ${slotPath}.${a.name.text} along with the switch to say which you mean`] }),
     }));
@@ -79,7 +79,7 @@ function setPath(block: TreeBlock, spec: BlockSpec | null, segments: Name[], val
     }
     if (value.type !== 'identifier' || slot.form !== 'kinded') {
       const expected = slot.form === 'kinded' ? `a kind (${Object.keys(slot.kinds).join(', ')}) or none` : 'none';
-      return { ok: false, diagnostic: diagnostic('error', 'RK0801', `'${segments.map((s) => s.text).join('.')}' is a block: its value must be ${expected}`, value.span) };
+      return { ok: false, diagnostic: diagnostic('RK0801', `'${segments.map((s) => s.text).join('.')}' is a block: its value must be ${expected}`, value.span) };
     }
     const replacement = kindOnly(head, { text: value.value, span: value.span }, span, origin);
     const existing = block.blocks.get(head.text);

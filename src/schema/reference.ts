@@ -60,7 +60,8 @@ export function catalogReference(): string {
   const out: string[] = ['### `experiment NAME [extends BASE] { ... }`', '', ...table(EXPERIMENT), ''];
   const seen = new Set<SlotSpec>();
   for (const [name, slot] of Object.entries(EXPERIMENT.slots)) slotSection(name, slot, '###', out, seen);
-  out.push('### Diagnostic codes', '', '| code | meaning |', '| --- | --- |', ...Object.entries(CODES).map(([code, title]) => `| ${code} | ${title} |`), '');
+  out.push('### Diagnostic codes', '', '| code | severity | meaning |', '| --- | --- | --- |',
+    ...Object.entries(CODES).map(([code, { severity, title }]) => `| ${code} | ${severity === 'wrapped' ? 'that of the problem it wraps' : severity} | ${title} |`), '');
   return out.join('\n');
 }
 

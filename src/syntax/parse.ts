@@ -18,16 +18,16 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
   const lexed = rekdLexer.tokenize(text);
   for (const error of lexed.errors) {
     const character = text.slice(error.offset, error.offset + error.length);
-    diagnostics.push(diagnostic('error', 'RK0101', `unexpected character${error.length > 1 ? 's' : ''} '${character}'`,
+    diagnostics.push(diagnostic('RK0101', `unexpected character${error.length > 1 ? 's' : ''} '${character}'`,
       spanAt(file, text, error.offset, error.offset + error.length)));
   }
   for (const token of lexed.groups.unterminated ?? []) {
-    diagnostics.push(diagnostic('error', 'RK0103', "unterminated comment: '/*' has no closing '*/'",
+    diagnostics.push(diagnostic('RK0103', "unterminated comment: '/*' has no closing '*/'",
       spanAt(file, text, token.startOffset, token.startOffset + 2)));
   }
   const deep = tooDeep(lexed.tokens);
   if (deep) {
-    diagnostics.push(diagnostic('error', 'RK0106', `nested too deeply: more than ${MAX_NESTING} levels of braces, brackets, parentheses or 'not's`,
+    diagnostics.push(diagnostic('RK0106', `nested too deeply: more than ${MAX_NESTING} levels of braces, brackets, parentheses or 'not's`,
       spanAt(file, text, deep.startOffset, deep.endOffset! + 1)));
     return { value: empty, diagnostics };
   }
@@ -57,7 +57,7 @@ function syntaxError(error: IRecognitionException, file: string, text: string) {
   const atEnd = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF';
   const start = atEnd ? text.trimEnd().length : token.startOffset;
   const end = atEnd || token.endOffset === undefined || Number.isNaN(token.endOffset) ? start + 1 : token.endOffset + 1;
-  return diagnostic('error', 'RK0102', error.message, spanAt(file, text, start, end));
+  return diagnostic('RK0102', error.message, spanAt(file, text, start, end));
 }
 
 const MISSING_BRACE = "expected '}'";
@@ -98,7 +98,7 @@ function unquotedString(text: string, file: string): Parsed<null> | undefined {
   const start = text.indexOf(raw, equals + 1);
   return {
     value: null,
-    diagnostics: [diagnostic('error', 'RK0101', `'${raw}' is not a value: a string is written in double quotes`,
+    diagnostics: [diagnostic('RK0101', `'${raw}' is not a value: a string is written in double quotes`,
       spanAt(file, text, start, start + raw.length),
       { suggestion: `${path}="${raw}"`, notes: [`in a shell, quote the whole override: --set '${path}="${raw}"'`] })],
   };

@@ -148,14 +148,14 @@ describe('rendering', () => {
   const span = { file: 'r.rekd', start: 24, end: 27, line: 2, column: 10 };
   const sources = new Map([['r.rekd', text]]);
   it('prints location, code, source line, carets under the span, notes and help', () => {
-    const d = diagnostic('error', 'RK0301', 'bad seed', span, { notes: ['why'], suggestion: '7' });
+    const d = diagnostic('RK0301', 'bad seed', span, { notes: ['why'], suggestion: '7' });
     expect(renderDiagnostics([d], sources)).to.equal([
       'r.rekd:2:10: error[RK0301]: bad seed', '  |', '2 |   seed = "7"', '  |          ^^^', '  = note: why', "  = help: did you mean '7'?",
       '', '1 error',
     ].join('\n'));
   });
   it('caps the count but the summary counts all, and JSON carries the same data', () => {
-    const many = Array.from({ length: 5 }, () => diagnostic('warning', 'RK0508', 'w', span));
+    const many = Array.from({ length: 5 }, () => diagnostic('RK0508', 'w', span));
     const text5 = renderDiagnostics(many, sources, { max: 2 });
     expect(text5.match(/warning\[RK0508\]/g)!.length).to.equal(2);
     expect(text5).to.contain('... and 3 more').and.to.match(/5 warnings$/);

@@ -13,9 +13,8 @@ function channelsOf(data: Data): number | null {
   return channels === 'channels' && data.kind === 'synthetic' ? data.channels : typeof channels === 'number' ? channels : null;
 }
 
-export const colourOnGrey: ExperimentRule = {
+export const colourOnGrey: ExperimentRule<'RK0511'> = {
   code: 'RK0511',
-  title: 'color_jitter saturation or hue on grey data',
   checkExperiment({ experiment, spanOf, written }, report) {
     if (channelsOf(experiment.data) !== 1) return;
     const pipelines: Array<[string, typeof experiment.augment]> = [['augment', experiment.augment], ['augment_weak', experiment.augment_weak ?? []]];
@@ -25,7 +24,7 @@ export const colourOnGrey: ExperimentRule = {
         for (const name of ['saturation', 'hue'] as const) {
           const path = `${list}.color_jitter.${name}`;
           if (op[name] === 0 || !written(path)) continue;
-          report(diagnostic('warning', this.code,
+          report(diagnostic(this.code,
             `color_jitter ${name} (${op[name]}) has no effect: data ${experiment.data.kind} is grey (1 channel)`,
             spanOf(path), { notes: [`grey images have no colour to change; remove ${name} or set it to 0`] }));
         }

@@ -1,18 +1,16 @@
 /** RK0701: two experiments or grids with one name among a file and everything it imports. */
-import type { FileNode } from '../../ast/nodes.ts';
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
-import type { Report } from '../rule.ts';
+import type { ProgramRule } from '../rule.ts';
 
-export const duplicateDeclaration = {
+export const duplicateDeclaration: ProgramRule<'RK0701'> = {
   code: 'RK0701',
-  title: 'experiment or grid name declared twice',
-  checkProgram(files: readonly FileNode[], report: Report): void {
+  checkProgram(files, report) {
     const seen = new Map<string, { file: string; line: number }>();
     for (const file of files) {
       for (const declaration of [...file.experiments, ...file.grids]) {
         const first = seen.get(declaration.name.text);
         if (first) {
-          report(diagnostic('error', this.code, `'${declaration.name.text}' is already declared`, declaration.name.span,
+          report(diagnostic(this.code, `'${declaration.name.text}' is already declared`, declaration.name.span,
             { notes: [`first declared at ${first.file}:${first.line}`] }));
         } else {
           seen.set(declaration.name.text, declaration.name.span);

@@ -2,15 +2,14 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const embedMatch: ExperimentRule = {
+export const embedMatch: ExperimentRule<'RK0501'> = {
   code: 'RK0501',
-  title: 'seed/compress need student embed = teacher embed',
   checkExperiment({ experiment, spanOf }, report) {
     const relation = experiment.loss.relation;
     const teacher = experiment.teacher;
     if (!teacher || (relation?.kind !== 'seed' && relation?.kind !== 'compress')) return;
     if (teacher.embed === experiment.student.embed) return;
-    report(diagnostic('error', this.code,
+    report(diagnostic(this.code,
       `relation ${relation.kind} needs student embed (${experiment.student.embed}) = teacher embed (${teacher.embed})`,
       spanOf('student.embed'), { notes: [`teacher embed is set at ${where(spanOf('teacher.embed'))}`] }));
   },

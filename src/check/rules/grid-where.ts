@@ -1,27 +1,28 @@
 /**
- * RK0806: every comparison of a grid's `where` names a path of the experiment (else RK0801 with
- * did-you-mean) and a literal that path can hold; `<`, `<=`, `>`, `>=` compare numbers only.
+ * RK0806: every comparison of a grid's `where` compares its path with a literal that path can
+ * hold; `<`, `<=`, `>`, `>=` compare numbers only. Unknown paths are RK0801's (where-paths).
  */
-import type { ConditionNode } from '../../ast/nodes.ts';
+import type { ConditionNode, FileNode } from '../../ast/nodes.ts';
 import { valueText } from '../../ast/json.ts';
-import { diagnostic } from '../../diagnostics/diagnostic.ts';
+import { diagnostic, type Report } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import { comparisons, pathTarget } from '../../resolve/condition.ts';
 import { convertValue, describeType } from '../../schema/convert.ts';
-import type { FileRule, Report } from '../rule.ts';
+import type { FileRule } from '../rule.ts';
+
+type Comparison = Extract<ConditionNode, { type: 'compare' }>;
+
+/** Every comparison of the `where` conditions of a file's grids. */
+export function* whereComparisons(file: FileNode): Generator<Comparison> {
+  for (const grid of file.grids) for (const item of grid.items) if (item.type === 'where') yield* comparisons(item.condition);
+}
 
 const ORDERED = new Set(['int', 'number', 'count_or_all']);
 
-function checkComparison(comparison: Extract<ConditionNode, { type: 'compare' }>, report: Report): void {
-  const { path, operator, value } = comparison;
+function checkComparison({ path, operator, value }: Comparison, report: Report<'RK0806'>): void {
   const target = pathTarget(path);
-  if (target.type === 'unknown') {
-    const suggestion = didYouMean(target.segment.text, target.members);
-    const notes = !suggestion && target.members.length ? [`${target.where} has: ${target.members.join(', ')}`] : [];
-    report(diagnostic('error', 'RK0801', `unknown path segment '${target.segment.text}' in ${target.where}`, target.segment.span, { suggestion, notes }));
-    return;
-  }
-  const mismatch = (expected: string, suggestion?: string) => report(diagnostic('error', 'RK0806',
+  if (target.type === 'unknown') return;
+  const mismatch = (expected: string, suggestion?: string) => report(diagnostic('RK0806',
     `'${path.text} ${operator} ${valueText(value)}' compares ${path.text} with a value it cannot hold: expected ${expected}`, value.span, { suggestion }));
   const ordered = operator !== '==' && operator !== '!=';
   if (ordered) {
@@ -41,12 +42,9 @@ function checkComparison(comparison: Extract<ConditionNode, { type: 'compare' }>
   if (!converted.ok && converted.problem.category === 'type') mismatch(describeType(target.value), converted.problem.suggestion);
 }
 
-export const gridWhere: FileRule = {
+export const gridWhere: FileRule<'RK0806'> = {
   code: 'RK0806',
-  title: 'where conditions compare existing paths with values they can hold',
   checkFile(file, report) {
-    for (const grid of file.grids) {
-      for (const item of grid.items) if (item.type === 'where') for (const c of comparisons(item.condition)) checkComparison(c, report);
-    }
+    for (const comparison of whereComparisons(file)) checkComparison(comparison, report);
   },
 };

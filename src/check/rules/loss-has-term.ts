@@ -2,13 +2,12 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const lossHasTerm: ExperimentRule = {
+export const lossHasTerm: ExperimentRule<'RK0506'> = {
   code: 'RK0506',
-  title: 'the loss has no term',
   checkExperiment({ experiment, spanOf }, report) {
     const { instance, relation, supervised } = experiment.loss;
     if (instance || relation || supervised) return;
-    report(diagnostic('error', this.code, 'the loss has no term', spanOf('loss'),
+    report(diagnostic(this.code, 'the loss has no term', spanOf('loss'),
       { notes: ['add `instance moco { }`, `relation KIND { }` or `supervised { }`'] }));
   },
 };

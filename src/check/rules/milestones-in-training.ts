@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const milestonesInTraining: ExperimentRule = {
+export const milestonesInTraining: ExperimentRule<'RK0507'> = {
   code: 'RK0507',
-  title: 'milestones must increase and be < epochs',
   checkExperiment({ experiment, spanOf }, report) {
     const schedule = experiment.schedule;
     if (schedule.kind !== 'step') return;
@@ -12,6 +11,6 @@ export const milestonesInTraining: ExperimentRule = {
     const inside = schedule.milestones.every((m) => m < schedule.epochs);
     if (increasing && inside) return;
     const problem = !increasing ? 'must be strictly increasing' : `must all be less than epochs (${schedule.epochs})`;
-    report(diagnostic('error', this.code, `milestones ${problem}`, spanOf('schedule.milestones')));
+    report(diagnostic(this.code, `milestones ${problem}`, spanOf('schedule.milestones')));
   },
 };

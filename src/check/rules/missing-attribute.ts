@@ -2,15 +2,14 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const missingAttribute: TreeRule = {
+export const missingAttribute: TreeRule<'RK0402'> = {
   code: 'RK0402',
   completeness: true,
-  title: 'missing required attribute',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;
     for (const [name, attribute] of Object.entries(spec.attributes)) {
       if (attribute.default !== 'required' || block.attributes.has(name)) continue;
-      report(diagnostic('error', this.code, `${label} needs '${name}' (${attribute.doc})`, block.kind?.span ?? block.name.span));
+      report(diagnostic(this.code, `${label} needs '${name}' (${attribute.doc})`, block.kind?.span ?? block.name.span));
     }
   },
 };

@@ -3,10 +3,9 @@ import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { isRemoval } from '../../resolve/tree.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const missingBlock: TreeRule = {
+export const missingBlock: TreeRule<'RK0401'> = {
   code: 'RK0401',
   completeness: true,
-  title: 'missing required block',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;
     for (const [key, slot] of Object.entries(spec.slots)) {
@@ -15,7 +14,7 @@ export const missingBlock: TreeRule = {
       if (entry && !isRemoval(entry)) continue;
       const form = slot.form === 'kinded' ? `${key} KIND { ... }` : `${key} { ... }`;
       const kinds = slot.form === 'kinded' ? [`${key} kinds: ${Object.keys(slot.kinds).join(', ')}`] : [];
-      report(diagnostic('error', this.code, entry ? `${label} cannot remove required block '${key}'` : `${label} has no '${key}' block`,
+      report(diagnostic(this.code, entry ? `${label} cannot remove required block '${key}'` : `${label} has no '${key}' block`,
         entry ? entry.span : block.name.span, { notes: [`${slot.doc}: add \`${form}\``, ...kinds] }));
     }
   },

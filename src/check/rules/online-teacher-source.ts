@@ -2,14 +2,13 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const onlineTeacherSource: ExperimentRule = {
+export const onlineTeacherSource: ExperimentRule<'RK0509'> = {
   code: 'RK0509',
-  title: 'checkpoint or pretrain on an online teacher',
   checkExperiment({ experiment, spanOf }, report) {
     const teacher = experiment.teacher;
     if (teacher?.mode !== 'online' || (teacher.checkpoint === null && teacher.pretrain === null)) return;
     const what = teacher.checkpoint !== null ? 'checkpoint' : 'pretrain';
-    report(diagnostic('warning', this.code, `the ${what} is unused: an online teacher trains from its own initialisation`,
+    report(diagnostic(this.code, `the ${what} is unused: an online teacher trains from its own initialisation`,
       spanOf(`teacher.${what}`), { notes: ['set `mode = offline` to load and freeze the teacher'] }));
   },
 };

@@ -2,9 +2,8 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const queueHoldsBatch: ExperimentRule = {
+export const queueHoldsBatch: ExperimentRule<'RK0510'> = {
   code: 'RK0510',
-  title: 'queue smaller than batch_size',
   checkExperiment({ experiment, spanOf }, report) {
     const batch = experiment.batch_size;
     const queues: Array<[string, number, number]> = [];
@@ -18,7 +17,7 @@ export const queueHoldsBatch: ExperimentRule = {
     }
     for (const [path, queue, size] of queues) {
       if (queue >= size) continue;
-      report(diagnostic('warning', this.code, `queue (${queue}) is smaller than a batch (batch_size = ${size}): only the newest ${queue} keys of each batch are kept`, spanOf(path)));
+      report(diagnostic(this.code, `queue (${queue}) is smaller than a batch (batch_size = ${size}): only the newest ${queue} keys of each batch are kept`, spanOf(path)));
     }
   },
 };

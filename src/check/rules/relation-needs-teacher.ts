@@ -2,13 +2,12 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const relationNeedsTeacher: ExperimentRule = {
+export const relationNeedsTeacher: ExperimentRule<'RK0502'> = {
   code: 'RK0502',
-  title: 'a relation loss needs a teacher',
   checkExperiment({ experiment, spanOf }, report) {
     const relation = experiment.loss.relation;
     if (!relation || experiment.teacher) return;
-    report(diagnostic('error', this.code, `relation ${relation.kind} needs a teacher, but the experiment has none`,
+    report(diagnostic(this.code, `relation ${relation.kind} needs a teacher, but the experiment has none`,
       spanOf('loss.relation'), { notes: ['add `teacher KIND { ... }` or remove the term with `relation = none`'] }));
   },
 };

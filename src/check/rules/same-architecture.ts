@@ -2,14 +2,13 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const sameArchitecture: ExperimentRule = {
+export const sameArchitecture: ExperimentRule<'RK0505'> = {
   code: 'RK0505',
-  title: 'teacher and student share an architecture',
   checkExperiment({ experiment, spanOf }, report) {
     const { teacher, student } = experiment;
     if (!teacher || teacher.kind !== student.kind) return;
     const widths = teacher.width === student.width ? `at width ${student.width}` : `(widths ${teacher.width} and ${student.width})`;
-    report(diagnostic('note', this.code, `teacher and student are both ${student.kind} ${widths}: the teacher is not heterogeneous`,
+    report(diagnostic(this.code, `teacher and student are both ${student.kind} ${widths}: the teacher is not heterogeneous`,
       spanOf('teacher')));
   },
 };

@@ -2,13 +2,12 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const unexpectedKind: TreeRule = {
+export const unexpectedKind: TreeRule<'RK0204'> = {
   code: 'RK0204',
-  title: 'kind on a block that takes none',
   checkBlock({ block, slot }, report) {
     if (!slot || slot.form === 'kinded' || block.kind === null) return;
     const variant = slot.form === 'list' ? slot.variant : undefined;
     const notes = slot.form === 'list' && !variant ? [`write \`${block.name.text} { ... }\` (or \`${block.name.text} weak { ... }\` for the weak view)`] : [];
-    report(diagnostic('error', this.code, `'${block.name.text}' takes no kind, found '${block.kind.text}'`, block.kind.span, { notes }));
+    report(diagnostic(this.code, `'${block.name.text}' takes no kind, found '${block.kind.text}'`, block.kind.span, { notes }));
   },
 };

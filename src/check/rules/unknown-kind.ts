@@ -3,14 +3,13 @@ import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const unknownKind: TreeRule = {
+export const unknownKind: TreeRule<'RK0202'> = {
   code: 'RK0202',
-  title: 'unknown kind',
   checkBlock({ block, slot }, report) {
     if (slot?.form !== 'kinded' || block.kind === null || Object.hasOwn(slot.kinds, block.kind.text)) return;
     const kinds = Object.keys(slot.kinds);
     const suggestion = didYouMean(block.kind.text, kinds);
-    report(diagnostic('error', this.code, `unknown ${block.name.text} kind '${block.kind.text}'`, block.kind.span,
+    report(diagnostic(this.code, `unknown ${block.name.text} kind '${block.kind.text}'`, block.kind.span,
       { suggestion, notes: suggestion ? [] : [`${block.name.text} kinds: ${kinds.join(', ')}`] }));
   },
 };

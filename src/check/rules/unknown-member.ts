@@ -4,9 +4,8 @@ import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import { isListBody, memberNames } from '../../resolve/spec.ts';
 import type { TreeRule } from '../rule.ts';
 
-export const unknownMember: TreeRule = {
+export const unknownMember: TreeRule<'RK0201'> = {
   code: 'RK0201',
-  title: 'unknown attribute or block',
   checkBlock({ block, spec, label }, report) {
     if (!spec) return;
     const names = memberNames(spec);
@@ -19,7 +18,7 @@ export const unknownMember: TreeRule = {
     for (const { name, what } of unknown) {
       const suggestion = didYouMean(name.text, names);
       const notes = suggestion ? [] : [`${label} accepts: ${names.join(', ') || 'nothing'}`];
-      report(diagnostic('error', this.code, `unknown ${what} '${name.text}' in ${label}`, name.span, { notes, suggestion }));
+      report(diagnostic(this.code, `unknown ${what} '${name.text}' in ${label}`, name.span, { notes, suggestion }));
     }
   },
 };

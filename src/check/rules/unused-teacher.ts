@@ -2,12 +2,11 @@
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const unusedTeacher: ExperimentRule = {
+export const unusedTeacher: ExperimentRule<'RK0508'> = {
   code: 'RK0508',
-  title: 'teacher without a relation term',
   checkExperiment({ experiment, spanOf }, report) {
     if (!experiment.teacher || experiment.loss.relation) return;
-    report(diagnostic('warning', this.code, 'the teacher is unused: no relation term reads it', spanOf('teacher'),
+    report(diagnostic(this.code, 'the teacher is unused: no relation term reads it', spanOf('teacher'),
       { notes: ['add `relation KIND { }` to the loss, or `teacher = none`'] }));
   },
 };

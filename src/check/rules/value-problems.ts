@@ -2,15 +2,15 @@
  * Shared by the three value rules (RK0301 type, RK0302 range, RK0303 order): each reports the
  * problems of one category found when a block's written values are converted to their types.
  */
+import type { FixedCode } from '../../diagnostics/codes.ts';
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
 import { convertValue, type Problem } from '../../schema/convert.ts';
 import type { TreeRule } from '../rule.ts';
 
-export function valueRule(code: string, title: string, category: Problem['category']): TreeRule {
+export function valueRule<C extends FixedCode>(code: C, category: Problem['category']): TreeRule<C> {
   return {
     code,
-    title,
     checkBlock({ block, spec, label }, report) {
       if (!spec) return;
       for (const attribute of block.attributes.values()) {
@@ -19,7 +19,7 @@ export function valueRule(code: string, title: string, category: Problem['catego
         const converted = convertValue(attribute.value, spec.attributes[attribute.name.text].type, didYouMean);
         if (converted.ok || converted.problem.category !== category) continue;
         const { message, span, suggestion } = converted.problem;
-        report(diagnostic('error', code, `${label} ${attribute.name.text}: ${message}`, span, { suggestion }));
+        report(diagnostic(code, `${label} ${attribute.name.text}: ${message}`, span, { suggestion }));
       }
     },
   };
