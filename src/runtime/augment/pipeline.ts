@@ -1,5 +1,5 @@
 /**
- * Augmentation pipelines: the op settings of an `augment { ... }` block (vocabulary names, MoCo v2
+ * Augmentation pipelines: the op settings of an `augment { ... }` block (the language's names, MoCo v2
  * defaults), checked and compiled into one function per pipeline, and the per-view random stream.
  */
 import { Rng } from '../random.ts';

@@ -1,6 +1,6 @@
 /**
  * The settings a training run is composed from, as plain data: the resolved experiment's values
- * (camelCase of the vocabulary's names; every value given, defaults are the compiler's job).
+ * (camelCase of the .rekd language's names; every value given, defaults are the compiler's job).
  */
 import type { MinerOptions } from '../objectives/miners.ts';
 
