@@ -52,7 +52,7 @@ await runProgram(async () => {
   const rng = new Rng(7);
 
   // Data: images and labels of the train and test splits, and the two-view augmentation.
-  const data = await loadDataset({ kind: "fashion_mnist", split: "auto", path: null, train_size: 5000, test_size: 1000 }, { seed: 7 });
+  const data = await loadDataset({ kind: "fashion_mnist", split: "auto", path: null, trainSize: 5000, testSize: 1000 }, { seed: 7 });
   const augment: AugmentOp[] = [
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },

@@ -52,7 +52,7 @@ await runProgram(async () => {
   const rng = new Rng(1);
 
   // Data: images and labels of the train and test splits, and the two-view augmentation.
-  const data = await loadDataset({ kind: "fashion_mnist", split: "package", path: null, train_size: "all", test_size: "all" }, { seed: 1 });
+  const data = await loadDataset({ kind: "fashion_mnist", split: "package", path: null, trainSize: "all", testSize: "all" }, { seed: 1 });
   const augment: AugmentOp[] = [
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },

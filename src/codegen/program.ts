@@ -8,7 +8,7 @@ import { IndentationText, NewLineKind, Project, QuoteKind } from 'ts-morph';
 import type { ResolvedExperiment, Teacher } from '../schema/types.generated.ts';
 import { code, literal, type Literal } from './literal.ts';
 import {
-  augmentSettings, dataSettings, encoderSettings, evaluationSettings, knnMonitorSettings, objectiveSettings,
+  augmentSettings, dataSpec, encoderSettings, evaluationSettings, knnMonitorSettings, objectiveSettings,
   onlineTeacherSettings, optimizerSettings, pretrainSettings, scheduleSettings,
 } from './settings.ts';
 import { compilerVersion } from './version.ts';
@@ -100,7 +100,7 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
     `const rng = new ${rt.use('Rng')}(${literal(seed)});`,
     '',
     '// Data: images and labels of the train and test splits, and the two-view augmentation.',
-    `const data = await ${rt.use('loadDataset')}(${literal(dataSettings(experiment.data))}, { seed: ${literal(seed)} });`,
+    `const data = await ${rt.use('loadDataset')}(${literal(dataSpec(experiment.data) as Literal)}, { seed: ${literal(seed)} });`,
     statement(`const augment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment)),
   ];
   if (experiment.augment_weak) lines.push(statement(`const weakAugment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment_weak)));

@@ -1,8 +1,9 @@
 /**
- * The runtime settings of each part of a resolved experiment: the language's snake_case names
- * become the runtime's camelCase options (vocabulary.md), and values the runtime takes from one
- * place (the key queue and momentum from `instance moco`) are gathered there.
+ * The runtime settings of each part of a resolved experiment: the one place where the language's
+ * snake_case names become the runtime API's camelCase options, and values the runtime takes from
+ * one place (the key queue and momentum from `instance moco`) are gathered there.
  */
+import type { DataSpec } from '../runtime/data/load.ts';
 import type {
   AugmentOp, Data, Eval, Loss, Optimizer, Pretrain, ResolvedExperiment, Schedule, Student, Teacher,
 } from '../schema/types.generated.ts';
@@ -10,18 +11,22 @@ import type { Literal } from './literal.ts';
 
 type Settings = { [key: string]: Literal | undefined };
 
+/** `test_size` -> `testSize`, at the type level. */
+type Camel<Name extends string> = Name extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : Name;
+type CamelKeys<T> = { [Key in keyof T as Key extends string ? Camel<Key> : Key]: T[Key] };
+
 const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** The same object with camelCase keys (values as they are). */
-function camelKeys(value: object): Settings {
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), v as Literal]));
+function camelKeys<T extends object>(value: T): CamelKeys<T> {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), v])) as CamelKeys<T>;
 }
 
 /** METHOD.md: a relation term without an instance term uses the key queue's defaults. */
 export const defaultKeyQueue = { queue: 4096, momentum: 0.99 };
 
-/** The runtime's DataSpec takes the resolved `data` object as it is (snake_case). */
-export const dataSettings = (data: Data): Settings => ({ ...data });
+/** The runtime's DataSpec of the resolved `data` object (also what `rekdc preview` loads). */
+export const dataSpec = (data: Data): DataSpec => camelKeys(data);
 
 /** Encoder options besides the input channels and the random stream, which the program supplies. */
 export function encoderSettings(model: Student | Teacher): Settings {
