@@ -50,7 +50,7 @@ function quickstartSettings(file: string): { data: DataSpec; augment: AugmentOp[
   const result = compileFile(file);
   const experiment = result.experiments.get('quickstart');
   if (!result.ok || !experiment) throw new Error(`cannot compile ${file}:\n${renderDiagnostics(result.diagnostics, result.sources)}`);
-  return { data: dataSpec(experiment.data), augment: experiment.augment, seed: experiment.seed, batchSize: experiment.batch_size };
+  return { data: dataSpec(experiment), augment: experiment.augment, seed: experiment.seed, batchSize: experiment.batch_size };
 }
 
 async function loaderThroughput(dataset: Dataset, augment: AugmentOp[], seed: number, batchSize: number, workers: number, batches: number): Promise<number> {

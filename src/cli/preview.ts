@@ -34,7 +34,7 @@ export const preview = defineCommand({
     const { warnToStderr } = await import('../runtime/user-problems.ts');
     // Bad or missing data (DataError) reaches main, which prints it as a user error (exit 1).
     const written = await writePreview({
-      data: dataSpec(experiment.data),
+      data: dataSpec(experiment),
       augment: experiment.augment,
       weak: experiment.augment_weak ?? undefined,
       seed: experiment.seed,

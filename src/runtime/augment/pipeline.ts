@@ -8,7 +8,7 @@ import { colorJitter, grayscale, solarize } from './color.ts';
 import { cutout, flipHorizontal, randomResizedCrop } from './geometry.ts';
 import type { FloatImage } from './image.ts';
 
-export type Range = [number, number];
+export type Range = readonly [number, number];
 
 export type AugmentOp =
   | { op: 'random_resized_crop'; size?: number; scale?: Range; ratio?: Range }

@@ -57,7 +57,7 @@ export type OptimizerSettings =
 
 export type ScheduleSettings =
   | { kind: 'cosine'; epochs: number; warmupEpochs: number; finalLr: number }
-  | { kind: 'step'; epochs: number; warmupEpochs: number; milestones: number[]; gamma: number };
+  | { kind: 'step'; epochs: number; warmupEpochs: number; milestones: readonly number[]; gamma: number };
 
 /** kNN accuracy on a subset during training. */
 export interface KnnMonitorSettings {
