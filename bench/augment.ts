@@ -7,6 +7,7 @@
  * Alone: `npx tsx bench/augment.ts`.
  */
 import { fileURLToPath } from 'node:url';
+import { dataSpec } from '../src/codegen/settings.ts';
 import { compileFile, renderDiagnostics } from '../src/compiler.ts';
 import { compilePipeline, viewRng, type AugmentOp } from '../src/runtime/augment/pipeline.ts';
 import { floatImageFromBytes } from '../src/runtime/augment/image.ts';
@@ -49,7 +50,7 @@ function quickstartSettings(file: string): { data: DataSpec; augment: AugmentOp[
   const result = compileFile(file);
   const experiment = result.experiments.get('quickstart');
   if (!result.ok || !experiment) throw new Error(`cannot compile ${file}:\n${renderDiagnostics(result.diagnostics, result.sources)}`);
-  return { data: experiment.data, augment: experiment.augment, seed: experiment.seed, batchSize: experiment.batch_size };
+  return { data: dataSpec(experiment), augment: experiment.augment, seed: experiment.seed, batchSize: experiment.batch_size };
 }
 
 async function loaderThroughput(dataset: Dataset, augment: AugmentOp[], seed: number, batchSize: number, workers: number, batches: number): Promise<number> {

@@ -18,7 +18,7 @@ await initBackend('auto'); // prints the backend line
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-floors-bench-'));
 try {
   for (const split of ['official', 'package'] as const) {
-    const spec = { kind: 'fashion_mnist', split, path: null, train_size: 'all', test_size: 'all' } as DataSpec;
+    const spec = { kind: 'fashion_mnist', split, path: null, trainSize: 'all', testSize: 'all' } as DataSpec;
     const data = await loadDataset(spec, { seed: settings.seed }).catch((error: Error) => error);
     if (data instanceof Error) {
       console.log(`${split}: skipped (${data.message.split('\n')[0]})`);

@@ -28,8 +28,8 @@ experiment tiny {
   schedule cosine { epochs = 1 }
 }
 `;
-const SYNTHETIC = { kind: 'synthetic', classes: 3, size: 16, channels: 1, count: 48, test_count: 6 } as const;
-const syntheticBlock = `synthetic { classes = ${SYNTHETIC.classes}, size = ${SYNTHETIC.size}, channels = 1, count = ${SYNTHETIC.count}, test_count = ${SYNTHETIC.test_count} }`;
+const SYNTHETIC = { kind: 'synthetic', classes: 3, size: 16, channels: 1, count: 48, testCount: 6 } as const;
+const syntheticBlock = `synthetic { classes = ${SYNTHETIC.classes}, size = ${SYNTHETIC.size}, channels = 1, count = ${SYNTHETIC.count}, test_count = ${SYNTHETIC.testCount} }`;
 
 function rekdcIn(cwd: string, args: string[]) {
   const result = spawnSync(process.execPath, [rekdc, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

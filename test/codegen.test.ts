@@ -10,7 +10,8 @@ import ts from 'typescript';
 import { compileSource, type ResolvedExperiment } from '../src/compiler.ts';
 import { programsOf } from '../src/codegen/experiments.ts';
 import { dataFingerprint, generateProgram, runId, runtimeFingerprint, sourceFingerprint, typeCheckProgram } from '../src/codegen/index.ts';
-import { objectiveSettings, pretrainSettings } from '../src/codegen/settings.ts';
+import { objectiveSettings, pretrainSettings, settingsValues } from '../src/codegen/settings.ts';
+import type { Loss } from '../src/schema/types.generated.ts';
 
 /** A small experiment whose two strings (data path, teacher checkpoint) the tests choose. */
 const experimentText = (dataPath: string, checkpoint: string): string => `
@@ -119,9 +120,10 @@ describe('codegen', () => {
     const resolved = only(hostileText);
     expect([resolved.data.kind === 'image_folder' && resolved.data.path, resolved.teacher?.checkpoint]).to.deep.equal([nasty, nastier]);
     const values = stringLiterals(hostile);
-    // Once in the resolved record, once in the call that uses it.
-    expect(values.filter((v) => v === nasty)).to.have.length(2);
-    expect(values.filter((v) => v === nastier)).to.have.length(2);
+    // Once, in the resolved experiment the calls read it from.
+    expect(values.filter((v) => v === nasty)).to.have.length(1);
+    expect(values.filter((v) => v === nastier)).to.have.length(1);
+    expect(hostile).to.include('path: experiment.data.path,').and.include('loadTeacherWeights(teacherEncoder, experiment.teacher.checkpoint);');
   });
 
   it('keeps a hostile source file name inside the header comment', () => {
@@ -135,22 +137,35 @@ describe('codegen', () => {
   });
 
   it('maps the key queue from instance moco, or its METHOD.md defaults without one', () => {
-    const relationOnly = objectiveSettings({
+    const objective = (loss: Loss) => settingsValues(objectiveSettings(loss), { loss } as ResolvedExperiment);
+    const relationOnly = objective({
       instance: null, supervised: null,
       relation: { kind: 'seed', weight: 0.5, student_temperature: 0.2, teacher_temperature: 0.01 },
     });
     expect(relationOnly).to.deep.equal({
-      queue: 4096, momentum: 0.99, instance: undefined, supervised: undefined,
+      queue: 4096, momentum: 0.99,
       relation: { kind: 'seed', weight: 0.5, studentTemperature: 0.2, teacherTemperature: 0.01 },
     });
-    const withInstance = objectiveSettings({
+    const withInstance = objective({
       instance: { kind: 'moco', weight: 1, temperature: 0.3, queue: 512, momentum: 0.9, symmetric: true },
       relation: null, supervised: { weight: 2 },
     });
     expect(withInstance).to.deep.equal({
-      queue: 512, momentum: 0.9, instance: { weight: 1, temperature: 0.3, symmetric: true },
-      relation: undefined, supervised: { weight: 2 },
+      queue: 512, momentum: 0.9, instance: { weight: 1, temperature: 0.3, symmetric: true }, supervised: { weight: 2 },
     });
+  });
+
+  it('writes each value once, in the resolved experiment, and reads it from there in the calls', () => {
+    const program = fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8');
+    const experiment = /^const experiment = (\{[^]*?\n\}) as const;$/m.exec(program)![1];
+    const calls = program.slice(program.indexOf('await runProgram('));
+    // The queue and momentum of teacher and instance term: in the experiment only.
+    expect(experiment.match(/queue: 4096/g)).to.have.length(2);
+    expect(calls).to.not.match(/4096|0\.99|"rekd"|"sgd"|"fashion_mnist"/);
+    expect(calls).to.include('queue: experiment.teacher.queue,').and.include('queue: experiment.loss.instance.queue,')
+      .and.include('reseedAfter: experiment.loss.relation.reseed_after,').and.include('trainSize: experiment.data.train_size,');
+    // Every number in the calls is a read's, not a setting's (the only literals left are names).
+    expect(calls.match(/\b\d+(\.\d+)?\b/g) ?? []).to.deep.equal([]);
   });
 
   it('gives a run id that changes with any setting and with the compiler version', () => {
@@ -166,9 +181,9 @@ describe('codegen', () => {
     const experiment = only(experimentText('"images"', '"teacher.ckpt"'));
     expect(experiment.threads).to.equal(0);
     expect(runId({ ...experiment, threads: 2 }, '1.0.0')).to.equal(runId(experiment, '1.0.0'));
-    expect(programOf(experimentText('"images"', '"teacher.ckpt"'))).to.match(/await initBackend\("auto"\);/);
+    expect(programOf(experimentText('"images"', '"teacher.ckpt"'))).to.include('await initBackend(experiment.backend);');
     const withThreads = generateProgram({ ...experiment, threads: 3 }, 'x.rekd', '').text;
-    expect(withThreads).to.match(/await initBackend\("auto", \{ threads: 3 \}\);/);
+    expect(withThreads).to.include('\n  threads: 3,\n').and.include('await initBackend(experiment.backend, { threads: experiment.threads });');
   });
 
   it("passes a teacher pretrain recipe to the runtime: its own values, else the teacher block's and the experiment's", () => {
@@ -185,7 +200,8 @@ experiment stage {
 `;
     const adamw = { kind: 'adamw', beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     const defaulted = only(withPretrain('epochs = 3'));
-    expect(pretrainSettings(defaulted, defaulted.teacher!, defaulted.teacher!.pretrain!)).to.deep.equal({
+    const recipe = (experiment: ResolvedExperiment) => settingsValues(pretrainSettings(experiment.teacher!.pretrain!, experiment.optimizer), experiment);
+    expect(recipe(defaulted)).to.deep.equal({
       epochs: 3, warmupEpochs: 0, batchSize: 64, seed: 0,
       instance: { temperature: 0.3, queue: 512, momentum: 0.99, symmetric: false },
       optimizer: { ...adamw, lr: 0.002, weightDecay: 0.1 },
@@ -199,13 +215,18 @@ experiment stage {
       instance: { temperature: 0.1, queue: 1024, momentum: 0.999, symmetric: true },
       optimizer: { ...adamw, lr: 0.5, weightDecay: 0 },
     };
-    expect(pretrainSettings(own, own.teacher!, own.teacher!.pretrain!)).to.deep.equal(settings);
+    expect(recipe(own)).to.deep.equal(settings);
     // The program's call, and the frozen teacher's kNN in the student's evaluation (also with a checkpoint).
-    const program = programOf(ownText, 'stage.rekd');
-    const call = /await pretrainTeacher\(\{([\s\S]*?)\n {2}\}\);/.exec(program)![1];
-    expect(call).to.contain('epochs: 3,\n    warmupEpochs: 1,').and.contain('loader: { batchSize: 256, augment }')
-      .and.contain('instance: { temperature: 0.1, queue: 1024, momentum: 0.999, symmetric: true }')
-      .and.contain('optimizer: { kind: "adamw", lr: 0.5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }');
+    // The program's call reads the stage's own values, or those it falls back to.
+    const call = (text: string) => /await pretrainTeacher\(\{([\s\S]*?)\n {2}\}\);/.exec(programOf(text, 'stage.rekd'))![1];
+    expect(call(ownText)).to.contain('epochs: experiment.teacher.pretrain.epochs,\n    warmupEpochs: experiment.teacher.pretrain.warmup_epochs,')
+      .and.contain('temperature: experiment.teacher.pretrain.temperature,').and.contain('seed: experiment.teacher.pretrain.seed,')
+      .and.contain('lr: experiment.teacher.pretrain.lr,').and.contain('weightDecay: experiment.teacher.pretrain.weight_decay,')
+      .and.contain('loader: { batchSize: experiment.teacher.pretrain.batch_size, augment: experiment.augment }');
+    expect(call(withPretrain('epochs = 3'))).to.contain('temperature: experiment.teacher.temperature,').and.contain('seed: experiment.seed,')
+      .and.contain('lr: experiment.optimizer.lr,').and.contain('weightDecay: experiment.optimizer.weight_decay,')
+      .and.contain('loader: { batchSize: experiment.batch_size, augment: experiment.augment }');
+    // The frozen teacher's kNN in the student's evaluation (also with a checkpoint).
     for (const text of [ownText, experimentText('"images"', '"teacher.ckpt"')]) {
       expect(/ {2}evaluate\(\{[\s\S]*?\n {2}\}\);/.exec(programOf(text))![0]).to.contain('teacher: teacherEncoder,');
     }
@@ -264,10 +285,11 @@ experiment stage {
     this.timeout(120_000);
     const good = fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8');
     expect(typeCheckProgram(good, 'generated/quickstart/quickstart.ts')).to.deep.equal([]);
-    const broken = good.replace('batchSize: 128', 'batchSize: "128"');
+    // A string where the runtime takes a number: reported where the call reads it.
+    const broken = good.replace('batch_size: 128,', 'batch_size: "128",');
     const problems = typeCheckProgram(broken, 'generated/quickstart/quickstart.ts');
     expect(problems).to.have.length(1);
-    const line = broken.split('\n').findIndex((l) => l.includes('batchSize: "128"')) + 1;
+    const line = broken.split('\n').findIndex((l) => l.includes('batchSize: experiment.batch_size')) + 1;
     expect(problems[0].line).to.equal(line);
     expect(problems[0].message).to.match(/string.*number/);
   });

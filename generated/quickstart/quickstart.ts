@@ -5,10 +5,13 @@
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
  */
-import { type AugmentOp, createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
+import { createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
 
-/** The experiment as the compiler resolved it; the run directory keeps it as resolved.json. */
-const resolved = {
+/**
+ * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the
+ * calls below read every setting from it.
+ */
+const experiment = {
   name: "quickstart",
   seed: 7,
   backend: "auto",
@@ -60,7 +63,7 @@ const resolved = {
     knn: { k: 20, temperature: 0.07, every: 1, subset: 1000 },
     collapse: { neighbours: 20 },
   },
-};
+} as const;
 
 const runDir = process.argv[2];
 if (runDir === undefined) {
@@ -69,34 +72,35 @@ if (runDir === undefined) {
 }
 
 await runProgram(async () => {
-  const run = openRunDirectory(runDir, { resolved });
-  await initBackend("auto");
-  const rng = new Rng(7);
+  const run = openRunDirectory(runDir, { resolved: experiment });
+  await initBackend(experiment.backend);
+  const rng = new Rng(experiment.seed);
 
-  // Data: images and labels of the train and test splits, and the two-view augmentation.
-  const data = await loadDataset({ kind: "fashion_mnist", split: "auto", path: null, train_size: 5000, test_size: 1000 }, { seed: 7 });
-  const augment: AugmentOp[] = [
-    { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
-    { op: "horizontal_flip", p: 0.5 },
-    { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-  ];
+  // Data: images and labels of the train and test splits.
+  const data = await loadDataset({
+    kind: experiment.data.kind,
+    split: experiment.data.split,
+    path: experiment.data.path,
+    trainSize: experiment.data.train_size,
+    testSize: experiment.data.test_size,
+  }, { seed: experiment.seed });
 
   // Models: the student encoder (backbone + projection head) and the teacher.
   // The evaluation's untrained floor builds the student as initialised again with initialStudent.
   const initialStudent = () => createEncoder({
-    kind: "alexnet",
-    width: 0.5,
-    embed: 128,
-    hidden: 0,
+    kind: experiment.student.kind,
+    width: experiment.student.width,
+    embed: experiment.student.embed,
+    hidden: experiment.student.hidden,
     inChannels: data.channels,
     rng: rng.fork("student"),
   });
   const student = initialStudent();
   const teacherEncoder = createEncoder({
-    kind: "resnet18",
-    width: 0.25,
-    embed: 128,
-    hidden: 0,
+    kind: experiment.teacher.kind,
+    width: experiment.teacher.width,
+    embed: experiment.teacher.embed,
+    hidden: experiment.teacher.hidden,
     inChannels: data.channels,
     rng: rng.fork("teacher"),
   });
@@ -105,32 +109,58 @@ await runProgram(async () => {
   await train({
     run,
     data,
-    seed: 7,
-    loader: { batchSize: 128, augment },
+    seed: experiment.seed,
+    loader: { batchSize: experiment.batch_size, augment: experiment.augment },
     student,
-    teacher: { mode: "online", encoder: teacherEncoder, temperature: 0.2, queue: 4096, momentum: 0.99 },
+    teacher: {
+      mode: experiment.teacher.mode,
+      encoder: teacherEncoder,
+      temperature: experiment.teacher.temperature,
+      queue: experiment.teacher.queue,
+      momentum: experiment.teacher.momentum,
+    },
     objective: {
-      queue: 4096,
-      momentum: 0.99,
-      instance: { weight: 1, temperature: 0.2, symmetric: false },
+      queue: experiment.loss.instance.queue,
+      momentum: experiment.loss.instance.momentum,
+      instance: {
+        weight: experiment.loss.instance.weight,
+        temperature: experiment.loss.instance.temperature,
+        symmetric: experiment.loss.instance.symmetric,
+      },
       relation: {
-        kind: "rekd",
-        weight: 1,
-        temperature: 0.1,
-        miner: "prototype",
-        prototypes: 100,
-        beta: 0.99,
-        reseedAfter: 1000,
-        warmupSteps: 0,
-        k: 5,
-        teacherTemperature: 0.05,
+        kind: experiment.loss.relation.kind,
+        weight: experiment.loss.relation.weight,
+        temperature: experiment.loss.relation.temperature,
+        miner: experiment.loss.relation.miner,
+        prototypes: experiment.loss.relation.prototypes,
+        beta: experiment.loss.relation.beta,
+        reseedAfter: experiment.loss.relation.reseed_after,
+        warmupSteps: experiment.loss.relation.warmup_steps,
+        k: experiment.loss.relation.k,
+        teacherTemperature: experiment.loss.relation.teacher_temperature,
       },
     },
-    optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weightDecay: 0.0005 },
-    schedule: { kind: "cosine", epochs: 5, warmupEpochs: 1, finalLr: 0 },
-    checkpointEvery: 0,
-    logEvery: 10,
-    knn: { k: 20, temperature: 0.07, every: 1, subset: 1000 },
+    optimizer: {
+      kind: experiment.optimizer.kind,
+      lr: experiment.optimizer.lr,
+      momentum: experiment.optimizer.momentum,
+      nesterov: experiment.optimizer.nesterov,
+      weightDecay: experiment.optimizer.weight_decay,
+    },
+    schedule: {
+      kind: experiment.schedule.kind,
+      epochs: experiment.schedule.epochs,
+      warmupEpochs: experiment.schedule.warmup_epochs,
+      finalLr: experiment.schedule.final_lr,
+    },
+    checkpointEvery: experiment.checkpoint_every,
+    logEvery: experiment.log_every,
+    knn: {
+      k: experiment.eval.knn.k,
+      temperature: experiment.eval.knn.temperature,
+      every: experiment.eval.knn.every,
+      subset: experiment.eval.knn.subset,
+    },
   });
 
   // Final evaluation on frozen features: eval.json, then the run is finished and report.md written.
@@ -138,11 +168,16 @@ await runProgram(async () => {
     run,
     encoder: student,
     data,
-    seed: 7,
-    linear: { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 },
-    knn: { k: 20, temperature: 0.07 },
-    collapse: { neighbours: 20 },
-    augment,
+    seed: experiment.seed,
+    linear: {
+      epochs: experiment.eval.linear.epochs,
+      lr: experiment.eval.linear.lr,
+      batchSize: experiment.eval.linear.batch_size,
+      weightDecay: experiment.eval.linear.weight_decay,
+    },
+    knn: { k: experiment.eval.knn.k, temperature: experiment.eval.knn.temperature },
+    collapse: { neighbours: experiment.eval.collapse.neighbours },
+    augment: experiment.augment,
     teacher: teacherEncoder,
     floors: { initialStudent },
   });

@@ -5,10 +5,13 @@
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
  */
-import { type AugmentOp, createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
+import { createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
 
-/** The experiment as the compiler resolved it; the run directory keeps it as resolved.json. */
-const resolved = {
+/**
+ * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the
+ * calls below read every setting from it.
+ */
+const experiment = {
   name: "trend",
   seed: 1,
   backend: "auto",
@@ -38,7 +41,7 @@ const resolved = {
     knn: { k: 20, temperature: 0.07, every: 5, subset: 1000 },
     collapse: null,
   },
-};
+} as const;
 
 const runDir = process.argv[2];
 if (runDir === undefined) {
@@ -47,25 +50,26 @@ if (runDir === undefined) {
 }
 
 await runProgram(async () => {
-  const run = openRunDirectory(runDir, { resolved });
-  await initBackend("auto");
-  const rng = new Rng(1);
+  const run = openRunDirectory(runDir, { resolved: experiment });
+  await initBackend(experiment.backend);
+  const rng = new Rng(experiment.seed);
 
-  // Data: images and labels of the train and test splits, and the two-view augmentation.
-  const data = await loadDataset({ kind: "fashion_mnist", split: "package", path: null, train_size: "all", test_size: "all" }, { seed: 1 });
-  const augment: AugmentOp[] = [
-    { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
-    { op: "horizontal_flip", p: 0.5 },
-    { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-  ];
+  // Data: images and labels of the train and test splits.
+  const data = await loadDataset({
+    kind: experiment.data.kind,
+    split: experiment.data.split,
+    path: experiment.data.path,
+    trainSize: experiment.data.train_size,
+    testSize: experiment.data.test_size,
+  }, { seed: experiment.seed });
 
   // Models: the student encoder (backbone + projection head) and the teacher.
   // The evaluation's untrained floor builds the student as initialised again with initialStudent.
   const initialStudent = () => createEncoder({
-    kind: "alexnet",
-    width: 0.5,
-    embed: 128,
-    hidden: 0,
+    kind: experiment.student.kind,
+    width: experiment.student.width,
+    embed: experiment.student.embed,
+    hidden: experiment.student.hidden,
     inChannels: data.channels,
     rng: rng.fork("student"),
   });
@@ -75,20 +79,40 @@ await runProgram(async () => {
   await train({
     run,
     data,
-    seed: 1,
-    loader: { batchSize: 128, augment },
+    seed: experiment.seed,
+    loader: { batchSize: experiment.batch_size, augment: experiment.augment },
     student,
     objective: {
-      queue: 4096,
-      momentum: 0.99,
-      instance: { weight: 1, temperature: 0.2, symmetric: false },
-      supervised: { weight: 0 },
+      queue: experiment.loss.instance.queue,
+      momentum: experiment.loss.instance.momentum,
+      instance: {
+        weight: experiment.loss.instance.weight,
+        temperature: experiment.loss.instance.temperature,
+        symmetric: experiment.loss.instance.symmetric,
+      },
+      supervised: { weight: experiment.loss.supervised.weight },
     },
-    optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weightDecay: 0.0005 },
-    schedule: { kind: "cosine", epochs: 15, warmupEpochs: 1, finalLr: 0 },
-    checkpointEvery: 0,
-    logEvery: 10,
-    knn: { k: 20, temperature: 0.07, every: 5, subset: 1000 },
+    optimizer: {
+      kind: experiment.optimizer.kind,
+      lr: experiment.optimizer.lr,
+      momentum: experiment.optimizer.momentum,
+      nesterov: experiment.optimizer.nesterov,
+      weightDecay: experiment.optimizer.weight_decay,
+    },
+    schedule: {
+      kind: experiment.schedule.kind,
+      epochs: experiment.schedule.epochs,
+      warmupEpochs: experiment.schedule.warmup_epochs,
+      finalLr: experiment.schedule.final_lr,
+    },
+    checkpointEvery: experiment.checkpoint_every,
+    logEvery: experiment.log_every,
+    knn: {
+      k: experiment.eval.knn.k,
+      temperature: experiment.eval.knn.temperature,
+      every: experiment.eval.knn.every,
+      subset: experiment.eval.knn.subset,
+    },
   });
 
   // Final evaluation on frozen features: eval.json, then the run is finished and report.md written.
@@ -96,10 +120,15 @@ await runProgram(async () => {
     run,
     encoder: student,
     data,
-    seed: 1,
-    linear: { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 },
-    knn: { k: 20, temperature: 0.07 },
-    augment,
+    seed: experiment.seed,
+    linear: {
+      epochs: experiment.eval.linear.epochs,
+      lr: experiment.eval.linear.lr,
+      batchSize: experiment.eval.linear.batch_size,
+      weightDecay: experiment.eval.linear.weight_decay,
+    },
+    knn: { k: experiment.eval.knn.k, temperature: experiment.eval.knn.temperature },
+    augment: experiment.augment,
     floors: { initialStudent },
   });
 });

@@ -31,10 +31,11 @@ export const preview = defineCommand({
     const experiment = onlyExperiment(loaded.compiled, 'preview');
     // Loaded here, not at start-up: the data loaders and pngjs are needed by this command only.
     const { writePreview } = await import('../runtime/preview.ts');
+    const { dataSpec } = await import('../codegen/settings.ts');
     const { warnToStderr } = await import('../runtime/user-problems.ts');
     // Bad or missing data (DataError) reaches main, which prints it as a user error (exit 1).
     const written = await writePreview({
-      data: experiment.data,
+      data: dataSpec(experiment),
       augment: experiment.augment,
       weak: experiment.augment_weak ?? undefined,
       seed: experiment.seed,

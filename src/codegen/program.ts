@@ -1,15 +1,16 @@
 /**
  * The generated program: a readable TypeScript module that imports only the runtime pieces its
  * experiment uses from 'rekd/runtime' and composes them in plain code (data, models, training
- * loop call, evaluation) for the run directory given as its first argument. Deterministic: the
- * same experiment and source give byte-identical text.
+ * loop call, evaluation) for the run directory given as its first argument. It opens with the
+ * resolved experiment, typed `as const`, and every call reads its values from there (settings.ts),
+ * so a value is written once. Deterministic: the same experiment and source give byte-identical text.
  */
 import { IndentationText, NewLineKind, Project, QuoteKind } from 'ts-morph';
 import type { ResolvedExperiment, Teacher } from '../schema/types.generated.ts';
 import { code, literal, type Literal } from './literal.ts';
 import {
-  augmentSettings, dataSettings, encoderSettings, evaluationSettings, knnMonitorSettings, objectiveSettings,
-  onlineTeacherSettings, optimizerSettings, pretrainSettings, scheduleSettings,
+  dataSettings, encoderSettings, evaluationSettings, EXPERIMENT, knnMonitorSettings, objectiveSettings,
+  onlineTeacherSettings, optimizerSettings, pretrainSettings, read, scheduleSettings,
 } from './settings.ts';
 import { compilerVersion } from './version.ts';
 
@@ -27,7 +28,7 @@ const commentText = (text: string): string => JSON.stringify(text).replace(/\*\/
 
 /** Runtime names the program calls, collected while its statements are written. */
 class Imports {
-  private readonly names = new Map<string, boolean>();
+  private readonly names = new Set<string>();
   /** Whether the program needs `path` from node:path. */
   nodePath = false;
 
@@ -38,19 +39,12 @@ class Imports {
   }
 
   use(name: string): string {
-    this.names.set(name, false);
+    this.names.add(name);
     return name;
   }
 
-  /** A name used only as a type (`import { type X }`). */
-  useType(name: string): string {
-    if (!this.names.has(name)) this.names.set(name, true);
-    return name;
-  }
-
-  sorted(): Array<{ name: string; isTypeOnly: boolean }> {
-    return [...this.names.keys()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'))
-      .map((name) => ({ name, isTypeOnly: this.names.get(name)! }));
+  sorted(): string[] {
+    return [...this.names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'));
   }
 }
 
@@ -58,53 +52,52 @@ class Imports {
 const statement = (text: string, value: Literal, indent = 2): string => text.replace('$', () => literal(value, indent));
 
 function teacherStatements(experiment: ResolvedExperiment, teacher: Teacher, rt: Imports): { lines: string[]; spec: Literal } {
-  const encoder = { ...encoderSettings(teacher), inChannels: code('data.channels') };
+  const encoder = { ...encoderSettings('teacher', teacher), inChannels: code('data.channels') };
   const rng = code('rng.fork("teacher")');
+  const spec = { mode: read('teacher.mode'), encoder: code('teacherEncoder') };
   if (teacher.mode === 'online') {
     return {
       lines: [statement(`const teacherEncoder = ${rt.use('createEncoder')}($);`, { ...encoder, rng })],
-      spec: { mode: 'online', encoder: code('teacherEncoder'), ...onlineTeacherSettings(teacher) },
+      spec: { ...spec, ...onlineTeacherSettings(teacher) },
     };
   }
-  const spec = { mode: 'offline', encoder: code('teacherEncoder') };
   if (teacher.checkpoint !== null) {
     return {
       lines: [
         statement(`const teacherEncoder = ${rt.use('createEncoder')}($);`, { ...encoder, rng, trainable: false }),
-        `${rt.use('loadTeacherWeights')}(teacherEncoder, ${literal(teacher.checkpoint)});`,
+        `${rt.use('loadTeacherWeights')}(teacherEncoder, ${read('teacher.checkpoint').text});`,
       ],
       spec,
     };
   }
   // The compiler's checks guarantee an offline teacher has a checkpoint or a pretrain stage.
-  const { batchSize, ...recipe } = pretrainSettings(experiment, teacher, teacher.pretrain!);
+  const { batchSize, ...recipe } = pretrainSettings(teacher.pretrain!, experiment.optimizer);
   const pretrain = {
     cacheRoot: code(`${rt.usePath()}.join(path.dirname(runDir), "teachers")`),
     encoder,
     ...recipe,
     data: code('data'),
-    loader: { batchSize, augment: code('augment') },
-    logEvery: experiment.log_every,
+    loader: { batchSize, augment: read('augment') },
+    logEvery: read('log_every'),
   };
   return { lines: [statement(`const teacherEncoder = await ${rt.use('pretrainTeacher')}($);`, pretrain)], spec };
 }
 
 /** The body of `runProgram(async () => { ... })`, one statement (or blank line) per entry. */
 function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
-  const { seed } = experiment;
+  const seed = read('seed');
+  const augment = read('augment');
   const lines: string[] = [
-    `const run = ${rt.use('openRunDirectory')}(runDir, { resolved });`,
+    `const run = ${rt.use('openRunDirectory')}(runDir, { resolved: ${EXPERIMENT} });`,
     experiment.threads === 0
-      ? `await ${rt.use('initBackend')}(${literal(experiment.backend)});`
-      : `await ${rt.use('initBackend')}(${literal(experiment.backend)}, { threads: ${literal(experiment.threads)} });`,
-    `const rng = new ${rt.use('Rng')}(${literal(seed)});`,
+      ? `await ${rt.use('initBackend')}(${read('backend').text});`
+      : `await ${rt.use('initBackend')}(${read('backend').text}, { threads: ${read('threads').text} });`,
+    `const rng = new ${rt.use('Rng')}(${seed.text});`,
     '',
-    '// Data: images and labels of the train and test splits, and the two-view augmentation.',
-    `const data = await ${rt.use('loadDataset')}(${literal(dataSettings(experiment.data))}, { seed: ${literal(seed)} });`,
-    statement(`const augment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment)),
+    '// Data: images and labels of the train and test splits.',
+    statement(`const data = await ${rt.use('loadDataset')}($, { seed: ${seed.text} });`, dataSettings(experiment.data)),
   ];
-  if (experiment.augment_weak) lines.push(statement(`const weakAugment: ${rt.useType('AugmentOp')}[] = $;`, augmentSettings(experiment.augment_weak)));
-  const studentSettings = { ...encoderSettings(experiment.student), inChannels: code('data.channels'), rng: code('rng.fork("student")') };
+  const studentSettings = { ...encoderSettings('student', experiment.student), inChannels: code('data.channels'), rng: code('rng.fork("student")') };
   // The untrained floor needs the student as initialised: the same function builds it again.
   const floors = experiment.eval.floors && (experiment.eval.linear !== null || experiment.eval.knn !== null);
   lines.push('', '// Models: the student encoder (backbone + projection head) and the teacher.');
@@ -121,21 +114,21 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
     run: code('run'),
     data: code('data'),
     seed,
-    loader: { batchSize: experiment.batch_size, augment: code('augment'), weak: experiment.augment_weak ? code('weakAugment') : undefined },
+    loader: { batchSize: read('batch_size'), augment, weak: experiment.augment_weak ? read('augment_weak') : undefined },
     student: code('student'),
     teacher: teacher?.spec,
     objective: objectiveSettings(experiment.loss),
     optimizer: optimizerSettings(experiment.optimizer),
     schedule: scheduleSettings(experiment.schedule),
-    checkpointEvery: experiment.checkpoint_every,
-    logEvery: experiment.log_every,
+    checkpointEvery: read('checkpoint_every'),
+    logEvery: read('log_every'),
     knn: knnMonitorSettings(experiment.eval),
   };
   lines.push('', '// Training: resumes from the run directory\'s latest checkpoint when there is one.',
     statement(`await ${rt.use('train')}($);`, training),
     '', '// Final evaluation on frozen features: eval.json, then the run is finished and report.md written.',
     statement(`${rt.use('evaluate')}($);`, {
-      run: code('run'), encoder: code('student'), data: code('data'), seed, ...evaluationSettings(experiment.eval), augment: code('augment'),
+      run: code('run'), encoder: code('student'), data: code('data'), seed, ...evaluationSettings(experiment.eval), augment,
       teacher: teacher && experiment.eval.knn ? code('teacherEncoder') : undefined,
       floors: floors ? { initialStudent: code('initialStudent') } : undefined,
     }));
@@ -156,8 +149,11 @@ export function buildProgram(experiment: ResolvedExperiment, source: ProgramSour
   file.addImportDeclaration({ moduleSpecifier: RUNTIME_MODULE, namedImports: rt.sorted() });
   file.addStatements([
     '',
-    '/** The experiment as the compiler resolved it; the run directory keeps it as resolved.json. */',
-    `const resolved = ${literal(experiment as unknown as Literal, 0)};`,
+    '/**',
+    ' * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the',
+    ' * calls below read every setting from it.',
+    ' */',
+    `const ${EXPERIMENT} = ${literal(experiment as unknown as Literal, 0)} as const;`,
     '',
     'const runDir = process.argv[2];',
     'if (runDir === undefined) {',

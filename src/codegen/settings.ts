@@ -1,92 +1,119 @@
 /**
- * The runtime settings of each part of a resolved experiment: the language's snake_case names
- * become the runtime's camelCase options (vocabulary.md), and values the runtime takes from one
- * place (the key queue and momentum from `instance moco`) are gathered there.
+ * The runtime options of each part of a resolved experiment, as the generated program writes them:
+ * the one place where the language's snake_case names become the runtime API's camelCase options.
+ * The program opens with the resolved experiment (EXPERIMENT) and every option reads its value from
+ * there (`experiment.loss.relation.temperature`), so each value is written once; values the runtime
+ * takes from one place (the key queue and momentum from `instance moco`) are gathered here.
  */
-import type {
-  AugmentOp, Data, Eval, Loss, Optimizer, Pretrain, ResolvedExperiment, Schedule, Student, Teacher,
-} from '../schema/types.generated.ts';
-import type { Literal } from './literal.ts';
+import type { DataSpec } from '../runtime/data/load.ts';
+import type { Data, Eval, Loss, Optimizer, Pretrain, ResolvedExperiment, Schedule, Student, Teacher } from '../schema/types.generated.ts';
+import { Code, type Literal } from './literal.ts';
 
-type Settings = { [key: string]: Literal | undefined };
+export type Settings = { [key: string]: Literal | undefined };
 
 const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** The same object with camelCase keys (values as they are). */
-function camelKeys(value: object): Settings {
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), v as Literal]));
+/** The name of the resolved experiment in the generated program. */
+export const EXPERIMENT = 'experiment';
+
+/** The program's read of one resolved value: `experiment.loss.relation.temperature`. */
+export class Read extends Code {
+  readonly path: readonly string[];
+  constructor(path: string) {
+    super(`${EXPERIMENT}.${path}`);
+    this.path = path.split('.');
+  }
+}
+
+export const read = (path: string): Read => new Read(path);
+
+/** The named fields (by default all) of the block at `path`, each read under its camelCase name. */
+function fields(path: string, block: object, names: readonly string[] = Object.keys(block)): Settings {
+  return Object.fromEntries(names.map((name) => [camel(name), read(`${path}.${name}`)]));
 }
 
 /** METHOD.md: a relation term without an instance term uses the key queue's defaults. */
 export const defaultKeyQueue = { queue: 4096, momentum: 0.99 };
 
-/** The runtime's DataSpec takes the resolved `data` object as it is (snake_case). */
-export const dataSettings = (data: Data): Settings => ({ ...data });
+/**
+ * The values the runtime receives from `settings` in the program of `experiment` (each read
+ * replaced by the value it reads; absent options left out), for code that calls the runtime or
+ * compares its options without a program.
+ */
+export function settingsValues(settings: Settings, experiment: ResolvedExperiment): Record<string, unknown> {
+  const value = (literal: Literal): unknown => {
+    if (literal instanceof Read) return literal.path.reduce<unknown>((part, key) => (part as Record<string, unknown>)[key], experiment);
+    if (literal instanceof Code) throw new Error(`codegen: ${literal.text} is not a setting of the experiment`);
+    if (Array.isArray(literal)) return literal.map(value);
+    if (literal !== null && typeof literal === 'object') return object(literal);
+    return literal;
+  };
+  const object = (entries: Settings) =>
+    Object.fromEntries(Object.entries(entries).flatMap(([key, entry]) => (entry === undefined ? [] : [[key, value(entry)]])));
+  return object(settings);
+}
+
+/** loadDataset's spec. */
+export const dataSettings = (data: Data): Settings => fields('data', data);
+
+/** The runtime's DataSpec of the experiment's data, for a front end that loads it itself (`rekdc preview`). */
+export const dataSpec = (experiment: ResolvedExperiment): DataSpec => settingsValues(dataSettings(experiment.data), experiment) as DataSpec;
 
 /** Encoder options besides the input channels and the random stream, which the program supplies. */
-export function encoderSettings(model: Student | Teacher): Settings {
-  const { kind, width, embed, hidden } = model;
-  return { kind, width, embed, hidden, variant: model.kind === 'mobilenetv3' ? model.variant : undefined };
+export function encoderSettings(path: 'student' | 'teacher', model: Student | Teacher): Settings {
+  return fields(path, model, ['kind', 'width', 'embed', 'hidden', ...(model.kind === 'mobilenetv3' ? ['variant'] : [])]);
 }
 
-/** The online teacher's own instance-loss settings (what TeacherSpec takes besides the encoder). */
-export function onlineTeacherSettings(teacher: Teacher): Settings {
-  return { temperature: teacher.temperature, queue: teacher.queue, momentum: teacher.momentum };
-}
+/** The online teacher's own instance-loss settings (what TeacherSpec takes besides mode and encoder). */
+export const onlineTeacherSettings = (teacher: Teacher): Settings => fields('teacher', teacher, ['temperature', 'queue', 'momentum']);
 
 /**
  * An offline teacher's pretrain recipe (what the runtime's PretrainOptions take besides the cache,
  * encoder, data and augmentation): the stage's own values, and where it sets none the teacher
  * block's (temperature, queue, momentum) or the experiment's (batch size, optimiser).
  */
-export function pretrainSettings(experiment: ResolvedExperiment, teacher: Teacher, pretrain: Pretrain): Settings {
-  const optimizer = experiment.optimizer;
+export function pretrainSettings(pretrain: Pretrain, optimizer: Optimizer): Settings {
+  const own = (name: keyof Pretrain, fallback: string) => read(pretrain[name] === null ? fallback : `teacher.pretrain.${name}`);
   return {
-    epochs: pretrain.epochs,
-    warmupEpochs: pretrain.warmup_epochs,
+    epochs: read('teacher.pretrain.epochs'),
+    warmupEpochs: read('teacher.pretrain.warmup_epochs'),
     instance: {
-      temperature: pretrain.temperature ?? teacher.temperature,
-      queue: pretrain.queue ?? teacher.queue,
-      momentum: pretrain.momentum ?? teacher.momentum,
-      symmetric: pretrain.symmetric,
+      temperature: own('temperature', 'teacher.temperature'),
+      queue: own('queue', 'teacher.queue'),
+      momentum: own('momentum', 'teacher.momentum'),
+      symmetric: read('teacher.pretrain.symmetric'),
     },
-    batchSize: pretrain.batch_size ?? experiment.batch_size,
-    seed: pretrain.seed ?? experiment.seed,
-    optimizer: {
-      ...optimizerSettings(optimizer), lr: pretrain.lr ?? optimizer.lr, weightDecay: pretrain.weight_decay ?? optimizer.weight_decay,
-    },
+    batchSize: own('batch_size', 'batch_size'),
+    seed: own('seed', 'seed'),
+    optimizer: { ...optimizerSettings(optimizer), lr: own('lr', 'optimizer.lr'), weightDecay: own('weight_decay', 'optimizer.weight_decay') },
   };
 }
 
 export function objectiveSettings(loss: Loss): Settings {
-  const keys = loss.instance ? { queue: loss.instance.queue, momentum: loss.instance.momentum } : defaultKeyQueue;
-  const instance = loss.instance && { weight: loss.instance.weight, temperature: loss.instance.temperature, symmetric: loss.instance.symmetric };
+  const { instance, relation, supervised } = loss;
   return {
-    ...keys,
-    instance: instance ?? undefined,
-    relation: loss.relation ? camelKeys(loss.relation) : undefined,
-    supervised: loss.supervised ? { weight: loss.supervised.weight } : undefined,
+    ...(instance ? fields('loss.instance', instance, ['queue', 'momentum']) : defaultKeyQueue),
+    instance: instance ? fields('loss.instance', instance, ['weight', 'temperature', 'symmetric']) : undefined,
+    relation: relation ? fields('loss.relation', relation) : undefined,
+    supervised: supervised ? fields('loss.supervised', supervised) : undefined,
   };
 }
 
-export const optimizerSettings = (optimizer: Optimizer): Settings => camelKeys(optimizer);
+export const optimizerSettings = (optimizer: Optimizer): Settings => fields('optimizer', optimizer);
 
-export const scheduleSettings = (schedule: Schedule): Settings => camelKeys(schedule);
+export const scheduleSettings = (schedule: Schedule): Settings => fields('schedule', schedule);
 
-/** Augmentation ops keep their language names (the runtime's AugmentOp uses them). */
-export const augmentSettings = (ops: AugmentOp[]): Literal => ops.map((op) => ({ ...op }));
-
-/** The final evaluation's protocols (camelCase); each absent when the experiment leaves it out. */
+/** The final evaluation's protocols; each absent when the experiment leaves it out. */
 export function evaluationSettings(evaluation: Eval): Settings {
   const { linear, knn, collapse } = evaluation;
   return {
-    linear: linear ? camelKeys(linear) : undefined,
-    knn: knn ? { k: knn.k, temperature: knn.temperature } : undefined,
-    collapse: collapse ? { neighbours: collapse.neighbours } : undefined,
+    linear: linear ? fields('eval.linear', linear) : undefined,
+    knn: knn ? fields('eval.knn', knn, ['k', 'temperature']) : undefined,
+    collapse: collapse ? fields('eval.collapse', collapse, ['neighbours']) : undefined,
   };
 }
 
 /** The kNN monitor during training; absent when kNN is not evaluated or `every` is 0. */
 export function knnMonitorSettings(evaluation: Eval): Settings | undefined {
-  return evaluation.knn && evaluation.knn.every > 0 ? camelKeys(evaluation.knn) : undefined;
+  return evaluation.knn && evaluation.knn.every > 0 ? fields('eval.knn', evaluation.knn) : undefined;
 }

@@ -5,7 +5,7 @@
  * cached), and the rest together after that.
  */
 import type { GridCell } from '../compiler.ts';
-import { encoderSettings, pretrainSettings } from '../codegen/settings.ts';
+import { encoderSettings, pretrainSettings, settingsValues, type Settings } from '../codegen/settings.ts';
 
 /**
  * The key of a cell's pretrain stage, or null without one: the teacher's encoder and the stage's
@@ -19,7 +19,10 @@ import { encoderSettings, pretrainSettings } from '../codegen/settings.ts';
 export function pretrainKey(cell: GridCell): string | null {
   const { teacher, data, augment } = cell.experiment;
   if (!teacher || teacher.mode !== 'offline' || teacher.checkpoint !== null || !teacher.pretrain) return null;
-  return JSON.stringify({ encoder: encoderSettings(teacher), ...pretrainSettings(cell.experiment, teacher, teacher.pretrain), data, augment });
+  const values = (settings: Settings) => settingsValues(settings, cell.experiment);
+  return JSON.stringify({
+    encoder: values(encoderSettings('teacher', teacher)), ...values(pretrainSettings(teacher.pretrain, cell.experiment.optimizer)), data, augment,
+  });
 }
 
 /** The cells sharing each cell's pretrain stage, itself included, by cell name (cells without a stage are absent). */

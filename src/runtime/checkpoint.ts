@@ -64,9 +64,9 @@ export interface Checkpoint<M = unknown> {
   metadata: M;
 }
 
-/** Tensors of `variables` renamed `<prefix>/<name>`, to combine several models in one file. */
-export function withPrefix(prefix: string, variables: Map<string, tf.Tensor>): Record<string, tf.Tensor> {
-  const out: Record<string, tf.Tensor> = {};
+/** Tensors of `variables` renamed `<prefix>/<name>`, to combine several models in one file or one map. */
+export function withPrefix<T extends tf.Tensor>(prefix: string, variables: ReadonlyMap<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const [name, tensor] of variables) out[`${prefix}/${name}`] = tensor;
   return out;
 }

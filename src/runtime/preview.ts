@@ -13,8 +13,8 @@ import { writeFileAtomic } from './run/atomic.ts';
 
 export interface PreviewOptions {
   data: DataSpec;
-  augment: AugmentOp[];
-  weak?: AugmentOp[];
+  augment: readonly AugmentOp[];
+  weak?: readonly AugmentOp[];
   seed: number;
   /** Path of the PNG file to write. */
   out: string;

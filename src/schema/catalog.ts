@@ -1,8 +1,10 @@
 /**
  * The catalog of the .rekd language: every block, kind and attribute with its type, default,
- * range and doc. It is the single source of truth: the checker, the resolver, the JSON Schema
- * (json-schema.ts) and the TypeScript types (types.generated.ts, written by generate-types.ts)
- * are all derived from it. Names and defaults follow /work/notes/vocabulary.md and METHOD.md.
+ * range and doc. It is the single source of truth: the checker (src/check/), the resolver
+ * (src/resolve/), the JSON Schema (json-schema.ts) and, written by generate.ts (`npm run schema`),
+ * the TypeScript types (types.generated.ts), the standalone validator (validator.generated.ts) and
+ * the reference tables of docs/language.md (reference.ts) are all derived from it. Defaults follow
+ * METHOD.md (summarised in docs/method.md).
  */
 
 /** The type of an attribute value. `gt` is an exclusive lower bound (temperatures > 0). */
@@ -17,7 +19,7 @@ export type ValueType =
   | { t: 'int_list'; min?: number }
   | { t: 'count_or_all' };
 
-/** A default computed from other values of the experiment (see resolve/derived.ts). */
+/** A default computed from other values of the experiment, when the resolver (src/resolve/) fills it in. */
 export type DerivedDefault = { derived: 'input_size' | 'prototypes'; doc: string };
 export type DefaultValue = number | string | boolean | null | readonly number[];
 

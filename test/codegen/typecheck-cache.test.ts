@@ -13,7 +13,7 @@ import { typeCheckAll, type ProgramFile, type TypeCheckResult } from '../../src/
 
 const program = 'generated/quickstart/quickstart.ts';
 const good = fs.readFileSync(program, 'utf8');
-const broken = good.replace('batchSize: 128', 'batchSize: "128"');
+const broken = good.replace('batch_size: 128,', 'batch_size: "128",');
 
 type Checker = (files: readonly ProgramFile[]) => TypeCheckResult[];
 
@@ -179,7 +179,7 @@ describe('type-check verdict cache', () => {
   it('checkPrograms names every program that fails, and only those', function () {
     this.timeout(120_000);
     const programOf = (experiment: string, text: string): GeneratedProgram => ({ experiment, relativePath: `quickstart/${experiment}.ts`, text });
-    const line = broken.split('\n').findIndex((l) => l.includes('batchSize: "128"')) + 1;
+    const line = broken.split('\n').findIndex((l) => l.includes('batchSize: experiment.batch_size')) + 1;
     expect(() => checkPrograms([programOf('fine', good), programOf('bad_1', broken), programOf('bad_2', broken)]))
       .to.throw(GeneratedProgramError)
       .that.satisfies((error: Error) => {

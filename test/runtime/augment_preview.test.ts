@@ -32,7 +32,7 @@ describe('augment preview', () => {
     try {
       const out = path.join(dir, 'views.png');
       const result = await writePreview({
-        data: { kind: 'synthetic', size: 8, count: 20, test_count: 2, classes: 2 },
+        data: { kind: 'synthetic', size: 8, count: 20, testCount: 2, classes: 2 },
         augment: AUGMENT,
         weak: [{ op: 'horizontal_flip' }],
         seed: 0,

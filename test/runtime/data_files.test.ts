@@ -81,9 +81,9 @@ describe('data files: cifar10 and image_folder', () => {
     expect(() => loadCifar10(temp)).to.throw(DataError, 'test_batch.bin is empty');
   });
 
-  it('cifar10 train_size takes a stratified subset through loadDataset', async () => {
+  it('cifar10 trainSize takes a stratified subset through loadDataset', async () => {
     writeCifar(temp);
-    const d = await loadDataset({ kind: 'cifar10', path: temp, train_size: 10 }, { seed: 1 });
+    const d = await loadDataset({ kind: 'cifar10', path: temp, trainSize: 10 }, { seed: 1 });
     expect(Array.from(d.train.labels).sort()).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
@@ -97,7 +97,7 @@ describe('data files: cifar10 and image_folder', () => {
       fs.writeFileSync(path.join(root, name, 'notes.txt'), 'ignored');
     }
     const cacheDir = path.join(temp, 'cache');
-    const d = await loadDataset({ kind: 'image_folder', path: root, size: 6, test_fraction: 0.34 }, { cacheDir });
+    const d = await loadDataset({ kind: 'image_folder', path: root, size: 6, testFraction: 0.34 }, { cacheDir });
     expect([d.height, d.width, d.channels, d.classes]).to.deep.equal([6, 6, 3, 2]);
     expect(d.classNames).to.deep.equal(['cats', 'dogs']);
     // 6 files per class, round(6 x 0.34) = 2 test: the last two by name (4.png, z.jpg).
@@ -107,7 +107,7 @@ describe('data files: cifar10 and image_folder', () => {
     const jpegPixel = Array.from(d.test.images.subarray(108, 111));
     jpegPixel.forEach((v, i) => expect(v).to.be.closeTo([200, 30, 90][i], 6));
     expect(fs.readdirSync(cacheDir).filter((f) => f.startsWith('image_folder-'))).to.have.length(2);
-    const again = await loadDataset({ kind: 'image_folder', path: root, size: 6, test_fraction: 0.34 }, { cacheDir });
+    const again = await loadDataset({ kind: 'image_folder', path: root, size: 6, testFraction: 0.34 }, { cacheDir });
     expect(again.fingerprint).to.equal(d.fingerprint);
   });
 

@@ -337,14 +337,14 @@ describe('fashion_mnist official split', () => {
       expect([full.train.count, full.test.count]).to.deep.equal([60_000, 10_000]);
       expect(counts(full.train)).to.deep.equal(new Array(10).fill(6000));
       expect(counts(full.test)).to.deep.equal(new Array(10).fill(1000));
-      const subset = await loadDataset({ kind: 'fashion_mnist', split: 'official', train_size: 600, test_size: 100 }, { seed: 5 });
+      const subset = await loadDataset({ kind: 'fashion_mnist', split: 'official', trainSize: 600, testSize: 100 }, { seed: 5 });
       expect(counts(subset.train)).to.deep.equal(new Array(10).fill(60));
       expect(counts(subset.test)).to.deep.equal(new Array(10).fill(10));
-      const same = await loadDataset({ kind: 'fashion_mnist', split: 'official', train_size: 600, test_size: 100 }, { seed: 5 });
+      const same = await loadDataset({ kind: 'fashion_mnist', split: 'official', trainSize: 600, testSize: 100 }, { seed: 5 });
       expect(same.fingerprint).to.equal(subset.fingerprint);
-      const other = await loadDataset({ kind: 'fashion_mnist', split: 'official', train_size: 600, test_size: 100 }, { seed: 6 });
+      const other = await loadDataset({ kind: 'fashion_mnist', split: 'official', trainSize: 600, testSize: 100 }, { seed: 6 });
       expect(other.fingerprint).to.not.equal(subset.fingerprint);
-      const packaged = await loadDataset({ kind: 'fashion_mnist', split: 'package', train_size: 600, test_size: 100 }, { seed: 5 });
+      const packaged = await loadDataset({ kind: 'fashion_mnist', split: 'package', trainSize: 600, testSize: 100 }, { seed: 5 });
       expect(packaged.fingerprint).to.not.equal(subset.fingerprint);
     });
   });

@@ -148,8 +148,8 @@ describe('data sets', () => {
     expect(() => stratifiedSubset(split, 2.5, 1, new Rng(1), 'train_size')).to.throw(DataError, 'must be a positive integer');
   });
 
-  it('loadDataset applies train_size / test_size by seed and fingerprints the result', async () => {
-    const spec = { kind: 'fashion_mnist', split: 'package', train_size: 500, test_size: 100 } as const;
+  it('loadDataset applies trainSize / testSize by seed and fingerprints the result', async () => {
+    const spec = { kind: 'fashion_mnist', split: 'package', trainSize: 500, testSize: 100 } as const;
     const a = await loadDataset(spec, { seed: 7 });
     expect([a.train.count, a.test.count]).to.deep.equal([500, 100]);
     expect(perClassCounts(a.test, 10)).to.deep.equal(new Array(10).fill(10));

@@ -65,6 +65,6 @@ function blurLines(
 }
 
 /** The gaussian_blur op: sigma uniform in the range. */
-export function blurImage(image: FloatImage, sigma: [number, number], rng: Rng): FloatImage {
+export function blurImage(image: FloatImage, sigma: readonly [number, number], rng: Rng): FloatImage {
   return gaussianBlur(image, rng.uniform(sigma[0], sigma[1]));
 }

@@ -16,8 +16,8 @@ export interface CropBox {
 export function sampleCropBox(
   height: number,
   width: number,
-  scale: [number, number],
-  ratio: [number, number],
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
   rng: Rng,
 ): CropBox {
   const area = height * width;
@@ -77,8 +77,8 @@ export function resizeBox(image: FloatImage, box: CropBox, size: number): FloatI
 export function randomResizedCrop(
   image: FloatImage,
   size: number,
-  scale: [number, number],
-  ratio: [number, number],
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
   rng: Rng,
 ): FloatImage {
   return resizeBox(image, sampleCropBox(image.height, image.width, scale, ratio, rng), size);

@@ -1,5 +1,5 @@
 /**
- * Augmentation pipelines: the op settings of an `augment { ... }` block (vocabulary names, MoCo v2
+ * Augmentation pipelines: the op settings of an `augment { ... }` block (the language's names, MoCo v2
  * defaults), checked and compiled into one function per pipeline, and the per-view random stream.
  */
 import { Rng } from '../random.ts';
@@ -8,7 +8,7 @@ import { colorJitter, grayscale, solarize } from './color.ts';
 import { cutout, flipHorizontal, randomResizedCrop } from './geometry.ts';
 import type { FloatImage } from './image.ts';
 
-export type Range = [number, number];
+export type Range = readonly [number, number];
 
 export type AugmentOp =
   | { op: 'random_resized_crop'; size?: number; scale?: Range; ratio?: Range }

@@ -1,6 +1,6 @@
 /**
- * `data KIND { ... }`: the settings of every data kind (snake_case, exactly the resolved
- * experiment's `data` object) and the one entry point that loads them.
+ * `data KIND { ... }`: the settings of every data kind (the resolved experiment's `data` object
+ * with camelCase names, as every option of the runtime API) and the one entry point that loads them.
  */
 import { Rng } from '../random.ts';
 import { type Warn, warnToStderr } from '../user-problems.ts';
@@ -17,21 +17,21 @@ import { makeSynthetic } from './synthetic.ts';
 export type SubsetSize = number | 'all';
 
 interface Subsets {
-  train_size?: SubsetSize;
-  test_size?: SubsetSize;
+  trainSize?: SubsetSize;
+  testSize?: SubsetSize;
 }
 
 export type DataSpec =
   | ({ kind: 'fashion_mnist'; split?: FashionSplitSetting; path?: string | null } & Subsets)
   | ({ kind: 'mnist' } & Subsets)
   | ({ kind: 'cifar10'; path: string } & Subsets)
-  | ({ kind: 'image_folder'; path: string; size?: number; test_fraction?: number } & Subsets)
-  | { kind: 'synthetic'; classes?: number; size?: number; channels?: number; count?: number; test_count?: number };
+  | ({ kind: 'image_folder'; path: string; size?: number; testFraction?: number } & Subsets)
+  | { kind: 'synthetic'; classes?: number; size?: number; channels?: number; count?: number; testCount?: number };
 
 export type DataKind = DataSpec['kind'];
 
 export interface LoadOptions {
-  /** The experiment seed: picks the train_size / test_size subsets. */
+  /** The experiment seed: picks the trainSize / testSize subsets. */
   seed?: number;
   /** Where converted data sets are cached (default REKD_CACHE_DIR or ~/.cache/rekd). */
   cacheDir?: string;
@@ -57,22 +57,23 @@ function loadFull(spec: DataSpec, options: LoadOptions): Promise<Dataset> | Data
     case 'cifar10':
       return loadCifar10(spec.path);
     case 'image_folder':
-      return loadImageFolder({ path: spec.path, size: spec.size, testFraction: spec.test_fraction, ...cache });
+      return loadImageFolder({ path: spec.path, size: spec.size, testFraction: spec.testFraction, ...cache });
     case 'synthetic':
-      return makeSynthetic({ ...spec, testCount: spec.test_count });
+      return makeSynthetic(spec);
     default:
       throw new DataError(`unknown data kind '${(spec as { kind: string }).kind}'`);
   }
 }
 
 function takeSubsets(full: Dataset, sizes: Subsets, seed: number): Dataset {
-  const trainSize = sizes.train_size ?? 'all';
-  const testSize = sizes.test_size ?? 'all';
+  const trainSize = sizes.trainSize ?? 'all';
+  const testSize = sizes.testSize ?? 'all';
   if (trainSize === 'all' && testSize === 'all') return full;
   const rng = new Rng(seed);
   const perImage = imageBytes(full);
   const subset = (split: Dataset['train'], size: SubsetSize, name: string) =>
     size === 'all' ? split : stratifiedSubset(split, size, perImage, rng.fork(`data.${name}`), `${full.name}: ${name}`);
+  // The language's names: they name the random streams (so the subsets stay the same) and the errors.
   const train = subset(full.train, trainSize, 'train_size');
   const test = subset(full.test, testSize, 'test_size');
   return { ...full, train, test, fingerprint: fingerprintOf(full, train, test) };

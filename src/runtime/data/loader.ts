@@ -17,8 +17,8 @@ export interface LoaderOptions {
   shape: ImageShape;
   batchSize: number;
   seed: number;
-  augment: AugmentOp[];
-  weak?: AugmentOp[];
+  augment: readonly AugmentOp[];
+  weak?: readonly AugmentOp[];
   /** Worker threads computing views; 0 computes them on the calling thread. Default 1. */
   workers?: number;
   /** Batches prepared ahead of the one being consumed. Default 4. */

@@ -7,8 +7,8 @@ export interface ViewSettings {
   seed: number;
   /** Shape of the source images. */
   shape: ImageShape;
-  augment: AugmentOp[];
-  weak?: AugmentOp[];
+  augment: readonly AugmentOp[];
+  weak?: readonly AugmentOp[];
 }
 
 export interface BatchViews {

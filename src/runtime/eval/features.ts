@@ -27,12 +27,6 @@ export function toMatrix(x: FeatureInput): Matrix {
   return { data: x.dataSync() as Float32Array, rows: x.shape[0], cols: x.shape[1] };
 }
 
-/** A new tensor holding the features (the caller disposes it). */
-export function toTensor(x: FeatureInput): tf.Tensor2D {
-  const m = toMatrix(x);
-  return tf.tensor2d(m.data, [m.rows, m.cols]);
-}
-
 /** Labels as Int32Array, checked against the number of feature rows. */
 export function toLabels(labels: LabelInput, rows: number, what: string): Int32Array {
   if (labels.length !== rows) throw new Error(`${what}: ${labels.length} labels for ${rows} feature rows`);

@@ -24,10 +24,12 @@ function expectAlignedQueues(q: tf.Tensor2D, queue: tf.Tensor2D, queueName: stri
 }
 
 /**
- * The value of a queue-only loss while the queue is still empty: there is no relation to distil, so
- * 0, kept connected to q so that an optimiser step on this loss alone stays valid.
+ * The value of a queue-based loss while the queue is still empty (the first step): 0, kept
+ * connected to q so that an optimiser step on this loss alone stays valid. Written out rather than
+ * computed because wasm's matMul over an empty inner dimension returns uninitialised memory (NaN
+ * gradients).
  */
-function emptyQueueLoss(q: tf.Tensor2D): tf.Scalar {
+export function emptyQueueLoss(q: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => tf.mul(tf.sum(q), 0) as tf.Scalar);
 }
 

@@ -37,7 +37,7 @@ export function cosineSchedule(options: ScheduleTiming & { finalLr?: number }): 
 }
 
 /** lr x gamma^(number of milestone epochs reached) after warm-up. */
-export function stepSchedule(options: ScheduleTiming & { milestones: number[]; gamma?: number }): LrSchedule {
+export function stepSchedule(options: ScheduleTiming & { milestones: readonly number[]; gamma?: number }): LrSchedule {
   const warmupSteps = checkTiming('step', options);
   const { lr, stepsPerEpoch, milestones, gamma = 0.1 } = options;
   if (milestones.some((m, i) => !(m > 0) || (i > 0 && m <= milestones[i - 1]))) {

@@ -36,7 +36,7 @@ export interface EvaluateOptions {
   knn?: KnnOptions;
   collapse?: { neighbours?: number };
   /** The strong pipeline: two views of each test image measure alignment (needs `collapse`). */
-  augment?: AugmentOp[];
+  augment?: readonly AugmentOp[];
   /**
    * The run's teacher (frozen or trained alongside): its kNN top-1 on the same splits is stored
    * as `teacher.knn`, so a table can show what the student had to learn from (needs `knn`).
@@ -110,7 +110,7 @@ export function evaluate(options: EvaluateOptions): EvaluationResults {
  * Alignment of the features of two augmented views of every test image (Wang and Isola 2020). The
  * views are stored back as bytes (steps of 1/255) to go through the same feature path as the splits.
  */
-function viewAlignment(encoder: Encoder, data: Dataset, augment: AugmentOp[], seed: number): number {
+function viewAlignment(encoder: Encoder, data: Dataset, augment: readonly AugmentOp[], seed: number): number {
   const maker = makeViewMaker({ seed, shape: data, augment });
   const indices = Int32Array.from({ length: data.test.count }, (_, i) => i);
   const views = maker.make(data.test.images, indices, 0);

@@ -32,8 +32,8 @@ import { createTeacher, type TeacherSpec } from './teacher.ts';
 
 export interface LoaderSettings {
   batchSize: number;
-  augment: AugmentOp[];
-  weak?: AugmentOp[];
+  augment: readonly AugmentOp[];
+  weak?: readonly AugmentOp[];
   /** Augmentation worker threads (default 1; 0 runs augmentation on the main thread). */
   workers?: number;
 }

@@ -7,17 +7,18 @@
  * against the classes (objectives/diagnostics.ts); the classes never reach a loss or the miner.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { withPrefix } from '../checkpoint.ts';
+import type { BatchTensors } from '../data/tensors.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
 import { linear } from '../nn/layers.ts';
 import { ParamStore } from '../nn/params.ts';
-import { compressLoss, instanceContrast, seedLoss } from '../objectives/losses.ts';
+import { compressLoss, emptyQueueLoss, instanceContrast, seedLoss } from '../objectives/losses.ts';
 import { measureMiner, type MinerAccuracy } from '../objectives/diagnostics.ts';
 import { createMiner, disposeMining, rekdLoss, type Mining, type RelationMiner } from '../objectives/miners.ts';
 import { MemoryQueue } from '../objectives/queue.ts';
 import type { Rng } from '../random.ts';
 import type { InstanceTerm, ObjectiveSettings, RelationTerm } from './settings.ts';
-import type { StepInputs } from './teacher.ts';
 
 /** Tensors computed before the gradient pass; owned by the step, disposed in afterStep. */
 export interface Prepared {
@@ -79,23 +80,23 @@ export class StudentObjective {
 
   /** Variables the optimiser updates, under unique prefixes. */
   trainableVariables(): Map<string, tf.Variable> {
-    return new Map([
-      ...prefixed('student', this.student.trainableVariables()),
-      ...prefixed('classifier', this.classifierStore?.trainableVariables() ?? new Map()),
-    ]);
+    return new Map(Object.entries({
+      ...withPrefix('student', this.student.trainableVariables()),
+      ...withPrefix('classifier', this.classifierStore?.trainableVariables() ?? new Map<string, tf.Variable>()),
+    }));
   }
 
   /** Everything a checkpoint must hold besides queue and miner state (every model variable). */
   variables(): Map<string, tf.Variable> {
-    return new Map([
-      ...prefixed('student', this.student.state()),
-      ...prefixed('key', this.keyEncoder?.state() ?? new Map()),
-      ...prefixed('classifier', this.classifierStore?.all() ?? new Map()),
-    ]);
+    return new Map(Object.entries({
+      ...withPrefix('student', this.student.state()),
+      ...withPrefix('key', this.keyEncoder?.state() ?? new Map<string, tf.Variable>()),
+      ...withPrefix('classifier', this.classifierStore?.all() ?? new Map<string, tf.Variable>()),
+    }));
   }
 
   /** Keys, mined relations and their accuracy against the classes: no gradient flows through them. */
-  prepare(inputs: StepInputs, t: tf.Tensor2D | undefined): Prepared {
+  prepare(inputs: BatchTensors, t: tf.Tensor2D | undefined): Prepared {
     if (!this.keyEncoder) return {};
     const key = this.keyEncoder;
     // Batch statistics, as MoCo's key encoder; its running statistics are copied in afterStep.
@@ -117,7 +118,7 @@ export class StudentObjective {
   }
 
   /** The student's loss terms by name, unweighted; call inside the gradient function. */
-  lossTerms(inputs: StepInputs, prepared: Prepared, t: tf.Tensor2D | undefined): Record<string, tf.Scalar> {
+  lossTerms(inputs: BatchTensors, prepared: Prepared, t: tf.Tensor2D | undefined): Record<string, tf.Scalar> {
     const { instance, relation, supervised } = this.settings;
     const out1 = this.student.forward(inputs.view1, true);
     const terms: Record<string, tf.Scalar> = {};
@@ -145,7 +146,7 @@ export class StudentObjective {
    * own keys). Only view 2's keys are queued, also with the symmetric loss: one slot per image, aligned
    * with that image's teacher embedding and label.
    */
-  afterStep(inputs: StepInputs, prepared: Prepared, t: tf.Tensor2D | undefined): void {
+  afterStep(inputs: BatchTensors, prepared: Prepared, t: tf.Tensor2D | undefined): void {
     if (this.keyEncoder) momentumUpdate(this.keyEncoder, this.student, this.settings.momentum);
     if (prepared.mining) this.miner!.update(t!, prepared.mining);
     if (this.queue && prepared.k2) {
@@ -173,23 +174,10 @@ export function disposePrepared(prepared: Prepared): void {
   if (prepared.mining) disposeMining(prepared.mining);
 }
 
-export function prefixed(prefix: string, variables: Map<string, tf.Variable>): Map<string, tf.Variable> {
-  return new Map([...variables].map(([name, variable]) => [`${prefix}/${name}`, variable]));
-}
-
 /** InfoNCE of view 1 against view 2's key; the symmetric form adds view 2 against view 1's key. */
 function instanceLoss(term: InstanceTerm, queue: MemoryQueue, q1: tf.Tensor2D, k2: tf.Tensor2D, q2?: tf.Tensor2D, k1?: tf.Tensor2D): tf.Scalar {
   const forward = instanceContrast(q1, k2, queue.keys, term.temperature);
   return q2 && k1 ? tf.add(forward, instanceContrast(q2, k1, queue.keys, term.temperature)) : forward;
-}
-
-/**
- * Every queue-based term on the first step, when the queue is still empty: the own key (or t_i) is
- * the only candidate, so the loss is log 1 = 0 with zero gradient. Written out rather than computed
- * because wasm's matMul over an empty inner dimension returns uninitialised memory (NaN gradients).
- */
-export function emptyQueueLoss(q: tf.Tensor2D): tf.Scalar {
-  return tf.mul(tf.sum(q), 0);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The settings a training run is composed from, as plain data: the resolved experiment's values
- * (camelCase of the vocabulary's names; every value given, defaults are the compiler's job).
+ * (camelCase of the .rekd language's names; every value given, defaults are the compiler's job).
  */
 import type { MinerOptions } from '../objectives/miners.ts';
 
@@ -57,7 +57,7 @@ export type OptimizerSettings =
 
 export type ScheduleSettings =
   | { kind: 'cosine'; epochs: number; warmupEpochs: number; finalLr: number }
-  | { kind: 'step'; epochs: number; warmupEpochs: number; milestones: number[]; gamma: number };
+  | { kind: 'step'; epochs: number; warmupEpochs: number; milestones: readonly number[]; gamma: number };
 
 /** kNN accuracy on a subset during training. */
 export interface KnnMonitorSettings {

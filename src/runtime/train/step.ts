@@ -5,11 +5,12 @@
  * changes, the optimiser update, then momentum updates, miner update and enqueue.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { BatchTensors } from '../data/tensors.ts';
 import { computeGradients } from '../optim/gradients.ts';
 import type { MinerAccuracy } from '../objectives/diagnostics.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { disposePrepared, type StudentObjective } from './objective.ts';
-import type { StepInputs, Teacher } from './teacher.ts';
+import type { Teacher } from './teacher.ts';
 
 /** A loss term came out NaN or infinite; the weights were left as they were before the step. */
 export class NonFiniteLossError extends Error {
@@ -35,7 +36,7 @@ export interface StepValues {
 }
 
 /** Runs step number `step` (1-based, for messages) at learning rate `lr`. */
-export function trainingStep(parts: StepParts, inputs: StepInputs, lr: number, step: number): StepValues {
+export function trainingStep(parts: StepParts, inputs: BatchTensors, lr: number, step: number): StepValues {
   const { objective, teacher, optimizer } = parts;
   const teacherPrepared = teacher?.prepare(inputs);
   const t = teacherPrepared?.t;

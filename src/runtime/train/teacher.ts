@@ -7,23 +7,15 @@
  * t is computed on the weak view when the experiment defines one, else on view 2.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CheckpointError, CheckpointMismatchError, listProblems, loadCheckpoint, restoreVariables } from '../checkpoint.ts';
+import { CheckpointError, CheckpointMismatchError, listProblems, loadCheckpoint, restoreVariables, withPrefix } from '../checkpoint.ts';
+import type { BatchTensors } from '../data/tensors.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
-import { instanceContrast } from '../objectives/losses.ts';
+import { emptyQueueLoss, instanceContrast } from '../objectives/losses.ts';
 import { MemoryQueue } from '../objectives/queue.ts';
-import { emptyQueueLoss, prefixed } from './objective.ts';
 import { studentWeightsPrefix } from './state.ts';
 import type { EvaluationResults } from './evaluate.ts';
 import { describeEncoder, teacherRecordOf } from './teacher-file.ts';
-
-/** One batch as tensors: two strong views, the optional weak view, the labels. */
-export interface StepInputs {
-  view1: tf.Tensor4D;
-  view2: tf.Tensor4D;
-  weak?: tf.Tensor4D;
-  labels: tf.Tensor1D;
-}
 
 /** The online teacher's settings of its own instance loss. */
 export interface OnlineTeacherSettings {
@@ -45,9 +37,9 @@ export interface TeacherPrepared {
 
 export interface Teacher {
   readonly embedDim: number;
-  prepare(inputs: StepInputs): TeacherPrepared;
+  prepare(inputs: BatchTensors): TeacherPrepared;
   /** The online teacher's own instance loss (inside the gradient function); absent offline. */
-  loss?(inputs: StepInputs, prepared: TeacherPrepared): tf.Scalar;
+  loss?(inputs: BatchTensors, prepared: TeacherPrepared): tf.Scalar;
   afterStep(prepared: TeacherPrepared): void;
   trainableVariables(): Map<string, tf.Variable>;
   /** Variables a checkpoint holds (none for a frozen teacher: it is reloaded from its source). */
@@ -82,8 +74,8 @@ function onlineTeacher(encoder: Encoder, settings: OnlineTeacherSettings): Teach
       prepared.t.dispose();
       prepared.key!.dispose();
     },
-    trainableVariables: () => prefixed('teacher', encoder.trainableVariables()),
-    variables: () => new Map([...prefixed('teacher', encoder.state()), ...prefixed('teacher_key', key.state())]),
+    trainableVariables: () => new Map(Object.entries(withPrefix('teacher', encoder.trainableVariables()))),
+    variables: () => new Map(Object.entries({ ...withPrefix('teacher', encoder.state()), ...withPrefix('teacher_key', key.state()) })),
     dispose() {
       key.dispose();
       queue.dispose();
