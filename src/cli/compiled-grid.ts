@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, scopedDiagnostics, type CompiledGrid, type Diagnostic } from '../compiler.ts';
-import { displayName } from '../resolve/modules.ts';
+import { displayName } from '../tree/modules.ts';
 import { UsageError } from './args.ts';
 import { unknownName, type CompiledFile } from './compiled.ts';
 import { gridWithConcreteSplits } from './data-split.ts';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile, scopedDiagnostics, type CompileResult, type Diagnostic, type ResolvedExperiment } from '../compiler.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
-import { displayName } from '../resolve/modules.ts';
+import { displayName } from '../tree/modules.ts';
 import { UsageError } from './args.ts';
 import { showDiagnostics, showFailure, type Format } from './diagnostics-output.ts';
 

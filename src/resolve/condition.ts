@@ -6,7 +6,7 @@ import { valueToJson, type JsonValue } from '../ast/json.ts';
 import type { ComparisonOperator, ConditionNode, GridNode, Name, PathNode } from '../ast/nodes.ts';
 import { EXPERIMENT, type BlockSpec, type SlotSpec, type ValueType } from '../schema/catalog.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
-import { bodySpec, memberNames } from './spec.ts';
+import { bodySpec, memberNames } from '../tree/spec.ts';
 
 export type PathTarget =
   | { type: 'attribute'; value: ValueType }
