@@ -2,23 +2,7 @@
 import { valueToJson, type JsonValue } from '../ast/json.ts';
 import type { ComparisonOperator, ConditionNode, GridNode } from '../ast/nodes.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
-
-/**
- * The value a path reads in a resolved experiment, as a condition compares it: a kinded block is
- * its kind, an absent block (or an empty augment list) `none`, an augment op found by its name.
- */
-export function readPath(experiment: ResolvedExperiment, segments: readonly string[]): JsonValue {
-  let current: unknown = experiment;
-  for (const segment of segments) {
-    if (current === null || typeof current !== 'object') return null;
-    current = Array.isArray(current)
-      ? current.find((item: { op?: string }) => item?.op === segment) ?? null
-      : (current as Record<string, unknown>)[segment] ?? null;
-  }
-  if (Array.isArray(current) && current.some((item) => typeof item === 'object')) return current.length ? 'present' : null;
-  if (current !== null && typeof current === 'object') return 'kind' in current ? (current as { kind: string }).kind : 'present';
-  return current as JsonValue;
-}
+import { readPath } from './resolved-paths.ts';
 
 const equal = (a: JsonValue, b: JsonValue): boolean => JSON.stringify(a) === JSON.stringify(b);
 
