@@ -75,7 +75,7 @@ function setMember(block: TreeBlock, segment: Name, end: PathEnd, value: ValueNo
   }
   if (value.type !== 'identifier' || slot.form !== 'kinded') {
     const expected = slot.form === 'kinded' ? `a kind (${Object.keys(slot.kinds).join(', ')}) or none` : 'none';
-    return { ok: false, diagnostic: diagnostic('error', 'RK0801', `'${segment.text}' is a block: its value must be ${expected}`, value.span) };
+    return { ok: false, diagnostic: diagnostic('error', 'RK0801', `'${path}' is a block: its value must be ${expected}`, value.span) };
   }
   const replacement = kindOnly(segment, { text: value.value, span: value.span }, span, origin);
   const existing = block.blocks.get(segment.text);
@@ -98,10 +98,11 @@ export function applyPath(tree: TreeBlock, path: PathNode, value: ValueNode, spa
     return spec ? [spec] : [];
   });
   const { block, spec, where } = walked.at(-1)!;
-  if (end.type === 'past-attribute') return unknownSegment(segments[end.index - 1], spec, where);
+  const walkedText = (count: number) => segments.slice(0, count).map((s) => s.text).join('.');
+  if (end.type === 'past-attribute') return unknownSegment(segments[end.index], null, `'${walkedText(end.index)}' (an attribute)`);
   // A block of unknown kind takes any attribute: its kind is the error (RK0202), not its members.
   if (end.type === 'unknown' && (spec || end.index < segments.length - 1)) return unknownSegment(segments[end.index], spec, where);
-  const applied = setMember(block, segments.at(-1)!, end, value, span, origin, segments.map((s) => s.text).join('.'));
+  const applied = setMember(block, segments.at(-1)!, end, value, span, origin, walkedText(segments.length));
   if (!applied.ok) return applied;
   // Puts each changed block back into its parent, deepest first.
   let changed = applied.tree;
