@@ -8,7 +8,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import type { Span } from '../diagnostics/span.ts';
 import { EXPERIMENT, type BlockSpec, type SlotSpec } from '../schema/catalog.ts';
-import { walkPath, type PathEnd } from './catalog-path.ts';
+import { walkPath } from './catalog-path.ts';
 import { bodySpec, memberNames } from './spec.ts';
 import { isRemoval, kindOnly, mergeEntry, type Origin, type TreeBlock, type TreeEntry } from './tree.ts';
 import { valueToJson } from '../ast/json.ts';
@@ -63,13 +63,15 @@ function keptAcrossKinds(existing: TreeEntry | undefined, kind: string, slot: Sl
     }));
 }
 
-/** The new content of `block`, the last block a path walked into, with `segment = value` applied there. */
-function setMember(block: TreeBlock, segment: Name, end: PathEnd, value: ValueNode, span: Span, origin: Origin, path: string): Applied {
-  if (end.type !== 'block') {
+/**
+ * `block` (the last block the path walked into) with `segment = value` applied: to the block slot
+ * `slot`, or to an attribute when `slot` is null.
+ */
+function setMember(block: TreeBlock, segment: Name, slot: SlotSpec | null, value: ValueNode, span: Span, origin: Origin, path: string): Applied {
+  if (!slot) {
     const attributes = new Map(block.attributes).set(segment.text, { name: segment, value, span, origin });
     return { ok: true, tree: { ...block, attributes } };
   }
-  const { slot } = end;
   if (value.type === 'none') {
     return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(segment.text, { removed: true, name: segment, span, origin }) } };
   }
@@ -98,11 +100,12 @@ export function applyPath(tree: TreeBlock, path: PathNode, value: ValueNode, spa
     return spec ? [spec] : [];
   });
   const { block, spec, where } = walked.at(-1)!;
-  const walkedText = (count: number) => segments.slice(0, count).map((s) => s.text).join('.');
-  if (end.type === 'past-attribute') return unknownSegment(segments[end.index], null, `'${walkedText(end.index)}' (an attribute)`);
-  // A block of unknown kind takes any attribute: its kind is the error (RK0202), not its members.
+  /** The first `count` segments, as written. */
+  const pathText = (count: number) => segments.slice(0, count).map((s) => s.text).join('.');
+  if (end.type === 'past-attribute') return unknownSegment(segments[end.index], null, `'${pathText(end.index)}' (an attribute)`);
+  // A block of unknown or missing kind takes any attribute: its kind is the error (RK0202, RK0203), not its members.
   if (end.type === 'unknown' && (spec || end.index < segments.length - 1)) return unknownSegment(segments[end.index], spec, where);
-  const applied = setMember(block, segments.at(-1)!, end, value, span, origin, walkedText(segments.length));
+  const applied = setMember(block, segments.at(-1)!, end.type === 'block' ? end.slot : null, value, span, origin, pathText(segments.length));
   if (!applied.ok) return applied;
   // Puts each changed block back into its parent, deepest first.
   let changed = applied.tree;
