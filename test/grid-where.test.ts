@@ -1,6 +1,7 @@
 /** `where` conditions: which cells a grid keeps, precedence, and what a path reads in a cell. */
 import { expect } from 'chai';
 import { compileSource } from '../src/compiler.ts';
+import { pathValues, readPath } from '../src/resolve/resolved-paths.ts';
 
 const base = `
 experiment base {
@@ -58,6 +59,20 @@ describe('grid where', () => {
     expect(kept('seed = [1, 2]\n  where loss.relation.miner == prototype and augment.cutout == none and augment.horizontal_flip.p == 0.5')).to.have.length(2);
     expect(kept('student = [alexnet, mobilenetv3]\n  where student.variant == small')).to.deep.equal(['1:mobilenetv3']);
     expect(kept('seed = [1, 2]\n  where data == synthetic and data.classes == 4 and seed > 1')).to.deep.equal(['1:2']);
+  });
+
+  it('reads lists and ranges as written, and an emptied augment pipeline as none', () => {
+    expect(kept('augment.random_resized_crop.scale = [0.2 .. 1.0, 0.5 .. 1.0]\n  where augment.random_resized_crop.scale == 0.5 .. 1.0')).to.deep.equal(['1:0.5,1']);
+    expect(kept('schedule = [step]\n  schedule.milestones = [[], [1]]\n  where schedule.milestones == [1]')).to.deep.equal(['1:step,1']);
+    expect(kept('augment = [none]\n  seed = [1, 2]\n  where augment == none and seed == 2')).to.deep.equal(['1:,2']);
+    expect(kept('seed = [1, 2]\n  where augment != none and augment_weak == none')).to.have.length(2);
+  });
+
+  it('reads every path with the value a grid plan shows for it', () => {
+    const experiment = compileSource(base, 'where.rekd').experiments.get('base')!;
+    const values = pathValues(experiment);
+    expect([...values.keys()]).to.include.members(['student', 'augment.horizontal_flip', 'augment.random_resized_crop.scale', 'teacher.pretrain']);
+    for (const [path, value] of values) expect(readPath(experiment, path.split('.')), path).to.deep.equal(value);
   });
 
   it('warns (RK0807) when the condition drops every cell', () => {

@@ -2,8 +2,7 @@
 import type { FileNode } from '../ast/nodes.ts';
 import type { Report } from '../diagnostics/diagnostic.ts';
 import type { Span } from '../diagnostics/span.ts';
-import type { ProvenanceMap } from '../resolve/resolve.ts';
-import type { TreeBlock } from '../resolve/tree.ts';
+import type { ProvenanceMap, TreeBlock } from '../tree/tree.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
 import { EXPERIMENT_RULES, FILE_RULES, PROGRAM_RULES, TREE_RULES } from './rules.ts';
 import { walkTree } from './walk.ts';

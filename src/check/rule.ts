@@ -11,7 +11,7 @@ import type { Report } from '../diagnostics/diagnostic.ts';
 import type { Span } from '../diagnostics/span.ts';
 import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
-import type { TreeBlock } from '../resolve/tree.ts';
+import type { TreeBlock } from '../tree/tree.ts';
 
 export interface ProgramRule<C extends FixedCode = FixedCode> {
   code: C;

@@ -1,7 +1,7 @@
 /** Runs the tree rules over every block of an experiment's tree, binding blocks to specs. */
 import { EXPERIMENT } from '../schema/catalog.ts';
-import { bodySpec, slotOf } from '../resolve/spec.ts';
-import { isRemoval, type TreeBlock } from '../resolve/tree.ts';
+import { bodySpec, slotOf } from '../tree/spec.ts';
+import { isRemoval, type TreeBlock } from '../tree/tree.ts';
 import type { Report } from '../diagnostics/diagnostic.ts';
 import type { BlockVisit, TreeRule } from './rule.ts';
 

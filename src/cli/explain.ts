@@ -3,8 +3,8 @@
  * default filled in and, per value, where it came from: default, file:line, or an override.
  */
 import { compileFile, scopedDiagnostics, type CompileResult, type ProvenanceMap, type ResolvedExperiment } from '../compiler.ts';
-import type { Provenance } from '../resolve/resolve.ts';
-import { bodySpec } from '../resolve/spec.ts';
+import type { Provenance } from '../tree/tree.ts';
+import { bodySpec } from '../tree/spec.ts';
 import { EXPERIMENT, type BlockSpec, type ValueType } from '../schema/catalog.ts';
 import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';

@@ -213,6 +213,12 @@ async function waitForCells(grid: CompiledGrid, source: CompiledFile, queue: Que
       if (state === 'unknown') {
         await enqueue();
         log(`grid: ${cell.name}'s job is gone from the queue (Redis restarted?): queued again`);
+      } else if (state === 'completed' && (job!.returnvalue === null || typeof job!.returnvalue !== 'object')) {
+        // A worker that finished the job lost to a Redis restart can complete its queued-again
+        // twin without a result: run it again rather than record nothing.
+        await job!.remove();
+        await enqueue();
+        log(`grid: ${cell.name}'s job completed without a result (Redis restarted?): queued again`);
       } else if (state === 'completed') {
         const result = job!.returnvalue;
         const recorded = recordResult(cell.experiment, source, dir, options.folder, result);

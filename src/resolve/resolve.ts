@@ -9,10 +9,7 @@ import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { DATA_FACTS, EXPERIMENT, type AttributeSpec, type BlockSpec, type SlotSpec } from '../schema/catalog.ts';
 import { convertValue, type Resolved } from '../schema/convert.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
-import { isRemoval, type Origin, type TreeBlock } from './tree.ts';
-
-export interface Provenance { source: 'default' | Origin; span: Span | null }
-export type ProvenanceMap = Map<string, Provenance>;
+import { isRemoval, type Origin, type Provenance, type ProvenanceMap, type TreeBlock } from '../tree/tree.ts';
 
 interface Facts { inputSize: number; classes: number | null }
 type Json = Record<string, unknown>;

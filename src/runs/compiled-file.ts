@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { compiledText, type CompileResult, type ResolvedExperiment } from '../compiler.ts';
-import { displayName } from '../resolve/modules.ts';
+import { displayName } from '../tree/modules.ts';
 
 export interface CompiledFile {
   /** Display name of the file (relative to the working directory when inside it). */

@@ -1,7 +1,7 @@
 /**
  * The catalog of the .rekd language: every block, kind and attribute with its type, default,
- * range and doc. It is the single source of truth: the checker (src/check/), the resolver
- * (src/resolve/), the JSON Schema (json-schema.ts) and, written by generate.ts (`npm run schema`),
+ * range and doc. It is the single source of truth: the tree builder (src/tree/), the checker
+ * (src/check/), the resolver (src/resolve/), the JSON Schema (json-schema.ts) and, written by generate.ts (`npm run schema`),
  * the TypeScript types (types.generated.ts), the standalone validator (validator.generated.ts) and
  * the reference tables of docs/language.md (reference.ts) are all derived from it. Defaults follow
  * METHOD.md (summarised in docs/method.md).

@@ -3,7 +3,7 @@ import { compileSource } from '../../src/compiler.ts';
 import { diagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.ts';
 import { DiagnosticSink } from '../../src/diagnostics/sink.ts';
 import { spanAt } from '../../src/diagnostics/span.ts';
-import { gridAssignments } from '../../src/resolve/grid.ts';
+import { gridAssignments } from '../../src/tree/grid.ts';
 import { GridCellDiagnostics } from '../../src/resolve/grid-cells.ts';
 import { parseSource } from '../../src/syntax/parse.ts';
 

@@ -82,6 +82,16 @@ experiment child extends base { augment { horizontal_flip { p = 0.9 } cutout {} 
     expect(r.provenance.get('base')!.get('eval.linear')).to.include({ source: 'default' });
   });
 
+  it('reports where an override path leads nowhere, in the words of a where condition', () => {
+    const messages = (override: string) => compileSource(BASE, 'o.rekd', { overrides: [override] }).diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(messages('loss.relation.temperature.x=1')).to.deep.equal(["RK0801 unknown path segment 'x' in 'loss.relation.temperature' (an attribute)"]);
+    const where = compileSource(`${BASE}grid g of base {\n  seed = [1]\n  where loss.relation.temperature.x == 1\n}`, 'o.rekd');
+    expect(where.diagnostics.map((d) => `${d.code} ${d.message}`)).to.deep.equal(messages('loss.relation.temperature.x=1'));
+    const [blockValue, ...more] = messages('loss.relation=1');
+    expect(more).to.deep.equal([]);
+    expect(blockValue).to.match(/^RK0801 'loss\.relation' is a block: its value must be a kind \(rekd, /);
+  });
+
   it('resolves written paths against the writing file, overrides against the working directory', () => {
     const text = `${BASE}experiment child extends base { teacher resnet18 { mode = offline, checkpoint = "../runs/t.ckpt" } }`;
     const fromFile = compileSource(text, 'a/b/m.rekd').experiments.get('child')!;

@@ -1,6 +1,6 @@
 /** RK0805: a grid varies each path on one axis only (zip axes included). */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
-import { axisNodes } from '../../resolve/grid.ts';
+import { axisNodes } from '../../tree/grid.ts';
 import type { FileRule } from '../rule.ts';
 
 export const axisGivenOnce: FileRule<'RK0805'> = {

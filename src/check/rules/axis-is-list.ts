@@ -1,6 +1,6 @@
 /** RK0802: a grid axis takes a non-empty list of values. */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
-import { axisNodes } from '../../resolve/grid.ts';
+import { axisNodes } from '../../tree/grid.ts';
 import type { FileRule } from '../rule.ts';
 
 export const axisIsList: FileRule<'RK0802'> = {

@@ -1,6 +1,6 @@
 /** RK0809: a grid has at most MAX_GRID_CELLS cells, counted before any is enumerated. */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
-import { gridCellCount, MAX_GRID_CELLS } from '../../resolve/grid.ts';
+import { gridCellCount, MAX_GRID_CELLS } from '../../tree/grid.ts';
 import type { FileRule } from '../rule.ts';
 
 export const gridSize: FileRule<'RK0809'> = {

@@ -6,7 +6,8 @@ import type { ConditionNode, FileNode } from '../../ast/nodes.ts';
 import { valueText } from '../../ast/json.ts';
 import { diagnostic, type Report } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
-import { comparisons, pathTarget } from '../../resolve/condition.ts';
+import { pathTarget } from '../../tree/catalog-path.ts';
+import { comparisons } from '../../tree/grid.ts';
 import { convertValue, describeType } from '../../schema/convert.ts';
 import type { FileRule } from '../rule.ts';
 

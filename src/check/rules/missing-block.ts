@@ -1,6 +1,6 @@
 /** RK0401: a required block (data, student, loss, schedule) is missing or removed. */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
-import { isRemoval } from '../../resolve/tree.ts';
+import { isRemoval } from '../../tree/tree.ts';
 import type { TreeRule } from '../rule.ts';
 
 export const missingBlock: TreeRule<'RK0401'> = {

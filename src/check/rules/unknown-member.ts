@@ -1,7 +1,7 @@
 /** RK0201: an attribute or block the catalog does not know in this place, with did-you-mean. */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
-import { isListBody, memberNames } from '../../resolve/spec.ts';
+import { isListBody, memberNames } from '../../tree/spec.ts';
 import type { TreeRule } from '../rule.ts';
 
 export const unknownMember: TreeRule<'RK0201'> = {

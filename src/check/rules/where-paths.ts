@@ -4,7 +4,7 @@
  */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/did-you-mean.ts';
-import { pathTarget } from '../../resolve/condition.ts';
+import { pathTarget } from '../../tree/catalog-path.ts';
 import type { FileRule } from '../rule.ts';
 import { whereComparisons } from './grid-where.ts';
 

@@ -11,6 +11,14 @@ import { bodySpec, slotKey, slotOf } from './spec.ts';
 /** Where a value came from; `default` marks blocks an override filled in from their defaults. */
 export type Origin = 'file' | 'override' | 'grid' | 'default';
 
+/**
+ * Where a resolved value came from: the tree entry that wrote it, or the catalog's default. The
+ * experiment rules read it (which values were written, and where), so it is declared with the tree.
+ */
+export interface Provenance { source: 'default' | Origin; span: Span | null }
+/** Provenance by value path of a resolved experiment (`loss.relation.temperature`). */
+export type ProvenanceMap = Map<string, Provenance>;
+
 export interface TreeAttribute { name: Name; value: ValueNode; span: Span; origin: Origin }
 export interface TreeBlock {
   name: Name;

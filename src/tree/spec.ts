@@ -1,4 +1,4 @@
-/** Lookups in the catalog shared by merging, checking and resolution. */
+/** Lookups in the catalog shared by building and editing trees, walking paths and the checks. */
 import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
 
 const listBodies = new Map<SlotSpec, BlockSpec>();

@@ -7,9 +7,9 @@ import type { Name, PathNode, ValueNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import type { Span } from '../diagnostics/span.ts';
-import type { BlockSpec, SlotSpec } from '../schema/catalog.ts';
-import { EXPERIMENT } from '../schema/catalog.ts';
-import { bodySpec, memberNames, slotOf } from './spec.ts';
+import { EXPERIMENT, type BlockSpec, type SlotSpec } from '../schema/catalog.ts';
+import { walkPath } from './catalog-path.ts';
+import { bodySpec, memberNames } from './spec.ts';
 import { isRemoval, kindOnly, mergeEntry, type Origin, type TreeBlock, type TreeEntry } from './tree.ts';
 import { valueToJson } from '../ast/json.ts';
 
@@ -63,41 +63,55 @@ function keptAcrossKinds(existing: TreeEntry | undefined, kind: string, slot: Sl
     }));
 }
 
-/** `above`: the path segments already walked, for messages that name the whole path. */
-function setPath(block: TreeBlock, spec: BlockSpec | null, segments: Name[], value: ValueNode, span: Span, origin: Origin, where: string,
-  above: string[] = []): Applied {
-  const [head, ...rest] = segments;
-  const slot = slotOf(spec, head.text);
-  if (rest.length === 0) {
-    if (!slot) {
-      if (spec && !Object.hasOwn(spec.attributes, head.text)) return unknownSegment(head, spec, where);
-      const attributes = new Map(block.attributes).set(head.text, { name: head, value, span, origin });
-      return { ok: true, tree: { ...block, attributes } };
-    }
-    if (value.type === 'none') {
-      return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(head.text, { removed: true, name: head, span, origin }) } };
-    }
-    if (value.type !== 'identifier' || slot.form !== 'kinded') {
-      const expected = slot.form === 'kinded' ? `a kind (${Object.keys(slot.kinds).join(', ')}) or none` : 'none';
-      return { ok: false, diagnostic: diagnostic('RK0801', `'${segments.map((s) => s.text).join('.')}' is a block: its value must be ${expected}`, value.span) };
-    }
-    const replacement = kindOnly(head, { text: value.value, span: value.span }, span, origin);
-    const existing = block.blocks.get(head.text);
-    const merged = mergeEntry(existing, replacement, slot);
-    const warnings = keptAcrossKinds(existing, value.value, slot, [...above, head.text].join('.'), value.span);
-    return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(head.text, merged) }, ...(warnings.length ? { warnings } : {}) };
+/**
+ * `block` (the last block the path walked into) with `segment = value` applied: to the block slot
+ * `slot`, or to an attribute when `slot` is null.
+ */
+function setMember(block: TreeBlock, segment: Name, slot: SlotSpec | null, value: ValueNode, span: Span, origin: Origin, path: string): Applied {
+  if (!slot) {
+    const attributes = new Map(block.attributes).set(segment.text, { name: segment, value, span, origin });
+    return { ok: true, tree: { ...block, attributes } };
   }
-  if (!slot) return unknownSegment(head, spec, where);
-  const existing = block.blocks.get(head.text);
-  const child: TreeBlock = existing && !isRemoval(existing) ? existing : defaultBlock(head, slot, existing ? origin : 'default');
-  const childSpec = bodySpec(slot, child.kind?.text ?? null);
-  const childWhere = child.kind ? `${head.text} ${child.kind.text}` : head.text;
-  const applied = setPath(child, childSpec, rest, value, span, origin, childWhere, [...above, head.text]);
-  if (!applied.ok) return applied;
-  return { ...applied, tree: { ...block, blocks: new Map(block.blocks).set(head.text, applied.tree) } };
+  if (value.type === 'none') {
+    return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(segment.text, { removed: true, name: segment, span, origin }) } };
+  }
+  if (value.type !== 'identifier' || slot.form !== 'kinded') {
+    const expected = slot.form === 'kinded' ? `a kind (${Object.keys(slot.kinds).join(', ')}) or none` : 'none';
+    return { ok: false, diagnostic: diagnostic('RK0801', `'${path}' is a block: its value must be ${expected}`, value.span) };
+  }
+  const replacement = kindOnly(segment, { text: value.value, span: value.span }, span, origin);
+  const existing = block.blocks.get(segment.text);
+  const merged = mergeEntry(existing, replacement, slot);
+  const warnings = keptAcrossKinds(existing, value.value, slot, path, value.span);
+  return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(segment.text, merged) }, ...(warnings.length ? { warnings } : {}) };
 }
 
 /** A new tree with `path = value` applied (the tree itself is left unchanged). */
 export function applyPath(tree: TreeBlock, path: PathNode, value: ValueNode, span: Span, origin: Origin): Applied {
-  return setPath(tree, EXPERIMENT, path.segments, value, span, origin, `experiment '${tree.name.text}'`);
+  const { segments } = path;
+  /** The blocks the walk went into, the experiment first, with their specs and the words naming them in messages. */
+  const walked: Array<{ block: TreeBlock; spec: BlockSpec | null; where: string }> = [{ block: tree, spec: EXPERIMENT, where: `experiment '${tree.name.text}'` }];
+  const end = walkPath(segments, (slot, index) => {
+    const segment = segments[index];
+    const existing = walked.at(-1)!.block.blocks.get(segment.text);
+    const child = existing && !isRemoval(existing) ? existing : defaultBlock(segment, slot, existing ? origin : 'default');
+    const spec = bodySpec(slot, child.kind?.text ?? null);
+    walked.push({ block: child, spec, where: child.kind ? `${segment.text} ${child.kind.text}` : segment.text });
+    return spec ? [spec] : [];
+  });
+  const { block, spec, where } = walked.at(-1)!;
+  /** The first `count` segments, as written. */
+  const pathText = (count: number) => segments.slice(0, count).map((s) => s.text).join('.');
+  if (end.type === 'past-attribute') return unknownSegment(segments[end.index], null, `'${pathText(end.index)}' (an attribute)`);
+  // A block of unknown or missing kind takes any attribute: its kind is the error (RK0202, RK0203), not its members.
+  if (end.type === 'unknown' && (spec || end.index < segments.length - 1)) return unknownSegment(segments[end.index], spec, where);
+  const applied = setMember(block, segments.at(-1)!, end.type === 'block' ? end.slot : null, value, span, origin, pathText(segments.length));
+  if (!applied.ok) return applied;
+  // Puts each changed block back into its parent, deepest first.
+  let changed = applied.tree;
+  for (let i = walked.length - 1; i > 0; i--) {
+    const parent = walked[i - 1].block;
+    changed = { ...parent, blocks: new Map(parent.blocks).set(segments[i - 1].text, changed) };
+  }
+  return { ...applied, tree: changed };
 }

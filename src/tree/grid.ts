@@ -1,5 +1,8 @@
-/** Grid expansion: the cartesian product of the axes, a zip counting as one axis. */
-import type { GridAxisNode, GridNode, PathNode, ValueNode } from '../ast/nodes.ts';
+/**
+ * Grid expansion: the cartesian product of the axes, a zip counting as one axis; each cell is a
+ * list of assignments to apply to the base experiment's tree.
+ */
+import type { ConditionNode, GridAxisNode, GridNode, PathNode, ValueNode } from '../ast/nodes.ts';
 
 export interface Assignment { path: PathNode; value: ValueNode }
 
@@ -44,4 +47,13 @@ export function gridAssignments(grid: GridNode): Assignment[][] {
     cells = cells.flatMap((cell) => positions.map((position) => [...cell, ...position]));
   }
   return cells;
+}
+
+/** Every comparison of a `where` condition, in written order. */
+export function comparisons(condition: ConditionNode): Array<Extract<ConditionNode, { type: 'compare' }>> {
+  switch (condition.type) {
+    case 'compare': return [condition];
+    case 'not': return comparisons(condition.operand);
+    case 'and': case 'or': return condition.operands.flatMap(comparisons);
+  }
 }
