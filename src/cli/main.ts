@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (first === '-V' || first === '--version') {
-      // Only here: the start-up path loads nothing of the code generator (test/codegen.test.ts).
+      // Only here: the start-up path loads nothing of the code generator (test/codegen/programs.test.ts).
       const { compilerVersion } = await import('../codegen/version.ts');
       process.stdout.write(`rekdc ${compilerVersion}\n`);
       return 0;

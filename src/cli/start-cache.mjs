@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = join(root, 'node_modules', '.cache', 'rekd');
 const current = join(cacheDir, 'current.json');
 /** Old bundles are removed only when this old, so a process still loading one is not disturbed. */

@@ -4,7 +4,7 @@
  * either on another machine. Only a file-system probe (no download) decides.
  */
 import type { CompiledGrid, ResolvedExperiment } from '../compiler.ts';
-import { resolveFashionSplit } from '../runtime/data/fashion_files.ts';
+import { resolveFashionSplit } from '../runtime/data/fashion-files.ts';
 
 /** Notes already printed: a grid's cells share one. */
 const printed = new Set<string>();

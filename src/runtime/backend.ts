@@ -6,8 +6,8 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFastGradients } from './kernels/index.ts';
-import { nativeAddon, nativeStatus } from './kernels/native_addon.ts';
-import { useThreadedWasm } from './wasm_threads.ts';
+import { nativeAddon, nativeStatus } from './kernels/native-addon.ts';
+import { useThreadedWasm } from './wasm-threads.ts';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
 type NamedBackend = Exclude<BackendChoice, 'auto'>;
@@ -31,7 +31,7 @@ export interface InitBackendOptions {
   /**
    * wasm only: the threads of the native kernels (their persistent pool), default `defaultThreads()`.
    * Without the native kernels, a count above 1 given here loads tfjs's multi-threaded build (see
-   * wasm_threads.ts), which replaces any wasm backend already in use, with its tensors.
+   * wasm-threads.ts), which replaces any wasm backend already in use, with its tensors.
    */
   threads?: number;
 }

@@ -2,8 +2,8 @@
 export { initBackend, BackendError, backendChoices, describeBackend } from './backend.ts';
 export type { BackendChoice, BackendInfo, InitBackendOptions } from './backend.ts';
 export { registerFastGradients } from './kernels/index.ts';
-export { batchNormTraining } from './kernels/batch_norm_training.ts';
-export type { StatisticsSink } from './kernels/batch_norm_training.ts';
+export { batchNormTraining } from './kernels/batch-norm-training.ts';
+export type { StatisticsSink } from './kernels/batch-norm-training.ts';
 export { Rng } from './random.ts';
 export type { RngState } from './random.ts';
 export * from './nn/index.ts';

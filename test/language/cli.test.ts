@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { signature, upToDate } from '../../src/cli/start-cache.mjs';
-import { rekdcHere } from '../cli-capture.ts';
+import { rekdcHere } from '../cli/capture.ts';
 
 /** Runs rekdc in-process, capturing what it writes. */
 const rekdc = (...argv: string[]) => rekdcHere(argv);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { removeUnfinishedWrites, WriteError, writeFileAtomic } from '../../src/runtime/run/atomic.ts';
-import { droppedBytes, fullDisk, shortWrites, withWrites } from './disk_faults.ts';
+import { droppedBytes, fullDisk, shortWrites, withWrites } from './disk-faults.ts';
 
 /** A folder holding `file` with the content 'old', and a new content larger than any fault's limit. */
 function withOldFile(): { dir: string; file: string; data: Buffer } {

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
 import { BackendError, defaultThreads, describeBackend, initBackend } from '../../src/runtime/backend.ts';
-import { nativeAddon, nativeStatus } from '../../src/runtime/kernels/native_addon.ts';
+import { nativeAddon, nativeStatus } from '../../src/runtime/kernels/native-addon.ts';
 
 describe('initBackend', () => {
   const lines: string[] = [];
@@ -79,7 +79,7 @@ describe('initBackend with wasm threads', () => {
   // without the native kernels (they have their own threads).
   it('without the native kernels, runs the threaded build with the requested thread count and the same numbers', function () {
     this.timeout(120000);
-    const probe = fileURLToPath(new URL('./wasm_threads_probe.ts', import.meta.url));
+    const probe = fileURLToPath(new URL('./wasm-threads-probe.ts', import.meta.url));
     const run = (threads: number) => {
       const child = spawnSync(process.execPath, ['--import', 'tsx', probe, String(threads)], {
         encoding: 'utf8', env: { ...process.env, REKD_NATIVE: '0' },

@@ -15,12 +15,12 @@ import { createEncoder, type Encoder } from '../../src/runtime/nn/encoder.ts';
 import { backboneKinds } from '../../src/runtime/nn/backbones/index.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { floorTable } from '../../src/runtime/run/report.ts';
-import { cachedResult } from '../../src/runtime/run/result_cache.ts';
+import { cachedResult } from '../../src/runtime/run/result-cache.ts';
 import { evaluate, type EvaluationResults } from '../../src/runtime/train/evaluate.ts';
 import {
   pixelFeatures, pixelFloor, probeFigures, type ProbeSettings, recalibrateBatchNorm, untrainedFloor,
 } from '../../src/runtime/train/floors.ts';
-import { data, tempRun, tinyEncoder, tinyTrain } from './train_setup.ts';
+import { data, tempRun, tinyEncoder, tinyTrain } from './train-setup.ts';
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { registerFastGradients } from '../../src/runtime/kernels/index.ts';
-import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
+import { batchNormTraining } from '../../src/runtime/kernels/batch-norm-training.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { expectNoLeaks } from './leaks.ts';
 

@@ -13,11 +13,11 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { defaultThreads, initBackend } from '../../src/runtime/backend.ts';
-import { nativeAddon, nativeStatus, type CpuPath, type NativeAddon } from '../../src/runtime/kernels/native_addon.ts';
-import { batchNormTraining } from '../../src/runtime/kernels/batch_norm_training.ts';
-import { BATCH_NORM_TRAINING } from '../../src/runtime/kernels/native_batch_norm.ts';
-import { linearCombination } from '../../src/runtime/kernels/linear_combination.ts';
-import { hardSwish, swish } from '../../src/runtime/kernels/native_activations.ts';
+import { nativeAddon, nativeStatus, type CpuPath, type NativeAddon } from '../../src/runtime/kernels/native-addon.ts';
+import { batchNormTraining } from '../../src/runtime/kernels/batch-norm-training.ts';
+import { BATCH_NORM_TRAINING } from '../../src/runtime/kernels/native-batch-norm.ts';
+import { linearCombination } from '../../src/runtime/kernels/linear-combination.ts';
+import { hardSwish, swish } from '../../src/runtime/kernels/native-activations.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { expectNoLeaks } from './leaks.ts';
 

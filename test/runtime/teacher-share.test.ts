@@ -21,7 +21,7 @@ import { pretrainDirectory, pretrainTeacher, type PretrainOptions } from '../../
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
 import { readTeacherFile, writeTeacherFile } from '../../src/runtime/train/teacher-file.ts';
 import { exportTeacher, importTeacher } from '../../src/runtime/train/teacher-share.ts';
-import { BATCH, data, instance, tempRun, tinyTrain } from './train_setup.ts';
+import { BATCH, data, instance, tempRun, tinyTrain } from './train-setup.ts';
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rekd-${prefix}-`));
 

@@ -22,8 +22,8 @@ import { cosineSchedule } from '../../src/runtime/optim/schedule.ts';
 import { pretrainDirectory, pretrainRecipe, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
 import { sourceFingerprint } from '../../src/runtime/fingerprint.ts';
 import { NonFiniteLossError } from '../../src/runtime/train/step.ts';
-import type { TinyOptions } from './train_setup.ts';
-import { BATCH, CLASSES, data, instance, rekd, relations, tempRun, tinyEncoder, tinyTrain } from './train_setup.ts';
+import type { TinyOptions } from './train-setup.ts';
+import { BATCH, CLASSES, data, instance, rekd, relations, tempRun, tinyEncoder, tinyTrain } from './train-setup.ts';
 
 function stepLosses(run: RunDirectory, term: string): number[] {
   return readMetrics(run.paths.metrics).filter((r): r is StepRecord => r.type === 'step').map((r) => r.loss[term]);

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { Rng } from '../random.ts';
 import type { AugmentOp, ImageShape } from '../augment/pipeline.ts';
-import type { WorkerInit, WorkerJob, WorkerReply } from './augment_worker.ts';
+import type { WorkerInit, WorkerJob, WorkerReply } from './augment-worker.ts';
 import { DataError, type Split } from './dataset.ts';
 import { makeViewMaker, type BatchViews, type ViewMaker } from './views.ts';
 
@@ -191,7 +191,7 @@ class WorkerPool {
   }
 
   private start(index: number, init: WorkerInit): Worker {
-    const worker = new Worker(new URL('./augment_worker_boot.mjs', import.meta.url), { workerData: init });
+    const worker = new Worker(new URL('./augment-worker-boot.mjs', import.meta.url), { workerData: init });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
     worker.on('error', (error) => this.fail(new DataError(`augmentation worker ${index} failed: ${error.message}`)));

@@ -8,14 +8,14 @@
 import { createRequire } from 'node:module';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
-import { conv2dGradientKernels } from './conv2d_grad.ts';
-import { depthwiseGradientKernels } from './depthwise_grad.ts';
+import { conv2dGradientKernels } from './conv2d-grad.ts';
+import { depthwiseGradientKernels } from './depthwise-grad.ts';
 import { reductionKernels } from './reductions.ts';
-import { batchMatMulKernel } from './batch_matmul.ts';
+import { batchMatMulKernel } from './batch-matmul.ts';
 import { sharingIdentityKernel } from './identity.ts';
-import { registerFastBatchNormGradient } from './batch_norm_grad.ts';
-import { registerNativeKernels } from './native_register.ts';
-import { registerActivationGradients } from './native_activations.ts';
+import { registerFastBatchNormGradient } from './batch-norm-grad.ts';
+import { registerNativeKernels } from './native-register.ts';
+import { registerActivationGradients } from './native-activations.ts';
 
 /** Backends whose own versions of these kernels are slower than ours. */
 const REPLACED: Record<string, string[]> = { wasm: ['Conv2DBackpropInput', 'Sum', 'Mean', 'BatchMatMul', 'Identity'] };

@@ -6,7 +6,7 @@
  */
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelOps } from './kernel_ops.ts';
+import { KernelOps } from './kernel-ops.ts';
 
 /** [outer, reduced, inner] sizes when `axes` form one contiguous block, else null. */
 export function contiguousReduction(shape: number[], axes: number[]): [number, number, number] | null {

@@ -4,9 +4,9 @@
  * model trains (BatchNorm behaviour) and, when describing a model, a counter of multiply-adds.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNormTraining } from '../kernels/batch_norm_training.ts';
-import { linearCombination } from '../kernels/linear_combination.ts';
-import { hardSwish, swish } from '../kernels/native_activations.ts';
+import { batchNormTraining } from '../kernels/batch-norm-training.ts';
+import { linearCombination } from '../kernels/linear-combination.ts';
+import { hardSwish, swish } from '../kernels/native-activations.ts';
 import { constant, heNormalFanOut, uniformFanIn, type ParamScope } from './params.ts';
 
 export interface ForwardContext {

@@ -3,7 +3,7 @@
  * θ_k <- m θ_k + (1 - m) θ_s for trained variables; BatchNorm running statistics are copied.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { linearCombination } from '../kernels/linear_combination.ts';
+import { linearCombination } from '../kernels/linear-combination.ts';
 import { Rng } from '../random.ts';
 import { buildEncoder, type Encoder } from './encoder.ts';
 import { ParamStore } from './params.ts';

@@ -3,7 +3,7 @@
  * b = μ·b + g, θ -= lr·(Nesterov ? g + μ·b : b).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { linearCombination } from '../kernels/linear_combination.ts';
+import { linearCombination } from '../kernels/linear-combination.ts';
 import {
   createSlots, decayPredicate, disposeAll, gradientPairs, type Optimizer, type WeightDecayOptions,
 } from './optimizer.ts';

@@ -14,7 +14,7 @@ import { linearProbe, type LinearProbeResult } from '../eval/linear.ts';
 import { runtimeFingerprint } from '../fingerprint.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import { Rng } from '../random.ts';
-import { cachedResult, type ResultCacheOptions } from '../run/result_cache.ts';
+import { cachedResult, type ResultCacheOptions } from '../run/result-cache.ts';
 import { splitFeatures } from './monitor.ts';
 
 type Shape = { height: number; width: number; channels: number };

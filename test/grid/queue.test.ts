@@ -1,0 +1,280 @@
+/**
+ * Grids across machines: a real redis-server on a free loopback port, two `rekdc worker`s (each
+ * in its own folder, as on two machines) and `rekdc grid --queue` with four tiny cells. One worker
+ * is killed (SIGKILL, alone) in the middle of a cell: its training program ends by itself, the
+ * other worker takes the job over after the lock timeout, and every cell's result is recorded
+ * exactly once. Redis restarted empty mid-grid: the grid queues the lost jobs again and finishes.
+ * Redis unreachable: one line, then a clear exit. A payload that fails the schema is rejected
+ * without being compiled or retried.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { Queue, QueueEvents } from 'bullmq';
+import { isRunning } from '../../src/runs/lock.ts';
+import { QUEUE_NAME, QueueConnection } from '../../src/grid/queue.ts';
+import { redacted, redisOptions } from '../../src/grid/redis-url.ts';
+import { UsageError } from '../../src/runs/usage-error.ts';
+import { tinyExperiment } from './fixture.ts';
+
+const rekdc = path.resolve('bin/rekdc.js');
+
+const file = `${tinyExperiment(`
+  loss { instance moco { queue = 32 } }
+  schedule cosine { epochs = 2 }`)}
+grid seeds of tiny { seed = [1, 2, 3, 4] }
+grid pair of tiny { seed = [5, 6] }
+`;
+
+/** redis-server's path, installing the Debian package when it is missing and we may; null when impossible. */
+function redisServer(): string | null {
+  const find = () => spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim() || null;
+  if (find()) return find();
+  const root = process.getuid?.() === 0;
+  const sudo = root ? [] : ['sudo', '-n'];
+  const apt = (args: string[]) => spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(root ? [] : ['apt-get']), ...args], { stdio: 'ignore', timeout: 300_000 });
+  if (apt(['install', '-y', 'redis-server']).status !== 0) {
+    apt(['update']);
+    apt(['install', '-y', 'redis-server']);
+  }
+  return find();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Proc { child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
+
+function start(command: string, args: string[], cwd: string): Proc {
+  // The floor cache inside the workspace: cells here neither read nor fill the user's.
+  const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') } });
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stderr += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, stderr: () => stderr, exited };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs: number, output: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', function () {
+  this.timeout(180_000);
+  let redis: Proc | undefined;
+  let url = '';
+  const started: Proc[] = [];
+  const folders: string[] = [];
+  const folder = (name: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rekd-queue-${name}-`));
+    folders.push(dir);
+    return dir;
+  };
+
+  let server: string | null = null;
+  let port = 0;
+  /** A redis-server holding nothing (no persistence: a restart empties it). */
+  const startRedis = async () => {
+    redis = start(server!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], os.tmpdir());
+    await until(() => /Ready to accept connections/.test(redis!.stderr()), 'redis-server', 20_000);
+  };
+  const worker = (name: string, ...options: string[]) => {
+    const proc = start(process.execPath, [rekdc, 'worker', '--queue', url, ...options], folder(name));
+    started.push(proc);
+    return proc;
+  };
+  const gridFolder = () => {
+    const cwd = folder('grid');
+    fs.writeFileSync(path.join(cwd, 'ablation.rekd'), file);
+    return cwd;
+  };
+  /** Each cell's `grid: <cell> done by <worker>` line, exactly once per cell. */
+  const doneBy = (log: string, cells: string[]): string[] => cells.map((cell) => {
+    const lines = log.split('\n').filter((line) => line.startsWith(`grid: ${cell} done by `));
+    expect(lines, cell).to.have.length(1);
+    return lines[0].slice(`grid: ${cell} done by `.length);
+  });
+
+  before(async function () {
+    server = redisServer();
+    if (!server) {
+      console.log('    redis-server is not installed and could not be installed (apt-get): skipping the queue test');
+      this.skip();
+    }
+    port = await freePort();
+    await startRedis();
+    url = `redis://127.0.0.1:${port}`;
+  });
+
+  after(async () => {
+    for (const p of started) p.child.kill('SIGKILL');
+    redis?.child.kill('SIGKILL');
+    await Promise.all([...started, ...(redis ? [redis] : [])].map((p) => p.exited));
+    for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records all four cells exactly once although a worker dies mid-cell, whose training program ends with it', async () => {
+    const doomed = worker('a', '--lock-timeout', '15');
+    const survivor = worker('b', '--lock-timeout', '15');
+    await until(() => /waiting for cells/.test(doomed.stderr()) && /waiting for cells/.test(survivor.stderr()), 'both workers', 60_000,
+      () => doomed.stderr() + survivor.stderr());
+
+    const cwd = gridFolder();
+    const grid = start(process.execPath, [rekdc, 'grid', 'ablation.rekd', 'seeds', '--queue', url], cwd);
+    started.push(grid);
+
+    // Kill the first worker alone (kill -9) during a step: its training program must not train on.
+    await until(() => /step 1\/4/.test(doomed.stderr()), 'a training step on the first worker', 90_000);
+    const cell = /worker: job \S+ \((seeds_\d) of grid seeds/.exec(doomed.stderr())![1];
+    // The lock of the cell's run directory names its training program.
+    const runs = path.join(folders[0], 'runs');
+    const [lock] = fs.readdirSync(runs).map((d) => path.join(runs, d, '.lock')).filter((f) => fs.existsSync(f));
+    const program: number = JSON.parse(fs.readFileSync(lock, 'utf8')).pid;
+    doomed.child.kill('SIGKILL');
+    await until(() => !isRunning(program), 'the killed worker\'s training program to end', 2000);
+
+    expect(await grid.exited, grid.stderr()).to.equal(0);
+    const workers = doneBy(grid.stderr(), ['seeds_0', 'seeds_1', 'seeds_2', 'seeds_3']);
+    // The killed worker's cell was finished by the other one.
+    expect(workers[Number(cell.slice(-1))]).to.equal(`${os.hostname()}:${survivor.child.pid}`);
+
+    const rows = fs.readFileSync(path.join(cwd, 'runs/grids/seeds/results.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).to.deep.equal(['seeds_0,1,moco,complete', 'seeds_1,2,moco,complete', 'seeds_2,3,moco,complete', 'seeds_3,4,moco,complete']);
+    for (const row of rows) expect(Number(row.split(',')[4])).to.be.within(0, 1);
+
+    const connection = new QueueConnection(url);
+    const queue = new Queue(QUEUE_NAME, { connection: connection.client });
+    try {
+      expect(await queue.getJobCounts('completed', 'failed', 'active', 'wait')).to.deep.equal({ completed: 4, failed: 0, active: 0, wait: 0 });
+    } finally {
+      await queue.close();
+      await connection.close();
+    }
+    survivor.child.kill('SIGKILL');
+  });
+
+  it('finishes a grid across a restart of Redis that loses every job', async () => {
+    const only = worker('c');
+    await until(() => /waiting for cells/.test(only.stderr()), 'the worker', 60_000, only.stderr);
+    const cwd = gridFolder();
+    const grid = start(process.execPath, [rekdc, 'grid', 'ablation.rekd', 'pair', '--queue', url], cwd);
+    started.push(grid);
+    await until(() => /step 1\/4/.test(only.stderr()), 'a training step', 90_000, only.stderr);
+    redis!.child.kill('SIGKILL');
+    await redis!.exited;
+    await startRedis();
+
+    expect(await grid.exited, grid.stderr()).to.equal(0);
+    const log = grid.stderr();
+    // Redis is back within the first reconnection delays: at most one line about it.
+    expect(log.match(/is unreachable/g) ?? [], log).to.have.length.at.most(1);
+    expect(log).to.match(/pair_\d's job is gone from the queue \(Redis restarted\?\): queued again/);
+    doneBy(log, ['pair_0', 'pair_1']);
+    const rows = fs.readFileSync(path.join(cwd, 'runs/grids/pair/results.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).to.deep.equal(['pair_0,5,moco,complete', 'pair_1,6,moco,complete']);
+    only.child.kill('SIGKILL');
+  });
+
+  it('says once that an unreachable queue is unreachable, then gives up with a clear exit', async () => {
+    const closed = `redis://127.0.0.1:${await freePort()}`;
+    const cwd = gridFolder();
+    const [grid, lonely] = [
+      start(process.execPath, [rekdc, 'grid', 'ablation.rekd', 'pair', '--queue', closed, '--queue-timeout', '2'], cwd),
+      start(process.execPath, [rekdc, 'worker', '--queue', closed, '--queue-timeout', '2'], folder('d')),
+    ];
+    started.push(grid, lonely);
+    expect(await grid.exited).to.equal(1);
+    expect(await lonely.exited).to.equal(1);
+    for (const [proc, giveUp] of [[grid, 'rekdc grid: the queue'], [lonely, 'worker: the queue']] as const) {
+      const lines = proc.stderr().trim().split('\n').filter((line) => !line.startsWith('results so far'));
+      expect(lines, proc.stderr()).to.deep.equal([
+        `queue: ${closed} is unreachable (connect ECONNREFUSED ${closed.slice('redis://'.length)}); retrying for up to 2 s`,
+        lines[1],
+      ]);
+      expect(lines[1]).to.match(new RegExp(`^${giveUp} at ${closed} has been unreachable for 2 s: giving up`));
+    }
+    expect(grid.stderr()).to.include('run the same command again');
+  });
+
+  it('connects with a URL that names localhost, a password and a database, and never prints the password', async () => {
+    const securePort = await freePort();
+    const secured = start(server!, ['--port', String(securePort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 's3cret'], os.tmpdir());
+    started.push(secured);
+    await until(() => /Ready to accept connections/.test(secured.stderr()), 'the second redis-server', 20_000);
+    const secureUrl = `redis://:s3cret@localhost:${securePort}/3`;
+    const connection = new QueueConnection(secureUrl);
+    try {
+      await connection.ready();
+      expect(connection.client.options).to.include({ host: 'localhost', port: securePort, password: 's3cret', db: 3 });
+      expect(await connection.client.client('INFO')).to.match(/ db=3 /);
+    } finally {
+      await connection.close();
+    }
+    const listening = start(process.execPath, [rekdc, 'worker', '--queue', secureUrl], folder('f'));
+    started.push(listening);
+    await until(() => /waiting for cells/.test(listening.stderr()), 'the worker', 60_000, listening.stderr);
+    expect(listening.stderr()).to.contain(`worker: waiting for cells on redis://:***@localhost:${securePort}/3\n`).and.not.contain('s3cret');
+    listening.child.kill('SIGINT');
+    expect(await listening.exited).to.equal(130);
+    secured.child.kill('SIGKILL');
+  });
+
+  it('rejects a payload that fails the schema before compiling it, without retries', async () => {
+    const checking = worker('e');
+    await until(() => /waiting for cells/.test(checking.stderr()), 'the worker', 60_000, checking.stderr);
+    const connections = [new QueueConnection(url), new QueueConnection(url)];
+    const queue = new Queue(QUEUE_NAME, { connection: connections[0].client });
+    const events = new QueueEvents(QUEUE_NAME, { connection: connections[1].client });
+    try {
+      await events.waitUntilReady();
+      const payload = { grid: 'x', cell: 'x_0', values: {}, file: 'x.rekd', source: '', experiment: { name: 'x_0', seed: 'not a number' } };
+      const job = await queue.add('x_0', payload, { attempts: 3 });
+      const failure = await job.waitUntilFinished(events).then(() => null, (error: Error) => error);
+      expect(failure?.message).to.contain("the job payload's experiment fails the schema");
+      const after = await queue.getJob(job.id!);
+      expect(after!.attemptsMade).to.equal(1);
+    } finally {
+      await events.close();
+      await queue.close();
+      await Promise.all(connections.map((c) => c.close()));
+    }
+  });
+});
+
+describe('Redis URLs of --queue, parsed by ioredis', () => {
+  it('reads host, port, user, password, database and TLS as the client does', () => {
+    expect(redisOptions('redis://localhost')).to.include({ host: 'localhost', port: 6379, db: 0 });
+    expect(redisOptions('redis://worker:p%40ss@queue.example:6380/2')).to.include({ host: 'queue.example', port: 6380, username: 'worker', password: 'p@ss', db: 2 });
+    expect(redisOptions('redis://:secret@[::1]:7000')).to.include({ host: '::1', port: 7000, password: 'secret' });
+    expect(redisOptions('rediss://queue.example').tls).to.not.equal(undefined);
+    expect(redisOptions('redis://localhost').tls).to.equal(undefined);
+  });
+
+  it('refuses what is not a Redis URL, naming the form', () => {
+    for (const url of ['localhost:6379', 'http://localhost:6379', 'redis:/localhost']) {
+      expect(() => redisOptions(url), url).to.throw(UsageError, `--queue must be a Redis URL, redis://[user:password@]host[:port][/db] (rediss:// for TLS); found '${url}'`);
+    }
+    expect(() => redisOptions('redis://:pw@localhost/zero')).to.throw(UsageError, "--queue 'redis://:***@localhost/zero': the database after the host must be a number (such as /0), found 'zero'");
+    expect(() => redisOptions('redis://localhost:99999')).to.throw(UsageError);
+  });
+
+  it('masks the password in what it prints', () => {
+    expect(redacted('redis://user:secret@host:6379/1')).to.equal('redis://user:***@host:6379/1');
+    expect(redacted('redis://host:6379')).to.equal('redis://host:6379');
+  });
+});
