@@ -28,22 +28,21 @@ const inlineScript = (code: string): string => `<script>${code.replace(/<\/(scri
 
 const signed = (v: number): string => (v > 0 ? `+${plain(v)}` : plain(v));
 
+/** A row per metric, a column per run (a grid's many metrics read down; its cells scroll across). */
 function tableHtml(table: MetricsTable): string {
-  const header = `<tr><th>run</th>${table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
-  const rows = table.rows.map((row, i) => {
-    const baseline = i === table.baseline;
-    const cells = table.columns.map((column) => {
+  const header = `<tr><th>metric</th>${table.rows.map((row, i) =>
+    `<th>${escapeHtml(row.label)}${i === table.baseline ? ' <span class="tag">baseline</span>' : ''}</th>`).join('')}</tr>`;
+  const lines = table.columns.map((column) => {
+    const cells = table.rows.map((row, i) => {
       const value = row.values[column];
       if (value === undefined) return '<td></td>';
       const difference = row.differences[column];
-      const delta = baseline || difference === undefined ? ''
-        : `<div class="delta" title="${difference}">${signed(difference)}</div>`;
-      return `<td title="${value}">${plain(value)}${delta}</td>`;
+      const delta = i === table.baseline || difference === undefined ? '' : `<div class="delta" title="${difference}">${signed(difference)}</div>`;
+      return `<td${i === table.baseline ? ' class="baseline"' : ''} title="${value}">${plain(value)}${delta}</td>`;
     }).join('');
-    const label = `${escapeHtml(row.label)}${baseline ? ' <span class="tag">baseline</span>' : ''}`;
-    return `<tr${baseline ? ' class="baseline"' : ''}><th scope="row">${label}</th>${cells}</tr>`;
+    return `<tr><th scope="row">${escapeHtml(column)}</th>${cells}</tr>`;
   });
-  return `<table>${header}${rows.join('')}</table>`;
+  return `<div class="scroll"><table>${header}${lines.join('')}</table></div>`;
 }
 
 function chartHtml(chart: Chart): string {
@@ -58,7 +57,7 @@ h1 { font-size: 20px; } h2 { font-size: 16px; margin: 28px 0 4px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; vertical-align: top; }
 th[scope=row] { text-align: left; font-weight: normal; white-space: nowrap; }
-tr.baseline { background: #f4f6fa; }
+td.baseline { background: #f4f6fa; } .scroll { overflow-x: auto; }
 .tag { font-size: 11px; background: #dde4f0; border-radius: 3px; padding: 0 4px; }
 .delta { font-size: 12px; color: #555; }
 code { font-size: 13px; } .none { color: #777; }`;
@@ -90,7 +89,7 @@ export function comparisonPage({ runs, table, charts, made }: PageContent): stri
 <p class="note">Made by <code>rekdc compare</code> on ${made.toISOString()}.</p>
 <ul>${runList}</ul>
 <h2>Final metrics</h2>
-<p class="caption">From each run's eval.json (top-1 and floors as fractions) and the relation miner's last measured window; steps and loss_total from the last logged window. Below each value: its difference to the baseline (value - baseline). Hover a cell for full precision.</p>
+<p class="caption">A column per run. From each run's eval.json (top-1 and floors as fractions) and the relation miner's last measured window; steps and loss_total from the last logged window. Below each value: its difference to the baseline (value - baseline). Hover a cell for full precision.</p>
 ${tableHtml(table)}
 <p class="note">In the plots, hover a point for its values; click a run in a legend to show it alone (shift-click: several), double-click to show all again.</p>
 ${charts.map(chartHtml).join('\n')}

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readManifest, type GridManifest } from '../grid/folder.ts';
 import { readRunResults, type RunResults } from '../runs/results.ts';
+import { UsageError } from '../runs/usage-error.ts';
 import { RunError, runPaths } from '../runtime/run/directory.ts';
 import type { Warn } from '../runtime/user-problems.ts';
 
@@ -61,12 +62,12 @@ export function comparedRuns(operands: readonly string[], warn: Warn): ComparedR
   });
 }
 
-/** The index of the baseline run: `baseline` as a label or a directory; the first run when absent. */
+/** The index of the baseline run: `baseline` as a label or a directory; the first run when absent. A usage error when no run is it. */
 export function baselineIndex(runs: readonly ComparedRun[], baseline: string | undefined): number {
   if (baseline === undefined) return 0;
   const byLabel = runs.findIndex((run) => run.label === baseline);
   if (byLabel >= 0) return byLabel;
   const byDir = runs.findIndex((run) => path.resolve(run.dir) === path.resolve(baseline));
   if (byDir >= 0) return byDir;
-  throw new RunError(`--baseline ${baseline} is not one of the compared runs (${runs.map((run) => run.label).join(', ')})`);
+  throw new UsageError(`--baseline ${baseline} is not one of the compared runs (${runs.map((run) => run.label).join(', ')})`);
 }

@@ -76,9 +76,9 @@ describe('rekdc compare', () => {
       const html = fs.readFileSync(out, 'utf8');
       // Nothing fetched from anywhere: no external script, style or link.
       expect(html).not.to.match(/<script[^>]*\bsrc=|<link\b|https?:\/\/[^"'\s]*\.js\b/);
-      expect(html).to.include('rekd-b <span class="tag">baseline</span>');
+      expect(html).to.include('<th>rekd-b <span class="tag">baseline</span></th>');
       // moco-a against rekd-b: its linear top-1 is 0.05 lower.
-      expect(html).to.match(/<td title="0\.6">0\.6<div class="delta" title="-0\.0500*\d*">-0\.05<\/div><\/td>/);
+      expect(html).to.match(/<th scope="row">linear_top1<\/th><td title="0\.6">0\.6<div class="delta" title="-0\.0500*\d*">-0\.05<\/div><\/td><td class="baseline" title="0\.65">0\.65<\/td><\/tr>/);
     });
 
     for (const [what, make, message] of [
@@ -94,11 +94,18 @@ describe('rekdc compare', () => {
         make(dir);
         const printed = await rekdcHere(['compare', moco, dir, '--out', path.join(root, 'bad.html')]);
         expect(printed.code).to.equal(1);
-        expect(printed.stderr).to.equal(`rekdc compare: ${dir} ${message}${printed.stderr.slice(`rekdc compare: ${dir} ${message}`.length)}`);
+        expect(printed.stderr.startsWith(`rekdc compare: ${dir} ${message}`), printed.stderr).to.equal(true);
         expect(printed.stderr.trim().split('\n')).to.have.length(1);
         expect(fs.existsSync(path.join(root, 'bad.html'))).to.equal(false);
       });
     }
+  });
+
+  it('is a usage error (exit 2) when --baseline names none of the runs', async () => {
+    const printed = await rekdcHere(['compare', moco, rekd, '--baseline', 'byol', '--out', path.join(root, 'none.html')]);
+    expect(printed.code).to.equal(2);
+    expect(printed.stderr).to.equal('rekdc compare: --baseline byol is not one of the compared runs (moco-a, rekd-b)\n');
+    expect(fs.existsSync(path.join(root, 'none.html'))).to.equal(false);
   });
 
   describe('in a headless browser', function () {
