@@ -10,6 +10,7 @@ import { asksForHelp, commandHelp, parseCommandLine, type OptionSpecs } from './
 import { UsageError } from '../runs/usage-error.ts';
 import { check } from './check.ts';
 import type { Command, CommandGroup } from './command.ts';
+import { compare } from './compare.ts';
 import { compile } from './compile.ts';
 import { explain } from './explain.ts';
 import { grid } from './grid.ts';
@@ -23,7 +24,7 @@ import { worker } from './worker.ts';
 
 type Entry = Command<OptionSpecs> | CommandGroup;
 
-const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, teacher];
+const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher];
 
 const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
 
