@@ -50,7 +50,7 @@ export function readTeacherFile(file: string): Checkpoint<TeacherRecord> {
     tf.dispose(Object.values(checkpoint.tensors));
     throw new CheckpointError(`${file} is a rekd checkpoint but not a teacher file (write one with \`rekdc teacher export\`)`);
   }
-  return { tensors: checkpoint.tensors, metadata: record };
+  return { ...checkpoint, metadata: record };
 }
 
 /** `resnet18 (width 0.25, embed 128, hidden 0)`: an encoder's settings for messages. */
