@@ -72,9 +72,9 @@ def resnet(blocks_per_stage: list, width: float, in_channels: int) -> PooledBack
 class Encoder(nn.Module):
     """Backbone + projection head (linear, BatchNorm, ReLU, linear), L2-normalised embedding."""
 
-    def __init__(self, backbone: nn.Module, embed: int):
+    def __init__(self, backbone: nn.Module, embed: int, hidden: int = 0):
         super().__init__()
-        hidden = 2 * backbone.feature_dim
+        hidden = hidden or 2 * backbone.feature_dim
         self.backbone = backbone
         self.head = nn.Sequential(
             nn.Linear(backbone.feature_dim, hidden, bias=False),
@@ -87,7 +87,7 @@ class Encoder(nn.Module):
         return nn.functional.normalize(self.head(self.backbone(x)), dim=1, eps=1e-12)
 
 
-def create_encoder(kind: str, width: float, embed: int, in_channels: int) -> Encoder:
+def create_encoder(kind: str, width: float, embed: int, in_channels: int, hidden: int = 0) -> Encoder:
     if kind == "alexnet":
         backbone = alexnet(width, in_channels)
     elif kind == "resnet18":
@@ -96,4 +96,4 @@ def create_encoder(kind: str, width: float, embed: int, in_channels: int) -> Enc
         backbone = resnet([3, 4, 6, 3], width, in_channels)
     else:
         raise ValueError(f"no reference model for backbone '{kind}'")
-    return Encoder(backbone, embed)
+    return Encoder(backbone, embed, hidden)

@@ -20,11 +20,12 @@ import { report } from './report.ts';
 import { run } from './run.ts';
 import { schema } from './schema.ts';
 import { teacher } from './teacher.ts';
+import { exportWeights } from './export-weights.ts';
 import { worker } from './worker.ts';
 
 type Entry = Command<OptionSpecs> | CommandGroup;
 
-const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher];
+const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher, exportWeights];
 
 const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
 

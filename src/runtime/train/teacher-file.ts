@@ -3,8 +3,7 @@
  * run's checkpoint gives the student (`model/student/...`, so `checkpoint = "file"` loads either)
  * in the checkpoint container (checkpoint.ts; its SHA-256 is the integrity check), and a record of
  * what it is: its encoder, the recipe that trained it and its evaluation. The record is plain JSON
- * made and checked here, apart from the container, so another container (safetensors'
- * `__metadata__`) can carry it unchanged.
+ * made and checked here, apart from the container, which stores it in safetensors' `__metadata__`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../checkpoint.ts';
@@ -50,7 +49,7 @@ export function readTeacherFile(file: string): Checkpoint<TeacherRecord> {
     tf.dispose(Object.values(checkpoint.tensors));
     throw new CheckpointError(`${file} is a rekd checkpoint but not a teacher file (write one with \`rekdc teacher export\`)`);
   }
-  return { tensors: checkpoint.tensors, metadata: record };
+  return { ...checkpoint, metadata: record };
 }
 
 /** `resnet18 (width 0.25, embed 128, hidden 0)`: an encoder's settings for messages. */

@@ -33,7 +33,7 @@ export class TeacherShareError extends UserError {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The student's weights (`model/student/...`) of a checkpoint; the other tensors are disposed. */
-function studentWeights(file: string): Record<string, tf.Tensor> {
+export function studentWeights(file: string): Record<string, tf.Tensor> {
   const { tensors } = loadCheckpoint(file);
   const weights: Record<string, tf.Tensor> = {};
   for (const [name, tensor] of Object.entries(tensors)) {

@@ -16,6 +16,7 @@ import { MemoryQueue } from '../objectives/queue.ts';
 import { studentWeightsPrefix } from './state.ts';
 import type { EvaluationResults } from './evaluate.ts';
 import { describeEncoder, teacherRecordOf } from './teacher-file.ts';
+import { isTorchStateDict, torchWeightsFor } from './torch-state.ts';
 
 /** The online teacher's settings of its own instance loss. */
 export interface OnlineTeacherSettings {
@@ -95,16 +96,21 @@ function offlineTeacher(encoder: Encoder): Teacher {
 }
 
 /**
- * Loads the student weights of an earlier run's checkpoint, or the weights of a teacher file, into
- * `encoder` (an offline teacher). A mismatch names the file and each tensor that does not fit; a
- * teacher file's own evaluation is logged.
+ * Loads the student weights of an earlier run's checkpoint, the weights of a teacher file, or a
+ * PyTorch state dict of the encoder's twin (torch-state.ts) into `encoder` (an offline teacher). A
+ * mismatch names the file and each tensor that does not fit; a teacher file's own evaluation is logged.
  */
 export function loadTeacherWeights(
   encoder: Encoder, checkpointFile: string, log: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
 ): Encoder {
-  const { tensors, metadata } = loadCheckpoint(checkpointFile);
-  const record = teacherRecordOf(metadata);
+  const loaded = loadCheckpoint(checkpointFile);
+  const record = teacherRecordOf(loaded.metadata);
+  let tensors = loaded.tensors;
   try {
+    if (isTorchStateDict(loaded.tensors)) {
+      tensors = torchWeightsFor(encoder, loaded.tensors, checkpointFile);
+      tf.dispose(Object.values(loaded.tensors));
+    }
     restoreVariables(encoder.state(), tensors, studentWeightsPrefix);
   } catch (error) {
     if (!(error instanceof CheckpointMismatchError)) throw error;

@@ -9,7 +9,8 @@
 import { convBnAct, globalAveragePool, maxPool } from '../layers.ts';
 import { scaleChannels, type BackboneBuilder } from './types.ts';
 
-const layers = [
+/** Conv layers in order (also what the PyTorch twin's layer numbering follows: torch-names.ts). */
+export const alexnetLayers = [
   { channels: 64, kernel: 5, stride: 2, pool: true },
   { channels: 192, kernel: 5, stride: 1, pool: true },
   { channels: 384, kernel: 3, stride: 1, pool: false },
@@ -19,7 +20,7 @@ const layers = [
 
 export const buildAlexNet: BackboneBuilder = (scope, { width, inChannels }) => {
   let channels = inChannels;
-  const stages = layers.map((layer, i) => {
+  const stages = alexnetLayers.map((layer, i) => {
     const outChannels = scaleChannels(layer.channels, width);
     const unit = convBnAct(scope.child(`conv${i + 1}`), {
       inChannels: channels, outChannels, kernel: layer.kernel, stride: layer.stride, activation: 'relu',

@@ -39,5 +39,8 @@ function resnet(blocksPerStage: number[]): BackboneBuilder {
   };
 }
 
-export const buildResNet18 = resnet([2, 2, 2, 2]);
-export const buildResNet34 = resnet([3, 4, 6, 3]);
+/** Basic blocks per stage (also what the PyTorch twin's layer numbering follows: torch-names.ts). */
+export const resnetStages = { resnet18: [2, 2, 2, 2], resnet34: [3, 4, 6, 3] } as const;
+
+export const buildResNet18 = resnet([...resnetStages.resnet18]);
+export const buildResNet34 = resnet([...resnetStages.resnet34]);
