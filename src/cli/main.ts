@@ -12,6 +12,7 @@ import { check } from './check.ts';
 import type { Command, CommandGroup } from './command.ts';
 import { compile } from './compile.ts';
 import { explain } from './explain.ts';
+import { fmt } from './fmt.ts';
 import { grid } from './grid.ts';
 import { plan } from './plan.ts';
 import { preview } from './preview.ts';
@@ -23,7 +24,7 @@ import { worker } from './worker.ts';
 
 type Entry = Command<OptionSpecs> | CommandGroup;
 
-const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, teacher];
+const COMMANDS: readonly Entry[] = [check, fmt, explain, schema, compile, run, plan, grid, worker, preview, report, teacher];
 
 const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
 
