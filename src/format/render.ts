@@ -25,7 +25,7 @@ const join = (pieces: readonly Piece[]): string =>
 interface Shaped {
   line: Line;
   head: string;
-  /** 'Equals' for an attribute, 'LCurly' for a block opened and closed on the line; null: not aligned. */
+  /** 'Equals' for an attribute, 'LCurly' for a block, each complete on the line; null: not aligned. */
   marker: 'Equals' | 'LCurly' | null;
   rest: string;
   comment: string;
@@ -41,7 +41,8 @@ function shape(line: Line): Shaped {
   const at = code.findIndex((piece) => piece.type !== 'Identifier' && piece.type !== 'Dot');
   const marker = at > 0 ? code[at].type : '';
   const balanced = code.reduce((depth, piece) => depth + (isOpener(piece) ? 1 : isCloser(piece) ? -1 : 0), 0) === 0;
-  if (marker === 'Equals' || (marker === 'LCurly' && balanced)) {
+  // A line that leaves a bracket open (`x = [`) starts a block of lines and is aligned with none.
+  if ((marker === 'Equals' || marker === 'LCurly') && balanced) {
     return { line, head: join(code.slice(0, at)), marker, rest: join(code.slice(at)), comment };
   }
   return { line, head: join(code), marker: null, rest: '', comment };
