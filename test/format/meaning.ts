@@ -3,9 +3,9 @@
  * cells (values and resolved experiments), dropped cells and axes, and the diagnostics' codes and
  * messages. Spans and provenance are left out: formatting moves text.
  */
-import { compileSource, type ReadFile } from '../../src/compiler.ts';
+import { compileSource, type CompileOptions } from '../../src/compiler.ts';
 
-export function meaning(text: string, file: string, readFile?: ReadFile): unknown {
+export function meaning(text: string, file: string, readFile?: CompileOptions['readFile']): unknown {
   const result = compileSource(text, file, { readFile });
   return {
     ok: result.ok,
