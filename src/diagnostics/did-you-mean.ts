@@ -60,7 +60,8 @@ function partOf(name: string, candidates: readonly string[]): string | undefined
  */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   if (name.length > MAX_SUGGESTED_LENGTH) return undefined;
-  const all = [...candidates];
+  // Longer candidates are never suggested (too far in length, or too long): left out of the key too.
+  const all = [...candidates].filter((candidate) => candidate.length <= 2 * MAX_SUGGESTED_LENGTH);
   const limit = Math.max(1, Math.floor(name.length / 3));
   // The distance is at least the difference in length.
   const near = all.filter((candidate) => Math.abs(candidate.length - name.length) <= limit);
