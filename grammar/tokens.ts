@@ -4,8 +4,10 @@ import { createToken, Lexer } from './chevrotain.ts';
 import { LINE_BREAK, LINE_BREAK_CHARACTERS } from '../src/diagnostics/span.ts';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
-export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED });
-export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED });
+/** Comments stay out of the parser's tokens but are kept in their group for the formatter (src/format). */
+export const COMMENTS = 'comments';
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: COMMENTS });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: COMMENTS });
 /** An unclosed `/*`: kept in its own group so the front end reports it by name. */
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'unterminated' });
 

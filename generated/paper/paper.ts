@@ -1,6 +1,6 @@
 /**
  * Experiment "paper", compiled by rekdc 0.1.0 from "experiments/paper.rekd"
- * (sha256 of the source: 9372ebd15dd60c6279e99ed1da5ac91708fda11e735d1649d3f8cde97dfbaddd).
+ * (sha256 of the source: 5889d8f55ea45db3ab82e68669b8416d8e7909b59062e63e6614af2d61aa58da).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>

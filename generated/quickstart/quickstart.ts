@@ -1,6 +1,6 @@
 /**
  * Experiment "quickstart", compiled by rekdc 0.1.0 from "experiments/quickstart.rekd"
- * (sha256 of the source: 94f6e41b17fd9231f74f0d324a9971f484b66bbc06a7edb6cec3f6ec2628c7fa).
+ * (sha256 of the source: f6c8d403b2a0d328fe5698f913a2b3a8a8fa718dc00afbc13962b2b356ec323f).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>

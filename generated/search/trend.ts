@@ -1,6 +1,6 @@
 /**
  * Experiment "trend", compiled by rekdc 0.1.0 from "experiments/search.rekd"
- * (sha256 of the source: 99649ec1445402b2a9f686e670b364c73a4ba9666ebd7575fa0fc4c540d7f09b).
+ * (sha256 of the source: cfe336fc419b0502414f826f94376dc7954de3bceb7689624ba9fe653f343c23).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>

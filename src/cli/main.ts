@@ -13,6 +13,7 @@ import type { Command, CommandGroup } from './command.ts';
 import { compare } from './compare.ts';
 import { compile } from './compile.ts';
 import { explain } from './explain.ts';
+import { fmt } from './fmt.ts';
 import { grid } from './grid.ts';
 import { plan } from './plan.ts';
 import { preview } from './preview.ts';
@@ -25,7 +26,7 @@ import { worker } from './worker.ts';
 
 type Entry = Command<OptionSpecs> | CommandGroup;
 
-const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher, exportWeights];
+const COMMANDS: readonly Entry[] = [check, fmt, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher, exportWeights];
 
 const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
 

@@ -1,4 +1,4 @@
-/** Suggestions for misspelled names by edit distance. */
+/** Suggestions for misspelled names: by edit distance, else by prefix or substring. */
 
 /** Levenshtein distance with adjacent transpositions counted as one edit. */
 export function editDistance(a: string, b: string): number {
@@ -25,17 +25,47 @@ export const MAX_SUGGESTED_LENGTH = 64;
 const answers = new Map<string, string | undefined>();
 const MAX_ANSWERS = 1024;
 
+/** Shortest name a prefix (`eval` of `evaluate`) or a substring may be suggested by: shorter ones are in too many names. */
+const MIN_PREFIX = 3;
+const MIN_SUBSTRING = 4;
+
 /**
- * The closest candidate to `name`, or undefined when none is close enough (at most a third of
- * the name's length, at least one edit) to be a plausible typo, or the name is over
- * MAX_SUGGESTED_LENGTH characters.
+ * A candidate that is a prefix of `name` or has it as one (`evaluate` -> `eval`, `temp` ->
+ * `temperature`), else one that contains it or is contained in it; the closest in length first.
+ */
+function partOf(name: string, candidates: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const rank = (candidate: string): number | undefined => {
+    const other = candidate.toLowerCase();
+    const [shorter, longer] = other.length < lower.length ? [other, lower] : [lower, other];
+    if (shorter.length >= MIN_PREFIX && longer.startsWith(shorter)) return 0;
+    if (shorter.length >= MIN_SUBSTRING && longer.includes(shorter)) return 1;
+    return undefined;
+  };
+  let best: string | undefined;
+  let bestKey: [number, number] = [Infinity, Infinity];
+  for (const candidate of candidates) {
+    const kind = candidate.length <= MAX_SUGGESTED_LENGTH ? rank(candidate) : undefined;
+    if (kind === undefined) continue;
+    const key: [number, number] = [kind, Math.abs(candidate.length - name.length)];
+    if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [candidate, key];
+  }
+  return best;
+}
+
+/**
+ * The closest candidate to `name`: by edit distance when one is close enough (at most a third of
+ * the name's length, at least one edit) to be a plausible typo, else by prefix or substring
+ * (`partOf`). Undefined when none is, or the name is over MAX_SUGGESTED_LENGTH characters.
  */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   if (name.length > MAX_SUGGESTED_LENGTH) return undefined;
+  // Longer candidates are never suggested (too far in length, or too long): left out of the key too.
+  const all = [...candidates].filter((candidate) => candidate.length <= 2 * MAX_SUGGESTED_LENGTH);
   const limit = Math.max(1, Math.floor(name.length / 3));
   // The distance is at least the difference in length.
-  const near = [...candidates].filter((candidate) => Math.abs(candidate.length - name.length) <= limit);
-  const key = [name, ...near].join('\0');
+  const near = all.filter((candidate) => Math.abs(candidate.length - name.length) <= limit);
+  const key = [name, ...all].join('\0');
   if (answers.has(key)) return answers.get(key);
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -46,6 +76,7 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
       bestDistance = distance;
     }
   }
+  best ??= partOf(name, all.filter((candidate) => candidate !== name));
   if (answers.size >= MAX_ANSWERS) answers.clear();
   answers.set(key, best);
   return best;

@@ -12,6 +12,9 @@ import { MAX_NESTING, tooDeep } from './nesting.ts';
 
 interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
 
+/** Editors on Windows may start a UTF-8 file with a byte-order mark: it is no part of the text. Removed on reading. */
+export const stripByteOrderMark = (text: string): string => (text.startsWith('\uFEFF') ? text.slice(1) : text);
+
 /** `empty`: the value of an input too deeply nested to parse. */
 function parseWith<T>(text: string, file: string, rule: 'file' | 'override', build: (builder: AstBuilder, cst: unknown) => T, empty: T): Parsed<T> {
   const diagnostics: Diagnostic[] = [];

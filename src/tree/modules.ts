@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import { parseSource } from '../syntax/parse.ts';
+import { parseSource, stripByteOrderMark } from '../syntax/parse.ts';
 
 /** Reads a file's text, or undefined when it does not exist or cannot be read. */
 export type ReadFile = (absolutePath: string) => string | undefined;
@@ -40,7 +40,8 @@ export function displayName(absolutePath: string): string {
 export function loadProgram(rootPath: string, rootText: string, readFile: ReadFile, rootName = displayName(rootPath)): Program {
   const program: Program = { files: [], sources: new Map(), diagnostics: [] };
   const loaded = new Set<string>();
-  const visit = (absolutePath: string, name: string, text: string, stack: string[]): void => {
+  const visit = (absolutePath: string, name: string, read: string, stack: string[]): void => {
+    const text = stripByteOrderMark(read);
     loaded.add(absolutePath);
     program.sources.set(name, text);
     const parsed = parseSource(text, name);

@@ -93,3 +93,25 @@ describe('the compile driver', () => {
     expect(result.origins.get('twice')!.map((d) => d.code)).to.include('RK0201');
   });
 });
+
+describe('a UTF-8 byte-order mark', () => {
+  const source = 'experiment a {\n  seed = 1\n  batch_size = 64\n}\n';
+  const main = 'import "base.rekd"\nexperiment b extends a { seed = 2 }\n';
+  const compileWithImport = (base: string) => compileSource(main, '/tmp/bom/main.rekd',
+    { readFile: (file) => (file === '/tmp/bom/base.rekd' ? base : undefined) });
+  it('is no character of the file: a file, an import and standard input starting with one compile as without', () => {
+    const plain = compileSource(source, 'a.rekd');
+    const marked = compileSource(`\uFEFF${source}`, 'a.rekd');
+    expect(plain.diagnostics.map((d) => d.code)).to.not.include('RK0101');
+    expect(marked.diagnostics).to.deep.equal(plain.diagnostics);
+    // Spans point into the text without the mark, which is what the diagnostics show.
+    expect(marked.sources.get('a.rekd')).to.equal(source);
+    const imported = compileWithImport(`\uFEFF${source}`);
+    expect(imported.diagnostics).to.deep.equal(compileWithImport(source).diagnostics);
+    expect(imported.diagnostics.map((d) => d.code)).to.not.include('RK0101');
+  });
+  it('anywhere else is still an unexpected character', () => {
+    const codes = compileSource(`experiment a {\n  \uFEFFseed = 1\n}\n`, 'inside.rekd').diagnostics.map((d) => d.code);
+    expect(codes).to.include('RK0101');
+  });
+});

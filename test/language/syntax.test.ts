@@ -132,6 +132,19 @@ describe('did you mean', () => {
     expect(didYouMean('temprature', ['temperature', 'weight'])).to.equal('temperature');
     expect(didYouMean('zzz', ['temperature', 'weight'])).to.equal(undefined);
   });
+  it('suggests a name that is a prefix or a substring of the one written, or has it as one', () => {
+    expect(didYouMean('evaluate', ['eval', 'loss', 'seed'])).to.equal('eval');
+    expect(didYouMean('temp', ['temperature', 'weight'])).to.equal('temperature');
+    expect(didYouMean('warmup', ['epochs', 'warmup_epochs'])).to.equal('warmup_epochs');
+    // A typo still wins over a prefix; the prefix closest in length over a farther one.
+    expect(didYouMean('evla', ['eval', 'evaluation'])).to.equal('eval');
+    expect(didYouMean('aug', ['augment_extra', 'augment'])).to.equal('augment');
+    // Substrings: `decay` in `weight_decay`; too short a part suggests nothing.
+    expect(didYouMean('decay', ['weight_decay', 'momentum'])).to.equal('weight_decay');
+    expect(didYouMean('lr_decay', ['weight_decay'])).to.equal(undefined);
+    expect(didYouMean('ev', ['eval'])).to.equal(undefined);
+    expect(didYouMean('cay', ['weight_decay'])).to.equal(undefined);
+  });
   it('gives up on names longer than MAX_SUGGESTED_LENGTH, quickly', () => {
     const name = (length: number) => 'n'.repeat(length - 1);
     expect(didYouMean(`${name(MAX_SUGGESTED_LENGTH)}x`, [`${name(MAX_SUGGESTED_LENGTH)}y`])).to.equal(`${name(MAX_SUGGESTED_LENGTH)}y`);
