@@ -3,13 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/runtime/backend.ts';
+import { currentBackend, initBackend } from '../../src/runtime/backend.ts';
 import { loadCheckpoint } from '../../src/runtime/checkpoint.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { prototypeLabels } from '../../src/runtime/objectives/prototypes.ts';
 import type { Encoder } from '../../src/runtime/nn/encoder.ts';
 import { readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import { buildReport } from '../../src/runtime/run/report.ts';
+import { readRunInfo } from '../../src/runtime/run/run-info.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
 import { evaluate, type EvaluationResults } from '../../src/runtime/train/evaluate.ts';
@@ -118,10 +119,17 @@ describe('training loop: prototypes, resume, failures', function () {
     expect(interrupted).to.be.instanceOf(InterruptedError);
     expect((interrupted as InterruptedError).step).to.equal(5);
     expect(run.status()?.state).to.equal('interrupted');
+    // The interrupted run's tables hold what its checkpoint holds: steps 1 to 5.
+    const csvSteps = () => fs.readFileSync(run.paths.metricsCsv, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+    expect(csvSteps()).to.deep.equal([1, 2, 3, 4, 5]);
+    expect(readRunInfo(run.paths.runInfo).sessions[0]).to.include({ steps: 5, images: 5 * BATCH });
 
     const resumed = await tinyTrain({ run, objective, teacher: 'online', epochs: 2, logEvery: 1, checkpointEvery: 3 });
     expect(resumed.result).to.include({ steps: 8, stepsRun: 3 });
     expect(readMetrics(run.paths.metrics).map((r) => r.step)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(csvSteps()).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
+    // One RunDirectory object here, so one session: both training calls add up in it.
+    expect(readRunInfo(run.paths.runInfo).sessions[0]).to.include({ steps: 8, images: 8 * BATCH });
     for (const [name, variable] of whole.student.state()) {
       const other = resumed.student.state().get(name)!;
       expect(Array.from(other.dataSync()), name).to.deep.equal(Array.from(variable.dataSync()));
@@ -378,6 +386,18 @@ describe('final evaluation', function () {
     expect(report).to.match(/\| knn\.top1 \| (1|0\.\d{4}) \|/);
     expect(report).to.match(/\| collapse\.effectiveRank \| \d+\.\d{4} \|/);
     expect(report).to.contain('![loss terms over steps](plots/losses.svg)');
+    // run-info.json: the session's training and evaluation, on the backend in use, and the weights evaluated.
+    const info = readRunInfo(run.paths.runInfo);
+    expect(info.evaluation).to.deep.equal({ step: 12, checkpoint: 'checkpoints/latest.ckpt' });
+    expect(info.sessions).to.have.length(1);
+    const [session] = info.sessions;
+    expect(session).to.include({ steps: 12, images: 12 * BATCH });
+    expect(session.training_seconds).to.be.above(0).and.at.most(session.wall_seconds);
+    expect(session.evaluation_seconds).to.be.above(0);
+    expect(session.backend?.kernel_path).to.equal(currentBackend().kernelPath);
+    expect(report).to.contain('## How it ran').and.to.contain("the student's weights after step 12");
+    expect(report).to.contain(`kernel path ${currentBackend().kernelPath}`);
+    expect(fs.readFileSync(run.paths.metricsCsv, 'utf8').split('\n')[0]).to.match(/^type,step,epoch,lr,images_per_second,loss_/);
     expect(lines[0]).to.match(/^kNN top-1 \d+\.\d\d%$/);
     student.dispose();
   });

@@ -81,7 +81,7 @@ const METHODS: Record<keyof NativeAddon, true> = {
   depthwiseConv2dBackpropFilter: true, batchNormForward: true, batchNormBackward: true, reluBackprop: true, relu: true, exp: true, swish: true, swishBackprop: true, copy2d: true, transposeLastTwo: true, relu6: true, relu6Backprop: true, hardSwish: true, hardSwishBackprop: true, linearCombination: true, maxPoolBackprop: true,
 };
 
-const buildDir = fileURLToPath(new URL('../../../native/build', import.meta.url));
+const buildDir = fileURLToPath(new URL('../../../native/build/', import.meta.url));
 
 type Loaded = { addon: NativeAddon; status: string } | { addon: null; status: string };
 
