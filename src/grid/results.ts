@@ -192,7 +192,7 @@ export function axisPlot(results: GridResults, axis: string): string {
   }
   for (const s of series.values()) s.points.sort((a, b) => a[0] - b[0]);
   const xLabel = numeric ? axis : `${axis} (${seen.map((v, i) => `${i} = ${valueLabel(v)}`).join(', ')})`;
-  const yLabel = manifest.axes.includes(SEED_AXIS) ? `${metric} (mean over seeds)` : metric;
+  const yLabel = `${metricName(metric)} (fraction${manifest.axes.includes(SEED_AXIS) ? ', mean over seeds' : ''})`;
   return linePlot({ title: `${manifest.grid}: ${metric} against ${axis}`, xLabel, yLabel, series: [...series.values()] });
 }
 
