@@ -19,6 +19,7 @@ import type { RunDirectory } from '../run/directory.ts';
 import { readMetrics, type MinerFields } from '../run/metrics.ts';
 import { writeMetricsCsv } from '../run/metrics-csv.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
+import { rekdBuild } from '../run/provenance.ts';
 import { recordSession } from '../run/run-info.ts';
 import { InterruptedError, isUserError, StopRequest } from '../run/signals.ts';
 import { userErrorMessage } from '../user-problems.ts';
@@ -185,6 +186,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let images = 0;
   let stepsDone = step;
   const backend = currentBackend();
+  // Asked of git now, once: the save on Ctrl-C or on an ended parent must not wait for it.
+  rekdBuild();
   /** The session's time and images in run-info.json, and metrics.csv rebuilt: with each checkpoint, so a killed run keeps both. */
   const record = () => {
     const now = performance.now();
