@@ -17,6 +17,7 @@ import { validateResolved } from '../schema/validate.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/run/atomic.ts';
 import { openRunDirectory, RunDirectory, type RunStatus } from '../runtime/run/directory.ts';
 import { buildReport } from '../runtime/run/report.ts';
+import type { RunInfo } from '../runtime/run/run-info.ts';
 import { addCellTime } from './folder.ts';
 import type { CellOutcome } from './local.ts';
 import { redacted, redisOptions } from './redis-url.ts';
@@ -38,6 +39,8 @@ export interface CellResult {
   eval: unknown;
   status: RunStatus | undefined;
   metrics: string;
+  /** run-info.json (how the cell ran: times, backend, machine); absent from workers of older versions. */
+  run_info?: RunInfo;
   wall_seconds: number;
   worker: string;
 }
@@ -141,6 +144,7 @@ export function recordResult(experiment: ResolvedExperiment, source: CompiledFil
     if (new RunDirectory(dir).finished) return false;
     const run = openRunDirectory(dir, { resolved: experiment, source: source.text });
     writeFileAtomic(run.paths.metrics, result.metrics);
+    if (result.run_info) writeJsonAtomic(run.paths.runInfo, result.run_info);
     run.writeEval(result.eval);
     writeJsonAtomic(run.paths.status, result.status ?? { state: 'finished', step: 0, epoch: 0, updated: new Date().toISOString() });
     buildReport(dir);

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { JsonValue } from '../compiler.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
+import { csv, exactNumber as exact } from '../runtime/run/csv.ts';
 import { RunError } from '../runtime/run/directory.ts';
 import { linePlot, type Series } from '../runtime/run/svg.ts';
 import { comparisons, methodTable, overSeeds, SEED_AXIS, settingAxes, settingsOf, type MethodComparison, type MethodTable, type Setting } from './aggregate.ts';
@@ -15,7 +16,7 @@ import { readManifest, type GridManifest } from './folder.ts';
 import { differenceText, metricName, percentSummary, plain, plainSummary } from './format.ts';
 import { gateFailures, gateLines, gatesOf, type ConditionGates } from './gates.ts';
 import { BASELINE_METHOD } from './methods.ts';
-import { collectResults, mainMetric, METRIC_COLUMNS, type Metric, type ResultRow, type Top1 } from './rows.ts';
+import { collectResults, mainMetric, METRIC_COLUMNS, runInfoTotals, type Metric, type ResultRow, type Top1 } from './rows.ts';
 
 /** Everything the files are written from. */
 export interface GridResults {
@@ -40,10 +41,6 @@ export function gridResults(manifest: GridManifest, folder: string): GridResults
   };
 }
 
-const csvField = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-const csv = (lines: readonly string[][]): string => lines.map((line) => line.map(csvField).join(',')).join('\n') + '\n';
-/** Numbers at full precision, for further analysis. */
-const exact = (v: number | undefined): string => (v === undefined ? '' : String(v));
 const seedText = (seed: number | undefined): string => (seed === undefined ? '-' : String(seed));
 
 const cellHeader = (axes: readonly string[]): string[] => ['cell', ...settingAxes(axes), 'seed', 'method', 'state', ...METRIC_COLUMNS, 'wall_seconds', 'run_dir'];
@@ -55,9 +52,33 @@ function cellFields(row: ResultRow, axes: readonly string[], exactly: boolean): 
     ...METRIC_COLUMNS.map((column) => metric(row.metrics[column])), exactly ? exact(row.wall_seconds) : plain(row.wall_seconds, 1), row.dir];
 }
 
-/** One row per cell, every number at full precision. */
+/** How each cell ran, from its run-info.json (times summed over its sessions; the rest from the last session). */
+const RUN_COLUMNS: ReadonlyArray<[string, (row: ResultRow) => string]> = [
+  ['training_seconds', (r) => exact(runInfoTotals(r)?.training_seconds || undefined)],
+  ['evaluation_seconds', (r) => exact(r.details?.info.sessions.reduce((sum, s) => sum + (s.evaluation_seconds ?? 0), 0) || undefined)],
+  ['images_per_second', (r) => exact(runInfoTotals(r)?.images_per_second)],
+  ['backend', (r) => runInfoTotals(r)?.last?.backend?.name ?? ''],
+  ['kernel_path', (r) => runInfoTotals(r)?.last?.backend?.kernel_path ?? ''],
+  ['threads', (r) => exact(runInfoTotals(r)?.last?.backend?.threads)],
+  ['cpu', (r) => runInfoTotals(r)?.last?.machine.cpu ?? ''],
+  ['rekd_version', (r) => runInfoTotals(r)?.last?.rekd.version ?? ''],
+  ['rekd_commit', (r) => runInfoTotals(r)?.last?.rekd.commit ?? ''],
+  ['evaluated_checkpoint', (r) => r.details?.info.evaluation?.checkpoint ?? ''],
+  ['evaluated_step', (r) => exact(r.details?.info.evaluation?.step)],
+];
+
+/**
+ * One row per cell, every number at full precision: the cell table's columns, then eval.json's
+ * other numbers (`linear_top5`, `knn_k`, ...; the columns any cell has) and how the cell ran.
+ */
 export function resultsCsv(rows: readonly ResultRow[], axes: readonly string[]): string {
-  return csv([cellHeader(axes), ...rows.map((r) => cellFields(r, axes, true))]);
+  const others = [...new Set(rows.flatMap((r) => Object.keys(r.details?.eval ?? {})))];
+  // The added columns go before the last one, run_dir.
+  const insert = (fields: string[], added: string[]) => [...fields.slice(0, -1), ...added, fields[fields.length - 1]];
+  const header = insert(cellHeader(axes), [...others, ...RUN_COLUMNS.map(([name]) => name)]);
+  return csv([header, ...rows.map((r) => insert(cellFields(r, axes, true), [
+    ...others.map((column) => exact(r.details?.eval[column])), ...RUN_COLUMNS.map(([, value]) => value(r)),
+  ]))]);
 }
 
 /** One row per setting: its cells' seeds and, for each metric, mean, sample std and n over the complete cells. */
@@ -171,7 +192,7 @@ export function axisPlot(results: GridResults, axis: string): string {
   }
   for (const s of series.values()) s.points.sort((a, b) => a[0] - b[0]);
   const xLabel = numeric ? axis : `${axis} (${seen.map((v, i) => `${i} = ${valueLabel(v)}`).join(', ')})`;
-  const yLabel = manifest.axes.includes(SEED_AXIS) ? `${metric} (mean over seeds)` : metric;
+  const yLabel = `${metricName(metric)} (fraction${manifest.axes.includes(SEED_AXIS) ? ', mean over seeds' : ''})`;
   return linePlot({ title: `${manifest.grid}: ${metric} against ${axis}`, xLabel, yLabel, series: [...series.values()] });
 }
 

@@ -5,6 +5,8 @@
  */
 import type { JsonValue, ResolvedExperiment } from '../compiler.ts';
 import { readJson, RunDirectory } from '../runtime/run/directory.ts';
+import { flattenResults } from '../runtime/run/report.ts';
+import { readRunInfo, runTotals, type RunInfo } from '../runtime/run/run-info.ts';
 import { runProgress, type RunProgress } from '../runs/directory.ts';
 import { readRunResults } from '../runs/results.ts';
 import { readCellTime, type GridManifest, type ManifestCell } from './folder.ts';
@@ -36,7 +38,23 @@ export interface ResultRow {
   metrics: Partial<Record<Metric, number>>;
   wall_seconds?: number;
   dir: string;
+  /** eval.json's other numbers by column name (evalColumn), and run-info.json; for results.csv. */
+  details?: { eval: Record<string, number>; info: RunInfo };
 }
+
+const covered = new Set<string>(METRICS.map(([, dotted]) => dotted));
+const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The column of an eval.json number not in METRICS: its path in snake case joined by `_`, floors named like METRICS's (`pixels_linear_top5`). */
+export const evalColumn = (dotted: string): string => dotted.split('.').map(snake).join('_').replace(/^floors_/, '');
+
+/** The numbers of eval.json that METRICS does not cover, by column name. */
+function otherEvalNumbers(evaluation: unknown): Record<string, number> {
+  return Object.fromEntries(flattenResults(evaluation).filter(([dotted]) => !covered.has(dotted)).map(([dotted, v]) => [evalColumn(dotted), v]));
+}
+
+/** Totals of run-info.json for a table: undefined fields when the run has none. */
+export const runInfoTotals = (row: ResultRow) => (row.details ? runTotals(row.details.info) : undefined);
 
 function read(value: unknown, dotted: string): number | undefined {
   const found = dotted.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
@@ -70,6 +88,7 @@ export function collectResults(manifest: GridManifest, folder: string): ResultRo
     return {
       cell: cell.name, values: cell.values, ...describeCell(cell, run), state: runProgress(cell.dir).state, metrics, dir: cell.dir,
       ...(time ? { wall_seconds: time.wall_seconds } : {}),
+      details: { eval: otherEvalNumbers(evaluation), info: readRunInfo(run.paths.runInfo) },
     };
   });
 }

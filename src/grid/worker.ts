@@ -13,6 +13,7 @@ import { RUNS_FOLDER } from '../runs/folders.ts';
 import { holderLabel, RunLock } from '../runs/lock.ts';
 import { startRun } from '../runs/start.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
+import { readRunInfo } from '../runtime/run/run-info.ts';
 import { QUEUE_NAME, QueueConnection, validatePayload, type CellPayload, type CellResult } from './queue.ts';
 
 export interface WorkerOptions {
@@ -30,7 +31,8 @@ const workerName = `${os.hostname()}:${process.pid}`;
 function resultOf(dir: string, seconds: number): CellResult {
   const run = new RunDirectory(dir);
   const metrics = fs.existsSync(run.paths.metrics) ? fs.readFileSync(run.paths.metrics, 'utf8') : '';
-  return { eval: run.readEval(), status: run.status(), metrics, wall_seconds: seconds, worker: workerName };
+  const info = fs.existsSync(run.paths.runInfo) ? { run_info: readRunInfo(run.paths.runInfo) } : {};
+  return { eval: run.readEval(), status: run.status(), metrics, ...info, wall_seconds: seconds, worker: workerName };
 }
 
 async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: (line: string) => void): Promise<CellResult> {

@@ -21,6 +21,11 @@ export interface BackendInfo {
   threads: number;
   /** wasm only: whether the native convolution kernels run, or why not. */
   kernels?: string;
+  /**
+   * Which code runs the heavy kernels: the native kernels' instruction set (`avx512`, `avx2`),
+   * `wasm` (XNNPACK) without them, else the backend's name.
+   */
+  kernelPath: string;
 }
 
 export class BackendError extends Error {}
@@ -106,6 +111,18 @@ export function describeBackend(info: BackendInfo): string {
   return `backend ${info.name} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${kernels}`;
 }
 
+let initialised: BackendInfo | undefined;
+
+/**
+ * The backend this process computes with, as initBackend chose it; a backend set otherwise (tests
+ * calling tf.setBackend) is described by its name alone.
+ */
+export function currentBackend(): Pick<BackendInfo, 'name' | 'kernelPath'> & Partial<BackendInfo> {
+  const name = tf.getBackend();
+  if (initialised && registeredName(initialised.name) === name) return initialised;
+  return { name: name as NamedBackend, kernelPath: name };
+}
+
 export async function initBackend(choice: BackendChoice = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (!backendChoices.includes(choice)) {
     throw new BackendError(`unknown backend '${choice}': expected one of ${backendChoices.join(', ')}`);
@@ -130,7 +147,9 @@ export async function initBackend(choice: BackendChoice = 'auto', options: InitB
     const info: BackendInfo = {
       name, version: versionOf(name, loaded.module), threads: threadsOf(name, loaded.module, nativeThreads),
       ...(name === 'wasm' ? { kernels: nativeStatus() } : {}),
+      kernelPath: name === 'wasm' ? native?.cpuPath() ?? 'wasm' : name,
     };
+    initialised = info;
     (options.log ?? ((line: string) => console.error(line)))(describeBackend(info));
     return info;
   }

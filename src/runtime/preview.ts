@@ -1,10 +1,12 @@
 /**
  * `rekdc preview`: a PNG grid of what the network sees. For each of `count` train images (classes
  * taken in turn) a group of cells: the original, view 1, view 2 and, with a weak pipeline, the weak
- * view; four groups per row, nearest-neighbour upscaled so a cell is at least 64 px.
+ * view; four groups per row, nearest-neighbour upscaled so a cell is at least 64 px. The columns
+ * are named at the top, and each group's class above it.
  */
 import { PNG } from 'pngjs';
 import type { AugmentOp } from './augment/pipeline.ts';
+import { drawText, textHeight, textWidth } from './bitmap-font.ts';
 import type { Warn } from './user-problems.ts';
 import type { Dataset } from './data/dataset.ts';
 import { loadDataset, type DataSpec } from './data/load.ts';
@@ -36,6 +38,25 @@ const MIN_CELL = 64;
 const GAP = 2;
 const GROUP_GAP = 10;
 const BACKGROUND = 40;
+const TEXT = 230;
+/** Space between a label and what it names. */
+const LABEL_GAP = 4;
+
+/** The largest scale (2 or 1) at which every text fits `width`. */
+const fitScale = (texts: readonly string[], width: number): number => (texts.every((t) => textWidth(t, 2) <= width) ? 2 : 1);
+/** `text` cut to the characters that fit `width` at `scale`. */
+const fitText = (text: string, width: number, scale: number): string => text.slice(0, Math.max(1, Math.floor((width / scale + 1) / 6)));
+
+/** Where the preview's parts go (for the renderer and its tests). */
+export interface PreviewLayout {
+  cell: number;
+  /** The column names' scale and the height of their band at the top. */
+  columnScale: number;
+  header: number;
+  /** The class names' scale and the height of the band above each group. */
+  classScale: number;
+  caption: number;
+}
 
 export async function writePreview(options: PreviewOptions): Promise<PreviewResult> {
   const dataset = await loadDataset(options.data, { seed: options.seed, cacheDir: options.cacheDir, warn: options.warn });
@@ -56,25 +77,35 @@ export function renderPreview(dataset: Dataset, options: Pick<PreviewOptions, 'a
     for (let p = 0; p < perImage; p++) original[i * perImage + p] = dataset.train.images[index * perImage + p] / 255;
   });
   const columns = [
-    { data: original, shape },
-    { data: views.view1, shape: maker.strong.output },
-    { data: views.view2, shape: maker.strong.output },
-    ...(views.weak && maker.weak ? [{ data: views.weak, shape: maker.weak.output }] : []),
+    { name: 'original', data: original, shape },
+    { name: 'view 1', data: views.view1, shape: maker.strong.output },
+    { name: 'view 2', data: views.view2, shape: maker.strong.output },
+    ...(views.weak && maker.weak ? [{ name: 'weak', data: views.weak, shape: maker.weak.output }] : []),
   ];
   const side = Math.max(...columns.flatMap((c) => [c.shape.height, c.shape.width]));
   const scale = Math.max(1, Math.ceil(MIN_CELL / side));
-  const cell = side * scale;
+  const layout = previewLayout(side * scale, columns.map((c) => c.name), indices.map((index) => className(dataset, dataset.train.labels[index])));
+  const { cell, header, caption } = layout;
   const groupWidth = columns.length * cell + (columns.length - 1) * GAP;
   const groupsPerRow = Math.min(GROUPS_PER_ROW, indices.length);
   const rows = Math.ceil(indices.length / groupsPerRow);
   const png = new PNG({
     width: GROUP_GAP + groupsPerRow * (groupWidth + GROUP_GAP),
-    height: GROUP_GAP + rows * (cell + GROUP_GAP),
+    height: GROUP_GAP + header + rows * (caption + cell + GROUP_GAP),
   });
   fill(png, BACKGROUND);
-  indices.forEach((_, i) => {
+  for (let g = 0; g < groupsPerRow; g++) {
+    columns.forEach((column, c) => {
+      const text = fitText(column.name, cell, layout.columnScale);
+      const left = GROUP_GAP + g * (groupWidth + GROUP_GAP) + c * (cell + GAP) + ((cell - textWidth(text, layout.columnScale)) >> 1);
+      drawText(png, text, left, GROUP_GAP, layout.columnScale, TEXT);
+    });
+  }
+  indices.forEach((index, i) => {
     const x0 = GROUP_GAP + (i % groupsPerRow) * (groupWidth + GROUP_GAP);
-    const y0 = GROUP_GAP + Math.floor(i / groupsPerRow) * (cell + GROUP_GAP);
+    const band = GROUP_GAP + header + Math.floor(i / groupsPerRow) * (caption + cell + GROUP_GAP);
+    drawText(png, fitText(className(dataset, dataset.train.labels[index]), groupWidth, layout.classScale), x0, band, layout.classScale, TEXT);
+    const y0 = band + caption;
     columns.forEach((column, c) => {
       const { height, width, channels } = column.shape;
       const offset = i * height * width * channels;
@@ -92,6 +123,17 @@ export function renderPreview(dataset: Dataset, options: Pick<PreviewOptions, 'a
     });
   });
   return png;
+}
+
+/** The name of class `label`: the data set's, else `class <label>`. */
+const className = (dataset: Dataset, label: number): string => dataset.classNames?.[label] ?? `class ${label}`;
+
+/** Label scales and bands for cells of `cell` px: column names over their cells, class names over their groups. */
+export function previewLayout(cell: number, columnNames: readonly string[], classNames: readonly string[]): PreviewLayout {
+  const columnScale = fitScale(columnNames, cell);
+  const groupWidth = columnNames.length * cell + (columnNames.length - 1) * GAP;
+  const classScale = fitScale(classNames, groupWidth);
+  return { cell, columnScale, header: textHeight(columnScale) + LABEL_GAP, classScale, caption: textHeight(classScale) + LABEL_GAP };
 }
 
 /** `count` train images, classes in turn (the first of each class, then the second, ...). */

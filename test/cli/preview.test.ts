@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { PNG } from 'pngjs';
 import { loadDataset } from '../../src/runtime/data/load.ts';
+import { previewLayout } from '../../src/runtime/preview.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 
@@ -51,11 +52,14 @@ describe('rekdc preview', function () {
     expect(outcome.stderr).to.contain('views.png: 16 images');
 
     const png = PNG.sync.read(fs.readFileSync(path.join(dir, 'views.png')));
-    // 16 px images upscaled x4 to 64 px cells; 2 px between cells, 10 px around groups.
+    // 16 px images upscaled x4 to 64 px cells; 2 px between cells, 10 px around groups; the column
+    // names on top, each row of groups under a band of class names.
     const cell = 64;
     const group = 3 * cell + 2 * 2;
+    const { header, caption } = previewLayout(cell, ['original', 'view 1', 'view 2'], ['class 0']);
+    const top = 10 + header + caption;
     expect(png.width).to.equal(10 + 4 * (group + 10)); // 834
-    expect(png.height).to.equal(10 + 4 * (cell + 10)); // 306
+    expect(png.height).to.equal(10 + header + 4 * (caption + cell + 10));
     expect([...png.data.subarray(0, 4)], 'background').to.deep.equal([40, 40, 40, 255]);
 
     // The first cell is the first train image of class 0, grey in all three channels.
@@ -65,7 +69,7 @@ describe('rekdc preview', function () {
     const pixel = (x: number, y: number) => [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 4)];
     for (const [x, y] of [[0, 0], [5, 3], [15, 15]]) {
       const grey = dataset.train.images[first * perImage + y * SYNTHETIC.size + x];
-      expect(pixel(10 + 4 * x + 1, 10 + 4 * y + 2), `original pixel (${x}, ${y})`).to.deep.equal([grey, grey, grey, 255]);
+      expect(pixel(10 + 4 * x + 1, top + 4 * y + 2), `original pixel (${x}, ${y})`).to.deep.equal([grey, grey, grey, 255]);
     }
   });
 

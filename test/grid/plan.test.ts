@@ -19,6 +19,7 @@ import { collectResults } from '../../src/grid/rows.ts';
 import { pretrainGroups, pretrainKey } from '../../src/grid/schedule.ts';
 import { openRunDirectory, runPaths } from '../../src/runtime/run/directory.ts';
 import { MetricsLog, type MinerFields, type StepRecord } from '../../src/runtime/run/metrics.ts';
+import type { RunInfo } from '../../src/runtime/run/run-info.ts';
 
 const source = `
 experiment base {
@@ -168,8 +169,17 @@ grid seeds_shared of base {
     const [first, second] = grid.cells;
     fakeRun(runDirectory(first.experiment, runs), first.experiment, {
       linear: { top1: 0.625, top5: 1 }, knn: { top1: 0.5 }, collapse: { effectiveRank: 3.25, alignment: 0.5, uniformity: -1.5, purity: 0.75 },
-      teacher: { knn: { top1: 0.875 } },
+      teacher: { knn: { top1: 0.875 } }, floors: { pixels: { knn: { top5: 0.125 } } },
     });
+    const info: RunInfo = {
+      sessions: [{
+        started: '2026-01-01T00:00:00.000Z', wall_seconds: 130, training_seconds: 100, steps: 200, images: 25600, evaluation_seconds: 20,
+        backend: { name: 'wasm', version: '4.22.0', threads: 2, kernel_path: 'avx2' },
+        machine: { cpu: 'AMD EPYC', cores: 2, platform: 'linux x64', node: 'v22.0.0' }, rekd: { version: '0.1.0', commit: 'abc123' },
+      }],
+      evaluation: { step: 200, checkpoint: 'checkpoints/latest.ckpt' },
+    };
+    fs.writeFileSync(runPaths(runDirectory(first.experiment, runs)).runInfo, JSON.stringify(info));
     fakeRun(runDirectory(second.experiment, runs), second.experiment, { linear: { top1: 0.375 }, knn: { top1: 0.25 } });
     // The miner columns come from g_0's last window that measured the miner (step 4), not the later one that did not.
     const window = (step: number, miner: MinerFields): StepRecord => ({ type: 'step', step, epoch: 1, lr: 0.1, images_per_second: 10, loss: { total: 1 }, ...miner });
@@ -180,9 +190,14 @@ grid seeds_shared of base {
     const rows = collectResults(manifestOf(grid, 'plan.rekd', runs), folder);
     const csv = resultsCsv(rows, grid.axes).trim().split('\n');
     expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,seed,method,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,' +
-      'teacher_knn_top1,pixels_linear_top1,pixels_knn_top1,untrained_linear_top1,untrained_knn_top1,miner_precision,miner_chance,wall_seconds,run_dir');
-    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,0,rekd,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,,,,,0.5625,0.3125,,${runDirectory(first.experiment, runs)}`);
-    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,0,rekd,complete,0.375,0.25,,,,,,,,,,,,,${runDirectory(second.experiment, runs)}`);
+      'teacher_knn_top1,pixels_linear_top1,pixels_knn_top1,untrained_linear_top1,untrained_knn_top1,miner_precision,miner_chance,wall_seconds,' +
+      // eval.json's other numbers (g_0's linear.top5, its pixel floor's kNN top-5), then run-info.json's columns.
+      'linear_top5,pixels_knn_top5,training_seconds,evaluation_seconds,images_per_second,backend,kernel_path,threads,cpu,rekd_version,rekd_commit,' +
+      'evaluated_checkpoint,evaluated_step,run_dir');
+    const unrun = ',,,,,,,,,,,';
+    expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,0,rekd,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,,,,,0.5625,0.3125,,1,0.125,` +
+      `100,20,256,wasm,avx2,2,AMD EPYC,0.1.0,abc123,checkpoints/latest.ckpt,200,${runDirectory(first.experiment, runs)}`);
+    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,0,rekd,complete,0.375,0.25,,,,,,,,,,,,,,,${unrun}${runDirectory(second.experiment, runs)}`);
     // A cell not started takes its seed and method from grid.json.
     expect(csv[3]).to.match(/^g_2,0\.05,mobilenetv2,0\.25,0,rekd,new,,,,,,,,,,/);
     expect(csv).to.have.length(7);

@@ -156,6 +156,13 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     const rows = fs.readFileSync(path.join(cwd, 'runs/grids/seeds/results.csv'), 'utf8').trim().split('\n').slice(1);
     expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).to.deep.equal(['seeds_0,1,moco,complete', 'seeds_1,2,moco,complete', 'seeds_2,3,moco,complete', 'seeds_3,4,moco,complete']);
     for (const row of rows) expect(Number(row.split(',')[4])).to.be.within(0, 1);
+    // How each cell ran came back from its worker's folder with its results (run-info.json).
+    const header = fs.readFileSync(path.join(cwd, 'runs/grids/seeds/results.csv'), 'utf8').split('\n')[0].split(',');
+    for (const row of rows) {
+      const field = (name: string) => row.split(',')[header.indexOf(name)];
+      expect(Number(field('training_seconds')), row).to.be.above(0);
+      expect(field('kernel_path'), row).to.match(/^(avx512|avx2|wasm)$/);
+    }
 
     const connection = new QueueConnection(url);
     const queue = new Queue(QUEUE_NAME, { connection: connection.client });

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../src/runtime/run/atomic.ts';
 import { openRunDirectory, RunError } from '../../src/runtime/run/directory.ts';
 import { MetricsLog, readMetrics, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import { buildReport, flattenResults } from '../../src/runtime/run/report.ts';
-import { linePlot, niceTicks } from '../../src/runtime/run/svg.ts';
+import { linePlot, markedPoints, niceTicks, plotLayout, type Box } from '../../src/runtime/run/svg.ts';
 import { Progress, formatDuration } from '../../src/runtime/run/progress.ts';
 import { StopRequest, exitCodeFor, InterruptedError, exitCodes } from '../../src/runtime/run/signals.ts';
 
@@ -125,15 +125,63 @@ describe('svg plots', () => {
     expect(niceTicks(2.5, 2.5)).to.deep.equal([2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6]);
   });
 
-  it('maps points into the plot area and escapes text', () => {
+  it('maps points into the data area and escapes text', () => {
     const svg = linePlot({
-      title: 'a <b> & "c"', xLabel: 'step', yLabel: 'loss', width: 164, height: 184,
+      title: 'a <b> & "c"', xLabel: 'step', yLabel: 'loss', width: 84, height: 100,
       series: [{ name: 'total', points: [[0, 0], [1, 1], [2, NaN]] }],
     });
-    // Plot area: x from 64 to 148, y from 136 (value 0) up to 36 (value 1).
-    expect(svg).to.contain('<polyline points="64.0,136.0 148.0,36.0"');
+    // Data area: x from 90 to 174, y from 140 (value 0) up to 40 (value 1).
+    expect(svg).to.contain('<polyline points="90.0,140.0 174.0,40.0"');
     expect(svg).to.contain('a &#60;b&#62; &#38; &#34;c&#34;');
     expect(svg).not.to.contain('NaN');
+  });
+
+  /** The rectangle of `<rect class="name" ...>` in an SVG. */
+  function boxOf(svg: string, name: string): Box {
+    const tag = svg.match(new RegExp(`<rect class="${name}"[^>]*>`))?.[0];
+    expect(tag, name).to.be.a('string');
+    const attribute = (key: string) => Number(tag!.match(new RegExp(` ${key}="([^"]+)"`))![1]);
+    return { x: attribute('x'), y: attribute('y'), width: attribute('width'), height: attribute('height') };
+  }
+  const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+  it('puts the legend beside the data area, inside the figure, wide enough for the longest name', () => {
+    const long = 'miner_precision (hard miner, k = 10)';
+    const series = [{ name: 'total', points: [[0, 5], [10, 1]] as Array<[number, number]> }, { name: long, points: [[0, 0.1], [10, 0.9]] as Array<[number, number]> }];
+    const svg = linePlot({ title: 'losses', xLabel: 'training step (optimiser steps)', yLabel: 'loss (nats)', series });
+    const data = boxOf(svg, 'data-area');
+    const legend = boxOf(svg, 'legend');
+    expect(overlap(data, legend)).to.equal(false);
+    const [width, height] = svg.match(/viewBox="0 0 (\d+) (\d+)"/)!.slice(1).map(Number);
+    expect(legend.x + legend.width).to.be.at.most(width);
+    expect(legend.y + legend.height).to.be.at.most(height);
+    // 15 px sans-serif averages under 0.6 em a character: the longest name fits in its box.
+    expect(legend.width).to.be.at.least(long.length * 15 * 0.55 + 30);
+    expect(plotLayout({ title: 't', xLabel: 'x', yLabel: 'y', series }).legend).to.deep.equal(legend);
+    // Every point of the data lies inside the data area, none in the legend.
+    const points = [...svg.matchAll(/<polyline points="([^"]+)"/g)].flatMap((m) => m[1].split(' ').map((p) => p.split(',').map(Number)));
+    expect(points).to.have.length(4);
+    for (const [x, y] of points) {
+      expect(x).to.be.within(data.x, data.x + data.width);
+      expect(y).to.be.within(data.y, data.y + data.height);
+    }
+  });
+
+  it('marks points with a shape per series, at most 40 per series, and labels both axes', () => {
+    const svg = linePlot({
+      title: 't', xLabel: 'epoch (passes)', yLabel: 'kNN top-1 (%)',
+      series: [{ name: 'a', points: [[1, 1], [2, 2], [3, 3]] }, { name: 'b', points: [[1, 2], [2, 3], [3, 1]] }],
+    });
+    // Three points and one legend swatch per series: circles for the first, squares for the second.
+    expect(svg.match(/<circle /g)).to.have.length(4);
+    expect(svg.match(/<rect x=/g)).to.have.length(4);
+    expect(svg).to.contain('class="x-label"').and.to.contain('>epoch (passes)</text>');
+    expect(svg).to.contain('>kNN top-1 (%)</text>');
+    expect(markedPoints(3)).to.deep.equal([0, 1, 2]);
+    const many = markedPoints(1001);
+    expect(many.length).to.be.at.most(41);
+    expect(many[0]).to.equal(0);
+    expect(many[many.length - 1]).to.equal(1000);
   });
 });
 
@@ -151,9 +199,11 @@ describe('report', () => {
     expect(report).to.contain('| linear.top1 | 0.8125 |');
     expect(report).to.contain('| knn.top1 | 0.7500 |');
     expect(report).to.contain('| 1 | 2 | 0.6250 |');
+    expect(fs.readFileSync(path.join(dir, 'plots', 'knn.svg'), 'utf8')).to.contain('>kNN top-1 on a test subset (%)</text>');
     expect(report).to.contain('finished at step 2, epoch 1');
     // No source was given, so there is no source link.
-    expect(report).to.contain('Files: [resolved settings](resolved.json), [metrics](metrics.jsonl), [evaluation](eval.json).');
+    expect(report).to.contain('Files: [resolved settings](resolved.json), [metrics](metrics.jsonl), [metrics table](metrics.csv), [evaluation](eval.json).');
+    expect(fs.readFileSync(path.join(dir, 'metrics.csv'), 'utf8').split('\n')).to.have.length(5); // header, 3 records, final newline
     const losses = fs.readFileSync(path.join(dir, 'plots', 'losses.svg'), 'utf8');
     expect(losses.match(/<polyline/g)).to.have.length(2);
     expect(fs.existsSync(path.join(dir, 'plots', 'knn.svg'))).to.equal(true);

@@ -2,7 +2,7 @@
  * The run directory: everything one run writes, in one place, so a run can be resumed, inspected
  * and reported on from its files alone.
  *
- *   source.rekd  resolved.json  status.json  metrics.jsonl  eval.json  report.md
+ *   source.rekd  resolved.json  status.json  metrics.jsonl  metrics.csv  run-info.json  eval.json  report.md
  *   checkpoints/latest.ckpt  checkpoints/previous.ckpt  checkpoints/best.ckpt  plots/*.svg
  *
  * `previous.ckpt` is the `latest.ckpt` before the last save, so a damaged latest one leaves an
@@ -44,6 +44,8 @@ export interface RunPaths {
   resolved: string;
   status: string;
   metrics: string;
+  metricsCsv: string;
+  runInfo: string;
   checkpoints: string;
   latest: string;
   previous: string;
@@ -60,6 +62,8 @@ export function runPaths(dir: string): RunPaths {
     resolved: path.join(dir, 'resolved.json'),
     status: path.join(dir, 'status.json'),
     metrics: path.join(dir, 'metrics.jsonl'),
+    metricsCsv: path.join(dir, 'metrics.csv'),
+    runInfo: path.join(dir, 'run-info.json'),
     checkpoints,
     latest: path.join(checkpoints, 'latest.ckpt'),
     previous: path.join(checkpoints, 'previous.ckpt'),
@@ -90,6 +94,8 @@ function parseStatus(text: string): RunStatus | undefined {
 export class RunDirectory {
   readonly paths: RunPaths;
   readonly metrics: MetricsLog;
+  /** When this process opened the directory: the start of its session in run-info.json. */
+  readonly opened = new Date();
 
   constructor(readonly dir: string) {
     this.paths = runPaths(dir);
@@ -138,7 +144,7 @@ export class RunDirectory {
 
 /** Files and folders a run writes; `fresh` removes exactly these, never anything else in `dir`. */
 const runEntries = (paths: RunPaths) => [
-  paths.source, paths.resolved, paths.status, paths.metrics, paths.checkpoints, paths.eval, paths.report, paths.plots,
+  paths.source, paths.resolved, paths.status, paths.metrics, paths.metricsCsv, paths.runInfo, paths.checkpoints, paths.eval, paths.report, paths.plots,
 ];
 
 /** Whether a stored resolved.json is the same run as `resolved`, whatever the order of its keys and thread count. */

@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import { RunDirectory, RunError, readJson, type RunStatus } from './directory.ts';
 import { lastMinerWindow, readMetrics, type EvalRecord, type MinerFields, type StepRecord } from './metrics.ts';
+import { writeMetricsCsv } from './metrics-csv.ts';
+import { formatDuration } from './progress.ts';
+import { readRunInfo, runTotals, type RunInfo } from './run-info.ts';
 import { linePlot, type Series } from './svg.ts';
 
 /** Rows `name | value` for every numeric leaf of a nested result object (`linear.top1`, ...). */
@@ -80,6 +83,38 @@ function dataLine(data: unknown): string | undefined {
   return `Data: \`${String(kind)}\`${source}${written ? `; ${written}` : ''}.`;
 }
 
+const seconds = (value: number): string => `${formatDuration(value)} (${value.toFixed(1)} s)`;
+
+/** `## How it ran`: times, throughput, machine, backend, rekd build and the weights evaluated, as run-info.json records them. */
+export function provenanceLines(info: RunInfo): string[] {
+  const totals = runTotals(info);
+  const last = totals.last;
+  if (!last) return [];
+  const sessions = totals.sessions === 1 ? '1 session' : `${totals.sessions} sessions (a start and ${totals.sessions - 1} resume${totals.sessions === 2 ? '' : 's'})`;
+  const lines = ['## How it ran', '', `- Wall time: ${seconds(totals.wall_seconds)} over ${sessions}.`];
+  if (totals.training_seconds > 0) {
+    lines.push(`- Training time: ${seconds(totals.training_seconds)} in the training loop (steps, kNN checks, checkpoints)` +
+      `${totals.images_per_second === undefined ? '' : `, ${totals.images_per_second.toFixed(1)} images/s (${totals.images} images)`}.`);
+  }
+  const evaluation = info.sessions.reduce((sum, s) => sum + (s.evaluation_seconds ?? 0), 0);
+  if (evaluation > 0) lines.push(`- Evaluation time: ${seconds(evaluation)}.`);
+  if (info.evaluation) {
+    lines.push(`- Evaluated: the student's weights after step ${info.evaluation.step}, saved as [${info.evaluation.checkpoint}](${info.evaluation.checkpoint}).`);
+  }
+  const { machine, backend, rekd } = last;
+  lines.push(`- Machine: ${machine.cpu}, ${machine.cores} core${machine.cores === 1 ? '' : 's'}, ${machine.platform}, Node.js ${machine.node}.`);
+  if (backend) {
+    const version = backend.version === undefined ? '' : ` ${backend.version}`;
+    const threads = backend.threads === undefined ? '' : `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
+    lines.push(`- Backend: ${backend.name}${version}, kernel path ${backend.kernel_path}${threads}.`);
+  }
+  lines.push(`- rekd ${rekd.version}${rekd.commit === undefined ? ' (commit unknown: not a git checkout)' : `, commit ${rekd.commit}`}.`);
+  if (totals.sessions > 1) lines.push('', 'Machine, backend and build: the last session\'s (run-info.json lists every session).');
+  return [...lines, ''];
+}
+
+const STEP_AXIS = 'training step (optimiser steps)';
+
 /** Writes plots/*.svg and report.md into `runDir`; returns the report's path. */
 export function buildReport(runDir: string): string {
   const run = new RunDirectory(runDir);
@@ -92,13 +127,15 @@ export function buildReport(runDir: string): string {
   const steps = records.filter((r): r is StepRecord => r.type === 'step');
   const evals = records.filter((r): r is EvalRecord => r.type === 'eval');
   const results = run.readEval<EvaluationTop1>();
+  writeMetricsCsv(run.paths.metricsCsv, records);
 
   const lines = [`# Run \`${name}\``, '', `Status: ${describeStatus(run.status())}.`, ''];
   const data = dataLine(resolved?.data);
   if (data !== undefined) lines.push(data, '');
   const files = ([['source', run.paths.source], ['resolved settings', run.paths.resolved], ['metrics', run.paths.metrics],
-    ['evaluation', run.paths.eval]] as const).filter(([, file]) => fs.existsSync(file));
+    ['metrics table', run.paths.metricsCsv], ['evaluation', run.paths.eval], ['run info', run.paths.runInfo]] as const).filter(([, file]) => fs.existsSync(file));
   lines.push(`Files: ${files.map(([label, file]) => `[${label}](${path.basename(file)})`).join(', ')}.`, '');
+  lines.push(...provenanceLines(readRunInfo(run.paths.runInfo)));
 
   lines.push('## Final evaluation', '');
   const floors = floorTable(results);
@@ -115,7 +152,7 @@ export function buildReport(runDir: string): string {
     lines.push('No training steps logged yet.', '');
   } else {
     writeFileAtomic(path.join(run.paths.plots, 'losses.svg'),
-      linePlot({ title: `${name}: loss terms`, xLabel: 'step', yLabel: 'loss', series: lossSeries(steps) }));
+      linePlot({ title: `${name}: loss terms`, xLabel: STEP_AXIS, yLabel: 'loss (nats, mean over the window)', series: lossSeries(steps) }));
     const throughput = steps.reduce((sum, r) => sum + r.images_per_second, 0) / steps.length;
     lines.push('![loss terms over steps](plots/losses.svg)', '',
       `Mean throughput: ${throughput.toFixed(1)} images/s over ${steps.length} logged windows.`, '');
@@ -127,7 +164,7 @@ export function buildReport(runDir: string): string {
       name, points: measured.filter((r) => r[name] !== undefined).map((r): [number, number] => [r.step, r[name]!]),
     }));
     writeFileAtomic(path.join(run.paths.plots, 'miner.svg'),
-      linePlot({ title: `${name}: relation miner against the classes`, xLabel: 'step', yLabel: 'fraction', series }));
+      linePlot({ title: `${name}: relation miner against the classes`, xLabel: STEP_AXIS, yLabel: 'fraction in the query\'s class', series }));
     lines.push('## Relation miner against the classes', '', '![miner precision and chance over steps](plots/miner.svg)', '',
       'Precision: the fraction of mined positives (soft miner: of the target mass) in the query\'s class; chance: the',
       'fraction of queue slots in it. The class labels are used for this diagnostic only.', '');
@@ -138,8 +175,8 @@ export function buildReport(runDir: string): string {
     lines.push('No kNN evaluation during training.', '');
   } else {
     writeFileAtomic(path.join(run.paths.plots, 'knn.svg'), linePlot({
-      title: `${name}: kNN top-1 during training`, xLabel: 'epoch', yLabel: 'kNN top-1',
-      series: [{ name: 'kNN top-1', points: evals.map((r): [number, number] => [r.epoch, r.knn_top1]) }],
+      title: `${name}: kNN top-1 during training`, xLabel: 'epoch (passes over the train split)', yLabel: 'kNN top-1 on a test subset (%)',
+      series: [{ name: 'kNN top-1', points: evals.map((r): [number, number] => [r.epoch, 100 * r.knn_top1]) }],
     }));
     lines.push('![kNN accuracy over epochs](plots/knn.svg)', '', '| epoch | step | kNN top-1 |', '|---|---|---|',
       ...evals.map((r) => `| ${r.epoch} | ${r.step} | ${formatNumber(r.knn_top1)} |`), '');

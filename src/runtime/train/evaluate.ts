@@ -13,6 +13,7 @@ import type { LinearProbeResult } from '../eval/linear.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import { buildReport } from '../run/report.ts';
+import { checkpointName, recordSession } from '../run/run-info.ts';
 import { type FloorFigures, type Floors, pixelFloor, probeFigures, type ProbeFigures, type ProbeSettings, untrainedFloor } from './floors.ts';
 import { splitFeatures } from './monitor.ts';
 
@@ -82,6 +83,7 @@ function evaluateFloors(options: FloorOptions, data: Dataset, settings: ProbeSet
 export function evaluate(options: EvaluateOptions): EvaluationResults {
   const { run, encoder, data } = options;
   const log = options.log ?? ((text: string) => process.stderr.write(text + '\n'));
+  const started = performance.now();
   const test = splitFeatures(encoder, data.test, data);
   const train = options.linear || options.knn ? splitFeatures(encoder, data.train, data) : undefined;
   const probes: ProbeSettings = { linear: options.linear, knn: options.knn, seed: options.seed };
@@ -101,7 +103,10 @@ export function evaluate(options: EvaluateOptions): EvaluationResults {
   }
   run.writeEval(results);
   const status = run.status();
-  run.setStatus('finished', { step: status?.step ?? 0, epoch: status?.epoch ?? 0 });
+  const step = status?.step ?? 0;
+  // The encoder evaluated holds the weights training ended with, which the last save wrote to latest.
+  recordSession(run, { evaluation_seconds: (performance.now() - started) / 1000 }, { step, checkpoint: checkpointName(run, run.paths.latest) });
+  run.setStatus('finished', { step, epoch: status?.epoch ?? 0 });
   buildReport(run.dir);
   return results;
 }

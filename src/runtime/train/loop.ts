@@ -6,6 +6,7 @@
  * first, then InterruptedError -> exit 130) or on a checkpoint that cannot be saved.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { currentBackend } from '../backend.ts';
 import type { AugmentOp } from '../augment/pipeline.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { BatchLoader, type LoaderState } from '../data/loader.ts';
@@ -15,8 +16,11 @@ import type { MinerAccuracy } from '../objectives/diagnostics.ts';
 import { Rng } from '../random.ts';
 import { removeUnfinishedWrites, WriteError } from '../run/atomic.ts';
 import type { RunDirectory } from '../run/directory.ts';
-import type { MinerFields } from '../run/metrics.ts';
+import { readMetrics, type MinerFields } from '../run/metrics.ts';
+import { writeMetricsCsv } from '../run/metrics-csv.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
+import { rekdBuild } from '../run/provenance.ts';
+import { recordSession } from '../run/run-info.ts';
 import { InterruptedError, isUserError, StopRequest } from '../run/signals.ts';
 import { userErrorMessage } from '../user-problems.ts';
 import { knnMonitor } from './monitor.ts';
@@ -177,6 +181,26 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     savedStep = step;
   };
 
+  // Time in the loop and images trained since the last record in run-info.json.
+  let clock = performance.now();
+  let images = 0;
+  let stepsDone = step;
+  const backend = currentBackend();
+  // Asked of git now, once: the save on Ctrl-C or on an ended parent must not wait for it.
+  rekdBuild();
+  /** The session's time and images in run-info.json, and metrics.csv rebuilt: with each checkpoint, so a killed run keeps both. */
+  const record = () => {
+    const now = performance.now();
+    recordSession(run, {
+      training_seconds: (now - clock) / 1000, steps: step - stepsDone, images,
+      backend: { name: backend.name, version: backend.version, threads: backend.threads, kernel_path: backend.kernelPath },
+    });
+    writeMetricsCsv(run.paths.metricsCsv, readMetrics(run.paths.metrics));
+    clock = now;
+    images = 0;
+    stepsDone = step;
+  };
+
   run.setStatus('running', { step, epoch: epochOf(step + 1) });
   try {
     while (step < totalSteps) {
@@ -193,6 +217,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const epoch = epochOf(step);
       const epochEnd = step % stepsPerEpoch === 0;
       window.add(values, batch.size, (performance.now() - started) / 1000);
+      images += batch.size;
       if (step % options.logEvery === 0 || epochEnd) {
         const { loss, miner, imagesPerSecond } = window.take();
         run.metrics.append({ type: 'step', step, epoch, lr: schedule(step - 1), images_per_second: imagesPerSecond, loss, ...miner });
@@ -211,6 +236,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const due = options.checkpointEvery > 0 ? step % options.checkpointEvery === 0 : epochEnd;
       if (due || step === totalSteps || stop.requested) {
         await save(run.paths.latest, run.paths.previous);
+        record();
         run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
       }
       if (stop.requested) throw new InterruptedError(step, stop.signal!);
