@@ -90,6 +90,8 @@ export type AxesDeclCstChildren = {
   LCurly: IToken[];
   gridAxis?: GridAxisCstNode[];
   zipBlock?: ZipBlockCstNode[];
+  useClause?: UseClauseCstNode[];
+  whereClause?: WhereClauseCstNode[];
   Comma?: IToken[];
   RCurly: IToken[];
 };

@@ -139,7 +139,8 @@ export class RekdParser extends CstParser {
 
   /**
    * `axes name { axes and zips }`: a named set of axes that grids take with `use name`. A set
-   * holds no `use` (sets do not nest) and no `where` (a filter belongs to the grid that runs).
+   * holds no `use` (sets do not nest) and no `where` (a filter belongs to the grid that runs):
+   * both are parsed so that the AST builder can say so (RK0102) instead of a cascade of errors.
    */
   public axesDecl = this.RULE('axesDecl', () => {
     this.CONSUME(T.Axes);
@@ -149,6 +150,8 @@ export class RekdParser extends CstParser {
       this.OR(this.alternatives.axesItem ??= [
         { ALT: () => this.SUBRULE(this.gridAxis) },
         { ALT: () => this.SUBRULE(this.zipBlock) },
+        { ALT: () => this.SUBRULE(this.useClause) },
+        { ALT: () => this.SUBRULE(this.whereClause) },
       ]);
       this.OPTION(() => this.CONSUME(T.Comma));
     });

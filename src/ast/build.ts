@@ -103,7 +103,15 @@ export class AstBuilder {
     const axes = (c.gridAxis ?? []).map((n) => this.gridAxis(n));
     const zips = (c.zipBlock ?? []).map((n) => this.zipBlock(n));
     const items = [...axes, ...zips].flatMap((item) => item ?? []).sort((a, b) => a.span.start - b.span.start);
+    for (const use of c.useClause ?? []) this.misplaced(use, `axes sets do not nest: \`use\` belongs in a grid (use both sets there)`);
+    for (const where of c.whereClause ?? []) this.misplaced(where, `an axes set holds no \`where\`: the grid that uses it filters its cells`);
     return { name, items, span };
+  }
+
+  /** A clause the grammar accepts in an axes set only to report it here. */
+  private misplaced(cst: CstNode, message: string): void {
+    const span = this.nodeSpan(cst);
+    if (span) this.diagnostics.push(diagnostic('RK0102', message, span));
   }
 
   private useClause(cst: C.UseClauseCstNode): A.GridUseNode | null {

@@ -7,7 +7,7 @@ export const duplicateDeclaration: ProgramRule<'RK0701'> = {
   checkProgram(files, report) {
     const seen = new Map<string, { file: string; line: number }>();
     for (const file of files) {
-      for (const declaration of [...file.experiments, ...file.grids, ...file.axesSets]) {
+      for (const declaration of [...file.experiments, ...file.grids, ...file.axesSets].sort((a, b) => a.span.start - b.span.start)) {
         const first = seen.get(declaration.name.text);
         if (first) {
           report(diagnostic(this.code, `'${declaration.name.text}' is already declared`, declaration.name.span,
