@@ -21,10 +21,10 @@ const inside = (d: Diagnostic, span: Span): boolean =>
 /**
  * Reports a grid's cell problems into `report`:
  * - a problem of the base itself (in `baseProblems`, reported once for the base) is not repeated;
- * - a problem located outside the grid and the axes sets it uses (in the base experiment) is re-anchored at the grid's name
- *   as RK0804, naming the cell and its values, with the severity it had;
- * - a problem at the grid's own text or a used set's (an axis value) is reported once, noting the cells that have
- *   it unless every checked cell does;
+ * - a problem located outside the grid and the axes sets it uses (in the base experiment) is
+ *   re-anchored at the grid's name as RK0804, naming the cell and its values, with the severity it had;
+ * - a problem at the grid's own text or a used set's (an axis value) is reported once, noting the
+ *   cells that have it unless every checked cell does;
  * - RK0807 warns when the `where` condition dropped every cell (unless it has errors of its own).
  */
 export class GridCellDiagnostics {

@@ -1,7 +1,8 @@
 /**
  * Applies `path = value` to a tree: `--set` overrides and grid cells. A path names slots then an
  * attribute (`loss.relation.temperature`); on a block slot the value is a kind (`student =
- * mobilenetv2`) or `none`. Unknown paths are RK0801 with did-you-mean.
+ * mobilenetv2`), `none`, or a block `{ members }` (addBlock). Unknown paths are RK0801 with
+ * did-you-mean.
  */
 import type { Name, PathNode, ValueNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
