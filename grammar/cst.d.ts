@@ -9,6 +9,7 @@ export type FileCstChildren = {
   importDecl?: ImportDeclCstNode[];
   experimentDecl?: ExperimentDeclCstNode[];
   gridDecl?: GridDeclCstNode[];
+  axesDecl?: AxesDeclCstNode[];
 };
 
 export interface ImportDeclCstNode extends CstNode {
@@ -73,8 +74,36 @@ export type GridDeclCstChildren = {
   gridAxis?: GridAxisCstNode[];
   zipBlock?: ZipBlockCstNode[];
   whereClause?: WhereClauseCstNode[];
+  useClause?: UseClauseCstNode[];
   Comma?: IToken[];
   RCurly: IToken[];
+};
+
+export interface AxesDeclCstNode extends CstNode {
+  name: "axesDecl";
+  children: AxesDeclCstChildren;
+}
+
+export type AxesDeclCstChildren = {
+  Axes: IToken[];
+  name: IToken[];
+  LCurly: IToken[];
+  gridAxis?: GridAxisCstNode[];
+  zipBlock?: ZipBlockCstNode[];
+  useClause?: UseClauseCstNode[];
+  whereClause?: WhereClauseCstNode[];
+  Comma?: IToken[];
+  RCurly: IToken[];
+};
+
+export interface UseClauseCstNode extends CstNode {
+  name: "useClause";
+  children: UseClauseCstChildren;
+}
+
+export type UseClauseCstChildren = {
+  Use: IToken[];
+  name: IToken[];
 };
 
 export interface GridAxisCstNode extends CstNode {
@@ -181,6 +210,7 @@ export type ValueCstChildren = {
   None?: IToken[];
   Identifier?: IToken[];
   list?: ListCstNode[];
+  body?: BodyCstNode[];
 };
 
 export interface ListCstNode extends CstNode {
@@ -213,6 +243,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   body(children: BodyCstChildren, param?: IN): OUT;
   member(children: MemberCstChildren, param?: IN): OUT;
   gridDecl(children: GridDeclCstChildren, param?: IN): OUT;
+  axesDecl(children: AxesDeclCstChildren, param?: IN): OUT;
+  useClause(children: UseClauseCstChildren, param?: IN): OUT;
   gridAxis(children: GridAxisCstChildren, param?: IN): OUT;
   zipBlock(children: ZipBlockCstChildren, param?: IN): OUT;
   whereClause(children: WhereClauseCstChildren, param?: IN): OUT;

@@ -15,7 +15,7 @@ const messages: IParserErrorMessageProvider = {
   buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describe(firstRedundant)} after the end of the file`,
   buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, ruleName }) => {
     if (ruleName === 'member') return `expected a value on the same line as '=', found ${describe(actual[0])}`;
-    if (ruleName === 'value') return `expected a value (number, string, true, false, none, name or list), found ${describe(actual[0])}`;
+    if (ruleName === 'value') return `expected a value (number, string, true, false, none, name, list or { block }), found ${describe(actual[0])}`;
     const expected = [...new Set(expectedPathsPerAlt.flat().map((path) => labelOf(path[0])))];
     return `expected ${expected.join(' or ')}, found ${describe(actual[0])}`;
   },
@@ -73,6 +73,7 @@ export class RekdParser extends CstParser {
       { ALT: () => this.SUBRULE(this.importDecl) },
       { ALT: () => this.SUBRULE(this.experimentDecl) },
       { ALT: () => this.SUBRULE(this.gridDecl) },
+      { ALT: () => this.SUBRULE(this.axesDecl) },
     ]));
   });
 
@@ -129,10 +130,38 @@ export class RekdParser extends CstParser {
         { ALT: () => this.SUBRULE(this.gridAxis) },
         { ALT: () => this.SUBRULE(this.zipBlock) },
         { ALT: () => this.SUBRULE(this.whereClause) },
+        { ALT: () => this.SUBRULE(this.useClause) },
       ]);
       this.OPTION(() => this.CONSUME(T.Comma));
     });
     this.CONSUME(T.RCurly);
+  });
+
+  /**
+   * `axes name { axes and zips }`: a named set of axes that grids take with `use name`. A set
+   * holds no `use` (sets do not nest) and no `where` (a filter belongs to the grid that runs):
+   * both are parsed so that the AST builder can say so (RK0102) instead of a cascade of errors.
+   */
+  public axesDecl = this.RULE('axesDecl', () => {
+    this.CONSUME(T.Axes);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.OR(this.alternatives.axesItem ??= [
+        { ALT: () => this.SUBRULE(this.gridAxis) },
+        { ALT: () => this.SUBRULE(this.zipBlock) },
+        { ALT: () => this.SUBRULE(this.useClause) },
+        { ALT: () => this.SUBRULE(this.whereClause) },
+      ]);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `use name`: the axes of a named set, at this place in the grid's product. */
+  public useClause = this.RULE('useClause', () => {
+    this.CONSUME(T.Use);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
   });
 
   /** `path = [v, ...]`: one axis of the grid. */
@@ -221,6 +250,8 @@ export class RekdParser extends CstParser {
       { ALT: () => this.CONSUME(T.None) },
       { ALT: () => this.CONSUME3(T.Identifier) },
       { ALT: () => this.SUBRULE(this.list) },
+      // `{ members }`: a block, as a grid axis or an override adds it to a cell.
+      { ALT: () => this.SUBRULE(this.body) },
     ]);
   });
 

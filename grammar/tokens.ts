@@ -20,6 +20,8 @@ export const Extends = keyword('extends');
 export const Grid = keyword('grid');
 export const Of = keyword('of');
 export const Zip = keyword('zip');
+export const Axes = keyword('axes');
+export const Use = keyword('use');
 export const Where = keyword('where');
 export const And = keyword('and');
 export const Or = keyword('or');
@@ -50,7 +52,7 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" 
 /** Order matters: comments before anything starting with `/`, keywords before Identifier. */
 export const allTokens: TokenType[] = [
   WhiteSpace, LineComment, BlockComment, UnterminatedComment,
-  Import, Experiment, Extends, Grid, Of, Zip, Where, And, Or, Not, None, True, False, Identifier,
+  Import, Experiment, Extends, Grid, Of, Zip, Axes, Use, Where, And, Or, Not, None, True, False, Identifier,
   StringLiteral, NumberLiteral, DotDot, Dot, LCurly, RCurly, LBracket, RBracket, LParen, RParen, Comma, Comparison, Equals,
 ];
 

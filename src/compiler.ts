@@ -11,7 +11,7 @@ import { diagnostic, diagnosticKey, hasErrors, type Diagnostic, type Report } fr
 import { DiagnosticSink } from './diagnostics/sink.ts';
 import { Declarations } from './tree/experiments.ts';
 import { keepsCell } from './resolve/condition.ts';
-import { axisNodes, gridAssignments, gridCellCount, MAX_GRID_CELLS, type Assignment } from './tree/grid.ts';
+import { axisNodes, gridAssignments, gridCellCount, MAX_GRID_CELLS, usedSets, type Assignment } from './tree/grid.ts';
 import { GridCellDiagnostics } from './resolve/grid-cells.ts';
 import { displayName, loadProgram, readFromDisk, type ReadFile } from './tree/modules.ts';
 import { applyPath } from './tree/override.ts';
@@ -153,7 +153,8 @@ interface Compilation {
 /** Expands and checks one grid, reporting its problems into `own` by the grid-cell policy. */
 function compileGrid(grid: GridNode, { declarations, overrides, partial, sink }: Compilation, own: DiagnosticSink): CompiledGrid | null {
   // Too many cells to enumerate: RK0809 (a file rule) says so.
-  if (gridCellCount(grid) > MAX_GRID_CELLS) return null;
+  const sets = declarations.axesSets;
+  if (gridCellCount(grid, sets) > MAX_GRID_CELLS) return null;
   const baseNode = declarations.lookup(grid.base, 'grid base experiment');
   const baseTree = baseNode && declarations.tree(baseNode);
   const base = baseTree && applyAll(baseTree, overrides, 'override', own.report);
@@ -166,10 +167,10 @@ function compileGrid(grid: GridNode, { declarations, overrides, partial, sink }:
   const compiled: CompiledGrid = {
     name: grid.name.text, base: baseNode.name.text, cells: [], dropped: [],
     baseExperiment: resolvedBase.kind === 'resolved' ? resolvedBase.experiment : null,
-    axes: axisNodes(grid).map((axis) => axis.path.text),
+    axes: axisNodes(grid, sets).map((axis) => axis.path.text),
   };
-  const cellProblems = new GridCellDiagnostics(grid, baseChecks.diagnostics, own.report);
-  gridAssignments(grid).forEach((assignments, index) => {
+  const cellProblems = new GridCellDiagnostics(grid, usedSets(grid, sets), baseChecks.diagnostics, own.report);
+  gridAssignments(grid, sets).forEach((assignments, index) => {
     const cell = new DiagnosticSink();
     const checked = resolveChecked(applyAll(base, assignments, 'grid', cell.report), cell, partial, (experiment) => keepsCell(grid, experiment));
     if (checked.kind === 'dropped') {

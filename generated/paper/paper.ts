@@ -1,6 +1,6 @@
 /**
  * Experiment "paper", compiled by rekdc 0.1.0 from "experiments/paper.rekd"
- * (sha256 of the source: 5889d8f55ea45db3ab82e68669b8416d8e7909b59062e63e6614af2d61aa58da).
+ * (sha256 of the source: 1d98f155a7c08449e7632fdc2df782cf8b03065701da77f8a182ab91aedd9285).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
@@ -65,7 +65,7 @@ const experiment = {
       k: 5,
       teacher_temperature: 0.05,
     },
-    supervised: { weight: 0 },
+    supervised: null,
   },
   optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
   schedule: { kind: "cosine", epochs: 1, warmup_epochs: 0, final_lr: 0 },
@@ -166,7 +166,6 @@ await runProgram(async () => {
         k: experiment.loss.relation.k,
         teacherTemperature: experiment.loss.relation.teacher_temperature,
       },
-      supervised: { weight: experiment.loss.supervised.weight },
     },
     optimizer: {
       kind: experiment.optimizer.kind,

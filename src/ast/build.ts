@@ -37,6 +37,7 @@ export class AstBuilder {
       imports: (c.importDecl ?? []).flatMap((n) => this.importDecl(n) ?? []),
       experiments: (c.experimentDecl ?? []).flatMap((n) => this.experimentDecl(n) ?? []),
       grids: (c.gridDecl ?? []).flatMap((n) => this.gridDecl(n) ?? []),
+      axesSets: (c.axesDecl ?? []).flatMap((n) => this.axesDecl(n) ?? []),
     };
   }
 
@@ -88,9 +89,35 @@ export class AstBuilder {
     const axes = (c.gridAxis ?? []).map((n) => this.gridAxis(n));
     const zips = (c.zipBlock ?? []).map((n) => this.zipBlock(n));
     const filters = (c.whereClause ?? []).map((n) => this.whereClause(n));
-    for (const item of [...axes, ...zips, ...filters]) if (item) items.push(item);
+    const uses = (c.useClause ?? []).map((n) => this.useClause(n));
+    for (const item of [...axes, ...zips, ...filters, ...uses]) if (item) items.push(item);
     items.sort((a, b) => a.span.start - b.span.start);
     return { name, base, items, span };
+  }
+
+  private axesDecl(cst: C.AxesDeclCstNode): A.AxesSetNode | null {
+    const c = cst.children;
+    const name = this.name(c.name?.[0]);
+    const span = this.nodeSpan(cst);
+    if (!name || !span) return null;
+    const axes = (c.gridAxis ?? []).map((n) => this.gridAxis(n));
+    const zips = (c.zipBlock ?? []).map((n) => this.zipBlock(n));
+    const items = [...axes, ...zips].flatMap((item) => item ?? []).sort((a, b) => a.span.start - b.span.start);
+    for (const use of c.useClause ?? []) this.misplaced(use, `axes sets do not nest: \`use\` belongs in a grid (use both sets there)`);
+    for (const where of c.whereClause ?? []) this.misplaced(where, `an axes set holds no \`where\`: the grid that uses it filters its cells`);
+    return { name, items, span };
+  }
+
+  /** A clause the grammar accepts in an axes set only to report it here. */
+  private misplaced(cst: CstNode, message: string): void {
+    const span = this.nodeSpan(cst);
+    if (span) this.diagnostics.push(diagnostic('RK0102', message, span));
+  }
+
+  private useClause(cst: C.UseClauseCstNode): A.GridUseNode | null {
+    const name = this.name(cst.children.name?.[0]);
+    const span = this.nodeSpan(cst);
+    return name && span ? { type: 'use', name, span } : null;
   }
 
   gridAxis(cst: C.GridAxisCstNode): A.GridAxisNode | null {
@@ -172,6 +199,10 @@ export class AstBuilder {
     if (c.False) return { type: 'bool', value: false, span };
     if (c.None) return { type: 'none', span };
     if (c.Identifier) return { type: 'identifier', value: c.Identifier[0].image, span };
+    if (c.body?.[0]) {
+      const body = this.body(c.body[0]);
+      return body ? { type: 'block', body, span } : { type: 'invalid', span };
+    }
     if (c.list?.[0]) {
       const items = (c.list[0].children.value ?? []).map((v) => this.value(v, span));
       return { type: 'list', items: items.sort((a, b) => a.span.start - b.span.start), span };

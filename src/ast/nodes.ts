@@ -11,6 +11,8 @@ export type ValueNode =
   | { type: 'identifier'; value: string; span: Span }
   | { type: 'range'; low: number; high: number; span: Span }
   | { type: 'list'; items: ValueNode[]; span: Span }
+  /** `{ members }`: a block a grid axis or an override puts into a cell (`loss.supervised = [{}, none]`). */
+  | { type: 'block'; body: BodyNode; span: Span }
   /** A value the parser could not read; its syntax error is already reported. */
   | { type: 'invalid'; span: Span };
 
@@ -37,14 +39,19 @@ export type ConditionNode =
   | { type: 'not'; operand: ConditionNode; span: Span };
 /** `where condition`: keeps the cells for which the condition holds. */
 export interface GridWhereNode { type: 'where'; condition: ConditionNode; span: Span }
-export type GridItemNode = GridAxisNode | GridZipNode | GridWhereNode;
+/** `use name`: the axes of the named set, at this place in the grid's product. */
+export interface GridUseNode { type: 'use'; name: Name; span: Span }
+export type GridItemNode = GridAxisNode | GridZipNode | GridWhereNode | GridUseNode;
 export interface GridNode { name: Name; base: Name; items: GridItemNode[]; span: Span }
+/** `axes name { ... }`: a named set of axes and zips that grids take with `use name`. */
+export interface AxesSetNode { name: Name; items: Array<GridAxisNode | GridZipNode>; span: Span }
 
 export interface FileNode {
   file: string;
   imports: ImportNode[];
   experiments: ExperimentNode[];
   grids: GridNode[];
+  axesSets: AxesSetNode[];
 }
 
 /** A `--set path=value` override. */

@@ -29,9 +29,12 @@ import { gridSize } from './rules/grid-size.ts';
 import { gridWhere } from './rules/grid-where.ts';
 import { wherePaths } from './rules/where-paths.ts';
 import { duplicateDeclaration } from './rules/duplicate-declaration.ts';
+import { unknownAxesSet } from './rules/unknown-axes-set.ts';
+import { setPathInGrid } from './rules/set-path-in-grid.ts';
+import { unusedAxesSet } from './rules/unused-axes-set.ts';
 
-export const PROGRAM_RULES: readonly ProgramRule[] = [duplicateDeclaration];
-export const FILE_RULES: readonly FileRule[] = [duplicateMember, axisIsList, axisGivenOnce, zipLengths, gridSize, wherePaths, gridWhere];
+export const PROGRAM_RULES: readonly ProgramRule[] = [duplicateDeclaration, gridSize, unknownAxesSet, setPathInGrid, unusedAxesSet];
+export const FILE_RULES: readonly FileRule[] = [duplicateMember, axisIsList, axisGivenOnce, zipLengths, wherePaths, gridWhere];
 export const TREE_RULES: readonly TreeRule[] = [
   unknownMember, misplacedMember, unknownKind, missingKind, unexpectedKind,
   valueType, valueRange, rangeOrder, missingBlock, missingAttribute,

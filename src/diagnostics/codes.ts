@@ -47,7 +47,7 @@ export const CODES = {
   RK0602: { severity: 'error', title: 'import cycle' },
   RK0603: { severity: 'error', title: 'unknown experiment (extends, grid base)' },
   RK0604: { severity: 'error', title: 'extends cycle' },
-  RK0701: { severity: 'error', title: 'experiment or grid name declared twice' },
+  RK0701: { severity: 'error', title: 'experiment, grid or axes set name declared twice' },
   RK0702: { severity: 'error', title: 'attribute or block written twice' },
   RK0801: { severity: 'error', title: 'unknown path (grid axis, where condition or --set override)' },
   RK0802: { severity: 'error', title: 'grid axis is not a non-empty list' },
@@ -58,6 +58,10 @@ export const CODES = {
   RK0807: { severity: 'warning', title: 'where condition drops every cell of a grid' },
   RK0808: { severity: 'warning', title: 'a kind switch keeps an attribute written for the old kind' },
   RK0809: { severity: 'error', title: 'grid with more than 1000 cells' },
+  RK0810: { severity: 'error', title: 'unknown axes set (use)' },
+  RK0811: { severity: 'error', title: 'a path varied both by a grid and an axes set it uses (or by two sets)' },
+  RK0812: { severity: 'warning', title: 'axes set used by no grid' },
+  RK0813: { severity: 'error', title: 'block value `{ ... }` where it cannot go (an attribute, a kinded block with no kind)' },
 } as const satisfies Record<`RK${number}`, { severity: CodeSeverity; title: string }>;
 
 /** Every diagnostic code: a string that is not a key of CODES is not a Code. */

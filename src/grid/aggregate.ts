@@ -91,7 +91,7 @@ const methodPath = (axis: string): boolean => axis === 'teacher' || axis.startsW
 /**
  * The method table of a grid's cells. An axis of the method's ingredients (the loss terms and the
  * teacher) that takes one value per method is part of the method (`quick`'s zip of
- * loss.supervised.weight, loss.instance, loss.relation and teacher); every other axis but the
+ * loss.supervised, loss.instance, loss.relation and teacher); every other axis but the
  * seed separates conditions (so two settings never share a cell of the table).
  */
 export function methodTable(rows: readonly ResultRow[], axes: readonly string[]): MethodTable {

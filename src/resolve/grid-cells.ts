@@ -5,7 +5,7 @@
  * sees diagnostics and the grid's syntax, not how cells are expanded or checked.
  */
 import { valueText } from '../ast/json.ts';
-import type { GridNode, PathNode, ValueNode } from '../ast/nodes.ts';
+import type { AxesSetNode, GridNode, PathNode, ValueNode } from '../ast/nodes.ts';
 import { diagnostic, diagnosticKey, wrapDiagnostic, type Diagnostic, type Report } from '../diagnostics/diagnostic.ts';
 import type { Span } from '../diagnostics/span.ts';
 
@@ -21,10 +21,10 @@ const inside = (d: Diagnostic, span: Span): boolean =>
 /**
  * Reports a grid's cell problems into `report`:
  * - a problem of the base itself (in `baseProblems`, reported once for the base) is not repeated;
- * - a problem located outside the grid (in the base experiment) is re-anchored at the grid's name
- *   as RK0804, naming the cell and its values, with the severity it had;
- * - a problem at the grid's own text (an axis value) is reported once, noting the cells that have
- *   it unless every checked cell does;
+ * - a problem located outside the grid and the axes sets it uses (in the base experiment) is
+ *   re-anchored at the grid's name as RK0804, naming the cell and its values, with the severity it had;
+ * - a problem at the grid's own text or a used set's (an axis value) is reported once, noting the
+ *   cells that have it unless every checked cell does;
  * - RK0807 warns when the `where` condition dropped every cell (unless it has errors of its own).
  */
 export class GridCellDiagnostics {
@@ -33,9 +33,12 @@ export class GridCellDiagnostics {
   private readonly atGrid = new Map<string, { diagnostic: Diagnostic; cells: string[] }>();
   private checked = 0;
   private dropped = 0;
+  /** The text the grid's axes are written in: the grid's and its used sets'. */
+  private readonly axesText: Span[];
 
-  constructor(private readonly grid: GridNode, baseProblems: readonly Diagnostic[], private readonly report: Report) {
+  constructor(private readonly grid: GridNode, sets: readonly AxesSetNode[], baseProblems: readonly Diagnostic[], private readonly report: Report) {
     this.baseKeys = new Set(baseProblems.map(diagnosticKey));
+    this.axesText = [grid.span, ...sets.map((set) => set.span)];
   }
 
   /** A cell the `where` condition kept, with what checking it reported. */
@@ -46,7 +49,7 @@ export class GridCellDiagnostics {
     for (const d of diagnostics) {
       const key = diagnosticKey(d);
       if (this.baseKeys.has(key)) continue;
-      if (!inside(d, this.grid.span)) this.report(this.reanchored(d, index, label));
+      if (!this.axesText.some((span) => inside(d, span))) this.report(this.reanchored(d, index, label));
       else if (this.atGrid.has(key)) this.atGrid.get(key)!.cells.push(cell);
       else this.atGrid.set(key, { diagnostic: d, cells: [cell] });
     }

@@ -25,7 +25,7 @@ export function describeType(type: ValueType): string {
 
 const describeValue = (v: ValueNode): string => ({
   number: 'a number', string: 'a string', bool: 'a boolean', none: '`none`', identifier: `the name '${'value' in v ? v.value : ''}'`,
-  range: 'a range', list: 'a list', invalid: 'an invalid value',
+  range: 'a range', list: 'a list', block: 'a block `{ ... }`', invalid: 'an invalid value',
 })[v.type];
 
 function bounds(type: { min?: number; max?: number; gt?: number; lt?: number }): string {

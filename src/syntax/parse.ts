@@ -69,7 +69,7 @@ const noticedLate = (d: Diagnostic): boolean =>
   d.message.startsWith(MISSING_BRACE) && /found (the end of the file|'experiment'|'grid'|'import')$/.test(d.message);
 
 export function parseSource(text: string, file: string): Parsed<FileNode> {
-  const parsed = parseWith(text, file, 'file', (builder, cst) => builder.file_(cst as C.FileCstNode), { file, imports: [], experiments: [], grids: [] });
+  const parsed = parseWith(text, file, 'file', (builder, cst) => builder.file_(cst as C.FileCstNode), { file, imports: [], experiments: [], grids: [], axesSets: [] });
   if (!parsed.diagnostics.some((d) => d.message.startsWith(MISSING_BRACE))) return parsed;
   const unclosed = repairUnclosedBlocks(parsed.value);
   if (unclosed.length === 0) return parsed;

@@ -2,15 +2,18 @@
  * Declarations of a program and the merged tree of each experiment through `extends`
  * (unknown base RK0603 with did-you-mean, cycle RK0604).
  */
-import type { ExperimentNode, FileNode, GridNode, Name } from '../ast/nodes.ts';
+import type { AxesSetNode, ExperimentNode, FileNode, GridNode, Name } from '../ast/nodes.ts';
 import { diagnostic, type Report } from '../diagnostics/diagnostic.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { EXPERIMENT } from '../schema/catalog.ts';
+import { axesSetsOf } from './grid.ts';
 import { mergeBlocks, treeFromBody, type TreeBlock } from './tree.ts';
 
 export class Declarations {
   readonly experiments = new Map<string, ExperimentNode>();
   readonly grids = new Map<string, GridNode>();
+  /** The axes sets grids `use`; an unknown one is RK0810's (unknown-axes-set). */
+  readonly axesSets: ReadonlyMap<string, AxesSetNode>;
   private readonly trees = new Map<string, TreeBlock | null>();
   private readonly inProgress = new Set<string>();
 
@@ -20,6 +23,7 @@ export class Declarations {
       for (const e of file.experiments) if (!this.experiments.has(e.name.text)) this.experiments.set(e.name.text, e);
       for (const g of file.grids) if (!this.grids.has(g.name.text)) this.grids.set(g.name.text, g);
     }
+    this.axesSets = axesSetsOf(files);
   }
 
   /** The experiment named by `name` at `span`, or undefined after reporting RK0603. */

@@ -1,7 +1,8 @@
 /**
  * Applies `path = value` to a tree: `--set` overrides and grid cells. A path names slots then an
  * attribute (`loss.relation.temperature`); on a block slot the value is a kind (`student =
- * mobilenetv2`) or `none`. Unknown paths are RK0801 with did-you-mean.
+ * mobilenetv2`), `none`, or a block `{ members }` (addBlock). Unknown paths are RK0801 with
+ * did-you-mean.
  */
 import type { Name, PathNode, ValueNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -10,7 +11,7 @@ import type { Span } from '../diagnostics/span.ts';
 import { EXPERIMENT, type BlockSpec, type SlotSpec } from '../schema/catalog.ts';
 import { walkPath } from './catalog-path.ts';
 import { bodySpec, memberNames } from './spec.ts';
-import { isRemoval, kindOnly, mergeEntry, type Origin, type TreeBlock, type TreeEntry } from './tree.ts';
+import { isRemoval, kindOnly, mergeEntry, treeFromBody, type Origin, type TreeBlock, type TreeEntry } from './tree.ts';
 import { valueToJson } from '../ast/json.ts';
 
 /** A warning about the attribute at `path` (RK0808), moot when the same overrides set that path. */
@@ -68,6 +69,9 @@ function keptAcrossKinds(existing: TreeEntry | undefined, kind: string, slot: Sl
  * `slot`, or to an attribute when `slot` is null.
  */
 function setMember(block: TreeBlock, segment: Name, slot: SlotSpec | null, value: ValueNode, span: Span, origin: Origin, path: string): Applied {
+  if (!slot && value.type === 'block') {
+    return { ok: false, diagnostic: diagnostic('RK0813', `'${path}' is an attribute: a block \`{ ... }\` is a value of a block path only`, value.span) };
+  }
   if (!slot) {
     const attributes = new Map(block.attributes).set(segment.text, { name: segment, value, span, origin });
     return { ok: true, tree: { ...block, attributes } };
@@ -75,6 +79,7 @@ function setMember(block: TreeBlock, segment: Name, slot: SlotSpec | null, value
   if (value.type === 'none') {
     return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(segment.text, { removed: true, name: segment, span, origin }) } };
   }
+  if (value.type === 'block') return addBlock(block, segment, slot, value, span, origin, path);
   if (value.type !== 'identifier' || slot.form !== 'kinded') {
     const expected = slot.form === 'kinded' ? `a kind (${Object.keys(slot.kinds).join(', ')}) or none` : 'none';
     return { ok: false, diagnostic: diagnostic('RK0801', `'${path}' is a block: its value must be ${expected}`, value.span) };
@@ -84,6 +89,23 @@ function setMember(block: TreeBlock, segment: Name, slot: SlotSpec | null, value
   const merged = mergeEntry(existing, replacement, slot);
   const warnings = keptAcrossKinds(existing, value.value, slot, path, value.span);
   return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(segment.text, merged) }, ...(warnings.length ? { warnings } : {}) };
+}
+
+/**
+ * `path = { members }`: the block at `segment` with `members` merged onto it, added when the tree
+ * has none there (`loss.supervised = {}` gives a cell the supervised term its base lacks). A
+ * kinded block keeps the kind it has, so `teacher = {}` is the base's teacher; with no block to
+ * take a kind from, the value must name one (RK0813).
+ */
+function addBlock(block: TreeBlock, segment: Name, slot: SlotSpec, value: Extract<ValueNode, { type: 'block' }>, span: Span, origin: Origin, path: string): Applied {
+  const existing = block.blocks.get(segment.text);
+  const present = existing && !isRemoval(existing) ? existing : undefined;
+  if (slot.form === 'kinded' && !present?.kind) {
+    return { ok: false, diagnostic: diagnostic('RK0813',
+      `'${path}' has no block here to take a kind from: \`{ ... }\` keeps a kind, name one instead (${Object.keys(slot.kinds).join(', ')})`, value.span) };
+  }
+  const added = treeFromBody(segment, present?.kind ?? null, span, value.body, bodySpec(slot, present?.kind?.text ?? null), origin);
+  return { ok: true, tree: { ...block, blocks: new Map(block.blocks).set(segment.text, mergeEntry(present, added, slot)) } };
 }
 
 /** A new tree with `path = value` applied (the tree itself is left unchanged). */

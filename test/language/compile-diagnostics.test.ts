@@ -42,11 +42,11 @@ describe('the grid-cell policy', () => {
   ].join('\n');
   const file = 'cells.rekd';
   const grid = parseSource(text, file).value.grids[0];
-  const cells = gridAssignments(grid);
+  const cells = gridAssignments(grid, new Map());
   const at = (needle: string) => spanAt(file, text, text.indexOf(needle), text.indexOf(needle) + needle.length);
   const run = (feed: (policy: GridCellDiagnostics) => void, base: Diagnostic[] = [], reported: Diagnostic[] = []) => {
     const sink = new DiagnosticSink();
-    const policy = new GridCellDiagnostics(grid, base, sink.report);
+    const policy = new GridCellDiagnostics(grid, [], base, sink.report);
     feed(policy);
     policy.finish(reported);
     return sink.diagnostics;

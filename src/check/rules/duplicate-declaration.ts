@@ -1,4 +1,4 @@
-/** RK0701: two experiments or grids with one name among a file and everything it imports. */
+/** RK0701: two experiments, grids or axes sets with one name among a file and everything it imports. */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ProgramRule } from '../rule.ts';
 
@@ -7,7 +7,7 @@ export const duplicateDeclaration: ProgramRule<'RK0701'> = {
   checkProgram(files, report) {
     const seen = new Map<string, { file: string; line: number }>();
     for (const file of files) {
-      for (const declaration of [...file.experiments, ...file.grids]) {
+      for (const declaration of [...file.experiments, ...file.grids, ...file.axesSets].sort((a, b) => a.span.start - b.span.start)) {
         const first = seen.get(declaration.name.text);
         if (first) {
           report(diagnostic(this.code, `'${declaration.name.text}' is already declared`, declaration.name.span,

@@ -5,8 +5,8 @@ import type { FileRule } from '../rule.ts';
 export const zipLengths: FileRule<'RK0803'> = {
   code: 'RK0803',
   checkFile(file, report) {
-    for (const grid of file.grids) {
-      for (const item of grid.items) {
+    for (const { items } of [...file.grids, ...file.axesSets]) {
+      for (const item of items) {
         if (item.type !== 'zip' || item.axes.length === 0) continue;
         const lengths = item.axes.map((a) => (a.value.type === 'list' ? a.value.items.length : 0));
         if (lengths.every((n) => n === lengths[0])) continue;
