@@ -13,6 +13,7 @@ import type { Command, CommandGroup } from './command.ts';
 import { compile } from './compile.ts';
 import { explain } from './explain.ts';
 import { grid } from './grid.ts';
+import { lsp } from './lsp.ts';
 import { plan } from './plan.ts';
 import { preview } from './preview.ts';
 import { report } from './report.ts';
@@ -23,7 +24,7 @@ import { worker } from './worker.ts';
 
 type Entry = Command<OptionSpecs> | CommandGroup;
 
-const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, teacher];
+const COMMANDS: readonly Entry[] = [check, explain, schema, compile, run, plan, grid, worker, preview, report, teacher, lsp];
 
 const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
 
