@@ -11,7 +11,7 @@ export const lsp = defineCommand({
   details: ['Editors start it as `rekdc lsp --stdio`; docs/editor.md describes the VS Code extension.'],
   options: { stdio: { kind: 'flag', help: 'speak the Language Server Protocol on standard input and output (the only transport)' } },
   run({ options }) {
-    if (!options.stdio) throw new UsageError('rekdc lsp needs --stdio (the only transport)');
+    if (!options.stdio) throw new UsageError('--stdio is needed: standard input and output are the only transport');
     serveStdio();
     // The connection keeps the process alive; it exits when the editor sends `exit`.
     return new Promise<number>(() => {});
