@@ -3,7 +3,7 @@
  * default filled in and, per value, where it came from: default, file:line, or an override.
  */
 import { compileFile, scopedDiagnostics, type CompileResult, type ProvenanceMap, type ResolvedExperiment } from '../compiler.ts';
-import type { Provenance } from '../tree/tree.ts';
+import { originText as origin } from '../tree/origin-text.ts';
 import { bodySpec } from '../tree/spec.ts';
 import { EXPERIMENT, type BlockSpec, type ValueType } from '../schema/catalog.ts';
 import { UsageError } from '../runs/usage-error.ts';
@@ -11,12 +11,6 @@ import { defineCommand } from './command.ts';
 import { FORMAT, SET } from './common-options.ts';
 import { unknownName } from '../runs/load.ts';
 import { printJson, showDiagnostics, showFailure } from './diagnostics-output.ts';
-
-function origin(p: Provenance | undefined): string {
-  if (!p || p.source === 'default' || !p.span) return 'default';
-  const at = p.span.file.startsWith('<') ? p.span.file : `${p.span.file}:${p.span.line}`;
-  return p.source === 'file' ? at : `${p.source} ${at}`;
-}
 
 /** A resolved value written as the language writes it (`auto`, `0.2 .. 1`, `"path"`, `none`). */
 function written(value: unknown, type: ValueType): string {

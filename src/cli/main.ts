@@ -15,6 +15,7 @@ import { compile } from './compile.ts';
 import { explain } from './explain.ts';
 import { fmt } from './fmt.ts';
 import { grid } from './grid.ts';
+import { lsp } from './lsp.ts';
 import { plan } from './plan.ts';
 import { preview } from './preview.ts';
 import { report } from './report.ts';
@@ -26,7 +27,7 @@ import { worker } from './worker.ts';
 
 type Entry = Command<OptionSpecs> | CommandGroup;
 
-const COMMANDS: readonly Entry[] = [check, fmt, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher, exportWeights];
+const COMMANDS: readonly Entry[] = [check, fmt, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher, exportWeights, lsp];
 
 const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
 

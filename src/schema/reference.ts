@@ -7,7 +7,7 @@ import { describeType } from './convert.ts';
 import { groupKinds } from './shapes.ts';
 import { CODES } from '../diagnostics/codes.ts';
 
-function defaultText(attribute: AttributeSpec): string {
+export function defaultText(attribute: AttributeSpec): string {
   const d = attribute.default;
   if (d === 'required') return '**required**';
   if (d === null) return '`none`';
@@ -16,7 +16,7 @@ function defaultText(attribute: AttributeSpec): string {
   return `\`${String(d)}\``;
 }
 
-function bounds(attribute: AttributeSpec): string {
+export function bounds(attribute: AttributeSpec): string {
   const t = attribute.type;
   const parts: string[] = [];
   if ('gt' in t && t.gt !== undefined) parts.push(`> ${t.gt}`);
