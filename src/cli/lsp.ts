@@ -1,5 +1,4 @@
 /** `rekdc lsp --stdio`: the language server editors start (src/lsp/). */
-import { serveStdio } from '../lsp/server.ts';
 import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 
@@ -10,10 +9,12 @@ export const lsp = defineCommand({
   summary: 'run the language server for editors (diagnostics, completion, hover, definitions) on standard input and output',
   details: ['Editors start it as `rekdc lsp --stdio`; docs/editor.md describes the VS Code extension.'],
   options: { stdio: { kind: 'flag', help: 'speak the Language Server Protocol on standard input and output (the only transport)' } },
-  run({ options }) {
+  async run({ options }) {
     if (!options.stdio) throw new UsageError('--stdio is needed: standard input and output are the only transport');
+    // Loaded here, not at start-up: every other command would pay for the protocol library.
+    const { serveStdio } = await import('../lsp/server.ts');
     serveStdio();
     // The connection keeps the process alive; it exits when the editor sends `exit`.
-    return new Promise<number>(() => {});
+    return await new Promise<number>(() => {});
   },
 });
