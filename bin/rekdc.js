@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // package.json's engines: tsx's loader needs module.register and runs need import.meta.resolve
-// (Node 20.6), sharp needs 20.9. Said in one line rather than as a loader's stack trace.
+// (Node 20.6), sharp needs 20.9, vega-lite (rekdc compare) 20.19 or 22.12. Said in one line
+// rather than as a loader's stack trace.
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 9)) {
-  process.stderr.write(`rekdc: Node.js 20.9 or later is needed; this is ${process.version}\n`);
+if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12) || major === 21) {
+  process.stderr.write(`rekdc: Node.js 20.19+, 22.12+ or 23+ is needed; this is ${process.version}\n`);
   process.exit(1);
 }
 // The CLI runs from TypeScript sources, so there is no build step to go stale. The front-end

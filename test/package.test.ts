@@ -95,7 +95,7 @@ describe('the npm package (npm pack, installed from the tarball into an empty fo
 
     // engines is true: the oldest Node of each of its ranges meets every installed package's engines.
     const oldest = manifest.engines.node.split('||').map((range) => range.trim().replace(/^[\^>=~]+/, ''));
-    expect(oldest).to.deep.equal(['20.9.0', '22']);
+    expect(oldest).to.deep.equal(['20.19.0', '22.12.0', '23']);
     for (const dir of packageDirs(path.join(app, 'node_modules'))) {
       const needs = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node;
       if (needs === undefined) continue;

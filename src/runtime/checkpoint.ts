@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { isLegacyCheckpoint, parseLegacyCheckpoint } from './checkpoint-legacy.ts';
 import { writeFileAtomic, type AtomicWriteOptions } from './run/atomic.ts';
-import { encodeSafetensors, parseSafetensors, type TensorSpan, type TensorToWrite } from './safetensors.ts';
+import { encodeSafetensors, NOT_A_CHECKPOINT, parseSafetensors, type TensorSpan, type TensorToWrite } from './safetensors.ts';
 import { UserError } from './user-problems.ts';
 
 export const CHECKPOINT_FORMAT = 'rekd checkpoint 3';
@@ -124,17 +124,20 @@ function readVerified(file: string): VerifiedFile {
     return { data, ...legacy, origin: 'rekd' };
   }
   const parsed = parseSafetensors(data);
-  if ('problem' in parsed) throw fail(parsed.problem);
-  if (parsed.metadata[formatKey] === undefined) return { data, metadata: parsed.metadata, tensors: parsed.tensors, origin: 'elsewhere' };
-  if (parsed.metadata[formatKey] !== CHECKPOINT_FORMAT) {
-    throw fail(`has format '${parsed.metadata[formatKey]}'; this runtime reads '${CHECKPOINT_FORMAT}' (and REKDCKPT files)`);
+  if ('problem' in parsed) throw parsed.problem === NOT_A_CHECKPOINT ? new CheckpointError(`${file} ${NOT_A_CHECKPOINT}`) : fail(parsed.problem);
+  if (parsed.metadata[formatKey] === undefined && parsed.metadata[checksumKey] === undefined) {
+    return { data, metadata: parsed.metadata, tensors: parsed.tensors, origin: 'elsewhere' };
   }
+  // The checksum first: a byte flipped anywhere, the format name included, is damage on disk.
   const at = checksumSpan(data, parsed.headerBegin, parsed.headerEnd);
   if (at === undefined) throw fail('has a damaged header (no single checksum)');
   const stored = data.toString('latin1', at, at + checksumPlaceholder.length);
   const hash = createHash('sha256')
     .update(data.subarray(0, at)).update(checksumPlaceholder, 'latin1').update(data.subarray(at + checksumPlaceholder.length));
   if (hash.digest('hex') !== stored) throw fail('fails its checksum (changed on disk after it was written)');
+  if (parsed.metadata[formatKey] !== CHECKPOINT_FORMAT) {
+    throw fail(`has format '${parsed.metadata[formatKey]}'; this runtime reads '${CHECKPOINT_FORMAT}' (and REKDCKPT files)`);
+  }
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed.metadata)) {
     if (key.startsWith('rekd.')) continue;

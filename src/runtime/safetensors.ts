@@ -64,11 +64,14 @@ export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: R
  * byte ranges, ranges that tile the data exactly. Problems are returned as one phrase (`undefined`
  * header: not safetensors at all) for the caller to put in its own message.
  */
+/** The problem of a file that is neither safetensors nor REKDCKPT (the caller names the file first). */
+export const NOT_A_CHECKPOINT = 'is not a rekd checkpoint (neither safetensors nor REKDCKPT)';
+
 export function parseSafetensors(data: Uint8Array): ParsedFile | { problem: string } {
   const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (view.length < lengthBytes + 2) return { problem: 'is too short to be a checkpoint' };
   const headerLength = view.readBigUInt64LE(0);
-  if (view[lengthBytes] !== 0x7b /* { */ || headerLength > BigInt(largestHeader)) return { problem: 'is not a checkpoint (neither safetensors nor REKDCKPT)' };
+  if (view[lengthBytes] !== 0x7b /* { */ || headerLength > BigInt(largestHeader)) return { problem: NOT_A_CHECKPOINT };
   const headerEnd = lengthBytes + Number(headerLength);
   if (headerEnd > view.length) return { problem: 'is truncated (inside its header)' };
   let header: unknown;

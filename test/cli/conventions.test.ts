@@ -137,7 +137,7 @@ grid noisy of tiny { teacher.pretrain.epochs = [1, 2] }
       expectUsage(await rekdcHere(['check', '--jobs', '3', 'experiments/quickstart.rekd']),
         "rekdc check: unknown option '--jobs' (it is an option of rekdc grid)");
       expectUsage(await rekdcHere(['explain', 'experiments/quickstart.rekd', '--out', 'x']),
-        "rekdc explain: unknown option '--out' (it is an option of rekdc compile, rekdc preview, rekdc compare, rekdc teacher export)");
+        "rekdc explain: unknown option '--out' (it is an option of rekdc compile, rekdc preview, rekdc compare, rekdc teacher export, rekdc export-weights)");
     });
 
     it('checks values, flags, repeats and operand counts', async () => {

@@ -134,7 +134,7 @@ describe('rekdc teacher export / import', function () {
     expectUserError(await rekdcIn(cwd, 'teacher', 'export', 'runs/teachers/teacher-0'), 'export', 'runs/teachers/teacher-0 does not exist');
     expectUserError(await rekdcIn(cwd, 'teacher', 'export', '.'), 'export', '. is not a teacher stage or run directory (it has no resolved.json)');
     expectUserError(await rekdcIn(cwd, 'teacher', 'import', 'missing.ckpt'), 'import', 'cannot read checkpoint missing.ckpt: no such file');
-    expectUserError(await rekdcIn(cwd, 'teacher', 'import', 'notes.txt'), 'import', 'notes.txt is not a rekd checkpoint');
+    expectUserError(await rekdcIn(cwd, 'teacher', 'import', 'notes.txt'), 'import', 'notes.txt is not a rekd checkpoint (neither safetensors nor REKDCKPT)');
     const usage = await rekdcIn(cwd, 'teacher', 'import');
     expect(usage.code).to.equal(2);
     expect(usage.stderr).to.equal('rekdc teacher import: missing <file>\nusage: rekdc teacher import <file> [options]\n');

@@ -29,7 +29,7 @@ describe('initBackend', () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const info = await initBackend('wasm', { log });
     const threads = nativeAddon() === null ? wasm.getThreadsCount() : defaultThreads();
-    expect(info).to.deep.equal({ name: 'wasm', version: wasm.version_wasm, threads, kernels: nativeStatus() });
+    expect(info).to.deep.equal({ name: 'wasm', version: wasm.version_wasm, threads, kernels: nativeStatus(), kernelPath: nativeAddon()?.cpuPath() ?? 'wasm' });
     expect(lines[0]).to.match(/^backend wasm \d+\.\d+\.\d+, \d+ threads?, native kernels (on \((avx512|avx2)\)|off \(.+\))$/);
   });
 

@@ -38,7 +38,7 @@ describe('checkpoints', () => {
     const dir = tempDir();
     const other = path.join(dir, 'notes.txt');
     fs.writeFileSync(other, 'hello, this is not a checkpoint');
-    expect(() => loadCheckpoint(other)).to.throw(CheckpointError, `checkpoint ${other} is not a checkpoint (neither safetensors nor REKDCKPT)`);
+    expect(() => loadCheckpoint(other)).to.throw(CheckpointError, `${other} is not a rekd checkpoint (neither safetensors nor REKDCKPT)`);
     const file = path.join(dir, 'cut.ckpt');
     const values = tf.ones([100]);
     await saveCheckpoint(file, { values });
