@@ -180,7 +180,7 @@ export function axisPlot(results: GridResults, axis: string): string {
   const seen = [...new Map(settings.map((s) => [JSON.stringify(s.values[axis]), s.values[axis]])).values()];
   const numeric = seen.every((v) => typeof v === 'number');
   const x = (v: JsonValue) => (numeric ? (v as number) : seen.findIndex((s) => JSON.stringify(s) === JSON.stringify(v)));
-  const others = settingAxes(manifest.axes).filter((a) => a !== axis);
+  const others = variedAxes(results).filter((a) => a !== axis);
   const series = new Map<string, Series>();
   for (const setting of settings) {
     const y = setting.metrics[metric]?.mean;
@@ -194,6 +194,11 @@ export function axisPlot(results: GridResults, axis: string): string {
   const xLabel = numeric ? axis : `${axis} (${seen.map((v, i) => `${i} = ${valueLabel(v)}`).join(', ')})`;
   const yLabel = `${metricName(metric)} (fraction${manifest.axes.includes(SEED_AXIS) ? ', mean over seeds' : ''})`;
   return linePlot({ title: `${manifest.grid}: ${metric} against ${axis}`, xLabel, yLabel, series: [...series.values()] });
+}
+
+/** The setting axes that take more than one value: a plot against a constant, or a legend naming one, says nothing. */
+function variedAxes({ manifest, settings }: GridResults): string[] {
+  return settingAxes(manifest.axes).filter((axis) => new Set(settings.map((s) => JSON.stringify(s.values[axis]))).size > 1);
 }
 
 const plotName = (axis: string): string => axis.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -214,7 +219,7 @@ export function writeResults(folder: string): WrittenResults {
   const manifest = readManifest(folder);
   if (!manifest) throw new RunError(`${folder} is not a grid folder (no grid.json)`);
   const results = gridResults(manifest, folder);
-  const plots = results.rows.some((r) => Object.keys(r.metrics).length) ? settingAxes(manifest.axes) : [];
+  const plots = results.rows.some((r) => Object.keys(r.metrics).length) ? variedAxes(results) : [];
   for (const axis of plots) writeFileAtomic(path.join(folder, 'plots', `${plotName(axis)}.svg`), axisPlot(results, axis));
   const csv = path.join(folder, 'results.csv');
   writeFileAtomic(csv, resultsCsv(results.rows, manifest.axes));
