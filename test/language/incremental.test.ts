@@ -65,20 +65,25 @@ describe('compiling from the previous result', function () {
       { numRuns: 5, seed: SEED });
   });
 
-  it('gives what a compile from scratch gives where an edit glues onto a kept declaration', () => {
+  it('gives what a compile from scratch gives where an edit glues onto a kept declaration or moves a place a message names', () => {
     const text = generateRekdFile(200);
     const next = text.indexOf('experiment e1');
-    const cases = [
-      text.slice(0, next) + 'x' + text.slice(next),
-      text.slice(0, next - 1) + ' // a comment' + text.slice(next - 1),
-      text.slice(0, next - 1) + ' /* open' + text.slice(next - 1),
-      text.slice(0, next - 1) + ' "open' + text.slice(next - 1),
-      text.slice(0, next - 2) + text.slice(next - 1),
-      text.replace('seed = 0', 'seed = 0\n\n'),
-      text.replace('seed = 1\n', 'seed = 1\r\n'),
+    const after = text.indexOf('experiment e2');
+    // e1's embed mismatch (RK0501) names the line of the teacher's embed in a note.
+    const named = text.slice(0, next) + text.slice(next, after).replace(/relation rekd \{[^}]*\}/, 'relation seed { weight = 1.0 }').replace(/(student[^}]*embed = )128/, '$164') + text.slice(after);
+    expect(compileSource(named, 'bench.rekd').diagnostics.map((d) => d.code)).to.include('RK0501');
+    const cases: Array<[string, string]> = [
+      [text, text.slice(0, next - 1) + text.slice(next)], // the comment above e1 now runs on into it
+      [text, `${text.slice(0, next)}// c${text.slice(next)}`],
+      [text, `${text.slice(0, next)}x${text.slice(next)}`],
+      [text, `${text.slice(0, next - 1)} /* open${text.slice(next - 1)}`],
+      [text, `${text.slice(0, next - 1)} "open${text.slice(next - 1)}`],
+      [text, text.replace('seed = 1\n', 'seed = 1\r\n')],
+      [named, named.replace('seed = 0', 'seed = 0\n\n')],
+      [named, named.replace('seed = 0', 'seed = 10')],
     ];
-    for (const edited of cases) {
-      const previous = compileSource(text, 'bench.rekd');
+    for (const [before, edited] of cases) {
+      const previous = compileSource(before, 'bench.rekd');
       expect(compileSource(edited, 'bench.rekd', { previous })).to.deep.equal(compileSource(edited, 'bench.rekd'));
     }
   });
