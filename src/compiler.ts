@@ -250,13 +250,22 @@ function carriedOver(earlier: ExperimentOutcome | undefined, node: ExperimentNod
   if (!moved || moved.length !== sources.length || moved.some((span, i) => !same(span, sources[i]))) return undefined;
   const linesMoved = moved.some((span, i) => span.line !== earlier.sources[i].line || span.column !== earlier.sources[i].column);
   if (linesMoved && [...earlier.reported, ...earlier.scoped].some(namesPlace)) return undefined;
+  const diagnostics = edit.moveSpans({ reported: earlier.reported, scoped: earlier.scoped });
   const checked = earlier.checked?.kind === 'resolved' ? earlier.checked : null;
-  const rest = edit.moveSpans({ reported: earlier.reported, scoped: earlier.scoped, provenance: checked?.provenance ?? null });
-  if (!rest) return undefined;
-  return {
-    sources: moved, reported: rest.reported, scoped: rest.scoped,
-    checked: checked && rest.provenance ? { ...checked, provenance: rest.provenance } : earlier.checked,
-  };
+  const provenance = checked ? movedProvenance(checked.provenance, edit) : undefined;
+  if (!diagnostics || provenance === null) return undefined;
+  return { sources: moved, ...diagnostics, checked: checked && provenance ? { ...checked, provenance } : earlier.checked };
+}
+
+/** Provenance moved to the edited text (each experiment has a hundred entries: written out for speed); null when the edit touched one. */
+function movedProvenance(provenance: ProvenanceMap, edit: ProgramEdit): ProvenanceMap | null {
+  const moved: ProvenanceMap = new Map();
+  for (const [key, entry] of provenance) {
+    const span = entry.span && edit.span(entry.span);
+    if (entry.span && !span) return null;
+    moved.set(key, span === entry.span ? entry : { source: entry.source, span });
+  }
+  return moved;
 }
 
 /** Compiles source text held in memory; `file` is its display name and anchors relative imports. */
@@ -270,7 +279,7 @@ export function compileSource(text: string, file: string, options: CompileOption
     const edit = beforeText === undefined ? undefined : new TextEdit(name, beforeText, source);
     if (edit) edits.push(edit);
     const before = earlier?.parsed.get(name);
-    const kept = before && edit && (beforeText === source ? before : reparseEdited(before, new ProgramEdit([edit])));
+    const kept = before && edit && (beforeText === source ? before : reparseEdited(before, edit));
     const result = kept ? { value: kept, diagnostics: [] } : parseSource(source, name);
     if (!result.diagnostics.length) parsed.set(name, result.value);
     return result;

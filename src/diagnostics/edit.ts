@@ -34,12 +34,27 @@ export class TextEdit {
     return old < this.oldEnd ? old : old - this.oldEnd + this.newEnd;
   }
 
+  /** The line of the old text's `oldEnd` and how many lines the edit added (negative: removed). */
+  private lines: { end: number; added: number } | undefined;
+
   /** The span in the new text of an old span of this file the edit did not touch; null when it touched it. */
   span(span: Span): Span | null {
     if (span.end <= this.start) return span;
-    if (span.start < this.oldEnd) return null;
+    return span.start < this.oldEnd ? null : this.after(span);
+  }
+
+  /** The span in the new text of an old span of this file that starts after the changed stretch. */
+  after(span: Span): Span {
     if (this.newEnd === this.oldEnd) return span;
-    return spanAt(this.file, this.newText, this.offset(span.start), this.offset(span.end));
+    const start = this.offset(span.start);
+    const end = this.offset(span.end);
+    if (!this.lines) {
+      const end = spanAt(this.file, this.oldText, this.oldEnd, this.oldEnd).line;
+      this.lines = { end, added: spanAt(this.file, this.newText, this.newEnd, this.newEnd).line - end };
+    }
+    // The text after the edit is the same, so a span on a later line than the edit's end keeps its column.
+    if (span.line > this.lines.end) return { file: span.file, start, end, line: span.line + this.lines.added, column: span.column };
+    return spanAt(this.file, this.newText, start, end);
   }
 }
 

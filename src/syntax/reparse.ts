@@ -7,14 +7,14 @@ import type { IToken } from 'chevrotain';
 import { rekdLexer } from '../../grammar/tokens.ts';
 import type * as C from '../../grammar/cst.d.ts';
 import { AstBuilder } from '../ast/build.ts';
+import { moveDeclaration, type Declaration } from '../ast/move.ts';
 import type { FileNode } from '../ast/nodes.ts';
-import type { ProgramEdit } from '../diagnostics/edit.ts';
+import type { TextEdit } from '../diagnostics/edit.ts';
 import type { Span } from '../diagnostics/span.ts';
 import { spanAt } from '../diagnostics/span.ts';
 import { tooDeep } from './nesting.ts';
 import { runParser } from './parse.ts';
 
-type Declaration = FileNode[Exclude<keyof FileNode, 'file'>][number];
 const KINDS = ['imports', 'experiments', 'grids', 'axesSets'] as const;
 
 /**
@@ -23,9 +23,7 @@ const KINDS = ['imports', 'experiments', 'grids', 'axesSets'] as const;
  * lexes and parses without a diagnostic and ends between tokens, so the kept declarations after it
  * are lexed as before.
  */
-export function reparseEdited(before: FileNode, edit: ProgramEdit): FileNode | null {
-  const text = edit.edit(before.file);
-  if (!text) return null;
+export function reparseEdited(before: FileNode, text: TextEdit): FileNode | null {
   const kept = (span: Span): 'before' | 'after' | null => (span.end <= text.start ? 'before' : span.start >= text.oldEnd ? 'after' : null);
   const declarations = KINDS.flatMap((kind) => before[kind] as Declaration[]);
   const ahead = declarations.filter((d) => kept(d.span) === 'before');
@@ -34,8 +32,7 @@ export function reparseEdited(before: FileNode, edit: ProgramEdit): FileNode | n
   const to = behind.length ? text.offset(Math.min(...behind.map((d) => d.span.start))) : text.newText.length;
   const middle = parseStretch(text.newText, before.file, from, to);
   if (!middle) return null;
-  const moved = edit.moveSpans(behind);
-  if (!moved) return null;
+  const moved = behind.map((d) => moveDeclaration(d, (span) => text.after(span)));
   const result: FileNode = { file: before.file, imports: [], experiments: [], grids: [], axesSets: [] };
   for (const kind of KINDS) {
     const inKind = new Set<Declaration>(before[kind]);

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { compiledProgram, compileSource, type CompileOptions, type CompileResult } from '../../src/compiler.ts';
 import { generateRekdFile } from '../../bench/parse.ts';
 
-const FILES = ['experiments/paper.rekd', 'experiments/quickstart.rekd', 'experiments/moco_baseline.rekd', 'experiments/search.rekd'];
+const FILES = ['experiments/paper.rekd', 'experiments/quickstart.rekd', 'experiments/moco_baseline.rekd', 'experiments/search.rekd', 'experiments/ablations.rekd'];
 const texts = new Map(FILES.map((f) => [f, readFileSync(f, 'utf8')]));
 /** What a person types, and what glues onto or cuts off the text around it (names, comments, strings, braces, lines). */
 const FRAGMENTS = ['x', '1', ' ', '\n', '\r\n', '}', '{', '//', '/*', '*/', '"', '=', 'seed = 3\n', 'experiment', 'experiment b {}\n',
