@@ -4,20 +4,23 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GridNode } from './ast/nodes.ts';
+import type { ExperimentNode, FileNode, GridNode } from './ast/nodes.ts';
 import { valueToJson, type JsonValue } from './ast/json.ts';
 import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
 import { diagnostic, diagnosticKey, hasErrors, type Diagnostic, type Report } from './diagnostics/diagnostic.ts';
 import { DiagnosticSink } from './diagnostics/sink.ts';
+import { ProgramEdit, TextEdit } from './diagnostics/edit.ts';
+import type { Span } from './diagnostics/span.ts';
 import { Declarations } from './tree/experiments.ts';
 import { keepsCell } from './resolve/condition.ts';
 import { axisNodes, gridAssignments, gridCellCount, MAX_GRID_CELLS, usedSets, type Assignment } from './tree/grid.ts';
 import { GridCellDiagnostics } from './resolve/grid-cells.ts';
-import { displayName, loadProgram, readFromDisk, type ReadFile } from './tree/modules.ts';
+import { displayName, loadProgram, readFromDisk, type ParseFile, type Program, type ReadFile } from './tree/modules.ts';
 import { applyPath } from './tree/override.ts';
 import { resolveTree } from './resolve/resolve.ts';
 import type { ProvenanceMap, TreeBlock } from './tree/tree.ts';
-import { parseOverride } from './syntax/parse.ts';
+import { parseOverride, parseSource } from './syntax/parse.ts';
+import { reparseEdited } from './syntax/reparse.ts';
 import type { ResolvedExperiment } from './schema/types.generated.ts';
 import { validateResolved } from './schema/validate.ts';
 
@@ -39,6 +42,12 @@ export interface CompileOptions {
    * `teacher.pretrain.epochs`). Default true.
    */
   grids?: boolean;
+  /**
+   * The result of compiling an earlier text of the same file (the language server's last
+   * compile): what the edit since then left alone is taken from it, not computed again. The
+   * result is the same as without it.
+   */
+  previous?: CompileResult;
 }
 
 export interface GridCell {
@@ -189,9 +198,93 @@ function compileGrid(grid: GridNode, { declarations, overrides, partial, sink }:
   return compiled;
 }
 
+/**
+ * What compiling one experiment of the file gave: kept with the result, so that a compile of an
+ * edited text (`previous`) can take it when the edit left its declarations alone.
+ */
+interface ExperimentOutcome {
+  /** The declarations it was compiled from: its own, then its bases'. */
+  sources: Span[];
+  /** What it reported to the file (an unknown base) and to its own scope. */
+  reported: Diagnostic[];
+  scoped: Diagnostic[];
+  checked: Checked | null;
+}
+
+/** What a compile keeps for the next compile of an edited text (none with `--set` overrides). */
+interface Reusable {
+  program: Program;
+  /** The files that parsed without a diagnostic, by display name. */
+  parsed: Map<string, FileNode>;
+  /** The experiments declared in each file, in order: another set of names changes what `extends` finds. */
+  names: string;
+  /** By experiment name; empty after syntax errors. */
+  experiments: Map<string, ExperimentOutcome>;
+}
+
+const reusable = new WeakMap<CompileResult, Reusable>();
+
+const experimentNames = (files: readonly FileNode[]): string =>
+  files.map((file) => `${file.file}: ${file.experiments.map((e) => e.name.text).join(' ')}`).join('\n');
+
+/** The experiment and the bases it extends, nearest first (a cycle ends the list). */
+function lineage(node: ExperimentNode, declarations: Declarations): ExperimentNode[] {
+  const chain = [node];
+  for (let base = node.base && declarations.experiments.get(node.base.text); base && !chain.includes(base);
+    base = base.base && declarations.experiments.get(base.base.text)) chain.push(base);
+  return chain;
+}
+
+/** A diagnostic text that names a line (`file:12`, `line 12`) goes stale when the lines move. */
+const namesPlace = (d: Diagnostic): boolean => [d.message, ...d.notes].some((text) => /:\d|\bline \d/.test(text));
+
+/**
+ * `earlier` moved to the edited text, when the edit left its declarations alone (and did not move
+ * their lines when a diagnostic names one); undefined when the experiment must be compiled again.
+ */
+function carriedOver(earlier: ExperimentOutcome | undefined, node: ExperimentNode, declarations: Declarations, edit: ProgramEdit): ExperimentOutcome | undefined {
+  if (!earlier) return undefined;
+  const sources = lineage(node, declarations).map((n) => n.span);
+  const moved = edit.moveSpans(earlier.sources);
+  const same = (a: Span, b: Span) => a.file === b.file && a.start === b.start && a.end === b.end && a.line === b.line && a.column === b.column;
+  if (!moved || moved.length !== sources.length || moved.some((span, i) => !same(span, sources[i]))) return undefined;
+  const linesMoved = moved.some((span, i) => span.line !== earlier.sources[i].line || span.column !== earlier.sources[i].column);
+  if (linesMoved && [...earlier.reported, ...earlier.scoped].some(namesPlace)) return undefined;
+  const diagnostics = edit.moveSpans({ reported: earlier.reported, scoped: earlier.scoped });
+  const checked = earlier.checked?.kind === 'resolved' ? earlier.checked : null;
+  const provenance = checked ? movedProvenance(checked.provenance, edit) : undefined;
+  if (!diagnostics || provenance === null) return undefined;
+  return { sources: moved, ...diagnostics, checked: checked && provenance ? { ...checked, provenance } : earlier.checked };
+}
+
+/** Provenance moved to the edited text (each experiment has a hundred entries: written out for speed); null when the edit touched one. */
+function movedProvenance(provenance: ProvenanceMap, edit: ProgramEdit): ProvenanceMap | null {
+  const moved: ProvenanceMap = new Map();
+  for (const [key, entry] of provenance) {
+    const span = entry.span && edit.span(entry.span);
+    if (entry.span && !span) return null;
+    moved.set(key, span === entry.span ? entry : { source: entry.source, span });
+  }
+  return moved;
+}
+
 /** Compiles source text held in memory; `file` is its display name and anchors relative imports. */
 export function compileSource(text: string, file: string, options: CompileOptions = {}): CompileResult {
-  const program = loadProgram(path.resolve(file), text, options.readFile ?? readFromDisk, file);
+  const earlier = options.previous && !options.overrides?.length ? reusable.get(options.previous) : undefined;
+  const parsed = new Map<string, FileNode>();
+  /** How each file the earlier compile read changed since. */
+  const edits: TextEdit[] = [];
+  const parse: ParseFile = (source, name) => {
+    const beforeText = earlier?.program.sources.get(name);
+    const edit = beforeText === undefined ? undefined : new TextEdit(name, beforeText, source);
+    if (edit) edits.push(edit);
+    const before = earlier?.parsed.get(name);
+    const kept = before && edit && (beforeText === source ? before : reparseEdited(before, edit));
+    const result = kept ? { value: kept, diagnostics: [] } : parseSource(source, name);
+    if (!result.diagnostics.length) parsed.set(name, result.value);
+    return result;
+  };
+  const program = loadProgram(path.resolve(file), text, options.readFile ?? readFromDisk, file, parse);
   const sink = new DiagnosticSink();
   sink.reportAll(program.diagnostics);
   checkFiles(program.files, sink.report);
@@ -201,12 +294,17 @@ export function compileSource(text: string, file: string, options: CompileOption
   (options.overrides ?? []).forEach((override, i) => {
     const name = `<--set ${i + 1}>`;
     sources.set(name, override);
-    const parsed = parseOverride(override, name);
-    sink.reportAll(parsed.diagnostics);
-    if (parsed.value && !hasErrors(parsed.diagnostics)) overrides.push({ path: parsed.value.path, value: parsed.value.value });
+    const parsedOverride = parseOverride(override, name);
+    sink.reportAll(parsedOverride.diagnostics);
+    if (parsedOverride.value && !hasErrors(parsedOverride.diagnostics)) overrides.push({ path: parsedOverride.value.path, value: parsedOverride.value.value });
   });
 
-  const declarations = new Declarations(program.files, sink.report);
+  /** What `declarations` reports while an experiment is compiled is its outcome's too. */
+  let recording: Diagnostic[] | null = null;
+  const declarations = new Declarations(program.files, (d) => {
+    recording?.push(d);
+    sink.report(d);
+  });
   const compilation: Compilation = {
     declarations, overrides, sink,
     partial: program.diagnostics.some((d) => d.code.startsWith('RK01')),
@@ -222,14 +320,28 @@ export function compileSource(text: string, file: string, options: CompileOption
     if (!scopes.has(name)) scopes.set(name, sink.scope());
     return scopes.get(name)!;
   };
+  const names = experimentNames(program.files);
+  const edit = earlier && !compilation.partial && earlier.names === names ? new ProgramEdit(edits) : undefined;
+  const outcomes = new Map<string, ExperimentOutcome>();
   for (const node of root.experiments) {
     if (declarations.experiments.get(node.name.text) !== node) continue;
-    const tree = declarations.tree(node);
     const own = compiling(node.name.text);
-    const checked = tree ? resolveChecked(applyAll(tree, overrides, 'override', own.report), own, compilation.partial) : null;
-    if (checked?.kind === 'resolved') {
-      result.experiments.set(node.name.text, checked.experiment);
-      result.provenance.set(node.name.text, checked.provenance);
+    let outcome = edit && carriedOver(earlier!.experiments.get(node.name.text), node, declarations, edit);
+    if (outcome) {
+      sink.reportAll(outcome.reported);
+      own.reportAll(outcome.scoped);
+    } else {
+      const reported: Diagnostic[] = [];
+      recording = reported;
+      const tree = declarations.tree(node);
+      recording = null;
+      const checked = tree ? resolveChecked(applyAll(tree, overrides, 'override', own.report), own, compilation.partial) : null;
+      outcome = { sources: lineage(node, declarations).map((n) => n.span), reported, scoped: own.diagnostics, checked };
+    }
+    outcomes.set(node.name.text, outcome);
+    if (outcome.checked?.kind === 'resolved') {
+      result.experiments.set(node.name.text, outcome.checked.experiment);
+      result.provenance.set(node.name.text, outcome.checked.provenance);
     }
   }
   for (const grid of options.grids === false ? [] : root.grids) {
@@ -240,7 +352,15 @@ export function compileSource(text: string, file: string, options: CompileOption
   for (const [name, scope] of scopes) result.origins.set(name, scope.diagnostics);
   result.diagnostics = sortDiagnostics(sink.diagnostics, [...sources.keys()]);
   result.ok = !hasErrors(result.diagnostics);
+  if (!options.overrides?.length) {
+    reusable.set(result, { program, parsed, names, experiments: compilation.partial ? new Map() : outcomes });
+  }
   return result;
+}
+
+/** The parsed files a result was compiled from (root first), when the compile kept them (no `--set` overrides). */
+export function compiledProgram(result: CompileResult): Program | undefined {
+  return reusable.get(result)?.program;
 }
 
 /** Reads and compiles a .rekd file. An unreadable file gives one RK0002 diagnostic. */

@@ -3,7 +3,7 @@
 // editors/vscode/rekd-<version>.vsix (or the file given by `--out FILE`). The bundle carries the
 // dependencies, so vsce packs none.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,5 +19,12 @@ await build({
   bundle: true, platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'], minify: true, logLevel: 'warning',
 });
 const vsce = path.join(path.dirname(createRequire(import.meta.url).resolve('@vscode/vsce/package.json')), 'vsce');
-// The repository's LICENSE is MIT, as the manifest says; the extension folder keeps no copy of it.
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out], { cwd: here, stdio: 'inherit' });
+// The package carries the repository's MIT LICENSE (as the manifest says), copied in for the
+// packaging only: the extension folder keeps no second copy of it.
+const license = path.join(here, 'LICENSE');
+copyFileSync(path.join(here, '../../LICENSE'), license);
+try {
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: here, stdio: 'inherit' });
+} finally {
+  rmSync(license, { force: true });
+}

@@ -1,10 +1,11 @@
 /**
  * One open document compiled as `rekdc check` compiles it, imports read from the open documents
- * before the disk (an edited, unsaved import counts), and its parsed files for navigation.
+ * before the disk (an edited, unsaved import counts), and its parsed files for navigation. A
+ * document compiled again after an edit takes from its previous analysis what the edit left alone.
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compileSource, type CompileResult } from '../compiler.ts';
+import { compiledProgram, compileSource, type CompileResult } from '../compiler.ts';
 import { displayName, loadProgram, readFromDisk, type Program, type ReadFile } from '../tree/modules.ts';
 
 /** The text of an open document by absolute path, undefined when it is not open. */
@@ -27,15 +28,15 @@ export class Analysis {
   readonly result: CompileResult;
   private parsed: Program | undefined;
 
-  constructor(readonly uri: string, readonly text: string, private readonly readFile: ReadFile) {
+  constructor(readonly uri: string, readonly text: string, private readonly readFile: ReadFile, previous?: Analysis) {
     this.file = uriPath(uri);
     this.name = displayName(this.file);
-    this.result = compileSource(text, this.name, { readFile });
+    this.result = compileSource(text, this.name, { readFile, previous: previous?.result });
   }
 
-  /** The document and its imports parsed (root first), for navigation; loaded when first asked for. */
+  /** The document and its imports parsed (root first), for navigation. */
   get program(): Program {
-    this.parsed ??= loadProgram(this.file, this.text, this.readFile, this.name);
+    this.parsed ??= compiledProgram(this.result) ?? loadProgram(this.file, this.text, this.readFile, this.name);
     return this.parsed;
   }
 

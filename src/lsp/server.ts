@@ -21,14 +21,17 @@ export function serve(connection: Connection): void {
   const analyses = new Map<string, Analysis>();
   const readFile = readerOf((absolutePath) => byPath.get(absolutePath)?.getText());
 
-  /** The document compiled at its current version (compiled again only after an edit). */
+  /** Documents whose analysis is older than an edit of a file they import. */
+  const stale = new Set<string>();
+  /** The document compiled at its current version (compiled again only after an edit, from its previous analysis). */
   const analysis = (uri: string): Analysis | null => {
     const document = documents.get(uri);
     if (!document) return null;
     const cached = analyses.get(uri);
-    if (cached && cached.text === document.getText()) return cached;
-    const fresh = new Analysis(uri, document.getText(), readFile);
+    if (cached && cached.text === document.getText() && !stale.has(uri)) return cached;
+    const fresh = new Analysis(uri, document.getText(), readFile, cached);
     analyses.set(uri, fresh);
+    stale.delete(uri);
     return fresh;
   };
   const publish = (uri: string): void => {
@@ -42,13 +45,14 @@ export function serve(connection: Connection): void {
     publish(document.uri);
     const importers = [...analyses].filter(([uri, other]) => uri !== document.uri && other.reads(name)).map(([uri]) => uri);
     for (const uri of importers) {
-      analyses.delete(uri);
+      stale.add(uri);
       publish(uri);
     }
   });
   documents.onDidClose(({ document }) => {
     byPath.delete(uriPath(document.uri));
     analyses.delete(document.uri);
+    stale.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 

@@ -1,5 +1,5 @@
 /** Text -> AST: lexing, parsing with recovery, and CST -> AST, with every error as a Diagnostic. */
-import type { IRecognitionException } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
 import { rekdLexer } from '../../grammar/tokens.ts';
 import { rekdParser } from '../../grammar/parser.ts';
 import type * as C from '../../grammar/cst.d.ts';
@@ -10,10 +10,25 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { spanAt } from '../diagnostics/span.ts';
 import { MAX_NESTING, tooDeep } from './nesting.ts';
 
-interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
+export interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
 
 /** Editors on Windows may start a UTF-8 file with a byte-order mark: it is no part of the text. Removed on reading. */
 export const stripByteOrderMark = (text: string): string => (text.startsWith('\uFEFF') ? text.slice(1) : text);
+
+/** The parser's CST of `tokens` by `rule`, and its syntax errors. */
+export function runParser(tokens: IToken[], rule: 'file' | 'override'): { cst: unknown; errors: IRecognitionException[] } {
+  const parser = rekdParser();
+  parser.input = tokens;
+  // Recovery throws an exception per syntax error; their stack traces are never shown and
+  // capturing them dominated the time of a long file of junk.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return { cst: rule === 'file' ? parser.file() : parser.override(), errors: parser.errors };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
 
 /** `empty`: the value of an input too deeply nested to parse. */
 function parseWith<T>(text: string, file: string, rule: 'file' | 'override', build: (builder: AstBuilder, cst: unknown) => T, empty: T): Parsed<T> {
@@ -34,19 +49,8 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
       spanAt(file, text, deep.startOffset, deep.endOffset! + 1)));
     return { value: empty, diagnostics };
   }
-  const parser = rekdParser();
-  parser.input = lexed.tokens;
-  // Recovery throws an exception per syntax error; their stack traces are never shown and
-  // capturing them dominated the time of a long file of junk.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  let cst: unknown;
-  try {
-    cst = rule === 'file' ? parser.file() : parser.override();
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-  for (const error of parser.errors) diagnostics.push(syntaxError(error, file, text));
+  const { cst, errors } = runParser(lexed.tokens, rule);
+  for (const error of errors) diagnostics.push(syntaxError(error, file, text));
   const builder = new AstBuilder(file);
   const value = build(builder, cst);
   diagnostics.push(...builder.diagnostics);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import { parseSource, stripByteOrderMark } from '../syntax/parse.ts';
+import { parseSource, stripByteOrderMark, type Parsed } from '../syntax/parse.ts';
 
 /** Reads a file's text, or undefined when it does not exist or cannot be read. */
 export type ReadFile = (absolutePath: string) => string | undefined;
@@ -33,18 +33,23 @@ export function displayName(absolutePath: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? absolutePath : relative;
 }
 
+/** Parses a file's text; `name` is its display name. */
+export type ParseFile = (text: string, name: string) => Parsed<FileNode>;
+
 /**
  * Loads `root` (already read as `rootText`) and its imports. `rootName` is its display name
- * and `rootPath` its absolute path (imports resolve against its directory).
+ * and `rootPath` its absolute path (imports resolve against its directory). `parse` may reuse an
+ * earlier version's trees (the language server).
  */
-export function loadProgram(rootPath: string, rootText: string, readFile: ReadFile, rootName = displayName(rootPath)): Program {
+export function loadProgram(rootPath: string, rootText: string, readFile: ReadFile, rootName = displayName(rootPath),
+  parse: ParseFile = parseSource): Program {
   const program: Program = { files: [], sources: new Map(), diagnostics: [] };
   const loaded = new Set<string>();
   const visit = (absolutePath: string, name: string, read: string, stack: string[]): void => {
     const text = stripByteOrderMark(read);
     loaded.add(absolutePath);
     program.sources.set(name, text);
-    const parsed = parseSource(text, name);
+    const parsed = parse(text, name);
     program.files.push(parsed.value);
     program.diagnostics.push(...parsed.diagnostics);
     for (const node of parsed.value.imports) {
