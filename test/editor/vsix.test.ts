@@ -1,5 +1,5 @@
 /** `npm run vsix` packages the VS Code extension from the checkout: manifest, grammar, configuration and the bundled client. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,6 +43,25 @@ describe('the VS Code extension package', function () {
       const bundle = fs.readFileSync('editors/vscode/dist/extension.js', 'utf8');
       expect(bundle).to.contain('lsp').and.contain('--stdio');
       expect(bundle).not.to.match(/require\("vscode-languageclient/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('type-checks its client against the VS Code API it declares (@types/vscode), and a type error there fails', () => {
+    const tsc = path.join('node_modules', 'typescript', 'bin', 'tsc');
+    expect(JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.typecheck).to.contain('editors/vscode/tsconfig.json');
+    execFileSync(process.execPath, [tsc, '-p', 'editors/vscode/tsconfig.json', '--noEmit'], { stdio: 'pipe' });
+    // The same configuration over a copy of the client with a planted error must fail.
+    const folder = fs.mkdtempSync(path.join('editors', 'vscode', '.typecheck-'));
+    try {
+      fs.mkdirSync(path.join(folder, 'src'));
+      const client = fs.readFileSync('editors/vscode/src/extension.ts', 'utf8');
+      fs.writeFileSync(path.join(folder, 'src', 'extension.ts'), `${client}\nexport const planted: number = workspace;\n`);
+      fs.writeFileSync(path.join(folder, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['src'] }));
+      const run = spawnSync(process.execPath, [tsc, '-p', path.join(folder, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+      expect(run.status).to.equal(2);
+      expect(run.stdout).to.match(/extension\.ts\(\d+,\d+\): error TS2322: Type 'typeof workspace' is not assignable to type 'number'/);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }
