@@ -1,12 +1,7 @@
-/**
- * For grid tests that train nothing: a fresh folder per test, grids compiled from text, and cell
- * run directories written by hand.
- */
+/** For grid tests that train nothing: a fresh folder per test and cell run directories written by hand. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expect } from 'chai';
-import { compileSource, type CompiledGrid } from '../../src/compiler.ts';
 import { openRunDirectory } from '../../src/runtime/run/directory.ts';
 
 /** Call inside a describe: `cwd` is a fresh temporary folder for each test (removed after it), `runs` the runs folder in it. */
@@ -18,13 +13,6 @@ export function folderPerTest(prefix: string): { readonly cwd: string; readonly 
   });
   afterEach(() => fs.rmSync(folder.cwd, { recursive: true, force: true }));
   return folder;
-}
-
-/** The grid `name` of `source` compiled as `file`, which must compile without errors. */
-export function compiledGrid(source: string, file: string, name: string): CompiledGrid {
-  const result = compileSource(source, file);
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
-  return result.grids.get(name)!;
 }
 
 /** A run directory as a finished run (given its evaluation) or an interrupted one leaves it: resolved.json, status, eval.json. */

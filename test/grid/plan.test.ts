@@ -19,7 +19,8 @@ import { pretrainGroups, pretrainKey } from '../../src/grid/schedule.ts';
 import { runPaths } from '../../src/runtime/run/directory.ts';
 import { MetricsLog, type MinerFields, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import type { RunInfo } from '../../src/runtime/run/run-info.ts';
-import { compiledGrid, fakeRun, folderPerTest } from './hand-written-runs.ts';
+import { compiledGrid } from './fixture.ts';
+import { fakeRun, folderPerTest } from './hand-written-runs.ts';
 
 const source = `
 experiment base {

@@ -18,7 +18,8 @@ import { planGrid, renderPlan } from '../../src/grid/plan.ts';
 import { writeResults } from '../../src/grid/results.ts';
 import type { Metric, ResultRow } from '../../src/grid/rows.ts';
 import { meanInterval, summarize, tQuantile } from '../../src/grid/stats.ts';
-import { compiledGrid, fakeRun, folderPerTest } from './hand-written-runs.ts';
+import { compiledGrid } from './fixture.ts';
+import { fakeRun, folderPerTest } from './hand-written-runs.ts';
 
 const base = `
 experiment base {
