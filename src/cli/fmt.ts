@@ -5,22 +5,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderDiagnostics, type Diagnostic } from '../compiler.ts';
+import type { Diagnostic } from '../compiler.ts';
 import { diagnostic } from '../diagnostics/diagnostic.ts';
 import { summary } from '../diagnostics/render.ts';
 import { formatSource } from '../format/index.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { UsageError } from '../runs/usage-error.ts';
-import { STDIN_NAME, rekdFilesUnder } from './check.ts';
-import { colorFor } from './color.ts';
 import { defineCommand } from './command.ts';
 import { FORMAT } from './common-options.ts';
-import { printJson } from './diagnostics-output.ts';
-
-/** The files named: a folder becomes its .rekd files. */
-function filesOf(inputs: readonly string[]): string[] {
-  return inputs.flatMap((input) => (fs.statSync(input, { throwIfNoEntry: false })?.isDirectory() ? rekdFilesUnder(input) : [input]));
-}
+import { printJson, showDiagnostics } from './diagnostics-output.ts';
+import { REKD_INPUTS, rekdInputs, STDIN_NAME } from './rekd-inputs.ts';
 
 const readText = (file: string): string | undefined => {
   try {
@@ -32,8 +26,7 @@ const readText = (file: string): string | undefined => {
 
 export const fmt = defineCommand({
   name: 'fmt',
-  operands: '<file|folder|->...',
-  count: [1, Infinity],
+  ...REKD_INPUTS,
   summary: 'rewrite .rekd files in the one canonical layout (a folder: every .rekd file under it; -: standard input to stdout)',
   details: [
     'Layout: two spaces per level, = of consecutive attributes (and { of one-line blocks) aligned, `0.3 .. 1.0`, `[a, b]`,',
@@ -48,7 +41,8 @@ export const fmt = defineCommand({
   run({ operands, options }) {
     const stdin = operands.includes('-');
     if (stdin && operands.length > 1) throw new UsageError('standard input (-) is formatted alone: its result goes to stdout');
-    const files = stdin ? [STDIN_NAME] : filesOf(operands);
+    // A folder with no .rekd file has nothing to format.
+    const files = rekdInputs(operands).filter((input) => input.kind !== 'empty folder').map((input) => input.name);
     const diagnostics: Diagnostic[] = [];
     const sources = new Map<string, string>();
     const changed: string[] = [];
@@ -74,7 +68,7 @@ export const fmt = defineCommand({
     if (options.format === 'json') {
       printJson({ files, changed, written: !options.check && !stdin, diagnostics, summary: summary(diagnostics) });
     } else {
-      if (diagnostics.length) process.stderr.write(`${renderDiagnostics(diagnostics, sources, { color: colorFor(process.stderr) })}\n`);
+      showDiagnostics(diagnostics, sources, 'text');
       if (!stdin) for (const file of changed) process.stdout.write(`${file}\n`);
     }
     return diagnostics.length > 0 || (options.check && changed.length > 0) ? 1 : 0;

@@ -168,6 +168,28 @@ export interface QueueOptions {
   log?: (line: string) => void;
 }
 
+/** What the queue says of a cell's job: gone (Redis restarted empty), not finished yet, or finished. */
+export type CellJobRead =
+  | { state: 'gone' }
+  | { state: 'pending' }
+  | { state: 'completed'; result: CellResult }
+  | { state: 'failed'; reason: string };
+
+/**
+ * Reads a job's state before the job: BullMQ sets the completed state and the return value in one
+ * script, so a job read after its state says completed carries its result. Read the other way round,
+ * a job completing between the two reads would look completed without a result.
+ */
+export async function readCellJob(queue: Pick<Queue<CellPayload, CellResult>, 'getJob' | 'getJobState'>, id: string): Promise<CellJobRead> {
+  const state = await queue.getJobState(id);
+  if (state === 'unknown') return { state: 'gone' };
+  if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
+  const job = await queue.getJob(id);
+  // Gone between the two reads: Redis restarted empty.
+  if (!job) return { state: 'gone' };
+  return state === 'completed' ? { state, result: job.returnvalue } : { state, reason: job.failedReason };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -212,25 +234,17 @@ async function waitForCells(grid: CompiledGrid, source: CompiledFile, queue: Que
   }
   while (pending.size) {
     for (const [cell, { dir, enqueue }] of pending) {
-      const job = await queue.getJob(jobId(grid.name, dir));
-      const state = job ? await job.getState() : 'unknown';
-      if (state === 'unknown') {
+      const read = await readCellJob(queue, jobId(grid.name, dir));
+      if (read.state === 'gone') {
         await enqueue();
         log(`grid: ${cell.name}'s job is gone from the queue (Redis restarted?): queued again`);
-      } else if (state === 'completed' && (job!.returnvalue === null || typeof job!.returnvalue !== 'object')) {
-        // A worker that finished the job lost to a Redis restart can complete its queued-again
-        // twin without a result: run it again rather than record nothing.
-        await job!.remove();
-        await enqueue();
-        log(`grid: ${cell.name}'s job completed without a result (Redis restarted?): queued again`);
-      } else if (state === 'completed') {
-        const result = job!.returnvalue;
-        const recorded = recordResult(cell.experiment, source, dir, options.folder, result);
-        log(`grid: ${cell.name} done by ${result.worker}${recorded ? '' : ' (a result was already recorded: kept that one)'}`);
+      } else if (read.state === 'completed') {
+        const recorded = recordResult(cell.experiment, source, dir, options.folder, read.result);
+        log(`grid: ${cell.name} done by ${read.result.worker}${recorded ? '' : ' (a result was already recorded: kept that one)'}`);
         outcomes.set(cell, { cell, dir, outcome: 'ran' });
         pending.delete(cell);
-      } else if (state === 'failed') {
-        log(`grid: ${cell.name} failed on the queue: ${job!.failedReason}`);
+      } else if (read.state === 'failed') {
+        log(`grid: ${cell.name} failed on the queue: ${read.reason}`);
         outcomes.set(cell, { cell, dir, outcome: 'failed' });
         pending.delete(cell);
       }

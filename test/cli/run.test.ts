@@ -4,7 +4,7 @@
  * kill -9 and resumed; Ctrl-C (SIGINT) with its exit code and checkpoint; no orphan when rekdc
  * alone is killed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,8 +12,7 @@ import { expect } from 'chai';
 import { compileSource } from '../../src/compiler.ts';
 import { checkpointMetadata } from '../../src/runtime/checkpoint.ts';
 import { isRunning } from '../../src/runs/lock.ts';
-
-const rekdc = path.resolve('bin/rekdc.js');
+import { readJson, rekdcIn, startRekdc, workspaceWith } from './rekdc-child.ts';
 
 /** 64 train images in batches of 16: 4 steps per epoch; a checkpoint every 2 steps. */
 const tinyExperiment = (epochs: number) => `
@@ -44,38 +43,7 @@ experiment tiny {
 }
 `;
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Started {
-  child: ChildProcess;
-  /** What it wrote to stderr so far (progress lines when not on a terminal). */
-  stderr: () => string;
-  done: Promise<Outcome>;
-}
-
-function start(cwd: string, args: string[]): Started {
-  // The floor cache inside the workspace: runs here neither read nor fill the user's.
-  const env = { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') };
-  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const done = new Promise<Outcome>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, stderr: () => stderr, done };
-}
-
-const rekdcIn = (cwd: string, ...args: string[]) => start(cwd, args).done;
-
-function workspace(experimentText: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-run-'));
-  fs.writeFileSync(path.join(dir, 'tiny.rekd'), experimentText);
-  return dir;
-}
+const workspace = (experimentText: string): string => workspaceWith('rekd-run-', { 'tiny.rekd': experimentText });
 
 function runDirectoryOf(cwd: string): string {
   const runs = fs.readdirSync(path.join(cwd, 'runs'));
@@ -83,8 +51,6 @@ function runDirectoryOf(cwd: string): string {
   expect(runs[0]).to.match(/^tiny-[0-9a-f]{12}$/);
   return path.join(cwd, 'runs', runs[0]);
 }
-
-const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 const stepRecords = (dir: string) => fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((r) => r.type === 'step');
@@ -180,7 +146,7 @@ describe('rekdc run', function () {
     // kill, the resume and the Ctrl-C; 20 steps could all finish before the kill.
     const totalSteps = 200;
     const cwd = workspace(tinyExperiment(totalSteps / 4));
-    const killed = start(cwd, ['run', 'tiny.rekd']);
+    const killed = startRekdc(cwd, ['run', 'tiny.rekd']);
     let dir = '';
     await until(() => fs.existsSync(path.join(cwd, 'runs')) && fs.readdirSync(path.join(cwd, 'runs')).length > 0, 'the run directory');
     dir = runDirectoryOf(cwd);
@@ -197,7 +163,7 @@ describe('rekdc run', function () {
     const checkpointStep = checkpointMetadata<{ step: number }>(path.join(cwd, latest)).step;
     expect(checkpointStep).to.be.within(2, totalSteps - 2);
 
-    const resumed = start(cwd, ['run', 'tiny.rekd', '--resume']);
+    const resumed = startRekdc(cwd, ['run', 'tiny.rekd', '--resume']);
     // A progress line past the checkpoint: training runs (and listens for Ctrl-C).
     const stepsShown = () => [...resumed.stderr().matchAll(/step (\d+)\/\d+/g)].map((m) => Number(m[1]));
     await until(() => resumed.child.exitCode !== null || stepsShown().some((step) => step > checkpointStep), 'a step after the resume');
@@ -210,7 +176,7 @@ describe('rekdc run', function () {
     expect(interrupted.step).to.be.above(checkpointStep);
 
     // rekdc alone killed (the OOM killer, a CI job ending): its program must not train on as an orphan.
-    const orphaned = start(cwd, ['run', 'tiny.rekd']);
+    const orphaned = startRekdc(cwd, ['run', 'tiny.rekd']);
     await until(() => [...orphaned.stderr().matchAll(/step (\d+)\/\d+/g)].some((m) => Number(m[1]) > interrupted.step), 'a step after the second resume');
     const orphan = programPid(orphaned.child.pid!);
     orphaned.child.kill('SIGKILL');

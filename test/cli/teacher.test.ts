@@ -5,14 +5,11 @@
  * done, and an experiment naming the file as its `checkpoint`. The student's eval.json carries the
  * teacher's kNN top-1 in each case. The commands' errors are one line, without a stack trace.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-
-const rekdc = path.resolve('bin/rekdc.js');
+import { readJson, rekdcIn, workspaceWith, type Outcome } from './rekdc-child.ts';
 
 /** 64 train images; the student trains one epoch; the teacher two with its own lr, warm-up and batch size. */
 const experiment = (teacher: string) => `
@@ -37,28 +34,7 @@ experiment tiny {
 `;
 const pretrained = experiment('pretrain { epochs = 2, warmup_epochs = 1, lr = 0.1, batch_size = 32 }');
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function rekdcIn(cwd: string, ...args: string[]): Promise<Outcome> {
-  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-function workspace(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-teacher-'));
-  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-  return dir;
-}
-
-const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+const workspace = (files: Record<string, string | Buffer>): string => workspaceWith('rekd-teacher-', files);
 
 /** The eval.json of the workspace's one student run. */
 function studentEval(cwd: string) {

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileFile, compileSource, type CompiledGrid } from '../../src/compiler.ts';
@@ -17,9 +16,11 @@ import { planGrid, renderPlan } from '../../src/grid/plan.ts';
 import { resultsCsv, writeResults } from '../../src/grid/results.ts';
 import { collectResults } from '../../src/grid/rows.ts';
 import { pretrainGroups, pretrainKey } from '../../src/grid/schedule.ts';
-import { openRunDirectory, runPaths } from '../../src/runtime/run/directory.ts';
+import { runPaths } from '../../src/runtime/run/directory.ts';
 import { MetricsLog, type MinerFields, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import type { RunInfo } from '../../src/runtime/run/run-info.ts';
+import { compiledGrid } from './fixture.ts';
+import { fakeRun, folderPerTest } from './hand-written-runs.ts';
 
 const source = `
 experiment base {
@@ -40,34 +41,17 @@ grid g of base {
 }
 `;
 
-function compiled(): CompiledGrid {
-  const result = compileSource(source, 'plan.rekd');
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
-  return result.grids.get('g')!;
-}
-
-/** A run directory as a finished (or interrupted) run leaves it. */
-function fakeRun(dir: string, resolved: unknown, evaluation?: unknown): void {
-  const run = openRunDirectory(dir, { resolved });
-  run.setStatus(evaluation ? 'finished' : 'interrupted', { step: 4, epoch: 2 });
-  if (evaluation) run.writeEval(evaluation);
-}
+const compiled = (): CompiledGrid => compiledGrid(source, 'plan.rekd', 'g');
 
 describe('grid plan and results', () => {
-  let cwd: string;
-  let runs: string;
-  beforeEach(() => {
-    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-plan-'));
-    runs = path.join(cwd, 'runs');
-  });
-  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  const workspace = folderPerTest('rekd-plan-');
 
   it('plans every kept cell with the run id rekdc run uses and its differences from the base', () => {
     const grid = compiled();
-    const plan = planGrid(grid, runs);
+    const plan = planGrid(grid, workspace.runs);
     expect(plan.cells.map((c) => c.cell.name)).to.deep.equal(['g_0', 'g_1', 'g_2', 'g_4', 'g_5', 'g_6']);
     expect(grid.dropped).to.deep.equal([3, 7]);
-    for (const c of plan.cells) expect(c.dir).to.equal(path.join(runs, `${c.cell.name}-${runId(c.cell.experiment)}`));
+    for (const c of plan.cells) expect(c.dir).to.equal(path.join(workspace.runs, `${c.cell.name}-${runId(c.cell.experiment)}`));
     const changes = (name: string) => Object.fromEntries(plan.cells.find((c) => c.cell.name === name)!.differences.map((d) => [d.path, [d.base, d.cell]]));
     // Index = 4 x temperature + 2 x student + teacher.width; the base has 0.1, alexnet, 0.25.
     expect(changes('g_1')).to.deep.equal({ 'loss.relation.temperature': [0.1, 0.05], 'teacher.width': [0.25, 0.5] });
@@ -78,13 +62,13 @@ describe('grid plan and results', () => {
   it('reads each cell state from its run directory and a live lock', async () => {
     const grid = compiled();
     const [complete, interrupted, running] = grid.cells;
-    fakeRun(runDirectory(complete.experiment, runs), complete.experiment, { linear: { top1: 0.5 } });
-    fakeRun(runDirectory(interrupted.experiment, runs), interrupted.experiment);
+    fakeRun(runDirectory(complete.experiment, workspace.runs), complete.experiment, { linear: { top1: 0.5 } });
+    fakeRun(runDirectory(interrupted.experiment, workspace.runs), interrupted.experiment);
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
     try {
-      fs.mkdirSync(runDirectory(running.experiment, runs), { recursive: true });
-      fs.writeFileSync(path.join(runDirectory(running.experiment, runs), '.lock'), String(sleeper.pid));
-      const plan = planGrid(grid, runs);
+      fs.mkdirSync(runDirectory(running.experiment, workspace.runs), { recursive: true });
+      fs.writeFileSync(path.join(runDirectory(running.experiment, workspace.runs), '.lock'), String(sleeper.pid));
+      const plan = planGrid(grid, workspace.runs);
       expect(plan.cells.map((c) => c.state)).to.deep.equal(['complete', 'interrupted', 'running', 'new', 'new', 'new']);
       expect(plan.cells[2].pid).to.equal(sleeper.pid);
       const text = renderPlan(plan);
@@ -96,7 +80,7 @@ describe('grid plan and results', () => {
     }
     await new Promise((resolve) => sleeper.on('exit', resolve));
     // A lock whose process is gone does not count.
-    expect(runProgress(runDirectory(running.experiment, runs)).state).to.equal('new');
+    expect(runProgress(runDirectory(running.experiment, workspace.runs)).state).to.equal('new');
   });
 
   it('gives each of `jobs` cells its share of the cores unless the cell sets threads, in the same run directory', () => {
@@ -106,7 +90,7 @@ describe('grid plan and results', () => {
     expect(withThreadShare(cell, 3, 8).threads).to.equal(2);
     expect(withThreadShare(cell, 4, 2).threads).to.equal(1);
     expect(withThreadShare({ ...cell, threads: 3 }, 2, 2).threads).to.equal(3);
-    expect(runDirectory(withThreadShare(cell, 2, 8), runs)).to.equal(runDirectory(cell, runs));
+    expect(runDirectory(withThreadShare(cell, 2, 8), workspace.runs)).to.equal(runDirectory(cell, workspace.runs));
   });
 
   it('groups the cells sharing one offline teacher recipe', () => {
@@ -114,7 +98,7 @@ describe('grid plan and results', () => {
     const members = [...groups].map(([cell, group]) => `${cell}: ${group.map((c) => c.name).join(' ')}`);
     // teacher.width 0.25: g_0, g_2, g_4, g_6; 0.5: g_1, g_5 (g_3 and g_7 dropped).
     expect(members).to.deep.equal(['g_0: g_0 g_2 g_4 g_6', 'g_1: g_1 g_5', 'g_2: g_0 g_2 g_4 g_6', 'g_4: g_0 g_2 g_4 g_6', 'g_5: g_1 g_5', 'g_6: g_0 g_2 g_4 g_6']);
-    const text = renderPlan(planGrid(compiled(), runs));
+    const text = renderPlan(planGrid(compiled(), workspace.runs));
     expect(text).to.contain('one teacher pretrain stage shared by g_0, g_2, g_4, g_6 (trained once');
     expect(text).to.contain('one teacher pretrain stage shared by g_1, g_5 (trained once');
   });
@@ -164,10 +148,10 @@ grid seeds_shared of base {
 
   it('writes one row per cell with varied values and metrics, and a plot per axis', () => {
     const grid = compiled();
-    const folder = gridFolder('g', runs);
-    writeManifest(folder, manifestOf(grid, 'plan.rekd', runs));
+    const folder = gridFolder('g', workspace.runs);
+    writeManifest(folder, manifestOf(grid, 'plan.rekd', workspace.runs));
     const [first, second] = grid.cells;
-    fakeRun(runDirectory(first.experiment, runs), first.experiment, {
+    fakeRun(runDirectory(first.experiment, workspace.runs), first.experiment, {
       linear: { top1: 0.625, top5: 1 }, knn: { top1: 0.5 }, collapse: { effectiveRank: 3.25, alignment: 0.5, uniformity: -1.5, purity: 0.75 },
       teacher: { knn: { top1: 0.875 } }, floors: { pixels: { knn: { top5: 0.125 } } },
     });
@@ -179,15 +163,15 @@ grid seeds_shared of base {
       }],
       evaluation: { step: 200, checkpoint: 'checkpoints/latest.ckpt' },
     };
-    fs.writeFileSync(runPaths(runDirectory(first.experiment, runs)).runInfo, JSON.stringify(info));
-    fakeRun(runDirectory(second.experiment, runs), second.experiment, { linear: { top1: 0.375 }, knn: { top1: 0.25 } });
+    fs.writeFileSync(runPaths(runDirectory(first.experiment, workspace.runs)).runInfo, JSON.stringify(info));
+    fakeRun(runDirectory(second.experiment, workspace.runs), second.experiment, { linear: { top1: 0.375 }, knn: { top1: 0.25 } });
     // The miner columns come from g_0's last window that measured the miner (step 4), not the later one that did not.
     const window = (step: number, miner: MinerFields): StepRecord => ({ type: 'step', step, epoch: 1, lr: 0.1, images_per_second: 10, loss: { total: 1 }, ...miner });
-    const log = new MetricsLog(runPaths(runDirectory(first.experiment, runs)).metrics);
+    const log = new MetricsLog(runPaths(runDirectory(first.experiment, workspace.runs)).metrics);
     log.append(window(2, { miner_precision: 0.125, miner_positives: 3, miner_chance: 0.25 }));
     log.append(window(4, { miner_precision: 0.5625, miner_positives: 2, miner_chance: 0.3125 }));
     log.append(window(6, {}));
-    const rows = collectResults(manifestOf(grid, 'plan.rekd', runs), folder);
+    const rows = collectResults(manifestOf(grid, 'plan.rekd', workspace.runs), folder);
     const csv = resultsCsv(rows, grid.axes).trim().split('\n');
     expect(csv[0]).to.equal('cell,loss.relation.temperature,student,teacher.width,seed,method,state,linear_top1,knn_top1,effective_rank,alignment,uniformity,purity,' +
       'teacher_knn_top1,pixels_linear_top1,pixels_knn_top1,untrained_linear_top1,untrained_knn_top1,miner_precision,miner_chance,wall_seconds,' +
@@ -196,8 +180,8 @@ grid seeds_shared of base {
       'evaluated_checkpoint,evaluated_step,run_dir');
     const unrun = ',,,,,,,,,,,';
     expect(csv[1]).to.equal(`g_0,0.05,alexnet,0.25,0,rekd,complete,0.625,0.5,3.25,0.5,-1.5,0.75,0.875,,,,,0.5625,0.3125,,1,0.125,` +
-      `100,20,256,wasm,avx2,2,AMD EPYC,0.1.0,abc123,checkpoints/latest.ckpt,200,${runDirectory(first.experiment, runs)}`);
-    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,0,rekd,complete,0.375,0.25,,,,,,,,,,,,,,,${unrun}${runDirectory(second.experiment, runs)}`);
+      `100,20,256,wasm,avx2,2,AMD EPYC,0.1.0,abc123,checkpoints/latest.ckpt,200,${runDirectory(first.experiment, workspace.runs)}`);
+    expect(csv[2]).to.equal(`g_1,0.05,alexnet,0.5,0,rekd,complete,0.375,0.25,,,,,,,,,,,,,,,${unrun}${runDirectory(second.experiment, workspace.runs)}`);
     // A cell not started takes its seed and method from grid.json.
     expect(csv[3]).to.match(/^g_2,0\.05,mobilenetv2,0\.25,0,rekd,new,,,,,,,,,,/);
     expect(csv).to.have.length(7);

@@ -5,20 +5,22 @@
  * other worker takes the job over after the lock timeout, and every cell's result is recorded
  * exactly once. Redis restarted empty mid-grid: the grid queues the lost jobs again and finishes.
  * Redis unreachable: one line, then a clear exit. A payload that fails the schema is rejected
- * without being compiled or retried.
+ * without being compiled or retried. What the grid reads of a job, step by step with a worker
+ * driven by hand: a job completing between the grid's reads is never taken for one completed
+ * without a result.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import { isRunning } from '../../src/runs/lock.ts';
-import { QUEUE_NAME, QueueConnection } from '../../src/grid/queue.ts';
+import { QUEUE_NAME, QueueConnection, readCellJob, type CellJobRead, type CellPayload, type CellResult } from '../../src/grid/queue.ts';
 import { redacted, redisOptions } from '../../src/grid/redis-url.ts';
 import { UsageError } from '../../src/runs/usage-error.ts';
 import { tinyExperiment } from './fixture.ts';
+import { start, until, type Proc } from './processes.ts';
+import { freePort, redisServer, startRedis } from './redis-server.ts';
 
 const rekdc = path.resolve('bin/rekdc.js');
 
@@ -28,51 +30,6 @@ const file = `${tinyExperiment(`
 grid seeds of tiny { seed = [1, 2, 3, 4] }
 grid pair of tiny { seed = [5, 6] }
 `;
-
-/** redis-server's path, installing the Debian package when it is missing and we may; null when impossible. */
-function redisServer(): string | null {
-  const find = () => spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim() || null;
-  if (find()) return find();
-  const root = process.getuid?.() === 0;
-  const sudo = root ? [] : ['sudo', '-n'];
-  const apt = (args: string[]) => spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(root ? [] : ['apt-get']), ...args], { stdio: 'ignore', timeout: 300_000 });
-  if (apt(['install', '-y', 'redis-server']).status !== 0) {
-    apt(['update']);
-    apt(['install', '-y', 'redis-server']);
-  }
-  return find();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Proc { child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
-
-function start(command: string, args: string[], cwd: string): Proc {
-  // The floor cache inside the workspace: cells here neither read nor fill the user's.
-  const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') } });
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stderr += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, stderr: () => stderr, exited };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs: number, output: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', function () {
   this.timeout(180_000);
@@ -88,10 +45,9 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
 
   let server: string | null = null;
   let port = 0;
-  /** A redis-server holding nothing (no persistence: a restart empties it). */
-  const startRedis = async () => {
-    redis = start(server!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], os.tmpdir());
-    await until(() => /Ready to accept connections/.test(redis!.stderr()), 'redis-server', 20_000);
+  /** This suite's redis-server on its port: started before the tests and again after a kill, empty each time. */
+  const startSuiteRedis = async () => {
+    redis = await startRedis(server!, port);
   };
   const worker = (name: string, ...options: string[]) => {
     const proc = start(process.execPath, [rekdc, 'worker', '--queue', url, ...options], folder(name));
@@ -117,7 +73,7 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
       this.skip();
     }
     port = await freePort();
-    await startRedis();
+    await startSuiteRedis();
     url = `redis://127.0.0.1:${port}`;
   });
 
@@ -184,7 +140,7 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
     await until(() => /step 1\/4/.test(only.stderr()), 'a training step', 90_000, only.stderr);
     redis!.child.kill('SIGKILL');
     await redis!.exited;
-    await startRedis();
+    await startSuiteRedis();
 
     expect(await grid.exited, grid.stderr()).to.equal(0);
     const log = grid.stderr();
@@ -220,9 +176,8 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
 
   it('connects with a URL that names localhost, a password and a database, and never prints the password', async () => {
     const securePort = await freePort();
-    const secured = start(server!, ['--port', String(securePort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 's3cret'], os.tmpdir());
+    const secured = await startRedis(server!, securePort, '--requirepass', 's3cret');
     started.push(secured);
-    await until(() => /Ready to accept connections/.test(secured.stderr()), 'the second redis-server', 20_000);
     const secureUrl = `redis://:s3cret@localhost:${securePort}/3`;
     const connection = new QueueConnection(secureUrl);
     try {
@@ -260,6 +215,104 @@ describe('rekdc grid --queue with rekdc worker (BullMQ on redis-server)', functi
       await queue.close();
       await Promise.all(connections.map((c) => c.close()));
     }
+  });
+});
+
+describe('readCellJob: what the grid reads of a cell\'s job', function () {
+  this.timeout(60_000);
+  const name = 'rekd-cells-read';
+  const result: CellResult = {
+    eval: { linear: { top1: 0.5 } },
+    status: { state: 'finished', step: 4, epoch: 2, updated: '2026-01-01T00:00:00.000Z' },
+    metrics: '{"step":4}\n',
+    wall_seconds: 1.5,
+    worker: 'test:1',
+  };
+  // readCellJob reads no payload.
+  const payload = {} as CellPayload;
+  let redis: Proc | undefined;
+  let connection: QueueConnection;
+  let queue: Queue<CellPayload, CellResult>;
+  /** Takes jobs by hand (no processor): each step of a job's life happens when the test says. */
+  let worker: Worker<CellPayload, CellResult>;
+
+  before(async function () {
+    const server = redisServer();
+    if (!server) this.skip();
+    const port = await freePort();
+    redis = await startRedis(server!, port);
+    connection = new QueueConnection(`redis://127.0.0.1:${port}`);
+    queue = new Queue(name, { connection: connection.client });
+    worker = new Worker(name, null, { connection: connection.client, autorun: false });
+  });
+
+  // Each test starts from an empty Redis.
+  afterEach(() => connection.client.flushall());
+
+  after(async () => {
+    await worker?.close();
+    await queue?.close();
+    await connection?.close();
+    redis?.child.kill('SIGKILL');
+    await redis?.exited;
+  });
+
+  it('is gone for a job Redis does not hold, pending while it waits and runs, then completed with its result or failed with its reason', async () => {
+    expect(await readCellJob(queue, 'never-added')).to.deep.equal({ state: 'gone' });
+    await queue.add('a', payload, { jobId: 'a' });
+    expect(await readCellJob(queue, 'a')).to.deep.equal({ state: 'pending' });
+    const running = await worker.getNextJob('token-a');
+    expect(running.id).to.equal('a');
+    expect(await readCellJob(queue, 'a')).to.deep.equal({ state: 'pending' });
+    await running.moveToCompleted(result, 'token-a', false);
+    expect(await readCellJob(queue, 'a')).to.deep.equal({ state: 'completed', result });
+
+    await queue.add('b', payload, { jobId: 'b' });
+    const failing = await worker.getNextJob('token-b');
+    await failing.moveToFailed(new Error('out of memory'), 'token-b', false);
+    expect(await readCellJob(queue, 'b')).to.deep.equal({ state: 'failed', reason: 'out of memory' });
+  });
+
+  it('cannot be completed without a result by a worker whose job an emptied Redis lost: BullMQ refuses its lock', async () => {
+    await queue.add('d', payload, { jobId: 'd' });
+    const lost = await worker.getNextJob('token-d');
+    expect(lost.id).to.equal('d');
+    // Redis restarted empty (as FLUSHALL leaves it); the grid queues the job again under the same id.
+    await connection.client.flushall();
+    await queue.add('d', payload, { jobId: 'd' });
+    const refused = await lost.moveToCompleted(result, 'token-d', false).then(() => null, (error: Error) => error);
+    expect(refused?.message).to.match(/Missing lock for job d/);
+    expect(await readCellJob(queue, 'd')).to.deep.equal({ state: 'pending' });
+  });
+
+  it('never reads a job that completes between its reads as completed without a result', async () => {
+    await queue.add('c', payload, { jobId: 'c' });
+    const running = await worker.getNextJob('token-c');
+    expect(running.id).to.equal('c');
+    // The worker completes the job right after the grid's first read, whichever that is.
+    let completed = false;
+    const completeOnce = async () => {
+      if (completed) return;
+      completed = true;
+      await running.moveToCompleted(result, 'token-c', false);
+    };
+    const racing: Pick<typeof queue, 'getJob' | 'getJobState'> = {
+      getJob: async (id) => {
+        const job = await queue.getJob(id);
+        await completeOnce();
+        return job;
+      },
+      getJobState: async (id) => {
+        const state = await queue.getJobState(id);
+        await completeOnce();
+        return state;
+      },
+    };
+    const first = await readCellJob(racing, 'c');
+    expect(completed).to.equal(true);
+    const allowed: CellJobRead[] = [{ state: 'pending' }, { state: 'completed', result }];
+    expect(allowed, JSON.stringify(first)).to.deep.include(first);
+    expect(await readCellJob(queue, 'c')).to.deep.equal({ state: 'completed', result });
   });
 });
 

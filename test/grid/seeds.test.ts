@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileFile, compileSource, type CompiledGrid, type GridCell } from '../../src/compiler.ts';
@@ -19,7 +18,8 @@ import { planGrid, renderPlan } from '../../src/grid/plan.ts';
 import { writeResults } from '../../src/grid/results.ts';
 import type { Metric, ResultRow } from '../../src/grid/rows.ts';
 import { meanInterval, summarize, tQuantile } from '../../src/grid/stats.ts';
-import { openRunDirectory } from '../../src/runtime/run/directory.ts';
+import { compiledGrid } from './fixture.ts';
+import { fakeRun, folderPerTest } from './hand-written-runs.ts';
 
 const base = `
 experiment base {
@@ -52,18 +52,7 @@ grid single of base {
 }
 `;
 
-function compiled(name: string): CompiledGrid {
-  const result = compileSource(source, 'seeds.rekd');
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
-  return result.grids.get(name)!;
-}
-
-/** A hand-written cell directory: resolved.json, status and (when finished) eval.json. */
-function fakeRun(dir: string, resolved: unknown, evaluation?: unknown): void {
-  const run = openRunDirectory(dir, { resolved });
-  run.setStatus(evaluation ? 'finished' : 'interrupted', { step: 4, epoch: 2 });
-  if (evaluation) run.writeEval(evaluation);
-}
+const compiled = (name: string): CompiledGrid => compiledGrid(source, 'seeds.rekd', name);
 
 /** Per student, method and metric: the value at seeds 1, 2, 3 (null: the cell did not finish). */
 const LINEAR: Record<string, Array<number | null>> = {
@@ -108,13 +97,7 @@ const csvRows = (file: string): Array<Record<string, string>> => {
 };
 
 describe('seeds in grids', () => {
-  let cwd: string;
-  let runs: string;
-  beforeEach(() => {
-    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-seeds-'));
-    runs = path.join(cwd, 'runs');
-  });
-  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  const workspace = folderPerTest('rekd-seeds-');
 
   describe('statistics', () => {
     it('summarises values as mean and sample standard deviation (n - 1)', () => {
@@ -172,7 +155,7 @@ describe('seeds in grids', () => {
 
   describe('plan', () => {
     it('lists every cell with its seed and method, seeds varying slowest', () => {
-      const text = renderPlan(planGrid(compiled('methods'), runs)).split('\n');
+      const text = renderPlan(planGrid(compiled('methods'), workspace.runs)).split('\n');
       expect(text[0]).to.equal('grid methods of base: 30 cells, 0 complete, 0 interrupted, 0 running, 30 new');
       expect(text[1]).to.equal('seeds 1, 2, 3 across 10 settings (the results aggregate each setting over its seeds)');
       const header = text.findIndex((line) => line.startsWith('cell'));
@@ -191,11 +174,11 @@ describe('seeds in grids', () => {
       const before = compileSource(source.replace('  seed = [1, 2, 3]\n', ''), 'seeds.rekd').grids.get('methods')!.cells;
       const after = compiled('methods').cells;
       expect(before).to.have.length(10);
-      for (const [i, cell] of before.entries()) expect(runDirectory(after[i].experiment, runs)).to.equal(runDirectory(cell.experiment, runs));
+      for (const [i, cell] of before.entries()) expect(runDirectory(after[i].experiment, workspace.runs)).to.equal(runDirectory(cell.experiment, workspace.runs));
     });
 
     it('gives each seed its own teacher pretrain stage', () => {
-      const text = renderPlan(planGrid(compiled('methods'), runs));
+      const text = renderPlan(planGrid(compiled('methods'), workspace.runs));
       expect(text.split('\n')[2]).to.equal("3 teacher pretrain stages: a stage's recipe includes its seed (the experiment's unless teacher.pretrain.seed is set), so each seed pretrains its own teacher");
       // Per seed, the two students x three distillation methods share one stage (indices 10 x seed + 5 x student + 2, 3, 4).
       expect(text).to.contain('one teacher pretrain stage shared by methods_2, methods_3, methods_4, methods_7, methods_8, methods_9 (trained once');
@@ -205,7 +188,7 @@ describe('seeds in grids', () => {
 
   describe('results', () => {
     it('keeps one row per cell at full precision and adds one row per setting with mean, std and n over seeds', () => {
-      const folder = writeGrid(compiled('methods'), runs);
+      const folder = writeGrid(compiled('methods'), workspace.runs);
       writeResults(folder);
       const cells = csvRows(path.join(folder, 'results.csv'));
       expect(cells).to.have.length(30);
@@ -230,7 +213,7 @@ describe('seeds in grids', () => {
     });
 
     it('pairs each method with moco by seed: mean difference and 95% t interval', () => {
-      const folder = writeGrid(compiled('methods'), runs);
+      const folder = writeGrid(compiled('methods'), workspace.runs);
       writeResults(folder);
       const paired = csvRows(path.join(folder, 'results-paired.csv'));
       const find = (student: string, method: string, metric: string) =>
@@ -256,7 +239,7 @@ describe('seeds in grids', () => {
     });
 
     it('prints the gates first, then tables of methods with the floors as mean ± std (n)', () => {
-      const folder = writeGrid(compiled('methods'), runs);
+      const folder = writeGrid(compiled('methods'), workspace.runs);
       const { report, gates } = writeResults(folder);
       const markdown = fs.readFileSync(report, 'utf8');
       const lines = markdown.split('\n');
@@ -294,7 +277,7 @@ describe('seeds in grids', () => {
     });
 
     it('shows a single-seed grid with n = 1, intervals undefined and no verdict', () => {
-      const folder = writeGrid(compiled('single'), runs);
+      const folder = writeGrid(compiled('single'), workspace.runs);
       const { report, gates } = writeResults(folder);
       const markdown = fs.readFileSync(report, 'utf8');
       expect(markdown).to.contain('10 cells (10 settings, seed 1), 10 complete');
@@ -305,7 +288,7 @@ describe('seeds in grids', () => {
     });
 
     it('says a gate does not apply, and why, without floors, teacher or moco', () => {
-      const folder = writeGrid(compiled('methods'), runs, false);
+      const folder = writeGrid(compiled('methods'), workspace.runs, false);
       const { gates } = writeResults(folder);
       expect(gates[1]).to.equal('G2 not applicable (alexnet w0.5): no complete cell with the raw-pixel probe (floors.pixels.linear.top1) or ' +
         'the untrained floor (floors.untrained.linear.top1) in eval.json');
@@ -339,8 +322,8 @@ describe('seeds in grids', () => {
     });
 
     it('prints the gates on `rekdc report` of a grid folder', async () => {
-      writeGrid(compiled('methods'), runs);
-      const child = spawn(process.execPath, [path.resolve('bin/rekdc.js'), 'report', 'runs/grids/methods'], { cwd });
+      writeGrid(compiled('methods'), workspace.runs);
+      const child = spawn(process.execPath, [path.resolve('bin/rekdc.js'), 'report', 'runs/grids/methods'], { cwd: workspace.cwd });
       let stdout = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
       const code = await new Promise((resolve) => child.on('close', resolve));

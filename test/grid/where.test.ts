@@ -2,25 +2,11 @@
 import { expect } from 'chai';
 import { compileSource } from '../../src/compiler.ts';
 import { pathValues, readPath } from '../../src/resolve/resolved-paths.ts';
-
-const base = `
-experiment base {
-  data synthetic { classes = 4, size = 16, count = 64, test_count = 16 }
-  teacher resnet18 { width = 0.25 }
-  student alexnet { width = 0.5 }
-  loss {
-    instance moco {}
-    relation rekd {}
-  }
-  schedule cosine { epochs = 2 }
-}
-`;
+import { BASE_EXPERIMENT, compiledGrid } from './fixture.ts';
 
 /** The values of the cells a grid keeps, as `path=value` strings per cell. */
 function kept(gridBody: string): string[] {
-  const result = compileSource(`${base}\ngrid g of base {\n${gridBody}\n}\n`, 'where.rekd');
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
-  return result.grids.get('g')!.cells.map((c) => `${c.index}:${Object.values(c.values).join(',')}`);
+  return compiledGrid(`${BASE_EXPERIMENT}\ngrid g of base {\n${gridBody}\n}\n`, 'where.rekd', 'g').cells.map((c) => `${c.index}:${Object.values(c.values).join(',')}`);
 }
 
 describe('grid where', () => {
@@ -49,7 +35,7 @@ describe('grid where', () => {
     const body = 'teacher = [resnet34, none]\n  loss.relation = [rekd, none]\n  where not (teacher == none and loss.relation != none)';
     expect(kept(body)).to.deep.equal(['0:resnet34,rekd', '1:resnet34,', '3:,']);
     // Without the condition, cell 2 (no teacher, a relation term) is an error naming its values.
-    const result = compileSource(`${base}\ngrid g of base {\n  teacher = [resnet34, none]\n  loss.relation = [rekd, none]\n}\n`, 'where.rekd');
+    const result = compileSource(`${BASE_EXPERIMENT}\ngrid g of base {\n  teacher = [resnet34, none]\n  loss.relation = [rekd, none]\n}\n`, 'where.rekd');
     const rejected = result.diagnostics.find((d) => d.code === 'RK0502')!;
     expect(rejected.notes).to.include.members(['in cell 2 (teacher = none, loss.relation = rekd)']);
   });
@@ -69,20 +55,20 @@ describe('grid where', () => {
   });
 
   it('reads every path with the value a grid plan shows for it', () => {
-    const experiment = compileSource(base, 'where.rekd').experiments.get('base')!;
+    const experiment = compileSource(BASE_EXPERIMENT, 'where.rekd').experiments.get('base')!;
     const values = pathValues(experiment);
     expect([...values.keys()]).to.include.members(['student', 'augment.horizontal_flip', 'augment.random_resized_crop.scale', 'teacher.pretrain']);
     for (const [path, value] of values) expect(readPath(experiment, path.split('.')), path).to.deep.equal(value);
   });
 
   it('warns (RK0807) when the condition drops every cell', () => {
-    const result = compileSource(`${base}\ngrid g of base {\n  seed = [1, 2]\n  where seed > 2\n}\n`, 'where.rekd');
+    const result = compileSource(`${BASE_EXPERIMENT}\ngrid g of base {\n  seed = [1, 2]\n  where seed > 2\n}\n`, 'where.rekd');
     expect(result.diagnostics.map((d) => `${d.severity} ${d.code}`)).to.deep.equal(['warning RK0807']);
     expect(result.grids.get('g')!.dropped).to.deep.equal([0, 1]);
   });
 
   it('keeps names that merely start with a keyword as names', () => {
-    const result = compileSource(`${base}\ngrid g of base {\n  seed = [1]\n  where seed == 1 or notes == 2\n}\n`, 'where.rekd');
+    const result = compileSource(`${BASE_EXPERIMENT}\ngrid g of base {\n  seed = [1]\n  where seed == 1 or notes == 2\n}\n`, 'where.rekd');
     expect(result.diagnostics.map((d) => d.code)).to.deep.equal(['RK0801']);
     expect(result.diagnostics[0].message).to.contain("'notes'");
   });

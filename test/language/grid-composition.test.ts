@@ -7,19 +7,7 @@
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { compileSource, type CompileResult } from '../../src/compiler.ts';
-
-const BASE = `
-experiment base {
-  data synthetic { classes = 4, size = 16, count = 64, test_count = 16 }
-  teacher resnet18 { width = 0.25 }
-  student alexnet { width = 0.5 }
-  loss {
-    instance moco {}
-    relation rekd {}
-  }
-  schedule cosine { epochs = 2 }
-}
-`;
+import { BASE_EXPERIMENT } from '../grid/fixture.ts';
 
 /** Compiles `text` as main.rekd, with `files` (name -> text) importable beside it. */
 function compile(text: string, files: Record<string, string> = {}, overrides: string[] = []): CompileResult {
@@ -32,7 +20,7 @@ const cellValues = (result: CompileResult, grid: string) => result.grids.get(gri
 
 describe('grid composition', () => {
   describe('axes sets', () => {
-    const text = `${BASE}
+    const text = `${BASE_EXPERIMENT}
 axes methods {
   zip {
     loss.relation = [none, rekd]
@@ -60,7 +48,7 @@ grid b of base {
     });
 
     it('gives two grids using one set the same cells as if each had written the axes', () => {
-      const written = compile(`${BASE}
+      const written = compile(`${BASE_EXPERIMENT}
 grid a of base {
   seed = [1, 2]
   zip {
@@ -74,13 +62,13 @@ grid a of base {
 
     it('takes a set from an imported file, and does not warn about an unused set in a file without grids', () => {
       const library = 'axes widths { student.width = [0.25, 0.5, 1] }\naxes unused { seed = [1] }\n';
-      const imported = compile(`import "sets.rekd"\n${BASE}\ngrid w of base { use widths }`, { 'sets.rekd': library });
+      const imported = compile(`import "sets.rekd"\n${BASE_EXPERIMENT}\ngrid w of base { use widths }`, { 'sets.rekd': library });
       expect(codes(imported)).to.deep.equal([]);
       expect(imported.grids.get('w')!.cells.map((c) => c.experiment.student.width)).to.deep.equal([0.25, 0.5, 1]);
     });
 
     it('reports a problem at a set\'s value once, at the set (naming its cell), not at the grids that use it', () => {
-      const bad = compile(`${BASE}\naxes kinds { student = [alexnet, resnet99] }\ngrid g of base { use kinds }\ngrid h of base { use kinds }`);
+      const bad = compile(`${BASE_EXPERIMENT}\naxes kinds { student = [alexnet, resnet99] }\ngrid g of base { use kinds }\ngrid h of base { use kinds }`);
       expect(codes(bad)).to.deep.equal(['RK0202 13']);
       expect(bad.diagnostics[0].notes).to.deep.equal(['in cell 1 (student = resnet99)']);
       expect(bad.grids.get('g')!.cells.map((c) => c.experiment.student.kind)).to.deep.equal(['alexnet']);
@@ -88,13 +76,13 @@ grid a of base {
 
     it('counts a set\'s axes in the grid size (RK0809) and expands nothing past the limit', () => {
       const values = `[${Array.from({ length: 40 }, (_, i) => i + 1).join(', ')}]`;
-      const big = compile(`${BASE}\naxes many { seed = ${values}, batch_size = ${values} }\ngrid g of base { use many }`);
+      const big = compile(`${BASE_EXPERIMENT}\naxes many { seed = ${values}, batch_size = ${values} }\ngrid g of base { use many }`);
       expect(codes(big)).to.deep.equal(['RK0809 14']);
       expect(big.grids.has('g')).to.equal(false);
     });
 
     it('expands an unknown set to nothing after RK0810', () => {
-      const unknown = compile(`${BASE}\naxes seeds { seed = [1, 2] }\ngrid g of base { use seedz }`);
+      const unknown = compile(`${BASE_EXPERIMENT}\naxes seeds { seed = [1, 2] }\ngrid g of base { use seedz }`);
       expect(codes(unknown)).to.deep.equal(['RK0812 13', 'RK0810 14']);
       expect(unknown.diagnostics[1].suggestion).to.equal('seeds');
       expect(unknown.grids.get('g')!.cells).to.have.length(1);
@@ -103,7 +91,7 @@ grid a of base {
 
   describe('block values', () => {
     it('adds the kindless supervised block to one cell and leaves it out of the other', () => {
-      const result = compile(`${BASE}\ngrid g of base { loss.supervised = [{}, none, { weight = 0.5 }] }`);
+      const result = compile(`${BASE_EXPERIMENT}\ngrid g of base { loss.supervised = [{}, none, { weight = 0.5 }] }`);
       expect(codes(result)).to.deep.equal([]);
       expect(result.grids.get('g')!.cells.map((c) => c.experiment.loss.supervised)).to.deep.equal([{ weight: 1 }, null, { weight: 0.5 }]);
       expect(cellValues(result, 'g').map((v) => v['loss.supervised'])).to.deep.equal(['{}', null, '{ weight = 0.5 }']);
@@ -112,7 +100,7 @@ grid a of base {
     });
 
     it('merges members onto a block the cell has, and `{}` keeps the kind of a kinded block', () => {
-      const result = compile(`${BASE}
+      const result = compile(`${BASE_EXPERIMENT}
 experiment wide extends base { teacher resnet34 { width = 0.5 } }
 grid g of wide { zip { teacher = [none, {}, { width = 1 }], loss.relation = [none, rekd, rekd] } }`);
       expect(codes(result)).to.deep.equal([]);
@@ -121,15 +109,15 @@ grid g of wide { zip { teacher = [none, {}, { width = 1 }], loss.relation = [non
     });
 
     it('works as a --set override too', () => {
-      const result = compile(BASE, {}, ['loss.supervised={ weight = 2 }']);
+      const result = compile(BASE_EXPERIMENT, {}, ['loss.supervised={ weight = 2 }']);
       expect(codes(result)).to.deep.equal([]);
       expect(result.experiments.get('base')!.loss.supervised).to.deep.equal({ weight: 2 });
     });
 
     it('refuses a block on an attribute and `{}` where no kind can be kept (RK0813)', () => {
-      const result = compile(`${BASE}\ngrid g of base { zip { seed = [{}], student = [none] } }\ngrid h of base { loss.relation = [none]\n teacher = [none]\n loss.instance = [{ temperature = 0.5 }] }`);
+      const result = compile(`${BASE_EXPERIMENT}\ngrid g of base { zip { seed = [{}], student = [none] } }\ngrid h of base { loss.relation = [none]\n teacher = [none]\n loss.instance = [{ temperature = 0.5 }] }`);
       expect(result.diagnostics.filter((d) => d.code === 'RK0813').map((d) => d.span?.line)).to.deep.equal([13]);
-      expect(compile(`${BASE}\nexperiment lone extends base { teacher = none\n loss { relation = none } }\ngrid g of lone { teacher = [{}] }`).diagnostics
+      expect(compile(`${BASE_EXPERIMENT}\nexperiment lone extends base { teacher = none\n loss { relation = none } }\ngrid g of lone { teacher = [{}] }`).diagnostics
         .map((d) => d.code)).to.deep.equal(['RK0813']);
     });
   });
