@@ -4,7 +4,7 @@
  * kill -9 and resumed; Ctrl-C (SIGINT) with its exit code and checkpoint; no orphan when rekdc
  * alone is killed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,70 +12,7 @@ import { expect } from 'chai';
 import { compileSource } from '../../src/compiler.ts';
 import { checkpointMetadata } from '../../src/runtime/checkpoint.ts';
 import { isRunning } from '../../src/runs/lock.ts';
-
-const rekdc = path.resolve('bin/rekdc.js');
-
-/** 64 train images in batches of 16: 4 steps per epoch; a checkpoint every 2 steps. */
-const tinyExperiment = (epochs: number) => `
-experiment tiny {
-  seed = 3
-  backend = wasm
-  batch_size = 16
-  log_every = 1
-  checkpoint_every = 2
-  data synthetic { classes = 3, size = 16, channels = 1, count = 64, test_count = 30 }
-  augment {
-    random_resized_crop { size = 16, scale = 0.5 .. 1.0 }
-    horizontal_flip {}
-  }
-  teacher resnet18 { width = 0.125, embed = 16, mode = online, queue = 64 }
-  student alexnet { width = 0.125, embed = 16 }
-  loss {
-    instance moco { queue = 64 }
-    relation rekd { prototypes = 6 }
-  }
-  optimizer sgd {}
-  schedule cosine { epochs = ${epochs} }
-  eval {
-    linear { epochs = 2 }
-    knn { k = 5, subset = 30 }
-    collapse { neighbours = 5 }
-  }
-}
-`;
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Started {
-  child: ChildProcess;
-  /** What it wrote to stderr so far (progress lines when not on a terminal). */
-  stderr: () => string;
-  done: Promise<Outcome>;
-}
-
-function start(cwd: string, args: string[]): Started {
-  // The floor cache inside the workspace: runs here neither read nor fill the user's.
-  const env = { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') };
-  const child = spawn(process.execPath, [rekdc, ...args], { cwd, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const done = new Promise<Outcome>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, stderr: () => stderr, done };
-}
-
-const rekdcIn = (cwd: string, ...args: string[]) => start(cwd, args).done;
-
-function workspace(experimentText: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-run-'));
-  fs.writeFileSync(path.join(dir, 'tiny.rekd'), experimentText);
-  return dir;
-}
+import { rekdcIn, start, tinyExperiment, workspace } from './tiny-runs.ts';
 
 function runDirectoryOf(cwd: string): string {
   const runs = fs.readdirSync(path.join(cwd, 'runs'));
