@@ -15,9 +15,10 @@ const rekdc = path.resolve(import.meta.dirname, '..', '..', 'bin', 'rekdc.js');
  * 64 train images in batches of 16: 4 steps per epoch; a checkpoint every 2 steps. `relation`
  * false: MoCo alone (no teacher, no relation loss), named `moco` unless `name` says otherwise.
  */
-export function tinyExperiment(epochs: number, { relation = true, name = relation ? 'tiny' : 'moco' } = {}): string {
+export function tinyExperiment(epochs: number, options: { relation?: boolean; name?: string } = {}): string {
+  const relation = options.relation ?? true;
   return `
-experiment ${name} {
+experiment ${options.name ?? (relation ? 'tiny' : 'moco')} {
   seed = 3
   backend = wasm
   batch_size = 16
