@@ -13,12 +13,12 @@ const rekdc = path.resolve(import.meta.dirname, '..', '..', 'bin', 'rekdc.js');
 
 /**
  * 64 train images in batches of 16: 4 steps per epoch; a checkpoint every 2 steps. `relation`
- * false: MoCo alone (no teacher, no relation loss), named `moco` unless `name` says otherwise.
+ * false: MoCo alone (no teacher, no relation loss), named `moco` (else `tiny`).
  */
-export function tinyExperiment(epochs: number, options: { relation?: boolean; name?: string } = {}): string {
+export function tinyExperiment(epochs: number, options: { relation?: boolean } = {}): string {
   const relation = options.relation ?? true;
   return `
-experiment ${options.name ?? (relation ? 'tiny' : 'moco')} {
+experiment ${relation ? 'tiny' : 'moco'} {
   seed = 3
   backend = wasm
   batch_size = 16
