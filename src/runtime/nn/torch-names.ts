@@ -54,6 +54,9 @@ const depthwiseModules = new Set(['depthwise', 'dw']);
 
 type Part = 'conv' | 'depthwise' | 'bn' | 'linear';
 
+/** A conv-BatchNorm unit's modules by their position in the twin's nn.Sequential. */
+const unitPosition: Record<string, string> = { conv: '0', bn: '1' };
+
 const renamed: Record<Part, Record<string, TorchName>> = {
   conv: { kernel: { name: 'weight', layout: 'conv' } },
   depthwise: { kernel: { name: 'weight', layout: 'depthwise' } },
@@ -81,13 +84,14 @@ export function torchNameOf(kind: TorchTwinKind, name: string): TorchName | unde
   const param = inner.pop();
   const body = module === undefined ? undefined : bodyModule(kind, module);
   if (root !== 'backbone' || body === undefined || param === undefined) return undefined;
-  const [last, parent = ''] = [inner.at(-1), inner.at(-2)];
+  const last = inner.at(-1);
+  const parent = inner.at(-2) ?? '';
   // The leaf module: a conv-BatchNorm unit's conv or BatchNorm, or a squeeze-excitation's linear layer.
   const part: Part | undefined = last === 'conv' ? (depthwiseModules.has(parent) ? 'depthwise' : 'conv')
     : last === 'bn' ? 'bn'
     : parent === 'se' ? 'linear' : undefined;
   if (!part) return undefined;
-  const path = ['backbone.body', body, ...inner.map((segment) => ({ conv: '0', bn: '1' } as Record<string, string>)[segment] ?? segment)];
+  const path = ['backbone.body', body, ...inner.map((segment) => unitPosition[segment] ?? segment)];
   return parameter(path.join('.'), part, param);
 }
 
