@@ -5,8 +5,11 @@ as an offline teacher's `checkpoint`.
 
     python3 rekd_torch.py embed WEIGHTS IMAGES N H W C OUT
         embeddings (float32, N x embed) of the raw float32 NHWC images in IMAGES, written to OUT
-    python3 rekd_torch.py save-twin KIND WIDTH EMBED IN_CHANNELS SEED OUT
+    python3 rekd_torch.py save-twin KIND WIDTH EMBED IN_CHANNELS SEED OUT [VARIANT]
         a twin with seeded weights and BatchNorm statistics, its state dict written to OUT
+        (VARIANT: mobilenetv3's, small or large; default small)
+    python3 rekd_torch.py batch JOBS
+        each command of the JSON file JOBS (a list of argument lists) in turn, torch loaded once
 """
 import json
 import struct
@@ -53,7 +56,7 @@ def load_encoder(path: str):
 
     metadata, tensors = read_safetensors(path)
     settings = json.loads(metadata["encoder"])
-    model = create_encoder(settings["kind"], settings["width"], settings["embed"], settings["in_channels"], settings["hidden"])
+    model = create_encoder(settings["kind"], settings["width"], settings["embed"], settings["in_channels"], settings["hidden"], settings.get("variant", "small"))
     model.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in tensors.items()}, strict=True)
     return model.eval()
 
@@ -70,12 +73,12 @@ def read_images(path: str, shape) -> np.ndarray:
     return np.fromfile(path, dtype="<f4").reshape([int(n) for n in shape])
 
 
-def save_twin(kind: str, width: float, embed_size: int, in_channels: int, seed: int, out: str) -> None:
+def save_twin(kind: str, width: float, embed_size: int, in_channels: int, seed: int, out: str, variant: str = "small") -> None:
     import torch
     from models import create_encoder
 
     torch.manual_seed(seed)
-    model = create_encoder(kind, width, embed_size, in_channels)
+    model = create_encoder(kind, width, embed_size, in_channels, variant=variant)
     # Trained-looking statistics: the running mean and variance are what eval-mode BatchNorm applies.
     for module in model.modules():
         if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
@@ -83,7 +86,7 @@ def save_twin(kind: str, width: float, embed_size: int, in_channels: int, seed: 
             module.running_var.uniform_(0.5, 1.5)
             module.weight.data.uniform_(0.5, 1.5)
             module.bias.data.uniform_(-0.2, 0.2)
-    settings = {"kind": kind, "width": width, "embed": embed_size, "in_channels": in_channels, "hidden": 0}
+    settings = {"kind": kind, "width": width, "embed": embed_size, "in_channels": in_channels, "hidden": 0, "variant": variant}
     write_safetensors(out, {name: tensor.numpy() for name, tensor in model.state_dict().items()}, {"encoder": json.dumps(settings)})
 
 
@@ -93,10 +96,15 @@ def main(argv) -> None:
         weights, images, *shape, out = args
         embed(load_encoder(weights), read_images(images, shape)).tofile(out)
     elif command == "save-twin":
-        kind, width, embed_size, in_channels, seed, out = args
-        save_twin(kind, float(width), int(embed_size), int(in_channels), int(seed), out)
+        kind, width, embed_size, in_channels, seed, out, *variant = args
+        save_twin(kind, float(width), int(embed_size), int(in_channels), int(seed), out, *variant)
+    elif command == "batch":
+        (jobs,) = args
+        with open(jobs) as file:
+            for job in json.load(file):
+                main(job)
     else:
-        sys.exit(f"unknown command '{command}' (embed, save-twin)")
+        sys.exit(f"unknown command '{command}' (embed, save-twin, batch)")
 
 
 if __name__ == "__main__":

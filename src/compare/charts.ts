@@ -76,32 +76,36 @@ function lossChart(runs: readonly ComparedRun[]): Chart {
   };
 }
 
-function knnChart(runs: readonly ComparedRun[]): Chart {
-  const values = knnRows(runs);
+/** One panel of a fraction (0 to 1) over steps, a line per run: kNN top-1, the miner's precision. */
+function fractionChart(
+  runs: readonly ComparedRun[], chart: Omit<Chart, 'spec'>, values: Row[],
+  layer: { title: string; extra?: object; named?: readonly string[] },
+): Chart {
   return {
-    id: 'knn', title: 'kNN top-1 during training',
-    caption: 'The kNN probe\'s top-1 accuracy on the test images at the end of each evaluated epoch.',
+    ...chart,
     spec: values.length === 0 ? undefined : compiled({
       data: { values }, ...PANEL,
-      ...lineLayer(runs, { field: 'value', type: 'quantitative', title: 'kNN top-1 (fraction of test images)', axis: { format: '.0%' } }),
+      ...lineLayer(runs, { field: 'value', type: 'quantitative', title: layer.title, axis: { format: '.0%' } }, layer.extra, layer.named),
     } as unknown as TopLevelSpec),
   };
 }
 
-function minerChart(runs: readonly ComparedRun[]): Chart {
-  const values = minerRows(runs);
-  return {
-    id: 'miner', title: 'Relation miner against the classes',
-    caption: 'Precision: the fraction of mined positives in the query\'s class (dashed: chance, the fraction of queue slots in it). The class labels are used for this diagnostic only.',
-    spec: values.length === 0 ? undefined : compiled({
-      data: { values }, ...PANEL,
-      ...lineLayer(runs, { field: 'value', type: 'quantitative', title: 'fraction', axis: { format: '.0%' } }, {
-        strokeDash: { field: 'measure', type: 'nominal', sort: ['precision', 'chance'], legend: { title: 'measure' } },
-        detail: { field: 'measure', type: 'nominal' },
-      }, ['measure']),
-    } as unknown as TopLevelSpec),
-  };
-}
+const knnChart = (runs: readonly ComparedRun[]): Chart => fractionChart(runs, {
+  id: 'knn', title: 'kNN top-1 during training',
+  caption: 'The kNN probe\'s top-1 accuracy on the test images at the end of each evaluated epoch.',
+}, knnRows(runs), { title: 'kNN top-1 (fraction of test images)' });
+
+const minerChart = (runs: readonly ComparedRun[]): Chart => fractionChart(runs, {
+  id: 'miner', title: 'Relation miner against the classes',
+  caption: 'Precision: the fraction of mined positives in the query\'s class (dashed: chance, the fraction of queue slots in it). The class labels are used for this diagnostic only.',
+}, minerRows(runs), {
+  title: 'fraction',
+  extra: {
+    strokeDash: { field: 'measure', type: 'nominal', sort: ['precision', 'chance'], legend: { title: 'measure' } },
+    detail: { field: 'measure', type: 'nominal' },
+  },
+  named: ['measure'],
+});
 
 export function charts(runs: readonly ComparedRun[]): Chart[] {
   return [lossChart(runs), knnChart(runs), minerChart(runs)];

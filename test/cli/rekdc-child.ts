@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const rekdc = path.resolve('bin/rekdc.js');
+const rekdc = path.resolve(import.meta.dirname, '..', '..', 'bin', 'rekdc.js');
 
 export interface Outcome {
   code: number | null;

@@ -12,38 +12,8 @@ import { expect } from 'chai';
 import { compileSource } from '../../src/compiler.ts';
 import { checkpointMetadata } from '../../src/runtime/checkpoint.ts';
 import { isRunning } from '../../src/runs/lock.ts';
-import { readJson, rekdcIn, startRekdc, workspaceWith } from './rekdc-child.ts';
-
-/** 64 train images in batches of 16: 4 steps per epoch; a checkpoint every 2 steps. */
-const tinyExperiment = (epochs: number) => `
-experiment tiny {
-  seed = 3
-  backend = wasm
-  batch_size = 16
-  log_every = 1
-  checkpoint_every = 2
-  data synthetic { classes = 3, size = 16, channels = 1, count = 64, test_count = 30 }
-  augment {
-    random_resized_crop { size = 16, scale = 0.5 .. 1.0 }
-    horizontal_flip {}
-  }
-  teacher resnet18 { width = 0.125, embed = 16, mode = online, queue = 64 }
-  student alexnet { width = 0.125, embed = 16 }
-  loss {
-    instance moco { queue = 64 }
-    relation rekd { prototypes = 6 }
-  }
-  optimizer sgd {}
-  schedule cosine { epochs = ${epochs} }
-  eval {
-    linear { epochs = 2 }
-    knn { k = 5, subset = 30 }
-    collapse { neighbours = 5 }
-  }
-}
-`;
-
-const workspace = (experimentText: string): string => workspaceWith('rekd-run-', { 'tiny.rekd': experimentText });
+import { readJson, rekdcIn, startRekdc } from './rekdc-child.ts';
+import { tinyExperiment, workspace } from './tiny-runs.ts';
 
 function runDirectoryOf(cwd: string): string {
   const runs = fs.readdirSync(path.join(cwd, 'runs'));

@@ -6,7 +6,24 @@ import { metricsTable } from '../../src/compare/final-metrics.ts';
 import { baselineIndex, comparedRuns } from '../../src/compare/sources.ts';
 import { rekdcHere } from '../cli/capture.ts';
 import { chromiumMissing, loadPage, screenshot } from './chromium.ts';
+import { tinyRuns } from '../cli/tiny-runs.ts';
 import { fakeEval, writeFakeRun } from './fake-runs.ts';
+
+/** A line of a run's metrics.jsonl, as far as the page shows it. */
+interface MetricsLine {
+  type: string;
+  step: number;
+  loss?: Record<string, number>;
+  knn_top1?: number;
+  miner_precision?: number;
+  miner_chance?: number;
+}
+
+/** The point markers Vega drew, each as the fields of its aria-label ('run: a; step: 4; term: total; value: 1.2'). */
+function renderedPoints(dom: string): Record<string, string>[] {
+  return [...dom.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="point"/g)].map(([, label]) =>
+    Object.fromEntries(label.split('; ').map((field) => field.split(': ') as [string, string])));
+}
 
 /** Where the browser test leaves its screenshot (gitignored). */
 const OUTPUT = path.join(import.meta.dirname, '..', '..', 'test-output', 'compare');
@@ -108,9 +125,11 @@ describe('rekdc compare', () => {
     expect(fs.existsSync(path.join(root, 'none.html'))).to.equal(false);
   });
 
-  describe('in a headless browser', function () {
-    this.timeout(240_000);
+  describe('in a headless browser, on two real tiny runs', function () {
+    // Trains the two runs of test/cli/tiny-runs.ts when no test before it has.
+    this.timeout(420_000);
     let page: string;
+    let runs: { label: string; records: MetricsLine[]; eval: { linear: { top1: number } } }[];
 
     before(async function () {
       const missing = chromiumMissing();
@@ -118,8 +137,14 @@ describe('rekdc compare', () => {
         console.log(`      skipped: the browser tests need Chromium: ${missing}`);
         this.skip();
       }
+      const { moco: mocoRun, rekd: rekdRun } = await tinyRuns();
+      runs = [mocoRun, rekdRun].map((dir) => ({
+        label: path.basename(dir),
+        records: fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+        eval: JSON.parse(fs.readFileSync(path.join(dir, 'eval.json'), 'utf8')),
+      }));
       page = path.join(root, 'browser', 'compare.html');
-      const printed = await rekdcHere(['compare', moco, rekd, '--out', page]);
+      const printed = await rekdcHere(['compare', mocoRun, rekdRun, '--out', page]);
       expect(printed.code, printed.stderr).to.equal(0);
     });
 
@@ -130,9 +155,35 @@ describe('rekdc compare', () => {
       expect(dom).to.include('data-rendered="3"');
       // Vega draws each plot as an SVG whose marks carry the data: a legend entry per run in each.
       expect(dom.match(/<svg[^>]*class="marks"/g) ?? []).to.have.length(3);
-      for (const label of ['moco-a', 'rekd-b']) expect(dom.match(new RegExp(`<text[^>]*>${label}</text>`, 'g')) ?? []).to.have.length(3);
-      // A point marker per logged window and term: 8 + 12 windows, 1 + 2 terms besides total.
-      expect(dom.match(/role="graphics-symbol"[^>]*aria-roledescription="point"/g)?.length ?? 0).to.be.greaterThan(0);
+      for (const { label } of runs) expect(dom.match(new RegExp(`<text[^>]*>${label}</text>`, 'g')) ?? []).to.have.length(3);
+    });
+
+    it('draws a point for every logged loss term, kNN evaluation and miner window of each run, at its value', () => {
+      const points = renderedPoints(loadPage(page).dom);
+      const expected: Record<string, string | number>[] = [];
+      for (const { label, records } of runs) {
+        for (const r of records) {
+          if (r.type === 'eval') expected.push({ run: label, step: r.step, value: r.knn_top1! });
+          if (r.type !== 'step') continue;
+          for (const [term, value] of Object.entries(r.loss!)) expected.push({ run: label, step: r.step, term, value });
+          for (const measure of ['precision', 'chance'] as const) {
+            const value = r[`miner_${measure}`];
+            if (value !== undefined) expected.push({ run: label, step: r.step, measure, value });
+          }
+        }
+      }
+      // Both runs' loss terms (MoCo's instance term; ReKD's relation and teacher terms besides), the ReKD run's miner.
+      expect(new Set(expected.map((p) => `${p.run} ${p.term ?? p.measure ?? 'knn'}`)).size).to.equal(2 + 4 + 1 + 1 + 2);
+      const key = (p: Record<string, string | number>) => `${p.run} ${p.step} ${p.term ?? p.measure ?? 'knn'}`;
+      expect(points.map(key).sort()).to.deep.equal(expected.map(key).sort());
+      const shown = new Map(points.map((p) => [key(p), Number(p.value)]));
+      // The hover value has five significant digits.
+      for (const p of expected) expect(shown.get(key(p)), key(p)).to.be.closeTo(Number(p.value), Math.abs(Number(p.value)) * 1e-4 + 1e-9);
+    });
+
+    it('shows each run\'s final linear top-1 from its eval.json in the table', () => {
+      const { dom } = loadPage(page);
+      for (const run of runs) expect(dom).to.include(`title="${run.eval.linear.top1}"`);
     });
 
     it('reports a page\'s console errors (the check above can fail)', () => {

@@ -1,6 +1,7 @@
 /**
  * A rekd checkpoint read by plain Python (Debian's /usr/bin/python3: json and struct for the
- * header, hashlib for the checksum, numpy for the values), without any rekd code. Skipped, saying
+ * header, hashlib for the checksum, numpy for the values), without any rekd code: one written by
+ * test code, and the latest one of a real `rekdc run` (test/cli/tiny-runs.ts). Skipped, saying
  * why, where that Python or numpy is missing.
  */
 import { expect } from 'chai';
@@ -10,9 +11,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/runtime/backend.ts';
-import { saveCheckpoint, withPrefix } from '../../src/runtime/checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint, withPrefix } from '../../src/runtime/checkpoint.ts';
 import { createEncoder } from '../../src/runtime/nn/index.ts';
 import { Rng } from '../../src/runtime/random.ts';
+import { tinyRuns } from '../cli/tiny-runs.ts';
 
 const python = '/usr/bin/python3';
 
@@ -35,6 +37,18 @@ for name, entry in header.items():
 print(json.dumps({"metadata": metadata, "checksum_ok": hashlib.sha256(zeroed).hexdigest() == stored, "tensors": tensors}))
 `;
 
+interface ReadInPython {
+  metadata: Record<string, string>;
+  checksum_ok: boolean;
+  tensors: Record<string, { dtype: string; shape: number[]; values: number[] }>;
+}
+
+function readInPython(file: string): ReadInPython {
+  const result = spawnSync('nice', ['-n', '10', python, '-c', reader, file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  expect(result.status, result.stderr).to.equal(0);
+  return JSON.parse(result.stdout) as ReadInPython;
+}
+
 function pythonProblem(): string | undefined {
   const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8' });
   if (probe.error) return `${python} is not installed`;
@@ -42,7 +56,8 @@ function pythonProblem(): string | undefined {
 }
 
 describe('a rekd checkpoint in plain Python', function () {
-  this.timeout(60_000);
+  // The second test trains two tiny runs when no test before it has.
+  this.timeout(300_000);
   before(async function () {
     const problem = pythonProblem();
     if (problem) {
@@ -60,12 +75,7 @@ describe('a rekd checkpoint in plain Python', function () {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-python-')), 'latest.ckpt');
     await saveCheckpoint(file, tensors, metadata);
 
-    const result = spawnSync('nice', ['-n', '10', python, '-c', reader, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    expect(result.status, result.stderr).to.equal(0);
-    const read = JSON.parse(result.stdout) as {
-      metadata: Record<string, string>; checksum_ok: boolean;
-      tensors: Record<string, { dtype: string; shape: number[]; values: number[] }>;
-    };
+    const read = readInPython(file);
     expect(read.checksum_ok).to.equal(true);
     expect(read.metadata['rekd.format']).to.equal('rekd checkpoint 3');
     for (const [key, value] of Object.entries(metadata)) expect(JSON.parse(read.metadata[key]), key).to.deep.equal(value);
@@ -77,5 +87,27 @@ describe('a rekd checkpoint in plain Python', function () {
     }
     encoder.dispose();
     labels.dispose();
+  });
+
+  it('opens the latest checkpoint of a real `rekdc run` with the values and metadata rekd reads', async () => {
+    const { rekd: runDir } = await tinyRuns();
+    const file = path.join(runDir, 'checkpoints', 'latest.ckpt');
+    const read = readInPython(file);
+    const ours = loadCheckpoint<Record<string, unknown>>(file);
+    expect(read.checksum_ok).to.equal(true);
+    // The run's whole state: the student, the online teacher, the optimiser's slots, MoCo's queue.
+    const names = Object.keys(ours.tensors);
+    for (const part of ['model/student/', 'model/teacher/', 'queue/']) expect(names.some((n) => n.startsWith(part)), part).to.equal(true);
+    expect(Object.keys(read.tensors).sort()).to.deep.equal(names.sort());
+    for (const [name, tensor] of Object.entries(ours.tensors)) {
+      expect(read.tensors[name].dtype, name).to.equal(tensor.dtype === 'int32' ? 'I32' : 'F32');
+      expect(read.tensors[name].shape, name).to.deep.equal(tensor.shape);
+      expect(read.tensors[name].values, name).to.deep.equal(Array.from(tensor.dataSync()));
+    }
+    // Trained, not as initialised: the run's last step, and weights that are not all one value.
+    expect(JSON.parse(read.metadata.step)).to.equal(8).and.to.equal(ours.metadata.step);
+    for (const [key, value] of Object.entries(ours.metadata)) expect(JSON.parse(read.metadata[key]), key).to.deep.equal(value);
+    expect(new Set(read.tensors['model/student/head/fc2/kernel'].values).size).to.be.greaterThan(1);
+    tf.dispose(Object.values(ours.tensors));
   });
 });

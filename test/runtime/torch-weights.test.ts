@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { CheckpointError, withPrefix } from '../../src/runtime/checkpoint.ts';
+import { backboneKinds, type MobileNetV3Variant } from '../../src/runtime/nn/backbones/index.ts';
 import { createEncoder, type Encoder, type EncoderConfig } from '../../src/runtime/nn/index.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
@@ -33,8 +34,18 @@ function runLoader(...args: string[]): void {
   if (result.status !== 0) throw new Error(`rekd_torch.py ${args[0]} failed: ${result.stderr}`);
 }
 
-const tiny = (kind: EncoderConfig['kind'], inChannels: number, embed = 8): EncoderConfig & { inChannels: number } =>
-  ({ kind, width: 0.125, embed, inChannels });
+type TwinConfig = EncoderConfig & { inChannels: number };
+
+const tiny = (kind: EncoderConfig['kind'], inChannels: number, embed = 8, variant?: MobileNetV3Variant): TwinConfig =>
+  ({ kind, width: 0.125, embed, inChannels, ...(variant ? { variant } : {}) });
+
+const label = (config: TwinConfig) => config.variant ? `${config.kind} (${config.variant})` : config.kind;
+
+/** Every backbone at width 1/8 (mobilenetv3 in both variants), grey and colour input. */
+const configs: TwinConfig[] = [
+  ...backboneKinds.map((kind, i) => tiny(kind, kind === 'alexnet' ? 1 : i % 2 === 0 ? 1 : 3)),
+  tiny('mobilenetv3', 3, 8, 'large'),
+];
 
 /** Non-trivial BatchNorm statistics and scales (fresh ones are 0 and 1, which would hide a swap). */
 function perturbBatchNorm(encoder: Encoder, rng: Rng): void {
@@ -62,9 +73,12 @@ function expectClose(actual: number[], expected: number[]): void {
 }
 
 describe('weights across frameworks (PyTorch twin of bench/reference/models.py)', function () {
-  // Python starts torch in each call; on a loaded machine that alone can take tens of seconds.
+  // Python starts torch once (a batch of every twin's jobs); on a loaded machine that alone can take tens of seconds.
   this.timeout(600_000);
   let dir: string;
+  /** Per config: the embeddings of `images` by rekd's encoder and by its exported twin; by a PyTorch twin and by it loaded here. */
+  const results = new Map<TwinConfig, { ours: number[]; exported: string; twin: string; twinFile: string; images: tf.Tensor4D }>();
+
   before(async function () {
     const problem = pythonProblem();
     if (problem) {
@@ -73,51 +87,65 @@ describe('weights across frameworks (PyTorch twin of bench/reference/models.py)'
     }
     await initBackend('cpu', { log: () => {} });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-torch-'));
-  });
-
-  for (const config of [tiny('alexnet', 1), tiny('resnet18', 3)]) {
-    it(`a ${config.kind} teacher exported with --to torch gives the same embeddings in its twin`, async () => {
-      const rng = new Rng(7);
+    const rng = new Rng(7);
+    const jobs: string[][] = [];
+    for (const [index, config] of configs.entries()) {
+      const name = `${config.kind}-${config.variant ?? 'default'}`;
       const encoder = createEncoder({ ...config, rng });
       perturbBatchNorm(encoder, rng);
-      const teacherFile = path.join(dir, `${config.kind}.teacher.ckpt`);
+      const teacherFile = path.join(dir, `${name}.teacher.ckpt`);
       await writeTeacherFile(teacherFile, withPrefix('model/student', encoder.state()), {
-        format: TEACHER_FILE_FORMAT, source: 'run', name: config.kind, encoder: { kind: config.kind, width: config.width, embed: config.embed, hidden: 0 },
+        format: TEACHER_FILE_FORMAT, source: 'run', name: config.kind,
+        encoder: { kind: config.kind, width: config.width, embed: config.embed, hidden: 0, ...(config.variant ? { variant: config.variant } : {}) },
         recipe: {}, eval: {}, trained: { step: 0, epoch: 0 },
       });
-      const exported = path.join(dir, `${config.kind}.torch.safetensors`);
+      const exported = path.join(dir, `${name}.torch.safetensors`);
       const result = await exportTorchWeights(teacherFile, exported);
-      expect(result.encoder).to.deep.equal({ kind: config.kind, width: 0.125, embed: 8, hidden: 2 * encoder.featureDim, in_channels: config.inChannels });
+      expect(result.encoder).to.deep.equal({
+        kind: config.kind, width: 0.125, embed: 8, hidden: 2 * encoder.featureDim, in_channels: config.inChannels,
+        ...(config.kind === 'mobilenetv3' ? { variant: config.variant ?? 'small' } : {}),
+      });
       expect(result.tensors).to.equal(encoder.state().size);
 
-      const shape: [number, number, number, number] = [4, 16, 16, config.inChannels];
-      const images = writeImages(path.join(dir, 'images.f32'), shape, rng);
-      runLoader('embed', exported, path.join(dir, 'images.f32'), ...shape.map(String), path.join(dir, 'torch.f32'));
+      const shape: [number, number, number, number] = [3, 16, 16, config.inChannels];
+      const imagesFile = path.join(dir, `${name}.images.f32`);
+      const images = writeImages(imagesFile, shape, rng);
       const ours = tf.tidy(() => encoder.forward(images, false).embedding);
-      expectClose(readEmbeddings(path.join(dir, 'torch.f32')), Array.from(ours.dataSync()));
-      tf.dispose([images, ours]);
+      const twinFile = path.join(dir, `${name}.twin.safetensors`);
+      const out = { ours: Array.from(ours.dataSync()), exported: path.join(dir, `${name}.exported.f32`), twin: path.join(dir, `${name}.twin.f32`), twinFile, images };
+      results.set(config, out);
+      jobs.push(
+        ['embed', exported, imagesFile, ...shape.map(String), out.exported],
+        ['save-twin', config.kind, String(config.width), String(config.embed), String(config.inChannels), String(11 + index), twinFile, config.variant ?? 'small'],
+        ['embed', twinFile, imagesFile, ...shape.map(String), out.twin],
+      );
+      ours.dispose();
       encoder.dispose();
+    }
+    fs.writeFileSync(path.join(dir, 'jobs.json'), JSON.stringify(jobs));
+    runLoader('batch', path.join(dir, 'jobs.json'));
+  });
+  after(() => tf.dispose([...results.values()].map((r) => r.images)));
+
+  for (const config of configs) {
+    it(`a ${label(config)} teacher exported with --to torch gives the same embeddings in its twin`, () => {
+      const { ours, exported } = results.get(config)!;
+      expectClose(readEmbeddings(exported), ours);
+    });
+
+    it(`a ${label(config)} state dict written from PyTorch loads as an offline teacher with the same embeddings`, () => {
+      const { images, twin, twinFile } = results.get(config)!;
+      const teacher = createEncoder({ ...config, rng: new Rng(99), trainable: false });
+      loadTeacherWeights(teacher, twinFile, () => {});
+      const ours = tf.tidy(() => teacher.forward(images, false).embedding);
+      expectClose(Array.from(ours.dataSync()), readEmbeddings(twin));
+      ours.dispose();
+      teacher.dispose();
     });
   }
 
-  it('a state dict written from PyTorch loads as an offline teacher with the same embeddings', () => {
-    const file = path.join(dir, 'twin.safetensors');
-    runLoader('save-twin', 'resnet18', '0.125', '8', '3', '11', file);
-    const rng = new Rng(3);
-    const shape: [number, number, number, number] = [3, 16, 16, 3];
-    const images = writeImages(path.join(dir, 'images.f32'), shape, rng);
-    runLoader('embed', file, path.join(dir, 'images.f32'), ...shape.map(String), path.join(dir, 'torch.f32'));
-    const teacher = createEncoder({ ...tiny('resnet18', 3), rng: new Rng(99), trainable: false });
-    loadTeacherWeights(teacher, file, () => {});
-    const ours = tf.tidy(() => teacher.forward(images, false).embedding);
-    expectClose(Array.from(ours.dataSync()), readEmbeddings(path.join(dir, 'torch.f32')));
-    tf.dispose([images, ours]);
-    teacher.dispose();
-  });
-
   it('a PyTorch state dict that does not fit the teacher lists every mismatch by its PyTorch name', () => {
-    const file = path.join(dir, 'alexnet-twin.safetensors');
-    runLoader('save-twin', 'alexnet', '0.125', '8', '1', '5', file);
+    const file = results.get(configs[0])!.twinFile;
     const teacher = createEncoder({ ...tiny('alexnet', 1, 16), rng: new Rng(1), trainable: false });
     expect(() => loadTeacherWeights(teacher, file, () => {})).to.throw(CheckpointError,
       `teacher checkpoint ${file} (a PyTorch state dict) does not fit the teacher alexnet (width 0.125, embed 16, hidden 64, input channels 1)` +

@@ -29,6 +29,8 @@ export interface TwinSettings {
   embed: number;
   hidden: number;
   in_channels: number;
+  /** mobilenetv3 only: small or large. */
+  variant?: string;
 }
 
 export interface TorchExport {
@@ -73,6 +75,7 @@ export async function exportTorchWeights(source: string, out: string): Promise<T
       embed: dimension('head/fc2/kernel', 1),
       hidden: dimension('head/fc1/kernel', 1),
       in_channels: dimension(kind === 'alexnet' ? 'backbone/conv1/conv/kernel' : 'backbone/stem/conv/kernel', 2),
+      ...(kind === 'mobilenetv3' ? { variant: String(settings.variant ?? 'small') } : {}),
     };
     const unnamed: string[] = [];
     for (const [full, tensor] of Object.entries(weights)) {
