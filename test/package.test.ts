@@ -62,10 +62,13 @@ describe('the npm package (npm pack, installed from the tarball into an empty fo
     const [{ filename, files }] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const shipped = new Set(files.map((f) => f.path));
     for (const needed of ['LICENSE', 'README.md', 'bin/rekdc.js', 'native/build.mjs', 'native/src/addon.cc', 'tsconfig.json',
-      'experiments/quickstart.rekd', 'docs/cli.md', 'src/runtime/index.ts', 'src/runs/runtime-hooks.mjs', 'grammar/parser.ts']) {
+      'experiments/quickstart.rekd', 'docs/cli.md', 'src/runtime/index.ts', 'src/runs/runtime-hooks.mjs', 'grammar/parser.ts',
+      // What `rekdc export-weights` points to: the loader of its files and the PyTorch twins.
+      'bench/reference/rekd_torch.py', 'bench/reference/models.py']) {
       expect(shipped.has(needed), needed).to.equal(true);
     }
-    expect([...shipped].filter((f) => /^(test|bench|generated|scripts|node_modules)\//.test(f))).to.deep.equal([]);
+    expect([...shipped].filter((f) => /^(test|bench|generated|scripts|node_modules)\//.test(f) && !f.startsWith('bench/reference/'))).to.deep.equal([]);
+    expect([...shipped].filter((f) => f.startsWith('bench/reference/')).sort()).to.deep.equal(['bench/reference/models.py', 'bench/reference/rekd_torch.py']);
 
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), '{ "name": "rekd-install-test", "private": true }\n');

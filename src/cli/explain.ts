@@ -1,5 +1,5 @@
 /**
- * `rekdc explain <file> [name]`: the resolved experiment (or each cell of a grid) with every
+ * `rekdc explain <file> [name]`: the resolved experiment (or each cell of a grid, or one cell) with every
  * default filled in and, per value, where it came from: default, file:line, or an override.
  */
 import { compileFile, scopedDiagnostics, type CompileResult, type ProvenanceMap, type ResolvedExperiment } from '../compiler.ts';
@@ -9,7 +9,7 @@ import { EXPERIMENT, type BlockSpec, type ValueType } from '../schema/catalog.ts
 import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 import { FORMAT, SET } from './common-options.ts';
-import { unknownName } from '../runs/load.ts';
+import { findCell, gridOfCell, missingCell, unknownName } from '../runs/load.ts';
 import { printJson, showDiagnostics, showFailure } from './diagnostics-output.ts';
 
 /** A resolved value written as the language writes it (`auto`, `0.2 .. 1`, `"path"`, `none`). */
@@ -58,8 +58,9 @@ function explainText(experiment: ResolvedExperiment, provenance: ProvenanceMap):
 }
 
 /**
- * The experiments explained: every experiment of the file, or the one named, or every cell of the
- * grid named. A file declaring only grids must name one.
+ * The experiments explained: every experiment of the file, or the one named, every cell of the
+ * grid named, or the cell named (`grid_3`, as `run` and `compile` take it). A file declaring only
+ * grids must name one.
  */
 function selected(result: CompileResult, file: string, name: string | undefined): Array<{ experiment: ResolvedExperiment; provenance: ProvenanceMap }> {
   const experiments = [...result.experiments].map(([n, experiment]) => ({ experiment, provenance: result.provenance.get(n) ?? new Map() }));
@@ -72,15 +73,17 @@ function selected(result: CompileResult, file: string, name: string | undefined)
   const grid = result.grids.get(name);
   if (grid) return grid.cells.map(({ experiment, provenance }) => ({ experiment, provenance }));
   const match = experiments.filter((e) => e.experiment.name === name);
-  if (match.length === 0) throw new UsageError(unknownName(file, name, 'experiment or grid', [...result.experiments.keys()], result.gridNames));
-  return match;
+  if (match.length > 0) return match;
+  const cell = findCell(result, name);
+  if (cell) return [{ experiment: cell.experiment, provenance: cell.provenance }];
+  throw new UsageError(missingCell(result, file, name) ?? unknownName(file, name, 'experiment, grid or grid cell', [...result.experiments.keys()], result.gridNames));
 }
 
 export const explain = defineCommand({
   name: 'explain',
-  operands: '<file> [experiment|grid]',
+  operands: '<file> [experiment|grid|cell]',
   count: [1, 2],
-  summary: 'print a resolved experiment (or every cell of a grid) with where each value came from',
+  summary: 'print a resolved experiment (or every cell of a grid, or one cell such as grid_3) with where each value came from',
   details: ['Each value\'s origin is `default`, `file:line`, `override <--set N>` or `grid file:line`.'],
   options: { set: SET, format: FORMAT },
   run({ operands: [file, name], options }) {
@@ -91,7 +94,7 @@ export const explain = defineCommand({
       return 1;
     }
     const chosen = selected(result, file, name);
-    const diagnostics = scopedDiagnostics(result, name === undefined ? [...result.experiments.keys()] : [name]);
+    const diagnostics = scopedDiagnostics(result, name === undefined ? [...result.experiments.keys()] : [gridOfCell(result, name) ?? name]);
     showDiagnostics(diagnostics, result.sources, format);
     if (format === 'json') {
       const explained = chosen.map(({ experiment, provenance }) => ({

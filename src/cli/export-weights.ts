@@ -4,6 +4,7 @@
  * (runtime/train/torch-weights.ts does the work).
  */
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 
@@ -26,9 +27,13 @@ async function exportCommand(source: string, to: string | undefined, out: string
   const { exportTorchWeights } = await import('../runtime/train/torch-weights.ts');
   const file = out ?? `${path.basename(path.resolve(source)).replace(/\.(teacher\.)?ckpt$/, '')}.torch.safetensors`;
   const { encoder, tensors } = await exportTorchWeights(source, file);
+  const article = /^[aeiou]/.test(encoder.kind) ? 'an' : 'a';
   process.stdout.write(
-    `wrote ${file}: ${tensors} tensors of a ${encoder.kind} (width ${encoder.width}, embed ${encoder.embed}, hidden ${encoder.hidden}, ` +
-      `input channels ${encoder.in_channels}) under PyTorch names; load it with bench/reference/rekd_torch.py (load_encoder)\n`,
+    `wrote ${file}: ${tensors} tensors of ${article} ${encoder.kind} (width ${encoder.width}, embed ${encoder.embed}, hidden ${encoder.hidden}, ` +
+      `input channels ${encoder.in_channels}) under PyTorch names; load it with ${path.relative(process.cwd(), TORCH_LOADER)} (load_encoder)\n`,
   );
   return 0;
 }
+
+/** The Python loader of these files, in this package (shipped with it, beside models.py, the twins it builds). */
+const TORCH_LOADER = fileURLToPath(new URL('../../bench/reference/rekd_torch.py', import.meta.url));

@@ -12,6 +12,7 @@ import { check } from './check.ts';
 import type { Command, CommandGroup } from './command.ts';
 import { compare } from './compare.ts';
 import { compile } from './compile.ts';
+import { exec } from './exec.ts';
 import { explain } from './explain.ts';
 import { fmt } from './fmt.ts';
 import { grid } from './grid.ts';
@@ -27,7 +28,7 @@ import { worker } from './worker.ts';
 
 type Entry = Command<OptionSpecs> | CommandGroup;
 
-const COMMANDS: readonly Entry[] = [check, fmt, explain, schema, compile, run, plan, grid, worker, preview, report, compare, teacher, exportWeights, lsp];
+const COMMANDS: readonly Entry[] = [check, fmt, explain, schema, compile, run, exec, plan, grid, worker, preview, report, compare, teacher, exportWeights, lsp];
 
 const isGroup = (entry: Entry): entry is CommandGroup => 'subcommands' in entry;
 

@@ -19,14 +19,14 @@ export class GeneratedProgramError extends Error {
 
 export interface GeneratedProgram {
   experiment: string;
-  /** Where the program goes under an output folder: `<file stem>/<experiment>.ts`. */
+  /** Where the program goes under an output folder: `<file stem>/<experiment>.mts` (.mts: an ES module in any folder, as top-level await needs). */
   relativePath: string;
   text: string;
 }
 
-/** `<file stem>/<experiment>.ts`: where the program of an experiment goes under an output folder. */
+/** `<file stem>/<experiment>.mts`: where the program of an experiment goes under an output folder. */
 export const programPath = (file: string, experiment: string): string =>
-  path.join(path.basename(file, path.extname(file)), `${experiment}.ts`);
+  path.join(path.basename(file, path.extname(file)), `${experiment}.mts`);
 
 /** The program of one experiment of the .rekd file `file` (display name) whose text is `source`. */
 export function generateProgram(experiment: ResolvedExperiment, file: string, source: string): GeneratedProgram {

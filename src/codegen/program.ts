@@ -83,12 +83,11 @@ function teacherStatements(experiment: ResolvedExperiment, teacher: Teacher, rt:
   return { lines: [statement(`const teacherEncoder = await ${rt.use('pretrainTeacher')}($);`, pretrain)], spec };
 }
 
-/** The body of `runProgram(async () => { ... })`, one statement (or blank line) per entry. */
+/** The body of `runProgram({ runDir, resolved: experiment }, async (run) => { ... })`, one statement (or blank line) per entry. */
 function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
   const seed = read('seed');
   const augment = read('augment');
   const lines: string[] = [
-    `const run = ${rt.use('openRunDirectory')}(runDir, { resolved: ${EXPERIMENT} });`,
     experiment.threads === 0
       ? `await ${rt.use('initBackend')}(${read('backend').text});`
       : `await ${rt.use('initBackend')}(${read('backend').text}, { threads: ${read('threads').text} });`,
@@ -157,11 +156,11 @@ export function buildProgram(experiment: ResolvedExperiment, source: ProgramSour
     '',
     'const runDir = process.argv[2];',
     'if (runDir === undefined) {',
-    '  process.stderr.write("usage: node --import tsx <program> <run directory>\\n");',
+    '  process.stderr.write("usage: rekdc exec <program> <run directory>\\n");',
     '  process.exit(2);',
     '}',
     '',
-    `await runProgram(async () => {\n${body.map((line) => (line ? `  ${line}` : '')).join('\n')}\n});`,
+    `await runProgram({ runDir, resolved: ${EXPERIMENT} }, async (run) => {\n${body.map((line) => (line ? `  ${line}` : '')).join('\n')}\n});`,
   ].join('\n'));
   file.insertText(0, [
     '/**',
@@ -169,7 +168,8 @@ export function buildProgram(experiment: ResolvedExperiment, source: ProgramSour
     ` * (sha256 of the source: ${source.hash}).`,
     ' *',
     ' * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.',
-    ' * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>',
+    ' * Run it with `rekdc run` on the .rekd file, or as it is, from any folder:',
+    ' *   rekdc exec <this file> <run directory>',
     ' */',
     '',
   ].join('\n'));

@@ -4,7 +4,7 @@
  * of what is used (another grid's warnings are not this request's business). Nothing is printed:
  * front ends show the diagnostics their own way.
  */
-import { compileFile, scopedDiagnostics, type CompiledGrid, type CompileResult, type Diagnostic, type ResolvedExperiment } from '../compiler.ts';
+import { compileFile, scopedDiagnostics, type CompiledGrid, type CompileResult, type Diagnostic, type GridCell, type ResolvedExperiment } from '../compiler.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { compiledFile, type CompiledFile } from './compiled-file.ts';
 import { gridWithConcreteSplits } from './split.ts';
@@ -37,8 +37,31 @@ export interface LoadedGrid {
 }
 
 /** The grid `cell` (such as `grid_3`) belongs to, or undefined. */
-const gridOfCell = (result: CompileResult, cell: string): string | undefined =>
+export const gridOfCell = (result: CompileResult, cell: string): string | undefined =>
   [...result.grids.values()].find((grid) => grid.cells.some((c) => c.name === cell))?.name;
+
+/** The cell `name` (such as `grid_3`) of one of the file's grids, or undefined. */
+export const findCell = (result: CompileResult, name: string): GridCell | undefined =>
+  [...result.grids.values()].flatMap((grid) => grid.cells).find((cell) => cell.name === name);
+
+/**
+ * Why `name`, written as a cell of one of the file's grids (`<grid>_<index>`), is not one: the
+ * grid's `where` removed it, or the grid has fewer cells. Undefined for any other name.
+ */
+export function missingCell(result: CompileResult, file: string, name: string): string | undefined {
+  const match = /^(.+)_(\d+)$/.exec(name);
+  const grid = match ? result.grids.get(match[1]) : undefined;
+  if (!match || !grid) return undefined;
+  const index = Number(match[2]);
+  const total = grid.cells.length + grid.dropped.length;
+  if (grid.dropped.includes(index)) {
+    return `the grid ${grid.name} in ${file} has no cell ${name}: its \`where\` removed it (rekdc plan ${file} ${grid.name} lists the cells it keeps)`;
+  }
+  if (index >= total) {
+    return `the grid ${grid.name} in ${file} has ${total} cell${total === 1 ? '' : 's'} (${grid.name}_0 to ${grid.name}_${total - 1}): there is no ${name}`;
+  }
+  return undefined;
+}
 
 /**
  * Compiles `file` with `overrides` and picks every experiment it declares, or only `name` (an
@@ -86,11 +109,11 @@ function select(result: CompileResult, file: string, name: string | undefined, c
     if (grids.length === 0) throw new UsageError(`${file} declares no experiment and no grid: nothing to ${command}`);
     throw new UsageError(`${file} declares no experiment, only grids (${grids.join(', ')}):\n${gridCommands(file, grids[0], command)}`);
   }
-  const cells = [...result.grids.values()].flatMap((grid) => grid.cells.map((cell) => cell.experiment));
-  const found = result.experiments.get(name) ?? cells.find((cell) => cell.name === name);
+  const found = result.experiments.get(name) ?? findCell(result, name)?.experiment;
   if (found) return [found];
   if (result.gridNames.includes(name)) throw new UsageError(`'${name}' in ${file} is a grid, not an experiment:\n${gridCommands(file, name, command)}`);
-  throw new UsageError(unknownName(file, name, 'experiment', [...result.experiments.keys()], result.gridNames, cells.map((c) => c.name)));
+  const cells = [...result.grids.values()].flatMap((grid) => grid.cells.map((cell) => cell.name));
+  throw new UsageError(missingCell(result, file, name) ?? unknownName(file, name, 'experiment', [...result.experiments.keys()], result.gridNames, cells));
 }
 
 /** How a grid is used instead: run all its cells, list them, or `command` one cell. */

@@ -4,12 +4,14 @@
  * local cells, a queue worker) starts runs through here, so a cell run any way is the same run.
  */
 import { spawn, type StdioOptions } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ResolvedExperiment } from '../compiler.ts';
 import { checkProgram, generateProgram } from '../codegen/index.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { openRunDirectory, RunDirectory } from '../runtime/run/directory.ts';
+import { failedSince, recordFailure } from '../runtime/run/failure.ts';
 import { PARENT_PID_VARIABLE } from '../runtime/run/signals.ts';
 import type { CompiledFile } from './compiled-file.ts';
 import { lineSplitter } from './lines.ts';
@@ -44,8 +46,24 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   writeFileAtomic(programFile, program.text);
   say(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
 
+  return startProgram(programFile, dir, options);
+}
+
+/**
+ * Runs the program `programFile` on the run directory `dir` (held by `options.lock`). The program
+ * records its own errors there; one killed by a signal other than an interrupt (kill -9, the OOM
+ * killer, an abort: 128 + N) could not, so `dir` is marked failed with its exit code here, and
+ * never reads "running" after it.
+ */
+export async function startProgram(programFile: string, dir: string, options: Pick<StartOptions, 'lock' | 'line'>): Promise<number> {
+  const say = options.line ?? toStderr;
+  const started = new Date();
   const code = await runChild(programFile, dir, (pid) => options.lock.transfer(pid), options.line);
   if (code === 130) say(`${dir}: interrupted; run the same command again (or with --resume) to continue from the checkpoint`);
+  const run = new RunDirectory(dir);
+  if (code > 128 && code !== 130 && fs.existsSync(run.paths.resolved) && !failedSince(run, started)) {
+    recordFailure(run, `the training program was killed (exit code ${code}) before it could say why`, say);
+  }
   return code;
 }
 

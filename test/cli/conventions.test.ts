@@ -116,12 +116,29 @@ grid noisy of tiny { teacher.pretrain.epochs = [1, 2] }
       expectUsage(await rekdcHere(['run', 'experiments/quickstart.rekd', 'quickstat']),
         "rekdc run: experiments/quickstart.rekd has no experiment 'quickstat'; did you mean 'quickstart'?");
       expectUsage(await rekdcHere(['explain', 'experiments/quickstart.rekd', 'temperature_by_studnet']),
-        "rekdc explain: experiments/quickstart.rekd has no experiment or grid 'temperature_by_studnet'; did you mean 'temperature_by_student'?");
+        "rekdc explain: experiments/quickstart.rekd has no experiment, grid or grid cell 'temperature_by_studnet'; did you mean 'temperature_by_student'?");
       expectUsage(await rekdcHere(['plan', 'experiments/ablations.rekd', 'teacher_mod']),
         "rekdc plan: experiments/ablations.rekd has no grid 'teacher_mod'; did you mean 'teacher_mode'?");
       // Nothing close: what the file has.
       expectUsage(await rekdcHere(['plan', 'experiments/quickstart.rekd', 'zzz']),
         "rekdc plan: experiments/quickstart.rekd has no grid 'zzz' (it declares grids temperature_by_student)");
+    });
+
+    it('says that a grid\'s `where` removed a cell, or how many cells the grid has', async () => {
+      // teacher_architecture: student x teacher (2 x 3), its `where` removes resnet18 taught by mobilenetv2 (cell 5).
+      expectUsage(await rekdcHere(['compile', 'experiments/ablations.rekd', 'teacher_architecture_5']),
+        'rekdc compile: the grid teacher_architecture in experiments/ablations.rekd has no cell teacher_architecture_5: its `where` removed it ' +
+        '(rekdc plan experiments/ablations.rekd teacher_architecture lists the cells it keeps)');
+      expectUsage(await rekdcHere(['explain', 'experiments/ablations.rekd', 'teacher_architecture_6']),
+        'rekdc explain: the grid teacher_architecture in experiments/ablations.rekd has 6 cells (teacher_architecture_0 to teacher_architecture_5): ' +
+        'there is no teacher_architecture_6');
+    });
+
+    it('explains one grid cell, as run and compile take it', async () => {
+      const cell = await rekdcHere(['explain', 'experiments/ablations.rekd', 'teacher_architecture_4']);
+      expect(cell.code, cell.stderr).to.equal(0);
+      expect(cell.stdout).to.match(/^experiment teacher_architecture_4\n/);
+      expect(cell.stdout).to.match(/\n {2}teacher resnet18 +grid experiments\/ablations\.rekd:36\n/).and.match(/\n {2}student resnet18 +grid /);
     });
 
     it('finds the choice that has the typed word as a part (gpu: tensorflow-gpu, not cpu)', () => {

@@ -201,8 +201,8 @@ describe('rekdc compile', function () {
     const cwd = workspace(tinyExperiment(2));
     const outcome = await rekdcIn(cwd, 'compile', 'tiny.rekd', '--out', 'programs');
     expect(outcome.code, outcome.stderr).to.equal(0);
-    expect(outcome.stdout.trim()).to.equal(path.join('programs', 'tiny', 'tiny.ts'));
-    expect(fs.readFileSync(path.join(cwd, 'programs', 'tiny', 'tiny.ts'), 'utf8')).to.include('from "rekd/runtime"');
+    expect(outcome.stdout.trim()).to.equal(path.join('programs', 'tiny', 'tiny.mts'));
+    expect(fs.readFileSync(path.join(cwd, 'programs', 'tiny', 'tiny.mts'), 'utf8')).to.include('from "rekd/runtime"');
 
     // A file where --out's folder should be: a usage error, one line, exit 2 (not a bug report).
     fs.writeFileSync(path.join(cwd, 'taken'), '');

@@ -72,7 +72,7 @@ describe('rekdc teacher export / import', function () {
     expect(exported.code, exported.stderr).to.equal(0);
     expect(exported.stderr, 'nothing else on stderr').to.equal('');
     const bytes = fs.readFileSync(path.join(origin, 'shared.teacher.ckpt'));
-    expect(exported.stdout).to.match(new RegExp(`^wrote shared\\.teacher\\.ckpt: teacher stage ${stage}, resnet18 \\(width 0\\.125, embed 16, hidden 0, input channels 1\\), 4 steps, kNN top-1 [\\d.]+%, linear top-1 [\\d.]+%\\n`));
+    expect(exported.stdout).to.match(new RegExp(`^wrote shared\\.teacher\\.ckpt: teacher stage ${stage}, resnet18 \\(width 0\\.125, embed 16, hidden 128, input channels 1\\), 4 steps, kNN top-1 [\\d.]+%, linear top-1 [\\d.]+%\\n`));
     expect(exported.stdout).to.contain(`\nsha256 ${createHash('sha256').update(bytes).digest('hex')}\n`);
 
     const elsewhere = workspace({ 'tiny.rekd': pretrained, 'shared.teacher.ckpt': bytes, 'fixed.rekd': experiment('checkpoint = "shared.teacher.ckpt"') });

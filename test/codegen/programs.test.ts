@@ -89,7 +89,7 @@ describe('codegen', () => {
   it('imports only the runtime pieces the experiment uses', () => {
     const offline = runtimeImports(programOf(experimentText('"images"', '"teacher.ckpt"')));
     expect(offline).to.include('loadTeacherWeights');
-    const quickstart = runtimeImports(fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8'));
+    const quickstart = runtimeImports(fs.readFileSync('generated/quickstart/quickstart.mts', 'utf8'));
     expect(quickstart).to.not.include('loadTeacherWeights');
     expect(quickstart).to.include.members(['train', 'evaluate', 'createEncoder', 'loadDataset']);
     expect(quickstart, 'sorted').to.deep.equal([...quickstart].sort((a, b) => a.replace('type ', '').toLowerCase().localeCompare(b.replace('type ', '').toLowerCase())));
@@ -156,7 +156,7 @@ describe('codegen', () => {
   });
 
   it('writes each value once, in the resolved experiment, and reads it from there in the calls', () => {
-    const program = fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8');
+    const program = fs.readFileSync('generated/quickstart/quickstart.mts', 'utf8');
     const experiment = /^const experiment = (\{[^]*?\n\}) as const;$/m.exec(program)![1];
     const calls = program.slice(program.indexOf('await runProgram('));
     // The queue and momentum of teacher and instance term: in the experiment only.
@@ -283,11 +283,11 @@ experiment stage {
 
   it('type-checks a program against the runtime and locates what is wrong', function () {
     this.timeout(120_000);
-    const good = fs.readFileSync('generated/quickstart/quickstart.ts', 'utf8');
-    expect(typeCheckProgram(good, 'generated/quickstart/quickstart.ts')).to.deep.equal([]);
+    const good = fs.readFileSync('generated/quickstart/quickstart.mts', 'utf8');
+    expect(typeCheckProgram(good, 'generated/quickstart/quickstart.mts')).to.deep.equal([]);
     // A string where the runtime takes a number: reported where the call reads it.
     const broken = good.replace('batch_size: 128,', 'batch_size: "128",');
-    const problems = typeCheckProgram(broken, 'generated/quickstart/quickstart.ts');
+    const problems = typeCheckProgram(broken, 'generated/quickstart/quickstart.mts');
     expect(problems).to.have.length(1);
     const line = broken.split('\n').findIndex((l) => l.includes('batchSize: experiment.batch_size')) + 1;
     expect(problems[0].line).to.equal(line);

@@ -11,7 +11,7 @@ import { checkPrograms, GeneratedProgramError, type GeneratedProgram } from '../
 import { cachedTypeCheckAll, verdictKey, type TypeCheckCacheOptions } from '../../src/codegen/typecheck-cache.ts';
 import { typeCheckAll, type ProgramFile, type TypeCheckResult } from '../../src/codegen/typecheck.ts';
 
-const program = 'generated/quickstart/quickstart.ts';
+const program = 'generated/quickstart/quickstart.mts';
 const good = fs.readFileSync(program, 'utf8');
 const broken = good.replace('batch_size: 128,', 'batch_size: "128",');
 
@@ -63,7 +63,7 @@ describe('type-check verdict cache', () => {
     cachedTypeCheck(good, program, options);
     cachedTypeCheck(`${good}\n// another program\n`, program, options);
     expect(checker.calls).to.equal(2);
-    cachedTypeCheck(good, 'generated/quickstart/other.ts', options);
+    cachedTypeCheck(good, 'generated/quickstart/other.mts', options);
     expect(checker.calls).to.equal(3);
     cachedTypeCheck(good, program, { ...options, runtime: 'runtime-2' });
     expect(checker.calls).to.equal(4);
@@ -155,8 +155,8 @@ describe('type-check verdict cache', () => {
     const other = good.replace('seed: 7', 'seed: 8');
     const files = [
       { text: good, fileName: program },
-      { text: broken, fileName: 'generated/quickstart/broken.ts' },
-      { text: other, fileName: 'generated/quickstart/other.ts' },
+      { text: broken, fileName: 'generated/quickstart/broken.mts' },
+      { text: other, fileName: 'generated/quickstart/other.mts' },
     ];
     const alone = files.map((f) => typeCheckAll([f])[0].problems);
     expect(alone.map((p) => p.length)).to.deep.equal([0, 1, 0]);
@@ -168,7 +168,7 @@ describe('type-check verdict cache', () => {
     expect(fs.readdirSync(path.join(dir, 'inputs')), 'one input set for the programs checked together').to.have.length(1);
     expect(cachedTypeCheckAll(files, options)).to.deep.equal(alone);
     expect(checker.calls).to.equal(2);
-    expect(checker.files.slice(3), 'only the failing program is checked again').to.deep.equal(['generated/quickstart/broken.ts']);
+    expect(checker.files.slice(3), 'only the failing program is checked again').to.deep.equal(['generated/quickstart/broken.mts']);
   });
 
   it('refuses two programs checked as the same file (one would replace the other)', () => {

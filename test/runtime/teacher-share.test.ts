@@ -76,7 +76,8 @@ describe('teacher files: export and import', function () {
     expect(sha256).to.equal(createHash('sha256').update(fs.readFileSync(again)).digest('hex'));
     expect(record).to.deep.include({ format: 'rekd teacher 1', source: 'pretrain', name: path.basename(stage), trained: { step: 4, epoch: 1 } });
     expect(record.recipe).to.deep.equal(readJson(path.join(stage, 'resolved.json')));
-    expect(record.encoder).to.deep.equal(options.encoder);
+    // The recipe's encoder with its projection width as built (the recipe leaves it to the default, 2 x features).
+    expect(record.encoder).to.deep.equal({ ...options.encoder, hidden: 2 * teacher.featureDim });
     expect(record.eval).to.deep.equal(readJson(path.join(stage, 'eval.json')));
     expect(readTeacherFile(again).metadata).to.deep.equal(record);
     // Only the frozen encoder's weights: no optimiser slots, key encoder or queue.
@@ -162,7 +163,7 @@ describe('teacher files: export and import', function () {
     wider.dispose();
     expect(error).to.be.instanceOf(CheckpointError);
     expect(error!.message).to.contain(`teacher checkpoint ${file} does not fit the teacher alexnet (width 0.25, embed 16,`);
-    expect(error!.message).to.contain('holds the teacher alexnet (width 0.125, embed 16, input channels 1)');
+    expect(error!.message).to.contain(`holds the teacher alexnet (width 0.125, embed 16, hidden ${2 * teacher.featureDim}, input channels 1)`);
     expect(error!.message).to.match(/'model\/student\/backbone\/[^']+' has shape \[[\d,]+\], the model expects \[[\d,]+\]/);
     expect(error!.message).to.match(/; and \d+ more\)$/);
   });
@@ -204,7 +205,8 @@ describe('teacher files: export and import', function () {
     evaluate({ run, encoder: trained.student, data, seed: 0, knn: {}, log: () => {} });
     const out = path.join(tempDir('share'), 'student.teacher.ckpt');
     const { record } = await exportTeacher(run.dir, out);
-    expect(record).to.deep.include({ source: 'run', encoder: student, name: path.basename(run.dir) });
+    // `hidden = 0` in the recipe; the file records the width built, twice the backbone's features.
+    expect(record).to.deep.include({ source: 'run', encoder: { ...student, hidden: 2 * trained.student.featureDim }, name: path.basename(run.dir) });
     const loaded = loadTeacherWeights(createEncoder({ kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1, rng: new Rng(1) }), out, () => {});
     expectSameWeights(trained.student, loaded);
     loaded.dispose();

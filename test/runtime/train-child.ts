@@ -3,12 +3,10 @@
  * printing progress lines to stdout so the test knows when training is under way.
  */
 import { initBackend } from '../../src/runtime/backend.ts';
-import { openRunDirectory } from '../../src/runtime/run/directory.ts';
 import { runProgram } from '../../src/runtime/run/signals.ts';
 import { instance, tinyTrain } from './train-setup.ts';
 
-await runProgram(async () => {
+await runProgram({ runDir: process.argv[2], resolved: { name: 'child' } }, async (run) => {
   await initBackend('wasm');
-  const run = openRunDirectory(process.argv[2], { resolved: { name: 'child' } });
   await tinyTrain({ run, objective: { instance }, epochs: 100, logEvery: 1, onLine: (line) => process.stdout.write(line) });
 });

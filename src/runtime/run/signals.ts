@@ -5,6 +5,8 @@
  * an internal error (with its stack).
  */
 import { debugDetail, environmentProblem, userErrorMessage } from '../user-problems.ts';
+import { openRunDirectory, type RunDirectory } from './directory.ts';
+import { failedSince, recordFailure } from './failure.ts';
 
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
@@ -97,21 +99,38 @@ function stopWhenOrphaned(): void {
   });
 }
 
-/** Runs a generated program's body and exits with the code its outcome calls for. */
-export async function runProgram(body: () => Promise<void>): Promise<never> {
+/** What a generated program runs on: its run directory and the resolved experiment it keeps. */
+export interface ProgramRun {
+  runDir: string;
+  resolved: unknown;
+}
+
+/**
+ * Opens the program's run directory, runs its body on it and exits with the code its outcome calls
+ * for. An error once the directory is open (setup, training, evaluation) is recorded there
+ * (recordFailure), unless the training loop recorded it already, with its step.
+ */
+export async function runProgram(program: ProgramRun, body: (run: RunDirectory) => Promise<void>): Promise<never> {
   stopWhenOrphaned();
   let code: number = exitCodes.ok;
+  let run: RunDirectory | undefined;
   try {
-    await body();
+    run = openRunDirectory(program.runDir, { resolved: program.resolved });
+    await body(run);
   } catch (error) {
     code = exitCodeFor(error);
+    let message: string;
     if (code === exitCodes.internalError) {
+      message = `internal error (please report): ${(error as Error)?.message ?? String(error)}`;
       process.stderr.write(`internal error (please report): ${(error as Error)?.stack ?? String(error)}\n`);
     } else if (code === exitCodes.interrupted) {
-      process.stderr.write(`${(error as Error).message}\n`);
+      message = (error as Error).message;
+      process.stderr.write(`${message}\n`);
     } else {
-      process.stderr.write(`error: ${userErrorMessage(error) ?? (error as Error).message}\n${debugDetail(error)}`);
+      message = userErrorMessage(error) ?? (error as Error).message;
+      process.stderr.write(`error: ${message}\n${debugDetail(error)}`);
     }
+    if (run && code !== exitCodes.interrupted && !failedSince(run, run.opened)) recordFailure(run, message, (text) => process.stderr.write(`${text}\n`));
   }
   // Loader worker threads or pending timers must not keep a finished program alive.
   process.exit(code);

@@ -15,6 +15,7 @@ import type { Encoder } from '../nn/encoder.ts';
 import type { MinerAccuracy } from '../objectives/diagnostics.ts';
 import { Rng } from '../random.ts';
 import { removeUnfinishedWrites, WriteError } from '../run/atomic.ts';
+import { recordFailure } from '../run/failure.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import { readMetrics, type MinerFields } from '../run/metrics.ts';
 import { writeMetricsCsv } from '../run/metrics-csv.ts';
@@ -113,16 +114,6 @@ class Window {
     const imagesPerSecond = this.images / Math.max(this.seconds, 1e-9);
     this.images = this.seconds = 0;
     return { loss: this.loss.take() as Record<string, number>, miner: this.miner.take(), imagesPerSecond };
-  }
-}
-
-/** Marks the run failed with `message`; a status that cannot be written (a full disk) is reported, not thrown over the failure. */
-function recordFailure(run: RunDirectory, progress: { step: number; epoch: number }, message: string, log: (text: string) => void): void {
-  try {
-    run.setStatus('failed', progress, message);
-  } catch (error) {
-    if (!(error instanceof WriteError)) throw error;
-    log(`status.json not updated: ${error.message}`);
   }
 }
 
@@ -249,7 +240,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // A user problem (a loss that is not finite, a checkpoint that cannot be saved, a folder that
     // cannot be written) is recorded so the run directory says why it stopped; an interruption was recorded above.
     if (isUserError(error) && !(error instanceof InterruptedError)) {
-      recordFailure(run, { step, epoch: epochOf(step + 1) }, userErrorMessage(error) ?? error.message, (text) => progress.message(text));
+      recordFailure(run, userErrorMessage(error) ?? error.message, (text) => progress.message(text), { step, epoch: epochOf(step + 1) });
     }
     throw error;
   } finally {

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../checkpoint.ts';
 import type { EvaluationResults } from './evaluate.ts';
+import { studentWeightsPrefix } from './state.ts';
 
 /** The record's `format`: names the kind of file and the version of the record. */
 export const TEACHER_FILE_FORMAT = 'rekd teacher 1';
@@ -18,7 +19,7 @@ export interface TeacherRecord {
   source: 'pretrain' | 'run';
   /** The exported directory's name. */
   name: string;
-  /** The encoder's settings: the stage recipe's, or the run's `student` block (kind, width, embed, hidden, variant). */
+  /** The encoder's settings: the stage recipe's, or the run's `student` block (kind, width, embed, variant), with `hidden` as built (builtEncoder). */
   encoder: Record<string, unknown>;
   /**
    * The directory's resolved.json: the stage's recipe (with the runtime fingerprint of the rekd that
@@ -52,7 +53,17 @@ export function readTeacherFile(file: string): Checkpoint<TeacherRecord> {
   return { ...checkpoint, metadata: record };
 }
 
-/** `resnet18 (width 0.25, embed 128, hidden 0)`: an encoder's settings for messages. */
+/**
+ * The settings of the encoder whose student weights (`model/student/...`) are `weights`, with
+ * `hidden` as built: a recipe's `hidden = 0` means twice the backbone's feature width, which the
+ * projection head's first layer holds. Files and messages give this true width.
+ */
+export function builtEncoder(settings: Record<string, unknown>, weights: Record<string, tf.Tensor>): Record<string, unknown> {
+  const hidden = weights[`${studentWeightsPrefix}/head/fc1/kernel`]?.shape[1];
+  return hidden === undefined ? settings : { ...settings, hidden };
+}
+
+/** `resnet18 (width 0.25, embed 128, hidden 256)`: an encoder's settings for messages. */
 export function describeEncoder(encoder: object): string {
   const config = encoder as Record<string, unknown>;
   const settings = ['width', 'embed', 'hidden', 'inChannels']

@@ -23,7 +23,7 @@ import { UserError, type Warn } from '../user-problems.ts';
 import type { EvaluationResults } from './evaluate.ts';
 import { importRecordFile, PRETRAIN_STAGE, stageDirectory, type ImportRecord } from './pretrain.ts';
 import { studentWeightsPrefix } from './state.ts';
-import { readTeacherFile, writeTeacherFile, type TeacherRecord, TEACHER_FILE_FORMAT } from './teacher-file.ts';
+import { builtEncoder, readTeacherFile, writeTeacherFile, type TeacherRecord, TEACHER_FILE_FORMAT } from './teacher-file.ts';
 
 /** A directory or file that cannot be exported or imported as a teacher (printed without a stack trace). */
 export class TeacherShareError extends UserError {
@@ -79,24 +79,24 @@ export async function exportTeacher(dir: string, file: string): Promise<ExportRe
   const stage = resolved.stage === PRETRAIN_STAGE;
   const imported = stage ? readJson<ImportRecord>(importRecordFile(dir)) : undefined;
   const status = run.status()!;
-  const record: TeacherRecord = {
-    format: TEACHER_FILE_FORMAT,
-    source: stage ? 'pretrain' : 'run',
-    name: path.basename(path.resolve(dir)),
-    encoder: (stage ? resolved.encoder : resolved.student) as Record<string, unknown>,
-    // An imported stage gives back the fingerprint of the rekd that trained it.
-    recipe: imported ? { ...resolved, runtime: imported.trainedByRuntime } : resolved,
-    eval: run.readEval<EvaluationResults>()!,
-    trained: { step: status.step, epoch: status.epoch },
-  };
   const weights = studentWeights(run.paths.latest);
   try {
     if (Object.keys(weights).length === 0) throw new TeacherShareError(`${run.paths.latest} holds no student weights (${studentWeightsPrefix}/...)`);
+    const record: TeacherRecord = {
+      format: TEACHER_FILE_FORMAT,
+      source: stage ? 'pretrain' : 'run',
+      name: path.basename(path.resolve(dir)),
+      encoder: builtEncoder((stage ? resolved.encoder : resolved.student) as Record<string, unknown>, weights),
+      // An imported stage gives back the fingerprint of the rekd that trained it.
+      recipe: imported ? { ...resolved, runtime: imported.trainedByRuntime } : resolved,
+      eval: run.readEval<EvaluationResults>()!,
+      trained: { step: status.step, epoch: status.epoch },
+    };
     await writeTeacherFile(file, weights, record);
+    return { record, sha256: sha256(fs.readFileSync(file)) };
   } finally {
     tf.dispose(Object.values(weights));
   }
-  return { record, sha256: sha256(fs.readFileSync(file)) };
 }
 
 export interface ImportResult {

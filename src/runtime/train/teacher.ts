@@ -15,7 +15,7 @@ import { emptyQueueLoss, instanceContrast } from '../objectives/losses.ts';
 import { MemoryQueue } from '../objectives/queue.ts';
 import { studentWeightsPrefix } from './state.ts';
 import type { EvaluationResults } from './evaluate.ts';
-import { describeEncoder, teacherRecordOf } from './teacher-file.ts';
+import { builtEncoder, describeEncoder, teacherRecordOf } from './teacher-file.ts';
 import { isTorchStateDict, torchWeightsFor } from './torch-state.ts';
 
 /** The online teacher's settings of its own instance loss. */
@@ -114,7 +114,7 @@ export function loadTeacherWeights(
     restoreVariables(encoder.state(), tensors, studentWeightsPrefix);
   } catch (error) {
     if (!(error instanceof CheckpointMismatchError)) throw error;
-    const holds = record ? `holds the teacher ${describeEncoder(record.encoder)}, ` : '';
+    const holds = record ? `holds the teacher ${describeEncoder(builtEncoder(record.encoder, loaded.tensors))}, ` : '';
     throw new CheckpointError(
       `teacher checkpoint ${checkpointFile} does not fit the teacher ${describeEncoder(encoder.config)}` +
         ` (${holds}by tensor: ${listProblems(error.problems)})`,

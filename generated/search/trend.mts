@@ -3,9 +3,10 @@
  * (sha256 of the source: cfe336fc419b0502414f826f94376dc7954de3bceb7689624ba9fe653f343c23).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
- * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
+ * Run it with `rekdc run` on the .rekd file, or as it is, from any folder:
+ *   rekdc exec <this file> <run directory>
  */
-import { createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
+import { createEncoder, evaluate, initBackend, loadDataset, Rng, runProgram, train } from "rekd/runtime";
 
 /**
  * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the
@@ -45,12 +46,11 @@ const experiment = {
 
 const runDir = process.argv[2];
 if (runDir === undefined) {
-  process.stderr.write("usage: node --import tsx <program> <run directory>\n");
+  process.stderr.write("usage: rekdc exec <program> <run directory>\n");
   process.exit(2);
 }
 
-await runProgram(async () => {
-  const run = openRunDirectory(runDir, { resolved: experiment });
+await runProgram({ runDir, resolved: experiment }, async (run) => {
   await initBackend(experiment.backend);
   const rng = new Rng(experiment.seed);
 

@@ -1,18 +1,19 @@
 /**
- * Experiment "quickstart", compiled by rekdc 0.1.0 from "experiments/quickstart.rekd"
- * (sha256 of the source: f6c8d403b2a0d328fe5698f913a2b3a8a8fa718dc00afbc13962b2b356ec323f).
+ * Experiment "moco_baseline", compiled by rekdc 0.1.0 from "experiments/moco_baseline.rekd"
+ * (sha256 of the source: 10acc3163c1b444be9644bbf80966c4027a1477c8d1d745c028b55d4cc941fb6).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
- * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
+ * Run it with `rekdc run` on the .rekd file, or as it is, from any folder:
+ *   rekdc exec <this file> <run directory>
  */
-import { createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
+import { createEncoder, evaluate, initBackend, loadDataset, Rng, runProgram, train } from "rekd/runtime";
 
 /**
  * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the
  * calls below read every setting from it.
  */
 const experiment = {
-  name: "quickstart",
+  name: "moco_baseline",
   seed: 7,
   backend: "auto",
   threads: 0,
@@ -26,33 +27,11 @@ const experiment = {
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
   ],
   augment_weak: null,
-  teacher: {
-    kind: "resnet18",
-    width: 0.25,
-    embed: 128,
-    hidden: 0,
-    mode: "online",
-    checkpoint: null,
-    temperature: 0.2,
-    queue: 4096,
-    momentum: 0.99,
-    pretrain: null,
-  },
+  teacher: null,
   student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
   loss: {
     instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
-    relation: {
-      kind: "rekd",
-      weight: 1,
-      temperature: 0.1,
-      miner: "prototype",
-      prototypes: 100,
-      beta: 0.99,
-      reseed_after: 1000,
-      warmup_steps: 0,
-      k: 5,
-      teacher_temperature: 0.05,
-    },
+    relation: null,
     supervised: null,
   },
   optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
@@ -67,12 +46,11 @@ const experiment = {
 
 const runDir = process.argv[2];
 if (runDir === undefined) {
-  process.stderr.write("usage: node --import tsx <program> <run directory>\n");
+  process.stderr.write("usage: rekdc exec <program> <run directory>\n");
   process.exit(2);
 }
 
-await runProgram(async () => {
-  const run = openRunDirectory(runDir, { resolved: experiment });
+await runProgram({ runDir, resolved: experiment }, async (run) => {
   await initBackend(experiment.backend);
   const rng = new Rng(experiment.seed);
 
@@ -96,14 +74,6 @@ await runProgram(async () => {
     rng: rng.fork("student"),
   });
   const student = initialStudent();
-  const teacherEncoder = createEncoder({
-    kind: experiment.teacher.kind,
-    width: experiment.teacher.width,
-    embed: experiment.teacher.embed,
-    hidden: experiment.teacher.hidden,
-    inChannels: data.channels,
-    rng: rng.fork("teacher"),
-  });
 
   // Training: resumes from the run directory's latest checkpoint when there is one.
   await train({
@@ -112,13 +82,6 @@ await runProgram(async () => {
     seed: experiment.seed,
     loader: { batchSize: experiment.batch_size, augment: experiment.augment },
     student,
-    teacher: {
-      mode: experiment.teacher.mode,
-      encoder: teacherEncoder,
-      temperature: experiment.teacher.temperature,
-      queue: experiment.teacher.queue,
-      momentum: experiment.teacher.momentum,
-    },
     objective: {
       queue: experiment.loss.instance.queue,
       momentum: experiment.loss.instance.momentum,
@@ -126,18 +89,6 @@ await runProgram(async () => {
         weight: experiment.loss.instance.weight,
         temperature: experiment.loss.instance.temperature,
         symmetric: experiment.loss.instance.symmetric,
-      },
-      relation: {
-        kind: experiment.loss.relation.kind,
-        weight: experiment.loss.relation.weight,
-        temperature: experiment.loss.relation.temperature,
-        miner: experiment.loss.relation.miner,
-        prototypes: experiment.loss.relation.prototypes,
-        beta: experiment.loss.relation.beta,
-        reseedAfter: experiment.loss.relation.reseed_after,
-        warmupSteps: experiment.loss.relation.warmup_steps,
-        k: experiment.loss.relation.k,
-        teacherTemperature: experiment.loss.relation.teacher_temperature,
       },
     },
     optimizer: {
@@ -178,7 +129,6 @@ await runProgram(async () => {
     knn: { k: experiment.eval.knn.k, temperature: experiment.eval.knn.temperature },
     collapse: { neighbours: experiment.eval.collapse.neighbours },
     augment: experiment.augment,
-    teacher: teacherEncoder,
     floors: { initialStudent },
   });
 });

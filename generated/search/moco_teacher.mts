@@ -1,25 +1,26 @@
 /**
- * Experiment "moco_baseline", compiled by rekdc 0.1.0 from "experiments/moco_baseline.rekd"
- * (sha256 of the source: 10acc3163c1b444be9644bbf80966c4027a1477c8d1d745c028b55d4cc941fb6).
+ * Experiment "moco_teacher", compiled by rekdc 0.1.0 from "experiments/search.rekd"
+ * (sha256 of the source: cfe336fc419b0502414f826f94376dc7954de3bceb7689624ba9fe653f343c23).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
- * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
+ * Run it with `rekdc run` on the .rekd file, or as it is, from any folder:
+ *   rekdc exec <this file> <run directory>
  */
-import { createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
+import { createEncoder, evaluate, initBackend, loadDataset, Rng, runProgram, train } from "rekd/runtime";
 
 /**
  * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the
  * calls below read every setting from it.
  */
 const experiment = {
-  name: "moco_baseline",
-  seed: 7,
+  name: "moco_teacher",
+  seed: 1,
   backend: "auto",
   threads: 0,
   batch_size: 128,
   checkpoint_every: 0,
   log_every: 10,
-  data: { kind: "fashion_mnist", split: "auto", path: null, train_size: 5000, test_size: 1000 },
+  data: { kind: "fashion_mnist", split: "package", path: null, train_size: "all", test_size: "all" },
   augment: [
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
@@ -27,30 +28,29 @@ const experiment = {
   ],
   augment_weak: null,
   teacher: null,
-  student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
+  student: { kind: "resnet18", width: 0.25, embed: 128, hidden: 0 },
   loss: {
-    instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
+    instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: true },
     relation: null,
     supervised: null,
   },
   optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
-  schedule: { kind: "cosine", epochs: 5, warmup_epochs: 1, final_lr: 0 },
+  schedule: { kind: "cosine", epochs: 10, warmup_epochs: 1, final_lr: 0 },
   eval: {
     floors: true,
     linear: { epochs: 10, lr: 0.1, batch_size: 256, weight_decay: 0 },
-    knn: { k: 20, temperature: 0.07, every: 1, subset: 1000 },
-    collapse: { neighbours: 20 },
+    knn: { k: 20, temperature: 0.07, every: 2, subset: 1000 },
+    collapse: null,
   },
 } as const;
 
 const runDir = process.argv[2];
 if (runDir === undefined) {
-  process.stderr.write("usage: node --import tsx <program> <run directory>\n");
+  process.stderr.write("usage: rekdc exec <program> <run directory>\n");
   process.exit(2);
 }
 
-await runProgram(async () => {
-  const run = openRunDirectory(runDir, { resolved: experiment });
+await runProgram({ runDir, resolved: experiment }, async (run) => {
   await initBackend(experiment.backend);
   const rng = new Rng(experiment.seed);
 
@@ -127,7 +127,6 @@ await runProgram(async () => {
       weightDecay: experiment.eval.linear.weight_decay,
     },
     knn: { k: experiment.eval.knn.k, temperature: experiment.eval.knn.temperature },
-    collapse: { neighbours: experiment.eval.collapse.neighbours },
     augment: experiment.augment,
     floors: { initialStudent },
   });

@@ -1,26 +1,26 @@
 /**
- * Experiment "paper_small", compiled by rekdc 0.1.0 from "experiments/paper.rekd"
- * (sha256 of the source: 1d98f155a7c08449e7632fdc2df782cf8b03065701da77f8a182ab91aedd9285).
+ * Experiment "quickstart", compiled by rekdc 0.1.0 from "experiments/quickstart.rekd"
+ * (sha256 of the source: f6c8d403b2a0d328fe5698f913a2b3a8a8fa718dc00afbc13962b2b356ec323f).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
- * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
+ * Run it with `rekdc run` on the .rekd file, or as it is, from any folder:
+ *   rekdc exec <this file> <run directory>
  */
-import * as path from "node:path";
-import { createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, pretrainTeacher, Rng, runProgram, train } from "rekd/runtime";
+import { createEncoder, evaluate, initBackend, loadDataset, Rng, runProgram, train } from "rekd/runtime";
 
 /**
  * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the
  * calls below read every setting from it.
  */
 const experiment = {
-  name: "paper_small",
+  name: "quickstart",
   seed: 7,
   backend: "auto",
   threads: 0,
   batch_size: 128,
   checkpoint_every: 0,
   log_every: 10,
-  data: { kind: "fashion_mnist", split: "auto", path: null, train_size: 2560, test_size: 1000 },
+  data: { kind: "fashion_mnist", split: "auto", path: null, train_size: 5000, test_size: 1000 },
   augment: [
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
@@ -32,23 +32,12 @@ const experiment = {
     width: 0.25,
     embed: 128,
     hidden: 0,
-    mode: "offline",
+    mode: "online",
     checkpoint: null,
     temperature: 0.2,
     queue: 4096,
     momentum: 0.99,
-    pretrain: {
-      epochs: 5,
-      warmup_epochs: 0,
-      lr: null,
-      weight_decay: null,
-      batch_size: null,
-      symmetric: false,
-      temperature: null,
-      queue: null,
-      momentum: null,
-      seed: null,
-    },
+    pretrain: null,
   },
   student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
   loss: {
@@ -68,23 +57,22 @@ const experiment = {
     supervised: null,
   },
   optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
-  schedule: { kind: "cosine", epochs: 1, warmup_epochs: 0, final_lr: 0 },
+  schedule: { kind: "cosine", epochs: 5, warmup_epochs: 1, final_lr: 0 },
   eval: {
     floors: true,
     linear: { epochs: 10, lr: 0.1, batch_size: 256, weight_decay: 0 },
-    knn: { k: 20, temperature: 0.07, every: 0, subset: 1000 },
+    knn: { k: 20, temperature: 0.07, every: 1, subset: 1000 },
     collapse: { neighbours: 20 },
   },
 } as const;
 
 const runDir = process.argv[2];
 if (runDir === undefined) {
-  process.stderr.write("usage: node --import tsx <program> <run directory>\n");
+  process.stderr.write("usage: rekdc exec <program> <run directory>\n");
   process.exit(2);
 }
 
-await runProgram(async () => {
-  const run = openRunDirectory(runDir, { resolved: experiment });
+await runProgram({ runDir, resolved: experiment }, async (run) => {
   await initBackend(experiment.backend);
   const rng = new Rng(experiment.seed);
 
@@ -108,34 +96,13 @@ await runProgram(async () => {
     rng: rng.fork("student"),
   });
   const student = initialStudent();
-  const teacherEncoder = await pretrainTeacher({
-    cacheRoot: path.join(path.dirname(runDir), "teachers"),
-    encoder: {
-      kind: experiment.teacher.kind,
-      width: experiment.teacher.width,
-      embed: experiment.teacher.embed,
-      hidden: experiment.teacher.hidden,
-      inChannels: data.channels,
-    },
-    epochs: experiment.teacher.pretrain.epochs,
-    warmupEpochs: experiment.teacher.pretrain.warmup_epochs,
-    instance: {
-      temperature: experiment.teacher.temperature,
-      queue: experiment.teacher.queue,
-      momentum: experiment.teacher.momentum,
-      symmetric: experiment.teacher.pretrain.symmetric,
-    },
-    seed: experiment.seed,
-    optimizer: {
-      kind: experiment.optimizer.kind,
-      lr: experiment.optimizer.lr,
-      momentum: experiment.optimizer.momentum,
-      nesterov: experiment.optimizer.nesterov,
-      weightDecay: experiment.optimizer.weight_decay,
-    },
-    data,
-    loader: { batchSize: experiment.batch_size, augment: experiment.augment },
-    logEvery: experiment.log_every,
+  const teacherEncoder = createEncoder({
+    kind: experiment.teacher.kind,
+    width: experiment.teacher.width,
+    embed: experiment.teacher.embed,
+    hidden: experiment.teacher.hidden,
+    inChannels: data.channels,
+    rng: rng.fork("teacher"),
   });
 
   // Training: resumes from the run directory's latest checkpoint when there is one.
@@ -145,7 +112,13 @@ await runProgram(async () => {
     seed: experiment.seed,
     loader: { batchSize: experiment.batch_size, augment: experiment.augment },
     student,
-    teacher: { mode: experiment.teacher.mode, encoder: teacherEncoder },
+    teacher: {
+      mode: experiment.teacher.mode,
+      encoder: teacherEncoder,
+      temperature: experiment.teacher.temperature,
+      queue: experiment.teacher.queue,
+      momentum: experiment.teacher.momentum,
+    },
     objective: {
       queue: experiment.loss.instance.queue,
       momentum: experiment.loss.instance.momentum,
@@ -182,6 +155,12 @@ await runProgram(async () => {
     },
     checkpointEvery: experiment.checkpoint_every,
     logEvery: experiment.log_every,
+    knn: {
+      k: experiment.eval.knn.k,
+      temperature: experiment.eval.knn.temperature,
+      every: experiment.eval.knn.every,
+      subset: experiment.eval.knn.subset,
+    },
   });
 
   // Final evaluation on frozen features: eval.json, then the run is finished and report.md written.

@@ -1,57 +1,90 @@
 /**
- * Experiment "moco_student", compiled by rekdc 0.1.0 from "experiments/search.rekd"
- * (sha256 of the source: cfe336fc419b0502414f826f94376dc7954de3bceb7689624ba9fe653f343c23).
+ * Experiment "paper_small", compiled by rekdc 0.1.0 from "experiments/paper.rekd"
+ * (sha256 of the source: 1d98f155a7c08449e7632fdc2df782cf8b03065701da77f8a182ab91aedd9285).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
- * Run it with `rekdc run`, or directly: node --import tsx <this file> <run directory>
+ * Run it with `rekdc run` on the .rekd file, or as it is, from any folder:
+ *   rekdc exec <this file> <run directory>
  */
-import { createEncoder, evaluate, initBackend, loadDataset, openRunDirectory, Rng, runProgram, train } from "rekd/runtime";
+import * as path from "node:path";
+import { createEncoder, evaluate, initBackend, loadDataset, pretrainTeacher, Rng, runProgram, train } from "rekd/runtime";
 
 /**
  * The experiment as the compiler resolved it: the run directory keeps it as resolved.json, and the
  * calls below read every setting from it.
  */
 const experiment = {
-  name: "moco_student",
-  seed: 1,
+  name: "paper_small",
+  seed: 7,
   backend: "auto",
   threads: 0,
   batch_size: 128,
   checkpoint_every: 0,
   log_every: 10,
-  data: { kind: "fashion_mnist", split: "package", path: null, train_size: "all", test_size: "all" },
+  data: { kind: "fashion_mnist", split: "auto", path: null, train_size: 2560, test_size: 1000 },
   augment: [
     { op: "random_resized_crop", size: 28, scale: [0.3, 1], ratio: [0.75, 1.3333] },
     { op: "horizontal_flip", p: 0.5 },
     { op: "color_jitter", brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
-    { op: "gaussian_blur", sigma: [0.1, 2], p: 0.5 },
   ],
   augment_weak: null,
-  teacher: null,
+  teacher: {
+    kind: "resnet18",
+    width: 0.25,
+    embed: 128,
+    hidden: 0,
+    mode: "offline",
+    checkpoint: null,
+    temperature: 0.2,
+    queue: 4096,
+    momentum: 0.99,
+    pretrain: {
+      epochs: 5,
+      warmup_epochs: 0,
+      lr: null,
+      weight_decay: null,
+      batch_size: null,
+      symmetric: false,
+      temperature: null,
+      queue: null,
+      momentum: null,
+      seed: null,
+    },
+  },
   student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
   loss: {
     instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
-    relation: null,
+    relation: {
+      kind: "rekd",
+      weight: 1,
+      temperature: 0.1,
+      miner: "prototype",
+      prototypes: 100,
+      beta: 0.99,
+      reseed_after: 1000,
+      warmup_steps: 0,
+      k: 5,
+      teacher_temperature: 0.05,
+    },
     supervised: null,
   },
   optimizer: { kind: "sgd", lr: 0.06, momentum: 0.9, nesterov: false, weight_decay: 0.0005 },
-  schedule: { kind: "cosine", epochs: 2, warmup_epochs: 0, final_lr: 0 },
+  schedule: { kind: "cosine", epochs: 1, warmup_epochs: 0, final_lr: 0 },
   eval: {
     floors: true,
     linear: { epochs: 10, lr: 0.1, batch_size: 256, weight_decay: 0 },
     knn: { k: 20, temperature: 0.07, every: 0, subset: 1000 },
-    collapse: null,
+    collapse: { neighbours: 20 },
   },
 } as const;
 
 const runDir = process.argv[2];
 if (runDir === undefined) {
-  process.stderr.write("usage: node --import tsx <program> <run directory>\n");
+  process.stderr.write("usage: rekdc exec <program> <run directory>\n");
   process.exit(2);
 }
 
-await runProgram(async () => {
-  const run = openRunDirectory(runDir, { resolved: experiment });
+await runProgram({ runDir, resolved: experiment }, async (run) => {
   await initBackend(experiment.backend);
   const rng = new Rng(experiment.seed);
 
@@ -75,6 +108,35 @@ await runProgram(async () => {
     rng: rng.fork("student"),
   });
   const student = initialStudent();
+  const teacherEncoder = await pretrainTeacher({
+    cacheRoot: path.join(path.dirname(runDir), "teachers"),
+    encoder: {
+      kind: experiment.teacher.kind,
+      width: experiment.teacher.width,
+      embed: experiment.teacher.embed,
+      hidden: experiment.teacher.hidden,
+      inChannels: data.channels,
+    },
+    epochs: experiment.teacher.pretrain.epochs,
+    warmupEpochs: experiment.teacher.pretrain.warmup_epochs,
+    instance: {
+      temperature: experiment.teacher.temperature,
+      queue: experiment.teacher.queue,
+      momentum: experiment.teacher.momentum,
+      symmetric: experiment.teacher.pretrain.symmetric,
+    },
+    seed: experiment.seed,
+    optimizer: {
+      kind: experiment.optimizer.kind,
+      lr: experiment.optimizer.lr,
+      momentum: experiment.optimizer.momentum,
+      nesterov: experiment.optimizer.nesterov,
+      weightDecay: experiment.optimizer.weight_decay,
+    },
+    data,
+    loader: { batchSize: experiment.batch_size, augment: experiment.augment },
+    logEvery: experiment.log_every,
+  });
 
   // Training: resumes from the run directory's latest checkpoint when there is one.
   await train({
@@ -83,6 +145,7 @@ await runProgram(async () => {
     seed: experiment.seed,
     loader: { batchSize: experiment.batch_size, augment: experiment.augment },
     student,
+    teacher: { mode: experiment.teacher.mode, encoder: teacherEncoder },
     objective: {
       queue: experiment.loss.instance.queue,
       momentum: experiment.loss.instance.momentum,
@@ -90,6 +153,18 @@ await runProgram(async () => {
         weight: experiment.loss.instance.weight,
         temperature: experiment.loss.instance.temperature,
         symmetric: experiment.loss.instance.symmetric,
+      },
+      relation: {
+        kind: experiment.loss.relation.kind,
+        weight: experiment.loss.relation.weight,
+        temperature: experiment.loss.relation.temperature,
+        miner: experiment.loss.relation.miner,
+        prototypes: experiment.loss.relation.prototypes,
+        beta: experiment.loss.relation.beta,
+        reseedAfter: experiment.loss.relation.reseed_after,
+        warmupSteps: experiment.loss.relation.warmup_steps,
+        k: experiment.loss.relation.k,
+        teacherTemperature: experiment.loss.relation.teacher_temperature,
       },
     },
     optimizer: {
@@ -122,7 +197,9 @@ await runProgram(async () => {
       weightDecay: experiment.eval.linear.weight_decay,
     },
     knn: { k: experiment.eval.knn.k, temperature: experiment.eval.knn.temperature },
+    collapse: { neighbours: experiment.eval.collapse.neighbours },
     augment: experiment.augment,
+    teacher: teacherEncoder,
     floors: { initialStudent },
   });
 });
