@@ -1,6 +1,4 @@
-/** `rekdc` in this process (main, as bin/rekdc.js calls it), its output captured: no start-up per call; or as a child process. */
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
+/** `rekdc` in this process (main, as bin/rekdc.js calls it), its output captured: no start-up per call. */
 import { main } from '../../src/cli/main.ts';
 
 export interface Printed {
@@ -30,12 +28,4 @@ export async function rekdcHere(args: string[], options: { cwd?: string; env?: R
     process.env = saved.env;
     process.chdir(saved.cwd);
   }
-}
-
-/** `rekdc args` as the user starts it (bin/rekdc.js, a process of its own) in `cwd`, the caches in cwd/cache; what it printed. */
-export function rekdcChild(cwd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.resolve('bin/rekdc.js'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', REKD_CACHE_DIR: path.join(cwd, 'cache') },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -16,7 +16,7 @@ import { createEncoder } from '../../src/runtime/nn/index.ts';
 import { Rng } from '../../src/runtime/random.ts';
 import { TEACHER_FILE_FORMAT, writeTeacherFile } from '../../src/runtime/train/teacher-file.ts';
 import { tinyExperiment } from '../grid/fixture.ts';
-import { rekdcChild } from './capture.ts';
+import { rekdcIn } from './rekdc-child.ts';
 
 describe('a run that fails at setup', function () {
   this.timeout(120_000);
@@ -42,7 +42,7 @@ describe('a run that fails at setup', function () {
     fs.writeFileSync(path.join(cwd, 'tiny.rekd'), text);
     const dir = path.join('runs', `tiny-${runId(compileSource(text, 'tiny.rekd').experiments.get('tiny')!)}`);
 
-    const outcome = rekdcChild(cwd, ['run', 'tiny.rekd']);
+    const outcome = await rekdcIn(cwd, 'run', 'tiny.rekd');
     expect(outcome.code, outcome.stderr).to.equal(1);
     const [line] = outcome.stderr.split('\n').filter((l) => l.startsWith('error: '));
     const message = line.slice('error: '.length);
@@ -53,7 +53,7 @@ describe('a run that fails at setup', function () {
     expect(fs.readFileSync(path.join(cwd, dir, 'report.md'), 'utf8')).to.match(new RegExp(`Status: failed at step 0, epoch 0 \\([^)]+\\): `))
       .and.include(message);
 
-    const report = rekdcChild(cwd, ['report', dir]);
+    const report = await rekdcIn(cwd, 'report', dir);
     expect(report.code, report.stderr).to.equal(0);
     expect(fs.readFileSync(path.join(cwd, dir, 'report.md'), 'utf8')).to.include(`Status: failed`).and.include(message);
   });
