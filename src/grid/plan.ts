@@ -51,7 +51,8 @@ export function renderPlan(plan: GridPlan): string {
   const { grid, cells } = plan;
   const count = (state: RunProgress) => cells.filter((c) => c.state === state).length;
   const lines = [
-    `grid ${grid.name} of ${grid.base}: ${cells.length} cells, ${count('complete')} complete, ${count('interrupted')} interrupted, ` +
+    `grid ${grid.name} of ${grid.base}: ${cells.length} cells, ${count('complete')} complete, ` +
+      `${count('failed') ? `${count('failed')} failed, ` : ''}${count('interrupted')} interrupted, ` +
       `${count('running')} running, ${count('new')} new`,
   ];
   const seeds = [...new Set(cells.map((c) => c.cell.experiment.seed))];
@@ -90,7 +91,7 @@ export function planJson(plan: GridPlan) {
     grid: grid.name,
     base: grid.base,
     axes: grid.axes,
-    counts: { cells: cells.length, complete: count('complete'), interrupted: count('interrupted'), running: count('running'), new: count('new') },
+    counts: { cells: cells.length, complete: count('complete'), failed: count('failed'), interrupted: count('interrupted'), running: count('running'), new: count('new') },
     dropped: grid.dropped.map((i) => `${grid.name}_${i}`),
     cells: cells.map((c) => ({
       name: c.cell.name,

@@ -13,13 +13,18 @@ import { RunLock } from './lock.ts';
 export const runDirectory = (experiment: ResolvedExperiment, runsRoot = RUNS_FOLDER): string =>
   path.join(runsRoot, `${experiment.name}-${runId(experiment)}`);
 
-/** `complete`: eval.json written; `running`: locked by a live process; `interrupted`: started, not finished. */
-export type RunProgress = 'complete' | 'running' | 'interrupted' | 'new';
+/**
+ * `complete`: eval.json written; `running`: locked by a live process; `failed`: stopped on an error
+ * (status.json says why; running it again retries); `interrupted`: started, not finished.
+ */
+export type RunProgress = 'complete' | 'running' | 'failed' | 'interrupted' | 'new';
 
 export function runProgress(dir: string): { state: RunProgress; pid?: number } {
   const run = new RunDirectory(dir);
   if (run.finished) return { state: 'complete' };
   const holder = RunLock.holder(dir);
   if (holder !== null) return { state: 'running', pid: holder.pid };
-  return { state: run.status() || run.hasCheckpoint() ? 'interrupted' : 'new' };
+  const status = run.status();
+  if (status?.state === 'failed') return { state: 'failed' };
+  return { state: status || run.hasCheckpoint() ? 'interrupted' : 'new' };
 }

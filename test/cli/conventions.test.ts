@@ -228,7 +228,7 @@ grid noisy of tiny { teacher.pretrain.epochs = [1, 2] }
       expect(planned.stderr).to.equal('');
       const plan = JSON.parse(planned.stdout);
       expect(plan).to.include({ grid: 'noisy', base: 'tiny', file: 'two-grids.rekd' });
-      expect(plan.counts).to.deep.equal({ cells: 2, complete: 0, interrupted: 0, running: 0, new: 2 });
+      expect(plan.counts).to.deep.equal({ cells: 2, complete: 0, failed: 0, interrupted: 0, running: 0, new: 2 });
       expect(plan.cells.map((c: { name: string; state: string; values: unknown }) => [c.name, c.state, c.values]))
         .to.deep.equal([['noisy_0', 'new', { 'teacher.pretrain.epochs': 1 }], ['noisy_1', 'new', { 'teacher.pretrain.epochs': 2 }]]);
       expect(plan.cells[0].dir).to.equal(`runs/noisy_0-${plan.cells[0].run_id}`);

@@ -16,7 +16,7 @@ import { planGrid, renderPlan } from '../../src/grid/plan.ts';
 import { resultsCsv, writeResults } from '../../src/grid/results.ts';
 import { collectResults } from '../../src/grid/rows.ts';
 import { pretrainGroups, pretrainKey } from '../../src/grid/schedule.ts';
-import { runPaths } from '../../src/runtime/run/directory.ts';
+import { openRunDirectory, runPaths } from '../../src/runtime/run/directory.ts';
 import { MetricsLog, type MinerFields, type StepRecord } from '../../src/runtime/run/metrics.ts';
 import type { RunInfo } from '../../src/runtime/run/run-info.ts';
 import { compiledGrid } from './fixture.ts';
@@ -61,18 +61,19 @@ describe('grid plan and results', () => {
 
   it('reads each cell state from its run directory and a live lock', async () => {
     const grid = compiled();
-    const [complete, interrupted, running] = grid.cells;
+    const [complete, interrupted, running, failed] = grid.cells;
     fakeRun(runDirectory(complete.experiment, workspace.runs), complete.experiment, { linear: { top1: 0.5 } });
     fakeRun(runDirectory(interrupted.experiment, workspace.runs), interrupted.experiment);
+    openRunDirectory(runDirectory(failed.experiment, workspace.runs), { resolved: failed.experiment }).setStatus('failed', { step: 1, epoch: 1 }, 'out of memory');
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
     try {
       fs.mkdirSync(runDirectory(running.experiment, workspace.runs), { recursive: true });
       fs.writeFileSync(path.join(runDirectory(running.experiment, workspace.runs), '.lock'), String(sleeper.pid));
       const plan = planGrid(grid, workspace.runs);
-      expect(plan.cells.map((c) => c.state)).to.deep.equal(['complete', 'interrupted', 'running', 'new', 'new', 'new']);
+      expect(plan.cells.map((c) => c.state)).to.deep.equal(['complete', 'interrupted', 'running', 'failed', 'new', 'new']);
       expect(plan.cells[2].pid).to.equal(sleeper.pid);
       const text = renderPlan(plan);
-      expect(text.split('\n')[0]).to.equal('grid g of base: 6 cells, 1 complete, 1 interrupted, 1 running, 3 new');
+      expect(text.split('\n')[0]).to.equal('grid g of base: 6 cells, 1 complete, 1 failed, 1 interrupted, 1 running, 2 new');
       expect(text).to.contain('where dropped 2 of 8 cells (g_3, g_7)');
       expect(text).to.match(new RegExp(`g_0 +${runId(complete.experiment)} +0 +rekd +complete +loss.relation.temperature 0.1 -> 0.05`));
     } finally {
