@@ -33,6 +33,12 @@ export function displayName(absolutePath: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? absolutePath : relative;
 }
 
+/** A folder as the user can find it: relative to the working directory, or absolute when that is it or outside it. */
+function folderName(absoluteFolder: string): string {
+  const name = displayName(absoluteFolder);
+  return name === '' ? `the current folder (${absoluteFolder})` : `folder ${name}${path.sep}`;
+}
+
 /**
  * Loads `root` (already read as `rootText`) and its imports. `rootName` is its display name
  * and `rootPath` its absolute path (imports resolve against its directory).
@@ -59,7 +65,7 @@ export function loadProgram(rootPath: string, rootText: string, readFile: ReadFi
       const targetText = readFile(target);
       if (targetText === undefined) {
         program.diagnostics.push(diagnostic('RK0601', `cannot read imported file '${node.path}'`, node.pathSpan,
-          { notes: [`looked for ${displayName(target)} (imports are relative to the importing file)`] }));
+          { notes: [`looked for '${path.basename(target)}' in ${folderName(path.dirname(target))} (imports are relative to the importing file's folder)`] }));
         continue;
       }
       visit(target, displayName(target), targetText, [...stack, absolutePath]);
