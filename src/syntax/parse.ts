@@ -9,6 +9,7 @@ import type { FileNode, OverrideNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { spanAt } from '../diagnostics/span.ts';
 import { MAX_NESTING, tooDeep } from './nesting.ts';
+import { repairKeywordTypos } from './keyword-typos.ts';
 
 interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
 
@@ -35,7 +36,13 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
     return { value: empty, diagnostics };
   }
   const parser = rekdParser();
-  parser.input = lexed.tokens;
+  if (rule === 'file') {
+    const keywords = repairKeywordTypos(lexed.tokens, file, text);
+    diagnostics.push(...keywords.diagnostics);
+    parser.input = keywords.tokens;
+  } else {
+    parser.input = lexed.tokens;
+  }
   // Recovery throws an exception per syntax error; their stack traces are never shown and
   // capturing them dominated the time of a long file of junk.
   const stackTraceLimit = Error.stackTraceLimit;
