@@ -6,7 +6,7 @@ import type { ProvenanceMap, TreeBlock } from '../tree/tree.ts';
 import type { ResolvedExperiment } from '../schema/types.generated.ts';
 import { EXPERIMENT_RULES, FILE_RULES, PROGRAM_RULES, TREE_RULES } from './rules.ts';
 import { walkTree } from './walk.ts';
-import { guardInputs, UnknownInput } from './inputs.ts';
+import { guardInputs, pathAndParents, UnknownInput } from './inputs.ts';
 
 export function checkFiles(files: readonly FileNode[], report: Report): void {
   for (const rule of PROGRAM_RULES) rule.checkProgram(files, report);
@@ -25,7 +25,7 @@ export function checkTree(tree: TreeBlock, partial: boolean, report: Report): vo
 export function checkExperiment(experiment: ResolvedExperiment, provenance: ProvenanceMap, fallback: Span, report: Report,
   unknown: ReadonlySet<string> = new Set()): void {
   const spanOf = (path: string): Span => {
-    for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    for (const p of pathAndParents(path)) {
       const span = provenance.get(p)?.span;
       if (span) return span;
     }

@@ -13,10 +13,12 @@ export class UnknownInput extends Error {
 
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
-function isUnder(path: string, unknown: ReadonlySet<string>): boolean {
-  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') if (unknown.has(p)) return true;
-  return false;
+/** `path` and its parents, nearest first: `a.b.c`, `a.b`, `a`. */
+export function* pathAndParents(path: string): Generator<string> {
+  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') yield p;
 }
+
+const isUnder = (path: string, unknown: ReadonlySet<string>): boolean => [...pathAndParents(path)].some((p) => unknown.has(p));
 
 /** A list item (augmentations) is named by its op, as in value paths: `augment.color_jitter`. */
 const opOf = (value: unknown): string | null =>
