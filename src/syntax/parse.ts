@@ -67,7 +67,7 @@ function syntaxError(error: IRecognitionException, file: string, text: string) {
   const token = error.token;
   const equals = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
   // `seed =` then a line break: the value is missing at the end of `seed =`, not at the next line's token.
-  if (error.message.startsWith(VALUE_ON_EQUALS_LINE) && equals && !(token.startLine === equals.startLine)) {
+  if (error.message.startsWith(VALUE_ON_EQUALS_LINE) && equals && token.startLine !== equals.startLine) {
     const end = equals.endOffset! + 1;
     return diagnostic('RK0102', "missing value after '=': a value starts on the line of its '='", spanAt(file, text, end, end + 1));
   }
