@@ -9,10 +9,14 @@ import * as T from './tokens.ts';
 const describe = (token: IToken): string => (token.tokenType.name === 'EOF' ? 'the end of the file' : `'${token.image}'`);
 const labelOf = (type: TokenType): string => type.LABEL ?? type.name;
 
+/** What the top level of a file holds: where the parser expects the end of the file, one more of these may come. */
+export const DECLARATION_EXPECTED = 'a declaration (experiment, grid, axes or import)';
+
 /** Short messages instead of chevrotain's default "Expecting token of type --> X <--". */
 const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${labelOf(expected)}, found ${describe(actual)}`,
-  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describe(firstRedundant)} after the end of the file`,
+  buildMismatchTokenMessage: ({ expected, actual }) =>
+    `expected ${expected.name === 'EOF' ? DECLARATION_EXPECTED : labelOf(expected)}, found ${describe(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `expected ${DECLARATION_EXPECTED}, found ${describe(firstRedundant)}`,
   buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, ruleName }) => {
     if (ruleName === 'member') return `expected a value on the same line as '=', found ${describe(actual[0])}`;
     if (ruleName === 'value') return `expected a value (number, string, true, false, none, name, list or { block }), found ${describe(actual[0])}`;

@@ -17,7 +17,7 @@ import { axisNodes, gridAssignments, gridCellCount, MAX_GRID_CELLS, usedSets, ty
 import { GridCellDiagnostics } from './resolve/grid-cells.ts';
 import { displayName, loadProgram, readFromDisk, type ParseFile, type Program, type ReadFile } from './tree/modules.ts';
 import { applyPath } from './tree/override.ts';
-import { resolveTree } from './resolve/resolve.ts';
+import { resolveTree, resolveValidPart } from './resolve/resolve.ts';
 import type { ProvenanceMap, TreeBlock } from './tree/tree.ts';
 import { parseOverride, parseSource } from './syntax/parse.ts';
 import { reparseEdited } from './syntax/reparse.ts';
@@ -122,7 +122,13 @@ function resolveChecked(tree: TreeBlock, sink: DiagnosticSink, partial: boolean,
   keep: (experiment: ResolvedExperiment) => boolean = () => true): Checked {
   const treeChecks = sink.step();
   checkTree(tree, partial, treeChecks.report);
-  if (partial || treeChecks.hasErrors()) return { kind: 'invalid' };
+  if (partial) return { kind: 'invalid' };
+  if (treeChecks.hasErrors()) {
+    // The rules between values still check the valid ones, so one pass reports every mistake.
+    const valid = resolveValidPart(tree);
+    checkExperiment(valid.experiment, valid.provenance, tree.name.span, sink.step().report, valid.unresolved);
+    return { kind: 'invalid' };
+  }
   const resolved = resolveTree(tree);
   if (!keep(resolved.experiment)) return { kind: 'dropped' };
   const experimentChecks = sink.step();

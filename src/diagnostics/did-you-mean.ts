@@ -15,6 +15,13 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** True when `short` is `long` with some letters left out. */
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const character of long) if (character === short[i]) i++;
+  return i === short.length;
+}
+
 /** Longer names are no typos of a catalog name, and their edit distances would cost the most. */
 export const MAX_SUGGESTED_LENGTH = 64;
 
@@ -68,13 +75,13 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   const key = [name, ...all].join('\0');
   if (answers.has(key)) return answers.get(key);
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestKey: [number, number] = [Infinity, Infinity];
   for (const candidate of near) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance && distance <= limit) {
-      best = candidate;
-      bestDistance = distance;
-    }
+    // Among equally close candidates, one the name is `candidate` with letters left out of
+    // (`ofline` of `offline`, not `online`): a dropped letter is the likelier typo.
+    const key: [number, number] = [distance, isSubsequence(name.toLowerCase(), candidate.toLowerCase()) ? 0 : 1];
+    if (distance <= limit && (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1]))) [best, bestKey] = [candidate, key];
   }
   best ??= partOf(name, all.filter((candidate) => candidate !== name));
   if (answers.size >= MAX_ANSWERS) answers.clear();

@@ -68,7 +68,8 @@ export function convertValue(node: ValueNode, type: ValueType, didYouMean: (name
       return problem ? { ok: false, problem } : { ok: true, value: node.value };
     }
     case 'bool':
-      return node.type === 'bool' ? { ok: true, value: node.value } : mismatch(node, type);
+      if (node.type === 'bool') return { ok: true, value: node.value };
+      return mismatch(node, type, node.type === 'identifier' ? didYouMean(node.value, ['true', 'false']) : undefined);
     case 'string': case 'path':
       return node.type === 'string' ? { ok: true, value: node.value } : mismatch(node, type);
     case 'enum': {

@@ -9,6 +9,7 @@ import type { FileNode, OverrideNode } from '../ast/nodes.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { spanAt } from '../diagnostics/span.ts';
 import { MAX_NESTING, tooDeep } from './nesting.ts';
+import { repairKeywordTypos } from './keyword-typos.ts';
 
 export interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
 
@@ -49,7 +50,13 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
       spanAt(file, text, deep.startOffset, deep.endOffset! + 1)));
     return { value: empty, diagnostics };
   }
-  const { cst, errors } = runParser(lexed.tokens, rule);
+  let tokens = lexed.tokens;
+  if (rule === 'file') {
+    const keywords = repairKeywordTypos(lexed.tokens, file, text);
+    diagnostics.push(...keywords.diagnostics);
+    tokens = keywords.tokens;
+  }
+  const { cst, errors } = runParser(tokens, rule);
   for (const error of errors) diagnostics.push(syntaxError(error, file, text));
   const builder = new AstBuilder(file);
   const value = build(builder, cst);
@@ -57,8 +64,17 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
   return { value, diagnostics };
 }
 
+/** The parser's message for a member whose value does not start on its '=' line (grammar/parser.ts). */
+const VALUE_ON_EQUALS_LINE = "expected a value on the same line as '='";
+
 function syntaxError(error: IRecognitionException, file: string, text: string) {
   const token = error.token;
+  const equals = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
+  // `seed =` then a line break: the value is missing at the end of `seed =`, not at the next line's token.
+  if (error.message.startsWith(VALUE_ON_EQUALS_LINE) && equals && token.startLine !== equals.startLine) {
+    const end = equals.endOffset! + 1;
+    return diagnostic('RK0102', "missing value after '=': a value starts on the line of its '='", spanAt(file, text, end, end + 1));
+  }
   // At the end of input the token has no offset: point just past the last character (spanAt
   // keeps the span inside the text).
   const atEnd = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF';
@@ -83,6 +99,10 @@ export function parseSource(text: string, file: string): Parsed<FileNode> {
 
 /** Parses one `path=value` override; `file` names it in diagnostics (e.g. `--set #1`). */
 export function parseOverride(text: string, file: string): Parsed<OverrideNode | null> {
+  if (!text.includes('=')) {
+    return { value: null, diagnostics: [diagnostic('RK0102', `the --set argument '${text}' is missing '=value': write --set ${text.trim() || 'path'}=VALUE`,
+      spanAt(file, text, 0, text.length))] };
+  }
   const parsed = parseWith(text, file, 'override', (builder, cst) => {
     const node = cst as C.OverrideCstNode;
     const span = builder.nodeSpan(node);

@@ -36,6 +36,12 @@ export function displayName(absolutePath: string): string {
 /** Parses a file's text; `name` is its display name. */
 export type ParseFile = (text: string, name: string) => Parsed<FileNode>;
 
+/** A folder as the user can find it: relative to the working directory, or absolute when that is it or outside it. */
+function folderName(absoluteFolder: string): string {
+  const name = displayName(absoluteFolder);
+  return name === '' ? `the current folder (${absoluteFolder})` : `folder ${name}${path.sep}`;
+}
+
 /**
  * Loads `root` (already read as `rootText`) and its imports. `rootName` is its display name
  * and `rootPath` its absolute path (imports resolve against its directory). `parse` may reuse an
@@ -64,7 +70,7 @@ export function loadProgram(rootPath: string, rootText: string, readFile: ReadFi
       const targetText = readFile(target);
       if (targetText === undefined) {
         program.diagnostics.push(diagnostic('RK0601', `cannot read imported file '${node.path}'`, node.pathSpan,
-          { notes: [`looked for ${displayName(target)} (imports are relative to the importing file)`] }));
+          { notes: [`looked for '${path.basename(target)}' in ${folderName(path.dirname(target))} (imports are relative to the importing file's folder)`] }));
         continue;
       }
       visit(target, displayName(target), targetText, [...stack, absolutePath]);

@@ -55,9 +55,9 @@ describe('syntax', () => {
   it('reports every syntax error of a file in one parse', () => {
     const parsed = parseSource('experiment a {\n  x = \n  y = ]\n  z { w = 1 ]\n}\nexperiment { }\n', 'r.rekd');
     // The ']' on line 4 leaves 'z' unclosed: reported at 'z' (RK0105), not where the parser
-    // noticed it (at 'experiment' on line 6).
+    // noticed it (at 'experiment' on line 6). The value missing after `x =` is reported there.
     expect(parsed.diagnostics.map((d) => [d.code, d.span!.line, d.span!.column])).to.deep.equal([
-      ['RK0102', 3, 3], ['RK0102', 3, 7], ['RK0102', 4, 13], ['RK0102', 6, 12], ['RK0105', 4, 3],
+      ['RK0102', 2, 6], ['RK0102', 3, 7], ['RK0102', 4, 13], ['RK0102', 6, 12], ['RK0105', 4, 3],
     ]);
   });
 
@@ -131,6 +131,11 @@ describe('did you mean', () => {
   it('suggests only plausible typos', () => {
     expect(didYouMean('temprature', ['temperature', 'weight'])).to.equal('temperature');
     expect(didYouMean('zzz', ['temperature', 'weight'])).to.equal(undefined);
+  });
+  it('prefers, among equally close names, one the typo is missing letters of', () => {
+    // `ofline` is one edit from both; it is `offline` with an 'f' left out.
+    expect(didYouMean('ofline', ['online', 'offline'])).to.equal('offline');
+    expect(didYouMean('onlin', ['offline', 'online'])).to.equal('online');
   });
   it('suggests a name that is a prefix or a substring of the one written, or has it as one', () => {
     expect(didYouMean('evaluate', ['eval', 'loss', 'seed'])).to.equal('eval');
