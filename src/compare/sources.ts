@@ -50,7 +50,8 @@ function singleRun(dir: string): ComparedRun {
 /** Every run the operands name, in order; labels made unique (`name (2)`) when two runs share one. */
 export function comparedRuns(operands: readonly string[], warn: Warn): ComparedRun[] {
   const runs = operands.flatMap((dir) => {
-    if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new RunError(`${dir} is not a directory (a run directory or a grid folder was expected)`);
+    const found = fs.statSync(dir, { throwIfNoEntry: false });
+    if (!found?.isDirectory()) throw new RunError(`${dir} ${found ? 'is not a directory' : 'does not exist'} (a run directory or a grid folder was expected)`);
     const manifest = readManifest(dir);
     return manifest ? gridRuns(dir, manifest, warn) : [singleRun(dir)];
   });

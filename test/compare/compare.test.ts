@@ -104,7 +104,8 @@ describe('rekdc compare', () => {
         fs.mkdirSync(dir);
         fs.writeFileSync(path.join(dir, 'resolved.json'), '{}');
       }, 'has no metrics yet'],
-      ['a path that does not exist', () => undefined, 'is not a directory'],
+      ['a path that does not exist', () => undefined, 'does not exist (a run directory or a grid folder was expected)'],
+      ['a file', (dir: string) => fs.writeFileSync(dir, ''), 'is not a directory (a run directory or a grid folder was expected)'],
     ] as const) {
       it(`says so in one line, exit 1, for ${what}`, async () => {
         const dir = path.join(root, what.replace(/ /g, '-'));
