@@ -28,6 +28,8 @@ export interface TreeBlock {
   origin: Origin;
   attributes: Map<string, TreeAttribute>;
   blocks: Map<string, TreeEntry>;
+  /** Written `name = KIND` (where `name = none` would remove the block instead). */
+  assigned?: true;
 }
 /** `block = none`: removes an inherited block. */
 export interface TreeRemoval { removed: true; name: Name; span: Span; origin: Origin }
@@ -62,7 +64,7 @@ export function treeFromBody(name: Name, kind: Name | null, span: Span, body: Bo
 
 /** A block that only names a kind (`student = mobilenetv2`). */
 export function kindOnly(name: Name, kind: Name, span: Span, origin: Origin): TreeBlock {
-  return { name, kind, span, origin, attributes: new Map(), blocks: new Map() };
+  return { name, kind, span, origin, attributes: new Map(), blocks: new Map(), assigned: true };
 }
 
 /** Keeps only what a block of the new kind still accepts (a new kind keeps the valid attributes). */
@@ -93,5 +95,6 @@ export function mergeBlocks(base: TreeBlock, over: TreeBlock, spec: BlockSpec | 
     origin: over.origin,
     attributes: new Map([...base.attributes, ...over.attributes]),
     blocks,
+    ...(over.assigned ? { assigned: true } : {}),
   };
 }
