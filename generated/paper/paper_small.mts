@@ -48,12 +48,21 @@ const experiment = {
       temperature: null,
       queue: null,
       momentum: null,
+      bn_groups: 1,
       seed: null,
     },
   },
   student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
   loss: {
-    instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
+    instance: {
+      kind: "moco",
+      weight: 1,
+      temperature: 0.2,
+      queue: 4096,
+      momentum: 0.99,
+      symmetric: false,
+      bn_groups: 1,
+    },
     relation: {
       kind: "rekd",
       weight: 1,
@@ -124,6 +133,7 @@ await runProgram({ runDir, resolved: experiment }, async (run) => {
       queue: experiment.teacher.queue,
       momentum: experiment.teacher.momentum,
       symmetric: experiment.teacher.pretrain.symmetric,
+      bnGroups: experiment.teacher.pretrain.bn_groups,
     },
     seed: experiment.seed,
     optimizer: {
@@ -153,6 +163,7 @@ await runProgram({ runDir, resolved: experiment }, async (run) => {
         weight: experiment.loss.instance.weight,
         temperature: experiment.loss.instance.temperature,
         symmetric: experiment.loss.instance.symmetric,
+        bnGroups: experiment.loss.instance.bn_groups,
       },
       relation: {
         kind: experiment.loss.relation.kind,

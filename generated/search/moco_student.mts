@@ -31,7 +31,15 @@ const experiment = {
   teacher: null,
   student: { kind: "alexnet", width: 0.5, embed: 128, hidden: 0 },
   loss: {
-    instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: false },
+    instance: {
+      kind: "moco",
+      weight: 1,
+      temperature: 0.2,
+      queue: 4096,
+      momentum: 0.99,
+      symmetric: false,
+      bn_groups: 1,
+    },
     relation: null,
     supervised: null,
   },
@@ -90,6 +98,7 @@ await runProgram({ runDir, resolved: experiment }, async (run) => {
         weight: experiment.loss.instance.weight,
         temperature: experiment.loss.instance.temperature,
         symmetric: experiment.loss.instance.symmetric,
+        bnGroups: experiment.loss.instance.bn_groups,
       },
     },
     optimizer: {

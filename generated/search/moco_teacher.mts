@@ -30,7 +30,15 @@ const experiment = {
   teacher: null,
   student: { kind: "resnet18", width: 0.25, embed: 128, hidden: 0 },
   loss: {
-    instance: { kind: "moco", weight: 1, temperature: 0.2, queue: 4096, momentum: 0.99, symmetric: true },
+    instance: {
+      kind: "moco",
+      weight: 1,
+      temperature: 0.2,
+      queue: 4096,
+      momentum: 0.99,
+      symmetric: true,
+      bn_groups: 1,
+    },
     relation: null,
     supervised: null,
   },
@@ -89,6 +97,7 @@ await runProgram({ runDir, resolved: experiment }, async (run) => {
         weight: experiment.loss.instance.weight,
         temperature: experiment.loss.instance.temperature,
         symmetric: experiment.loss.instance.symmetric,
+        bnGroups: experiment.loss.instance.bn_groups,
       },
     },
     optimizer: {

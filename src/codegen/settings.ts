@@ -82,6 +82,7 @@ export function pretrainSettings(pretrain: Pretrain, optimizer: Optimizer): Sett
       queue: own('queue', 'teacher.queue'),
       momentum: own('momentum', 'teacher.momentum'),
       symmetric: read('teacher.pretrain.symmetric'),
+      bnGroups: read('teacher.pretrain.bn_groups'),
     },
     batchSize: own('batch_size', 'batch_size'),
     seed: own('seed', 'seed'),
@@ -93,7 +94,7 @@ export function objectiveSettings(loss: Loss): Settings {
   const { instance, relation, supervised } = loss;
   return {
     ...(instance ? fields('loss.instance', instance, ['queue', 'momentum']) : defaultKeyQueue),
-    instance: instance ? fields('loss.instance', instance, ['weight', 'temperature', 'symmetric']) : undefined,
+    instance: instance ? fields('loss.instance', instance, ['weight', 'temperature', 'symmetric', 'bn_groups']) : undefined,
     relation: relation ? fields('loss.relation', relation) : undefined,
     supervised: supervised ? fields('loss.supervised', supervised) : undefined,
   };

@@ -157,6 +157,8 @@ const teacherAttributes: Record<string, AttributeSpec> = {
   queue: attr(int(1, MAX_QUEUE), 4096, "the teacher's own queue size (online, or its pretrain stage's default)"),
   momentum: attr(momentumType, 0.99, "the teacher's key-encoder momentum (online, or its pretrain stage's default)"),
 };
+/** MoCo's shuffling BatchNorm on one device (METHOD.md): statistics per group, keys in a shuffled order. */
+const bnGroups = attr(int(1, MAX_IMAGES), 1, "BatchNorm statistics per group of batch_size / bn_groups images, the keys' groups shuffled (MoCo's shuffling BN); 1: the whole batch");
 /**
  * The pretrain stage's own recipe. An unset value (`none`) is the experiment's (optimiser, batch
  * size, seed) or the teacher block's (temperature, queue, momentum), as before the stage had a recipe.
@@ -173,6 +175,7 @@ const pretrainSlot: SlotSpec = {
     temperature: attr(positive, null, "instance-loss temperature (`none`: the teacher's `temperature`)"),
     queue: attr(int(1, MAX_QUEUE), null, "queue size K (`none`: the teacher's `queue`)"),
     momentum: attr(momentumType, null, "key-encoder momentum (`none`: the teacher's `momentum`)"),
+    bn_groups: bnGroups,
     seed: attr(int(0, MAX_SEED), null, "the stage's seed (`none`: the experiment's); a fixed one lets cells of several seeds share one teacher"),
   }),
 };
@@ -193,6 +196,7 @@ const lossSpec = block('Loss', 'the student objective: a weighted sum of terms',
       queue: attr(int(1, MAX_QUEUE), 4096, 'queue size K (also used by relation terms)'),
       momentum: attr(momentumType, 0.99, 'key-encoder momentum m'),
       symmetric: attr({ t: 'bool' }, false, 'add the loss with the two views swapped'),
+      bn_groups: bnGroups,
     }),
   } },
   relation: { form: 'kinded', absent: 'null', doc: 'relation-wise contrast with mined relations or teacher responses', kinds: {

@@ -147,11 +147,11 @@ describe('codegen', () => {
       relation: { kind: 'seed', weight: 0.5, studentTemperature: 0.2, teacherTemperature: 0.01 },
     });
     const withInstance = objective({
-      instance: { kind: 'moco', weight: 1, temperature: 0.3, queue: 512, momentum: 0.9, symmetric: true },
+      instance: { kind: 'moco', weight: 1, temperature: 0.3, queue: 512, momentum: 0.9, symmetric: true, bn_groups: 1 },
       relation: null, supervised: { weight: 2 },
     });
     expect(withInstance).to.deep.equal({
-      queue: 512, momentum: 0.9, instance: { weight: 1, temperature: 0.3, symmetric: true }, supervised: { weight: 2 },
+      queue: 512, momentum: 0.9, instance: { weight: 1, temperature: 0.3, symmetric: true, bnGroups: 1 }, supervised: { weight: 2 },
     });
   });
 
@@ -203,7 +203,7 @@ experiment stage {
     const recipe = (experiment: ResolvedExperiment) => settingsValues(pretrainSettings(experiment.teacher!.pretrain!, experiment.optimizer), experiment);
     expect(recipe(defaulted)).to.deep.equal({
       epochs: 3, warmupEpochs: 0, batchSize: 64, seed: 0,
-      instance: { temperature: 0.3, queue: 512, momentum: 0.99, symmetric: false },
+      instance: { temperature: 0.3, queue: 512, momentum: 0.99, symmetric: false, bnGroups: 1 },
       optimizer: { ...adamw, lr: 0.002, weightDecay: 0.1 },
     });
     const ownText = withPretrain(
@@ -212,7 +212,7 @@ experiment stage {
     const own = only(ownText);
     const settings = {
       epochs: 3, warmupEpochs: 1, batchSize: 256, seed: 11,
-      instance: { temperature: 0.1, queue: 1024, momentum: 0.999, symmetric: true },
+      instance: { temperature: 0.1, queue: 1024, momentum: 0.999, symmetric: true, bnGroups: 1 },
       optimizer: { ...adamw, lr: 0.5, weightDecay: 0 },
     };
     expect(recipe(own)).to.deep.equal(settings);

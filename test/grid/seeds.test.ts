@@ -144,7 +144,7 @@ describe('seeds in grids', () => {
     it('names combinations that are no method of the paper by their terms', () => {
       const ablations = compileFile('experiments/ablations.rekd');
       expect(ablations.grids.get('loss_terms')!.cells.map((c) => methodLabel(c.experiment))).to.deep.equal(['rekd', 'rekd relation', 'moco']);
-      const moco = { kind: 'moco' as const, weight: 1, temperature: 0.2, queue: 16, momentum: 0.99, symmetric: false };
+      const moco = { kind: 'moco' as const, weight: 1, temperature: 0.2, queue: 16, momentum: 0.99, symmetric: false, bn_groups: 1 };
       const seed = { kind: 'seed' as const, weight: 1, student_temperature: 0.2, teacher_temperature: 0.01 };
       expect(methodLabel({ loss: { instance: moco, relation: seed, supervised: null } })).to.equal('moco + seed relation');
       expect(methodLabel({ loss: { instance: moco, relation: null, supervised: { weight: 0.5 } } })).to.equal('supervised + moco');

@@ -29,7 +29,7 @@ function stageOptions(cacheRoot: string, lines: string[] = []): PretrainOptions 
   return {
     cacheRoot, data, seed: 0, epochs: 1, warmupEpochs: 0,
     encoder: { kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1 },
-    instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false },
+    instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false, bnGroups: 1 },
     loader: { batchSize: BATCH, augment: [{ op: 'horizontal_flip' }], workers: 0 },
     optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false, weightDecay: 5e-4 },
     progress: { write: (text: string) => lines.push(text), isTTY: false },

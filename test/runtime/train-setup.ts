@@ -18,7 +18,7 @@ export function tinyEncoder(seed: number, name: string): Encoder {
   return createEncoder({ kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1, rng: new Rng(seed).fork(name) });
 }
 
-export const instance = { weight: 1, temperature: 0.2, symmetric: false };
+export const instance = { weight: 1, temperature: 0.2, symmetric: false, bnGroups: 1 };
 
 export const rekd: RekdTerm = {
   kind: 'rekd', weight: 1, temperature: 0.1, miner: 'prototype', prototypes: 8, beta: 0.9, reseedAfter: 50,

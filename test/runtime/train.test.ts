@@ -38,6 +38,7 @@ describe('training loop', function () {
   const objectives: Array<[string, TinyOptions['objective'], TinyOptions['teacher'], TinyOptions['weak']?]> = [
     ['instance moco', { instance }, undefined],
     ['symmetric instance moco', { instance: { ...instance, symmetric: true } }, undefined],
+    ['symmetric instance moco with BatchNorm groups', { instance: { ...instance, symmetric: true, bnGroups: 4 } }, undefined],
     ['rekd (prototype miner, online teacher)', { instance, relation: relations['rekd prototype'] }, 'online'],
     ['rekd (knn miner)', { relation: { ...rekd, miner: 'knn' } }, 'offline'],
     ['rekd (soft miner, teacher on the weak view)', { relation: { ...rekd, miner: 'soft' } }, 'offline', weak],
@@ -100,8 +101,9 @@ describe('training loop: prototypes, resume, failures', function () {
     encoder.dispose();
   });
 
-  it('resumes an interrupted run exactly: same weights and step counter as an uninterrupted one', async () => {
-    const objective = { instance, relation: relations['rekd prototype'] };
+  for (const bnGroups of [1, 2]) it(`resumes an interrupted run exactly (bn_groups ${bnGroups}): same weights and step counter as an uninterrupted one`, async () => {
+    // With groups, the keys' shuffled order of each step must come back too.
+    const objective = { instance: { ...instance, bnGroups }, relation: relations['rekd prototype'] };
     const wholeRun = tempRun();
     const whole = await tinyTrain({ run: wholeRun, objective, teacher: 'online', epochs: 2, logEvery: 1, checkpointEvery: 3 });
 
@@ -256,7 +258,7 @@ describe('teacher pretrain stage', function () {
     const options: PretrainOptions = {
       cacheRoot, data, seed: 0, epochs: 1, warmupEpochs: 0,
       encoder: { kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1 },
-      instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false },
+      instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false, bnGroups: 1 },
       loader: { batchSize: BATCH, augment: [{ op: 'horizontal_flip' }], workers: 0 },
       optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false, weightDecay: 5e-4 },
       progress: { write: (text: string) => lines.push(text), isTTY: false },
@@ -303,7 +305,7 @@ describe('teacher pretrain stage', function () {
   const stageOptions = (): PretrainOptions => ({
     cacheRoot: fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-teachers-')), data, seed: 0, epochs: 1, warmupEpochs: 0,
     encoder: { kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1 },
-    instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false },
+    instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false, bnGroups: 1 },
     loader: { batchSize: BATCH, augment: [{ op: 'horizontal_flip' }], workers: 0 },
     optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false, weightDecay: 5e-4 },
     logEvery: 1, progress: { write: () => true, isTTY: false },

@@ -37,6 +37,7 @@ export interface Encoder extends Model {
   readonly featureDim: number;
   /** `updateStatistics` false: training-mode BatchNorm that leaves the running statistics (momentum keys). */
   forward(x: tf.Tensor4D, training: boolean, updateStatistics?: boolean): EncoderOutput;
+  apply(x: tf.Tensor4D, ctx: ForwardContext): EncoderOutput;
   /** Backbone features only (no head): for evaluation. */
   features(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
 }

@@ -91,7 +91,7 @@ export function depthwiseConv2d(scope: ParamScope, options: { channels: number; 
   };
 }
 
-const batchNormMomentum = 0.1;
+export const batchNormMomentum = 0.1;
 const batchNormEpsilon = 1e-5;
 
 /**

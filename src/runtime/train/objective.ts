@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { withPrefix } from '../checkpoint.ts';
 import type { BatchTensors } from '../data/tensors.ts';
-import type { Encoder } from '../nn/encoder.ts';
+import { forwardInGroups } from '../nn/batch-groups.ts';
+import type { Encoder, EncoderOutput } from '../nn/encoder.ts';
 import { createMomentumCopy, momentumUpdate } from '../nn/momentum.ts';
 import { linear } from '../nn/layers.ts';
 import { ParamStore } from '../nn/params.ts';
@@ -49,12 +50,15 @@ export class StudentObjective {
   private readonly classes: number;
   private readonly classifierStore?: ParamStore;
   private readonly classify?: (features: tf.Tensor2D) => tf.Tensor2D;
+  /** Never drawn from, only forked per step: the keys' BatchNorm groups are the same after a resume. */
+  private readonly keyOrders: Rng;
 
   constructor(options: ObjectiveOptions) {
     const { settings, student } = options;
     this.settings = settings;
     this.student = student;
     this.classes = options.classes;
+    this.keyOrders = options.rng.fork('key-order');
     const { relation } = settings;
     if (!settings.instance && !relation && !settings.supervised) throw new Error('the objective needs at least one loss term');
     if (relation && options.teacherDim === undefined) throw new Error(`relation ${relation.kind} needs a teacher`);
@@ -95,13 +99,32 @@ export class StudentObjective {
     }));
   }
 
-  /** Keys, mined relations and their accuracy against the classes: no gradient flows through them. */
-  prepare(inputs: BatchTensors, t: tf.Tensor2D | undefined): Prepared {
+  /** BatchNorm groups of the student's and the keys' forwards (`bn_groups`; 1 without an instance term). */
+  private get bnGroups(): number {
+    return this.settings.instance?.bnGroups ?? 1;
+  }
+
+  /** The student in training mode, its BatchNorm statistics per group of the batch. */
+  private forwardStudent(x: tf.Tensor4D): EncoderOutput {
+    return forwardInGroups(this.student, x, this.bnGroups, { updateStatistics: true });
+  }
+
+  /** Keys of `x`: batch statistics as MoCo's key encoder; with groups, over a shuffled order drawn for step `step` and view `view`. */
+  private keys(x: tf.Tensor4D, step: number, view: number): tf.Tensor2D {
+    const key = this.keyEncoder!;
+    const groups = this.bnGroups;
+    const order = groups > 1 ? this.keyOrders.fork(`${step}/${view}`).shuffle(Int32Array.from({ length: x.shape[0] }, (_, i) => i)) as Int32Array : undefined;
+    return tf.tidy(() => forwardInGroups(key, x, groups, { updateStatistics: false, order }).embedding);
+  }
+
+  /**
+   * Keys, mined relations and their accuracy against the classes: no gradient flows through them.
+   * The key encoder's running statistics are copied from the student in afterStep.
+   */
+  prepare(inputs: BatchTensors, t: tf.Tensor2D | undefined, step: number): Prepared {
     if (!this.keyEncoder) return {};
-    const key = this.keyEncoder;
-    // Batch statistics, as MoCo's key encoder; its running statistics are copied in afterStep.
-    const k2 = tf.tidy(() => key.forward(inputs.view2, true, false).embedding);
-    const k1 = this.settings.instance?.symmetric ? tf.tidy(() => key.forward(inputs.view1, true, false).embedding) : undefined;
+    const k2 = this.keys(inputs.view2, step, 2);
+    const k1 = this.settings.instance?.symmetric ? this.keys(inputs.view1, step, 1) : undefined;
     const mining = this.miner && t ? this.miner.mine(t, this.queue!) : undefined;
     const minerAccuracy = mining && measureMiner(mining, this.queue!, inputs.labels, this.classes);
     return { k2, k1, mining, minerAccuracy };
@@ -120,11 +143,11 @@ export class StudentObjective {
   /** The student's loss terms by name, unweighted; call inside the gradient function. */
   lossTerms(inputs: BatchTensors, prepared: Prepared, t: tf.Tensor2D | undefined): Record<string, tf.Scalar> {
     const { instance, relation, supervised } = this.settings;
-    const out1 = this.student.forward(inputs.view1, true);
+    const out1 = this.forwardStudent(inputs.view1);
     const terms: Record<string, tf.Scalar> = {};
     const emptyQueue = this.queue?.count === 0;
     if (instance) {
-      const q2 = instance.symmetric ? this.student.forward(inputs.view2, true).embedding : undefined;
+      const q2 = instance.symmetric ? this.forwardStudent(inputs.view2).embedding : undefined;
       terms.instance = emptyQueue
         ? emptyQueueLoss(out1.embedding)
         : instanceLoss(instance, this.queue!, out1.embedding, prepared.k2!, q2, prepared.k1);

@@ -28,6 +28,8 @@ export const PRETRAIN_STAGE = 'teacher pretrain (moco)';
 export interface PretrainInstance extends OnlineTeacherSettings {
   /** MoCo v2's symmetric loss: the loss of both view orders. */
   symmetric: boolean;
+  /** BatchNorm groups (MoCo's shuffling BN on one device); 1: the whole batch. */
+  bnGroups: number;
 }
 
 /** The stage's recipe, every value given (the compiler fills the unset ones from the experiment). */
@@ -108,7 +110,7 @@ export async function pretrainTeacher(options: PretrainOptions): Promise<Encoder
         run, data: options.data, loader: options.loader, student, seed: options.seed,
         objective: {
           queue: options.instance.queue, momentum: options.instance.momentum,
-          instance: { weight: 1, temperature: options.instance.temperature, symmetric: options.instance.symmetric },
+          instance: { weight: 1, temperature: options.instance.temperature, symmetric: options.instance.symmetric, bnGroups: options.instance.bnGroups },
         },
         optimizer: options.optimizer,
         schedule: { kind: 'cosine', epochs: options.epochs, warmupEpochs: options.warmupEpochs, finalLr: 0 },

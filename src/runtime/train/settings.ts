@@ -10,6 +10,8 @@ export interface InstanceTerm {
   temperature: number;
   /** Adds the same loss with the two views swapped. */
   symmetric: boolean;
+  /** BatchNorm groups of the query and key forwards (MoCo's shuffling BN on one device); 1: the whole batch. */
+  bnGroups: number;
 }
 
 /**

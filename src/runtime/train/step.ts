@@ -40,7 +40,7 @@ export function trainingStep(parts: StepParts, inputs: BatchTensors, lr: number,
   const { objective, teacher, optimizer } = parts;
   const teacherPrepared = teacher?.prepare(inputs);
   const t = teacherPrepared?.t;
-  const prepared = objective.prepare(inputs, t);
+  const prepared = objective.prepare(inputs, t, step);
   const weights = objective.weights();
   let named: Record<string, tf.Scalar> = {};
   const { loss, grads } = computeGradients(() => {
