@@ -20,7 +20,7 @@ import { lossHasTerm } from './rules/loss-has-term.ts';
 import { milestonesInTraining } from './rules/milestones-in-training.ts';
 import { unusedTeacher } from './rules/unused-teacher.ts';
 import { queueHoldsBatch } from './rules/queue-holds-batch.ts';
-import { batchGroupsFit } from './rules/batch-groups-fit.ts';
+import { batchGroupsDivide } from './rules/batch-groups-divide.ts';
 import { colourOnGrey } from './rules/colour-on-grey.ts';
 import { duplicateMember } from './rules/duplicate-member.ts';
 import { axisIsList } from './rules/axis-is-list.ts';
@@ -42,5 +42,5 @@ export const TREE_RULES: readonly TreeRule[] = [
 ];
 export const EXPERIMENT_RULES: readonly ExperimentRule[] = [
   lossHasTerm, relationNeedsTeacher, embedMatch, offlineTeacherSource, onlineTeacherSource, warmupBeforeEnd,
-  milestonesInTraining, queueHoldsBatch, batchGroupsFit, sameArchitecture, unusedTeacher, colourOnGrey,
+  milestonesInTraining, queueHoldsBatch, batchGroupsDivide, sameArchitecture, unusedTeacher, colourOnGrey,
 ];

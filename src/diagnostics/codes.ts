@@ -43,7 +43,7 @@ export const CODES = {
   RK0509: { severity: 'warning', title: 'checkpoint or pretrain on an online teacher' },
   RK0510: { severity: 'warning', title: 'queue smaller than batch_size' },
   RK0511: { severity: 'warning', title: 'color_jitter saturation or hue on grey data' },
-  RK0512: { severity: 'error', title: 'bn_groups leaves fewer than 2 images per group' },
+  RK0512: { severity: 'error', title: 'bn_groups must divide batch_size into groups of 2 or more' },
   RK0601: { severity: 'error', title: 'imported file cannot be read' },
   RK0602: { severity: 'error', title: 'import cycle' },
   RK0603: { severity: 'error', title: 'unknown experiment (extends, grid base)' },

@@ -158,7 +158,7 @@ const teacherAttributes: Record<string, AttributeSpec> = {
   momentum: attr(momentumType, 0.99, "the teacher's key-encoder momentum (online, or its pretrain stage's default)"),
 };
 /** MoCo's shuffling BatchNorm on one device (METHOD.md): statistics per group, keys in a shuffled order. */
-const bnGroups = attr(int(1, MAX_IMAGES), 1, "BatchNorm statistics per group of batch_size / bn_groups images, the keys' groups shuffled (MoCo's shuffling BN); 1: the whole batch");
+const bnGroups = attr(int(1, MAX_IMAGES), 1, "BatchNorm statistics per group of batch_size / bn_groups images (a divisor of batch_size), the keys' groups shuffled (MoCo's shuffling BN); 1: the whole batch");
 /**
  * The pretrain stage's own recipe. An unset value (`none`) is the experiment's (optimiser, batch
  * size, seed) or the teacher block's (temperature, queue, momentum), as before the stage had a recipe.

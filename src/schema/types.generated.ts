@@ -214,7 +214,7 @@ export interface InstanceMoco {
   momentum: number;
   /** add the loss with the two views swapped */
   symmetric: boolean;
-  /** BatchNorm statistics per group of batch_size / bn_groups images, the keys' groups shuffled (MoCo's shuffling BN); 1: the whole batch */
+  /** BatchNorm statistics per group of batch_size / bn_groups images (a divisor of batch_size), the keys' groups shuffled (MoCo's shuffling BN); 1: the whole batch */
   bn_groups: number;
 }
 
@@ -316,7 +316,7 @@ export interface Pretrain {
   queue: number | null;
   /** key-encoder momentum (`none`: the teacher's `momentum`) */
   momentum: number | null;
-  /** BatchNorm statistics per group of batch_size / bn_groups images, the keys' groups shuffled (MoCo's shuffling BN); 1: the whole batch */
+  /** BatchNorm statistics per group of batch_size / bn_groups images (a divisor of batch_size), the keys' groups shuffled (MoCo's shuffling BN); 1: the whole batch */
   bn_groups: number;
   /** the stage's seed (`none`: the experiment's); a fixed one lets cells of several seeds share one teacher */
   seed: number | null;

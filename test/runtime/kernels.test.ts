@@ -214,6 +214,39 @@ describe('fast gradient kernels (wasm against the cpu reference)', () => {
     }
   });
 
+  it('batchNormTraining with groups: each group normalised, and differentiated, as a batch of its own', async () => {
+    const rng = new Rng(6);
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      for (const [shape, groups] of [[[6, 3, 5, 4], 3], [[8, 6], 2]] as const) {
+        const channels = shape[shape.length - 1];
+        const x = tf.tensor(values(rng, [...shape]).map((v, i) => 3 * v + i / 10), [...shape]);
+        const gamma = tf.tensor1d(values(rng, [channels]));
+        const beta = tf.tensor1d(values(rng, [channels]));
+        const probe = tf.tensor(values(rng, [...shape]), [...shape]);
+        const seen: Float32Array[] = [];
+        const grouped = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, (mean, variance) => {
+          seen.push(mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
+        }, true, groups), probe));
+        const oneByOne = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat(tf.split(a, groups, 0).map((part) =>
+          batchNormTraining(part, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, undefined, true))), probe));
+        const actual = tf.grads(grouped)([x, gamma, beta]);
+        const expected = tf.grads(oneByOne)([x, gamma, beta]);
+        for (let i = 0; i < 3; i++) {
+          expect(maxAbsDiff(actual[i].dataSync() as Float32Array, expected[i].dataSync() as Float32Array), `${backend} ${shape} grad ${i}`).to.be.below(1e-4);
+        }
+        // Statistics are group-major [G * C].
+        const parts = tf.split(x, groups, 0).map((part) => tf.moments(part, part.shape.slice(0, -1).map((_, i) => i)));
+        const means = Float32Array.from(parts.flatMap((p) => Array.from(p.mean.dataSync())));
+        const variances = Float32Array.from(parts.flatMap((p) => Array.from(p.variance.dataSync())));
+        expect(maxAbsDiff(seen[0], means), `${backend} ${shape} mean`).to.be.below(1e-5);
+        expect(maxAbsDiff(seen[1], variances), `${backend} ${shape} variance`).to.be.below(1e-4);
+        tf.dispose([x, gamma, beta, probe, ...actual, ...expected, ...parts.flatMap((p) => [p.mean, p.variance])]);
+      }
+    }
+    await tf.setBackend('wasm');
+  });
+
   it('leaves no tensor or backend buffer behind', async () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;

@@ -22,6 +22,11 @@ export interface ForwardContext {
    * 1 / (n + 1) on the n-th batch (from 0) makes them the plain mean over the batches seen.
    */
   statisticsWeight?: number;
+  /**
+   * In training, BatchNorm statistics per group of G equal contiguous parts of the batch (MoCo's
+   * shuffling BN on one device: batch-groups.ts); the running statistics take their mean. Default 1.
+   */
+  batchGroups?: number;
   /** When set, layers add their multiply-accumulates per image (conv and linear layers only). */
   cost?: { macs: number };
 }
@@ -117,12 +122,15 @@ export function batchNorm<T extends tf.Tensor>(scope: ParamScope, channels: numb
       const y = tf.batchNorm(x, runningMean, runningVar, beta, gamma, batchNormEpsilon) as T;
       return relu ? tf.relu(y) : y;
     }
-    const count = x.size / channels;
+    const groups = ctx.batchGroups ?? 1;
+    const count = x.size / channels / groups;
     const weight = ctx.statisticsWeight ?? batchNormMomentum;
+    // With groups, the mean of the groups' statistics (each over `count` values), as MoCo's per-GPU BatchNorm.
+    const overGroups = (statistic: tf.Tensor) => (groups === 1 ? statistic : tf.mean(tf.reshape(statistic, [groups, channels]), 0));
     const onStatistics = ctx.updateStatistics === false
       ? undefined
-      : (mean: tf.Tensor, variance: tf.Tensor) => updateRunningStatistics(mean, variance, count, weight);
-    return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, batchNormEpsilon, onStatistics, relu);
+      : (mean: tf.Tensor, variance: tf.Tensor) => tf.tidy(() => updateRunningStatistics(overGroups(mean), overGroups(variance), count, weight));
+    return batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, batchNormEpsilon, onStatistics, relu, groups);
   };
 }
 

@@ -1,8 +1,8 @@
-/** RK0512: `bn_groups` must leave at least two images in every BatchNorm group of a batch. */
+/** RK0512: `bn_groups` must cut a batch into equal BatchNorm groups of at least two images. */
 import { diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ExperimentRule } from '../rule.ts';
 
-export const batchGroupsFit: ExperimentRule<'RK0512'> = {
+export const batchGroupsDivide: ExperimentRule<'RK0512'> = {
   code: 'RK0512',
   checkExperiment({ experiment, spanOf }, report) {
     const groupings: Array<[string, number, number]> = [];
@@ -10,8 +10,9 @@ export const batchGroupsFit: ExperimentRule<'RK0512'> = {
     const pretrain = experiment.teacher?.mode === 'offline' ? experiment.teacher.pretrain : null;
     if (pretrain) groupings.push(['teacher.pretrain.bn_groups', pretrain.bn_groups, pretrain.batch_size ?? experiment.batch_size]);
     for (const [path, groups, batch] of groupings) {
-      if (2 * groups <= batch) continue;
-      report(diagnostic(this.code, `bn_groups = ${groups} leaves fewer than 2 images per BatchNorm group of a batch of ${batch} (at most ${Math.floor(batch / 2)})`, spanOf(path)));
+      if (batch % groups === 0 && batch / groups >= 2) continue;
+      const problem = batch % groups !== 0 ? 'does not divide' : 'leaves fewer than 2 images per group of';
+      report(diagnostic(this.code, `bn_groups = ${groups} ${problem} a batch of ${batch} (batch_size must be a multiple of bn_groups, with at least 2 images per group)`, spanOf(path)));
     }
   },
 };
