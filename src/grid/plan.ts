@@ -34,7 +34,7 @@ export function planGrid(grid: CompiledGrid, runsRoot = RUNS_FOLDER): GridPlan {
     const group = groups.get(cell.name);
     return {
       cell, dir, ...runProgress(dir), method: methodLabel(cell.experiment),
-      differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment).filter((d) => d.path !== SEED_AXIS) : [],
+      differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment, cell.provenance).filter((d) => d.path !== SEED_AXIS) : [],
       ...(group ? { sharesPretrain: group.map((c) => c.name) } : {}),
     };
   });

@@ -46,10 +46,32 @@ function isGridItemPlace(tokens: readonly IToken[], index: number, previous: ITo
   return !BEFORE_NAME.includes(previous?.tokenType as TokenType) && !AFTER_PATH.includes(next as TokenType);
 }
 
+/** Tokens that end an operand of a `where` condition: a comparison's value, or ')'. */
+const OPERAND_END: readonly TokenType[] = [T.NumberLiteral, T.StringLiteral, T.True, T.False, T.None, T.Identifier, T.RBracket, T.RParen];
+/** Tokens after which an operand of a `where` condition starts. */
+const BEFORE_OPERAND: readonly TokenType[] = [T.Where, T.And, T.Or, T.Not, T.LParen];
+/** Tokens that can start an operand: its path's first name, '(' or `not`. */
+const OPERAND_START: readonly TokenType[] = [T.Identifier, T.LParen, T.Not];
+const BETWEEN_OPERANDS: KeywordPlace = { keywords: [T.And, T.Or], expected: "'and' or 'or' between two conditions of a where" };
+const BEFORE_COMPARISON: KeywordPlace = { keywords: [T.Not], expected: "'not', '(' or a comparison (path == value) in a where" };
+
+/**
+ * In a `where` condition, the place of an `and` or `or` (after an operand) or a `not` (before
+ * one) where a name cannot be: one followed by what starts an operand is no path's start.
+ */
+function conditionPlace(tokens: readonly IToken[], index: number, previous: IToken | undefined): KeywordPlace | null {
+  if (!OPERAND_START.includes(tokens[index + 1]?.tokenType as TokenType)) return null;
+  const type = previous?.tokenType as TokenType;
+  if (BEFORE_OPERAND.includes(type)) return BEFORE_COMPARISON;
+  if (OPERAND_END.includes(type)) return BETWEEN_OPERANDS;
+  return null;
+}
+
 /**
  * The tokens with every misspelt keyword read as the keyword it is closest to, and one RK0102 per
- * such word: where a declaration starts, in its header, and where an item of a grid or axes set
- * starts. Names that are close to no keyword are left to the parser.
+ * such word: where a declaration starts, in its header, where an item of a grid or axes set
+ * starts, and between the operands of a `where` condition. Names that are close to no keyword are
+ * left to the parser.
  */
 export function repairKeywordTypos(tokens: readonly IToken[], file: string, text: string): { tokens: IToken[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -61,13 +83,19 @@ export function repairKeywordTypos(tokens: readonly IToken[], file: string, text
   let nested = 0;
   /** The keyword of the declaration being read. */
   let declaration: TokenType | undefined;
+  /** Whether a `where` of the grid or axes set being read has started (its condition may go on). */
+  let afterWhere = false;
   tokens.forEach((token, index) => {
     let current = token;
     if (token.tokenType === T.Identifier) {
       const inGridBody = depth === 1 && nested === 0 && (declaration === T.Grid || declaration === T.Axes);
-      const place = depth === 0 ? declarationPlace(outside.at(-1), outside.at(-2))
-        : inGridBody && isGridItemPlace(tokens, index, repaired.at(-1)) ? GRID_ITEM : null;
-      const keyword = place && didYouMean(token.image, place.keywords.map(word));
+      const places = depth === 0 ? [declarationPlace(outside.at(-1), outside.at(-2))] : [
+        afterWhere && depth === 1 ? conditionPlace(tokens, index, repaired.at(-1)) : null,
+        inGridBody && isGridItemPlace(tokens, index, repaired.at(-1)) ? GRID_ITEM : null,
+      ];
+      // The first place where the name is close to a keyword (`sue` after a condition is `use`).
+      const [place, keyword] = places.map((p) => [p, p && didYouMean(token.image, p.keywords.map(word))] as const)
+        .find(([, suggested]) => suggested) ?? [null, undefined];
       if (place && keyword) {
         const type = place.keywords.find((k) => word(k) === keyword)!;
         current = { ...token, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
@@ -81,6 +109,8 @@ export function repairKeywordTypos(tokens: readonly IToken[], file: string, text
     if (type === T.LBracket || type === T.LParen) nested++;
     if (type === T.RBracket || type === T.RParen) nested = Math.max(0, nested - 1);
     if (depth === 0 && DECLARATIONS.includes(type)) declaration = type;
+    if (type === T.Where && depth === 1) afterWhere = true;
+    if (depth === 0) afterWhere = false;
     if (depth === 0) outside = [...outside.slice(-1), current];
     repaired.push(current);
   });

@@ -12,6 +12,7 @@ import { runId } from '../../src/codegen/hash.ts';
 import { runDirectory, runProgress } from '../../src/runs/directory.ts';
 import { gridFolder, manifestOf, writeManifest } from '../../src/grid/folder.ts';
 import { withThreadShare } from '../../src/grid/local.ts';
+import { valueLabel } from '../../src/grid/cells.ts';
 import { planGrid, renderPlan } from '../../src/grid/plan.ts';
 import { resultsCsv, writeResults } from '../../src/grid/results.ts';
 import { collectResults } from '../../src/grid/rows.ts';
@@ -57,6 +58,39 @@ describe('grid plan and results', () => {
     expect(changes('g_1')).to.deep.equal({ 'loss.relation.temperature': [0.1, 0.05], 'teacher.width': [0.25, 0.5] });
     expect(changes('g_4')).to.deep.equal({});
     expect(changes('g_6')).to.deep.equal({ student: ['alexnet', 'mobilenetv2'] });
+  });
+
+  it('lists a block removed, added or switched to another kind once, with only the values written in it', () => {
+    const { grids } = compileSource(`${source}
+grid switches of base {
+  zip {
+    loss.relation = [seed, none, rekd]
+    teacher       = [{}, none, {}]
+    student       = [alexnet, alexnet, mobilenetv3]
+    student.width = [0.5, 0.5, 0.25]
+  }
+}
+grid added of base {
+  loss.supervised = [{}, { weight = 0 }]
+}
+`, 'plan.rekd');
+    const changes = (grid: CompiledGrid) => planGrid(grid, workspace.runs).cells
+      .map((c) => c.differences.map((d) => `${d.path} ${valueLabel(d.base)} -> ${valueLabel(d.cell)}`));
+    // seed's defaults (its temperatures) and the rekd attributes seed lacks come with the switch;
+    // mobilenetv3's variant is a default, its width is the grid's.
+    expect(changes(grids.get('switches')!)).to.deep.equal([
+      ['loss.relation rekd -> seed'],
+      ['teacher resnet18 -> none', 'loss.relation rekd -> none'],
+      ['student alexnet -> mobilenetv3', 'student.width 0.5 -> 0.25'],
+    ]);
+    expect(changes(grids.get('added')!)).to.deep.equal([
+      ['loss.supervised none -> {}'],
+      ['loss.supervised none -> {}', 'loss.supervised.weight - -> 0'],
+    ]);
+    // An online teacher's pretrain stage added by the grid: the stage and its written epochs.
+    const { grids: online } = compileSource(source.replace('mode = offline, pretrain { epochs = 1 }', 'mode = online')
+      .replace(/grid g of base \{[^}]*\}/, 'grid offline of base {\n  teacher.mode = [offline]\n  teacher.pretrain.epochs = [3]\n}'), 'plan.rekd');
+    expect(changes(online.get('offline')!)).to.deep.equal([['teacher.mode online -> offline', 'teacher.pretrain none -> {}', 'teacher.pretrain.epochs - -> 3']]);
   });
 
   it('reads each cell state from its run directory and a live lock', async () => {

@@ -1,12 +1,21 @@
 /** `where` conditions: which cells a grid keeps, precedence, and what a path reads in a cell. */
 import { expect } from 'chai';
 import { compileSource } from '../../src/compiler.ts';
+import type { ConditionNode } from '../../src/ast/nodes.ts';
 import { pathValues, readPath } from '../../src/resolve/resolved-paths.ts';
+import { parseSource } from '../../src/syntax/parse.ts';
 import { BASE_EXPERIMENT, compiledGrid } from './fixture.ts';
 
 /** The values of the cells a grid keeps, as `path=value` strings per cell. */
 function kept(gridBody: string): string[] {
   return compiledGrid(`${BASE_EXPERIMENT}\ngrid g of base {\n${gridBody}\n}\n`, 'where.rekd', 'g').cells.map((c) => `${c.index}:${Object.values(c.values).join(',')}`);
+}
+
+/** A condition as nested calls, `or(not(seed == 1), ...)`, to compare how it was grouped. */
+function shape(condition: ConditionNode): string {
+  if (condition.type === 'compare') return `${condition.path.text} ${condition.operator}`;
+  if (condition.type === 'not') return `not(${shape(condition.operand)})`;
+  return `${condition.type}(${condition.operands.map(shape).join(', ')})`;
 }
 
 describe('grid where', () => {
@@ -65,6 +74,24 @@ describe('grid where', () => {
     const result = compileSource(`${BASE_EXPERIMENT}\ngrid g of base {\n  seed = [1, 2]\n  where seed > 2\n}\n`, 'where.rekd');
     expect(result.diagnostics.map((d) => `${d.severity} ${d.code}`)).to.deep.equal(['warning RK0807']);
     expect(result.grids.get('g')!.dropped).to.deep.equal([0, 1]);
+  });
+
+  it('reports a misspelt and, or, not once, at the word, with the keyword, and reads the condition as meant', () => {
+    const parsed = parseSource('grid g of base {\n  seed = [1, 2]\n  where nto (seed == 1 adn seed == 2) ro\n    seed > 1\n  sue seeds\n}', 'where.rekd');
+    expect(parsed.diagnostics.map((d) => [d.code, d.span!.line, d.span!.column, d.suggestion])).to.deep.equal([
+      ['RK0102', 3, 9, 'not'], ['RK0102', 3, 24, 'and'], ['RK0102', 3, 39, 'or'], ['RK0102', 5, 3, 'use'],
+    ]);
+    expect(parsed.diagnostics[1].message).to.equal("'adn' is not a keyword: expected 'and' or 'or' between two conditions of a where");
+    const items = parsed.value.grids[0].items;
+    expect(items.map((i) => i.type)).to.deep.equal(['axis', 'where', 'use']);
+    const where = items[1];
+    expect(where.type === 'where' && shape(where.condition)).to.equal('or(not(and(seed ==, seed ==)), seed >)');
+    // A name after a condition that starts an axis, or is close to no keyword, is not repaired.
+    const axis = parseSource('grid g of base {\n  where seed == 1\n  ro = [1, 2]\n}', 'where.rekd');
+    expect(axis.diagnostics).to.deep.equal([]);
+    expect(axis.value.grids[0].items.map((i) => i.type)).to.deep.equal(['where', 'axis']);
+    const far = parseSource('grid g of base {\n  seed = [1, 2]\n  where seed == 1 plus seed == 2\n}', 'where.rekd');
+    expect(far.diagnostics.map((d) => [d.message, d.suggestion])[0]).to.deep.equal(["expected '=', found 'seed'", undefined]);
   });
 
   it('keeps names that merely start with a keyword as names', () => {
