@@ -12,15 +12,12 @@ import { failedSince, recordFailure } from './failure.ts';
 /** What a run was doing when a stop was asked for: what stopping keeps and what running again does differ. */
 export type RunPhase = 'training' | 'evaluation';
 
-/** What running the same command again does after an interrupted final evaluation (status.json's message). */
-export const EVALUATION_INTERRUPTED = 'interrupted during the final evaluation; training is complete and saved, run the same command again to evaluate it';
-
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
   constructor(readonly step: number, readonly signal: string, readonly phase: RunPhase = 'training') {
     super(phase === 'training'
       ? `interrupted by ${signal} at step ${step}; a checkpoint was saved, resume with --resume`
-      : `${signal}: ${EVALUATION_INTERRUPTED} (step ${step})`);
+      : `interrupted by ${signal} during the final evaluation; training is complete and saved (step ${step})`);
   }
 }
 
@@ -60,7 +57,7 @@ export class StopRequest {
     this.signal = signal;
     this.notify(training
       ? `\n${signal}: stopping after this step and saving a checkpoint (again to quit now)`
-      : `\n${signal}: stopping the final evaluation; training is complete and saved (again to quit now)`);
+      : `\n${signal}: stopping the final evaluation (again to quit now)`);
   }
 }
 
@@ -107,7 +104,8 @@ export function watchParent(parent: number, gone: () => void, everyMs = 250): vo
 
 /**
  * An orphaned training program stops as on SIGTERM: inside the training loop it saves a checkpoint
- * and exits 130 (resumable), elsewhere it ends at once. Nobody reads its output any more, so a
+ * and exits 130 (resumable), inside the final evaluation it stops after the current batch (exit
+ * 130, evaluated again on the next run), elsewhere it ends at once. Nobody reads its output any more, so a
  * write to a closed pipe must not crash it before the checkpoint.
  */
 function stopWhenOrphaned(): void {

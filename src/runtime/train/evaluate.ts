@@ -16,7 +16,7 @@ import type { Encoder } from '../nn/encoder.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import { buildReport } from '../run/report.ts';
 import { checkpointName, recordSession } from '../run/run-info.ts';
-import { EVALUATION_INTERRUPTED, InterruptedError, letSignalsIn, StopRequest } from '../run/signals.ts';
+import { InterruptedError, letSignalsIn, StopRequest } from '../run/signals.ts';
 import { type FloorFigures, type Floors, pixelFloor, probeFigures, type ProbeFigures, type ProbeSettings, untrainedFloor } from './floors.ts';
 import { splitFeatures } from './monitor.ts';
 
@@ -59,6 +59,9 @@ export interface EvaluationResults {
   teacher?: { knn: KnnResult };
   floors?: Floors;
 }
+
+/** status.json's message for an interrupted evaluation, which `rekdc` prints: what running again does. */
+export const EVALUATION_INTERRUPTED = 'interrupted during the final evaluation; training is complete and saved, run the same command again to evaluate it';
 
 const percent = (fraction: number): string => `${(100 * fraction).toFixed(2)}%`;
 
