@@ -398,7 +398,8 @@ describe('final evaluation', function () {
     expect(report).to.contain('## How it ran').and.to.contain("the student's weights after step 12");
     expect(report).to.contain(`kernel path ${currentBackend().kernelPath}`);
     expect(fs.readFileSync(run.paths.metricsCsv, 'utf8').split('\n')[0]).to.match(/^type,step,epoch,lr,images_per_second,loss_/);
-    expect(lines[0]).to.match(/^kNN top-1 \d+\.\d\d%$/);
+    expect(lines[0]).to.equal(`final evaluation: ${data.train.count} train and ${data.test.count} test images`);
+    expect(lines[1]).to.match(/^kNN top-1 \d+\.\d\d%$/);
     student.dispose();
   });
 });
