@@ -120,12 +120,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const log = options.log ?? ((text: string) => process.stderr.write(text + '\n'));
   const started = performance.now();
   const status = run.status();
-  const progress = { step: status?.step ?? 0, epoch: status?.epoch ?? 0 };
+  /** Where training ended: the step and epoch status.json keeps. */
+  const trained = { step: status?.step ?? 0, epoch: status?.epoch ?? 0 };
   // The training loop's kind of stop request, checked between the evaluation's batches.
   const stop = new StopRequest(log, 'evaluation').install();
   const stopCheck: StopCheck = async () => {
     await letSignalsIn();
-    if (stop.requested) throw new InterruptedError(progress.step, stop.signal!, 'evaluation');
+    if (stop.requested) throw new InterruptedError(trained.step, stop.signal!, 'evaluation');
   };
   try {
     log(`final evaluation: ${data.train.count} train and ${data.test.count} test images`);
@@ -133,13 +134,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     try {
       results = await measure(options, log, stopCheck);
     } catch (error) {
-      if (error instanceof InterruptedError) run.setStatus('interrupted', progress, EVALUATION_INTERRUPTED);
+      if (error instanceof InterruptedError) run.setStatus('interrupted', trained, EVALUATION_INTERRUPTED);
       throw error;
     }
     run.writeEval(results);
     // The encoder evaluated holds the weights training ended with, which the last save wrote to latest.
-    recordSession(run, { evaluation_seconds: (performance.now() - started) / 1000 }, { step: progress.step, checkpoint: checkpointName(run, run.paths.latest) });
-    run.setStatus('finished', progress);
+    recordSession(run, { evaluation_seconds: (performance.now() - started) / 1000 }, { step: trained.step, checkpoint: checkpointName(run, run.paths.latest) });
+    run.setStatus('finished', trained);
     buildReport(run.dir);
     return results;
   } finally {
