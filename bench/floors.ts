@@ -25,7 +25,7 @@ try {
       continue;
     }
     const start = performance.now();
-    const { figures } = pixelFloor(data, settings, { dir: cacheDir });
+    const { figures } = await pixelFloor(data, settings, { dir: cacheDir });
     const seconds = (performance.now() - start) / 1000;
     console.log(`${split} split (${data.train.count} / ${data.test.count}): raw pixels linear top-1 ` +
       `${(100 * figures.linear!.top1).toFixed(2)}%, kNN top-1 ${(100 * figures.knn!.top1).toFixed(2)}% (${seconds.toFixed(1)} s)`);

@@ -126,7 +126,7 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
   lines.push('', '// Training: resumes from the run directory\'s latest checkpoint when there is one.',
     statement(`await ${rt.use('train')}($);`, training),
     '', '// Final evaluation on frozen features: eval.json, then the run is finished and report.md written.',
-    statement(`${rt.use('evaluate')}($);`, {
+    statement(`await ${rt.use('evaluate')}($);`, {
       run: code('run'), encoder: code('student'), data: code('data'), seed, ...evaluationSettings(experiment.eval), augment,
       teacher: teacher && experiment.eval.knn ? code('teacherEncoder') : undefined,
       floors: floors ? { initialStudent: code('initialStudent') } : undefined,

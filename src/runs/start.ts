@@ -59,8 +59,14 @@ export async function startProgram(programFile: string, dir: string, options: Pi
   const say = options.line ?? toStderr;
   const started = new Date();
   const code = await runChild(programFile, dir, (pid) => options.lock.transfer(pid), options.line);
-  if (code === 130) say(`${dir}: interrupted; run the same command again (or with --resume) to continue from the checkpoint`);
   const run = new RunDirectory(dir);
+  if (code === 130) {
+    // An interrupted final evaluation says so in status.json: its training needs no resuming.
+    const status = run.status();
+    const what = status?.state === 'interrupted' && status.message !== undefined
+      ? status.message : 'interrupted; run the same command again (or with --resume) to continue from the checkpoint';
+    say(`${dir}: ${what}`);
+  }
   if (code > 128 && code !== 130 && fs.existsSync(run.paths.resolved) && !failedSince(run, started)) {
     recordFailure(run, `the training program was killed (exit code ${code}) before it could say why`, say);
   }

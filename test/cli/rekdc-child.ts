@@ -32,6 +32,15 @@ export function startRekdc(cwd: string, args: string[]): Started {
   return { child, stderr: () => stderr, done };
 }
 
+/** Resolves once `condition()` holds (polled every 50 ms); rejects after `timeoutMs`, naming `what` it waited for. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** `rekdc args` in `cwd`, run to its end. */
 export const rekdcIn = (cwd: string, ...args: string[]): Promise<Outcome> => startRekdc(cwd, args).done;
 

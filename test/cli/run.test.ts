@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { compileSource } from '../../src/compiler.ts';
 import { checkpointMetadata } from '../../src/runtime/checkpoint.ts';
 import { isRunning } from '../../src/runs/lock.ts';
-import { readJson, rekdcIn, startRekdc } from './rekdc-child.ts';
+import { readJson, rekdcIn, startRekdc, until } from './rekdc-child.ts';
 import { tinyExperiment, workspace } from './tiny-runs.ts';
 
 function runDirectoryOf(cwd: string): string {
@@ -24,14 +24,6 @@ function runDirectoryOf(cwd: string): string {
 
 const stepRecords = (dir: string) => fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((r) => r.type === 'step');
-
-async function until(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The training program rekdc started (tsx may have started an esbuild service beside it). */
 function programPid(rekdcPid: number): number {

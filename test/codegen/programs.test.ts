@@ -228,7 +228,7 @@ experiment stage {
       .and.contain('loader: { batchSize: experiment.batch_size, augment: experiment.augment }');
     // The frozen teacher's kNN in the student's evaluation (also with a checkpoint).
     for (const text of [ownText, experimentText('"images"', '"teacher.ckpt"')]) {
-      expect(/ {2}evaluate\(\{[\s\S]*?\n {2}\}\);/.exec(programOf(text))![0]).to.contain('teacher: teacherEncoder,');
+      expect(/ {2}await evaluate\(\{[\s\S]*?\n {2}\}\);/.exec(programOf(text))![0]).to.contain('teacher: teacherEncoder,');
     }
   });
 

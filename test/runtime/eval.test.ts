@@ -9,6 +9,7 @@ import { extractFeatures, type Matrix } from '../../src/runtime/eval/features.ts
 import { knnAccuracy } from '../../src/runtime/eval/knn.ts';
 import { linearProbe, probeLossAndGradients } from '../../src/runtime/eval/linear.ts';
 import { nearestNeighbours } from '../../src/runtime/eval/neighbours.ts';
+import { expectRejection } from './rejection.ts';
 
 function matrix(rows: number[][]): Matrix {
   return { data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };
@@ -46,56 +47,56 @@ describe('evaluation: linear probe and kNN on hand-made features', function () {
     await initBackend('wasm');
   });
 
-  it('separable classes: 100% top-1 for both', () => {
+  it('separable classes: 100% top-1 for both', async () => {
     const rng = new Rng(1);
     const train = clusters(rng, 300, 6, 8);
     const test = clusters(rng, 120, 6, 8);
-    const linear = linearProbe(train.x, train.y, test.x, test.y, { epochs: 5, batchSize: 64 });
-    const knn = knnAccuracy(train.x, train.y, test.x, test.y);
+    const linear = await linearProbe(train.x, train.y, test.x, test.y, { epochs: 5, batchSize: 64 });
+    const knn = await knnAccuracy(train.x, train.y, test.x, test.y);
     expect(linear.top1).to.equal(1);
     expect(linear.top5).to.equal(1);
     expect(linear.trainLoss).to.be.below(0.1);
-    const decayed = linearProbe(train.x, train.y, test.x, test.y, { epochs: 5, batchSize: 64, weightDecay: 0.5 });
+    const decayed = await linearProbe(train.x, train.y, test.x, test.y, { epochs: 5, batchSize: 64, weightDecay: 0.5 });
     expect(decayed.trainLoss, 'weight decay keeps the weights small').to.be.above(2 * linear.trainLoss);
     expect(knn.top1).to.equal(1);
     expect(knn.k).to.equal(20);
   });
 
-  it('separable classes with a quarter of the test labels changed: exactly 75%', () => {
+  it('separable classes with a quarter of the test labels changed: exactly 75%', async () => {
     const rng = new Rng(2);
     const train = clusters(rng, 300, 4, 6);
     const test = clusters(rng, 100, 4, 6);
     const wrong = test.y.map((c, i) => (i % 4 === 0 ? (c + 1) % 4 : c));
-    expect(linearProbe(train.x, train.y, test.x, wrong, { epochs: 5, batchSize: 64 }).top1).to.equal(0.75);
-    expect(knnAccuracy(train.x, train.y, test.x, wrong).top1).to.equal(0.75);
+    expect((await linearProbe(train.x, train.y, test.x, wrong, { epochs: 5, batchSize: 64 })).top1).to.equal(0.75);
+    expect((await knnAccuracy(train.x, train.y, test.x, wrong)).top1).to.equal(0.75);
   });
 
-  it('labels independent of the features: near chance (1/4 top-1, 5/10 top-5)', () => {
+  it('labels independent of the features: near chance (1/4 top-1, 5/10 top-5)', async () => {
     const rng = new Rng(3);
     const trainX = gaussian(rng, 600, 8);
     const testX = gaussian(rng, 800, 8);
     const four = { train: randomLabels(rng, 600, 4), test: randomLabels(rng, 800, 4) };
-    const linear = linearProbe(trainX, four.train, testX, four.test, { epochs: 3, batchSize: 128 });
-    const knn = knnAccuracy(trainX, four.train, testX, four.test);
+    const linear = await linearProbe(trainX, four.train, testX, four.test, { epochs: 3, batchSize: 128 });
+    const knn = await knnAccuracy(trainX, four.train, testX, four.test);
     // 800 test rows: the standard error of a chance accuracy of 0.25 is 0.015.
     expect(linear.top1).to.be.within(0.19, 0.31);
     expect(knn.top1).to.be.within(0.19, 0.31);
     const ten = { train: randomLabels(rng, 600, 10), test: randomLabels(rng, 800, 10) };
-    expect(knnAccuracy(trainX, ten.train, testX, ten.test).top5).to.be.within(0.44, 0.56);
+    expect((await knnAccuracy(trainX, ten.train, testX, ten.test)).top5).to.be.within(0.44, 0.56);
   });
 
-  it('accept tensors as well as plain matrices, with the same result and no leaked tensors', () => {
+  it('accept tensors as well as plain matrices, with the same result and no leaked tensors', async () => {
     const rng = new Rng(4);
     const train = clusters(rng, 80, 3, 5, 1.5);
     const test = clusters(rng, 40, 3, 5, 1.5);
     const asTensor = (m: Matrix): tf.Tensor2D => tf.tensor2d(m.data, [m.rows, m.cols]);
     const [trainT, testT] = [asTensor(train.x), asTensor(test.x)];
     const before = tf.memory().numTensors;
-    const fromTensors = knnAccuracy(trainT, train.y, testT, test.y, { k: 5 });
-    const probeTensors = linearProbe(trainT, train.y, testT, test.y, { epochs: 2, batchSize: 16 });
+    const fromTensors = await knnAccuracy(trainT, train.y, testT, test.y, { k: 5 });
+    const probeTensors = await linearProbe(trainT, train.y, testT, test.y, { epochs: 2, batchSize: 16 });
     expect(tf.memory().numTensors).to.equal(before);
-    expect(fromTensors).to.deep.equal(knnAccuracy(train.x, train.y, test.x, test.y, { k: 5 }));
-    expect(probeTensors).to.deep.equal(linearProbe(train.x, train.y, test.x, test.y, { epochs: 2, batchSize: 16 }));
+    expect(fromTensors).to.deep.equal(await knnAccuracy(train.x, train.y, test.x, test.y, { k: 5 }));
+    expect(probeTensors).to.deep.equal(await linearProbe(train.x, train.y, test.x, test.y, { epochs: 2, batchSize: 16 }));
     tf.dispose([trainT, testT]);
   });
 
@@ -116,20 +117,20 @@ describe('evaluation: linear probe and kNN on hand-made features', function () {
     });
   });
 
-  it('weights neighbours by exp(similarity / temperature)', () => {
+  it('weights neighbours by exp(similarity / temperature)', async () => {
     // Test point (1, 0): one class-0 neighbour at similarity 1, two class-1 neighbours at 0.6.
     const train = matrix([[1, 0], [0.6, 0.8], [0.6, -0.8]]);
     const test = matrix([[1, 0]]);
     // exp(1/0.07) > 2 exp(0.6/0.07): class 0 wins at the default temperature...
-    expect(knnAccuracy(train, [0, 1, 1], test, [0], { k: 3 }).top1).to.equal(1);
+    expect((await knnAccuracy(train, [0, 1, 1], test, [0], { k: 3 })).top1).to.equal(1);
     // ...while at temperature 1, 2 exp(0.6) > exp(1) and class 1 wins.
-    expect(knnAccuracy(train, [0, 1, 1], test, [0], { k: 3, temperature: 1 }).top1).to.equal(0);
+    expect((await knnAccuracy(train, [0, 1, 1], test, [0], { k: 3, temperature: 1 })).top1).to.equal(0);
   });
 
-  it('rejects labels that do not match the features', () => {
+  it('rejects labels that do not match the features', async () => {
     const x = matrix([[1, 0], [0, 1]]);
-    expect(() => knnAccuracy(x, [0], x, [0, 1])).to.throw(/knn train set: 1 labels for 2 feature rows/);
-    expect(() => linearProbe(x, [0, 1], matrix([[1, 0, 0]]), [0])).to.throw(/linear probe: train features have 2 columns, test features 3/);
+    await expectRejection(knnAccuracy(x, [0], x, [0, 1]), /knn train set: 1 labels for 2 feature rows/);
+    await expectRejection(linearProbe(x, [0, 1], matrix([[1, 0, 0]]), [0]), /linear probe: train features have 2 columns, test features 3/);
   });
 });
 
@@ -138,28 +139,28 @@ describe('evaluation: nearest neighbours and feature extraction', () => {
     await initBackend('wasm');
   });
 
-  it('finds cosine neighbours, most similar first, and can leave each row out of its own list', () => {
+  it('finds cosine neighbours, most similar first, and can leave each row out of its own list', async () => {
     const x = matrix([[1, 0], [0.8, 0.6], [0, 1], [-1, 0]]);
-    const within = nearestNeighbours(x, x, 2, true);
+    const within = await nearestNeighbours(x, x, 2, true);
     expect(Array.from(within.indices)).to.deep.equal([1, 2, 0, 2, 1, 0, 2, 1]);
     expect(within.similarities[0]).to.be.closeTo(0.8, 1e-6);
-    const withSelf = nearestNeighbours(x, x, 1);
+    const withSelf = await nearestNeighbours(x, x, 1);
     expect(Array.from(withSelf.indices)).to.deep.equal([0, 1, 2, 3]);
   });
 
-  it('extractFeatures runs the forward function batch by batch and gathers every row in order', () => {
+  it('extractFeatures runs the forward function batch by batch and gathers every row in order', async () => {
     const images = tf.tensor4d(Float32Array.from({ length: 10 * 2 * 2 }, (_, i) => i), [10, 2, 2, 1]);
     const forward = (batch: tf.Tensor): tf.Tensor2D => tf.reshape(tf.mul(batch, 2), [batch.shape[0], 4]) as tf.Tensor2D;
     const before = tf.memory().numTensors;
-    const features = extractFeatures(forward, images, 3);
+    const features = await extractFeatures(forward, images, 3);
     expect(tf.memory().numTensors).to.equal(before);
     expect([features.rows, features.cols]).to.deep.equal([10, 4]);
     expect(Array.from(features.data)).to.deep.equal(Array.from({ length: 40 }, (_, i) => 2 * i));
-    expect(() => extractFeatures(() => tf.zeros([1, 4]) as tf.Tensor2D, images, 3)).to.throw(/forward must return \[3, features\]/);
+    await expectRejection(extractFeatures(() => tf.zeros([1, 4]) as tf.Tensor2D, images, 3), /forward must return \[3, features\]/);
     // The same rows made batch by batch: the same features, and the batch tensors are disposed.
     const values = images.dataSync();
     const rows = { rows: 10, batch: (start: number, size: number) => tf.tensor4d(values.subarray(start * 4, (start + size) * 4), [size, 2, 2, 1]) };
-    expect(extractFeatures(forward, rows, 3)).to.deep.equal(features);
+    expect(await extractFeatures(forward, rows, 3)).to.deep.equal(features);
     expect(tf.memory().numTensors).to.equal(before);
     images.dispose();
   });
@@ -222,26 +223,82 @@ describe('evaluation: collapse metrics', () => {
     expect(uniformity(gaussian(new Rng(10), 1500, 64))).to.be.closeTo(-4 + 8 / 64, 0.05);
   });
 
-  it('semantic purity: 1 for separable classes, about 1/C for random labels', () => {
+  it('semantic purity: 1 for separable classes, about 1/C for random labels', async () => {
     const rng = new Rng(11);
     const separable = clusters(rng, 200, 4, 6);
-    expect(semanticPurity(separable.x, separable.y)).to.equal(1);
+    expect(await semanticPurity(separable.x, separable.y)).to.equal(1);
     const x = gaussian(rng, 800, 6);
-    expect(semanticPurity(x, randomLabels(rng, 800, 4))).to.be.within(0.22, 0.28);
+    expect(await semanticPurity(x, randomLabels(rng, 800, 4))).to.be.within(0.22, 0.28);
   });
 
-  it('collapseMetrics gathers all four (alignment only with a second view)', () => {
+  it('collapseMetrics gathers all four (alignment only with a second view)', async () => {
     const rng = new Rng(12);
     const { x, y } = clusters(rng, 100, 4, 6);
-    const metrics = collapseMetrics(x, y, { neighbours: 10 });
+    const metrics = await collapseMetrics(x, y, { neighbours: 10 });
     expect(metrics.alignment).to.equal(null);
     expect(metrics.purity).to.equal(1);
     expect(metrics.neighbours).to.equal(10);
     expect(metrics.effectiveRank).to.be.closeTo(effectiveRank(x), 1e-12);
     expect(metrics.uniformity).to.be.closeTo(uniformity(x), 1e-12);
-    expect(collapseMetrics(x, y, { secondView: x }).alignment).to.be.closeTo(0, 1e-6);
-    const few = collapseMetrics(matrix([[1, 0], [0.9, 0.1], [0, 1]]), [0, 0, 1]);
+    expect((await collapseMetrics(x, y, { secondView: x })).alignment).to.be.closeTo(0, 1e-6);
+    const few = await collapseMetrics(matrix([[1, 0], [0.9, 0.1], [0, 1]]), [0, 0, 1]);
     expect(few.neighbours, 'capped at the other samples').to.equal(2);
     expect(few.purity).to.be.closeTo(1 / 3, 1e-12); // class-0 rows: 1 of 2 neighbours shares the class; the class-1 row: 0
+  });
+});
+
+describe('evaluation: the stop check between batches', function () {
+  this.timeout(30000);
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  /** A stop check counting its calls, which throws on call `stopAt` (never without one). */
+  function countingCheck(stopAt?: number): (() => Promise<void>) & { calls: number } {
+    const check = Object.assign(async () => {
+      check.calls += 1;
+      if (check.calls === stopAt) throw new Error(`stopped at call ${stopAt}`);
+    }, { calls: 0 });
+    return check;
+  }
+
+  it('runs after every batch and changes no figure', async () => {
+    const rng = new Rng(5);
+    // 100 training rows in batches of 16: 7 probe batches per epoch; 1100 test rows: 3 kNN chunks of 512.
+    const train = clusters(rng, 100, 3, 6, 1.5);
+    const test = clusters(rng, 1100, 3, 6, 1.5);
+    const options = { epochs: 3, batchSize: 16 };
+    const probeChecks = countingCheck();
+    expect(await linearProbe(train.x, train.y, test.x, test.y, options, probeChecks)).to.deep.equal(await linearProbe(train.x, train.y, test.x, test.y, options));
+    expect(probeChecks.calls).to.equal(3 * 7);
+    const knnChecks = countingCheck();
+    expect(await knnAccuracy(train.x, train.y, test.x, test.y, {}, knnChecks)).to.deep.equal(await knnAccuracy(train.x, train.y, test.x, test.y));
+    expect(knnChecks.calls).to.equal(3);
+    const collapseChecks = countingCheck();
+    expect(await collapseMetrics(test.x, test.y, {}, collapseChecks)).to.deep.equal(await collapseMetrics(test.x, test.y));
+    // Between the metrics (twice), then after each of semantic purity's 3 neighbour chunks.
+    expect(collapseChecks.calls).to.equal(2 + 3);
+  });
+
+  it('stops the computation where it throws, leaking no tensor', async () => {
+    const rng = new Rng(6);
+    const train = clusters(rng, 100, 3, 6, 1.5);
+    const test = clusters(rng, 1100, 3, 6, 1.5);
+    const images = tf.tensor4d(Float32Array.from({ length: 10 * 4 }, (_, i) => i), [10, 2, 2, 1]);
+    const forward = (batch: tf.Tensor): tf.Tensor2D => tf.reshape(batch, [batch.shape[0], 4]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const stops: Array<[string, (check: () => Promise<void>) => Promise<unknown>]> = [
+      ['linear probe', (check) => linearProbe(train.x, train.y, test.x, test.y, { epochs: 3, batchSize: 16 }, check)],
+      ['kNN', (check) => knnAccuracy(train.x, train.y, test.x, test.y, {}, check)],
+      ['collapse', (check) => collapseMetrics(test.x, test.y, {}, check)],
+      ['features', (check) => extractFeatures(forward, images, 3, check)],
+    ];
+    for (const [what, run] of stops) {
+      const check = countingCheck(2);
+      await expectRejection(run(check), 'stopped at call 2');
+      expect(check.calls, `${what}: nothing ran after the stop`).to.equal(2);
+      expect(tf.memory().numTensors, what).to.equal(before);
+    }
+    images.dispose();
   });
 });

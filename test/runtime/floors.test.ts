@@ -64,15 +64,15 @@ describe('evaluation floors', function () {
   this.timeout(120_000);
   before(async () => { await initBackend('wasm'); });
 
-  it('the raw-pixel linear probe reaches 100% on a planted linearly separable set, and not on shuffled labels', () => {
+  it('the raw-pixel linear probe reaches 100% on a planted linearly separable set, and not on shuffled labels', async () => {
     const planted = plantedSeparable(1);
-    const { figures } = pixelFloor(planted, { linear, seed: 0 }, { dir: tempDir('rekd-floors-') });
+    const { figures } = await pixelFloor(planted, { linear, seed: 0 }, { dir: tempDir('rekd-floors-') });
     expect(figures.linear!.top1).to.equal(1);
     // The control: the same pixels with train labels unrelated to them give no such figure.
     const shuffled = Int32Array.from(planted.train.labels);
     new Rng(2).shuffle(shuffled);
     const control = { ...planted, train: { ...planted.train, labels: shuffled } };
-    const figuresOfControl = probeFigures(pixelFeatures(control.train, control), pixelFeatures(control.test, control), control, { linear, seed: 0 });
+    const figuresOfControl = await probeFigures(pixelFeatures(control.train, control), pixelFeatures(control.test, control), control, { linear, seed: 0 });
     expect(figuresOfControl.linear!.top1).to.be.below(0.6);
   });
 
@@ -93,10 +93,10 @@ describe('evaluation floors', function () {
     }
   });
 
-  it('recalibrates BatchNorm statistics only, whatever they were before', () => {
+  it('recalibrates BatchNorm statistics only, whatever they were before', async () => {
     const fresh = tinyEncoder(0, 'student');
     const initial = valuesOf(fresh);
-    recalibrateBatchNorm(fresh, data.train, data, 0);
+    await recalibrateBatchNorm(fresh, data.train, data, 0);
     const trainable = valuesOf(fresh, 'trainable');
     for (const [name, values] of trainable) expect(values, name).to.deep.equal(initial.get(name));
     const recalibrated = valuesOf(fresh);
@@ -109,7 +109,7 @@ describe('evaluation floors', function () {
       const variable = scrambled.state().get(name)!;
       variable.assign(tf.fill(variable.shape, 3.5));
     }
-    recalibrateBatchNorm(scrambled, data.train, data, 0);
+    await recalibrateBatchNorm(scrambled, data.train, data, 0);
     for (const name of statistics) {
       const [a, b] = [variableValues(fresh, name), variableValues(scrambled, name)];
       a.forEach((v, i) => expect(b[i], name).to.be.closeTo(v, 1e-5 * Math.max(1, Math.abs(v))));
@@ -134,7 +134,7 @@ describe('evaluation floors', function () {
       return encoder;
     };
     const lines: string[] = [];
-    const results = evaluate({
+    const results = await evaluate({
       run, encoder: student, data, seed: 0, linear, knn, floors: { initialStudent, cacheDir }, log: (text) => lines.push(text),
     });
     expect(built).to.deep.equal([initialWeights]);
@@ -150,9 +150,9 @@ describe('evaluation floors', function () {
     }
     // The same probe code, settings and seed as the student's, on the pixels and on the untrained student.
     const settings: ProbeSettings = { linear, knn, seed: 0 };
-    expect(written.floors!.pixels).to.deep.equal(probeFigures(pixelFeatures(data.train, data), pixelFeatures(data.test, data), data, settings));
+    expect(written.floors!.pixels).to.deep.equal(await probeFigures(pixelFeatures(data.train, data), pixelFeatures(data.test, data), data, settings));
     const fresh = tinyEncoder(0, 'student');
-    expect(written.floors!.untrained).to.deep.equal(untrainedFloor(fresh, data, settings, { dir: tempDir('rekd-floors-') }).figures);
+    expect(written.floors!.untrained).to.deep.equal((await untrainedFloor(fresh, data, settings, { dir: tempDir('rekd-floors-') })).figures);
     fresh.dispose();
 
     const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -167,7 +167,7 @@ describe('evaluation floors', function () {
     // The untrained floor does not depend on what the student learnt: an untouched student gives the same.
     const other = tempRun({ name: 'untouched' });
     const untouched = tinyEncoder(0, 'student');
-    const again = evaluate({
+    const again = await evaluate({
       run: other, encoder: untouched, data, seed: 0, linear, knn, floors: { initialStudent, cacheDir: tempDir('rekd-floors-') }, log: () => {},
     });
     expect(again.floors).to.deep.equal(results.floors);
@@ -175,37 +175,37 @@ describe('evaluation floors', function () {
     untouched.dispose();
   });
 
-  it('has a floor only for the probes evaluated, and none when floors are off', () => {
+  it('has a floor only for the probes evaluated, and none when floors are off', async () => {
     const cacheDir = tempDir('rekd-floors-');
     const student = tinyEncoder(0, 'student');
     const initialStudent = () => tinyEncoder(0, 'student');
-    const linearOnly = evaluate({ run: tempRun(), encoder: student, data, seed: 0, linear, floors: { initialStudent, cacheDir }, log: () => {} });
+    const linearOnly = await evaluate({ run: tempRun(), encoder: student, data, seed: 0, linear, floors: { initialStudent, cacheDir }, log: () => {} });
     expect(linearOnly.floors!.pixels).to.have.all.keys('linear');
     expect(linearOnly.floors!.untrained).to.have.all.keys('linear');
-    const knnOnly = evaluate({ run: tempRun(), encoder: student, data, seed: 0, knn, floors: { initialStudent, cacheDir }, log: () => {} });
+    const knnOnly = await evaluate({ run: tempRun(), encoder: student, data, seed: 0, knn, floors: { initialStudent, cacheDir }, log: () => {} });
     expect(knnOnly.floors!.pixels).to.have.all.keys('knn');
     expect(knnOnly.floors!.untrained).to.have.all.keys('knn');
     const lines: string[] = [];
-    const off = evaluate({ run: tempRun(), encoder: student, data, seed: 0, linear, knn, log: (text) => lines.push(text) });
+    const off = await evaluate({ run: tempRun(), encoder: student, data, seed: 0, linear, knn, log: (text) => lines.push(text) });
     expect(off).to.not.have.property('floors');
     expect(lines.join('\n')).to.not.include('raw pixels');
-    const collapseOnly = evaluate({ run: tempRun(), encoder: student, data, seed: 0, collapse: {}, floors: { initialStudent, cacheDir }, log: () => {} });
+    const collapseOnly = await evaluate({ run: tempRun(), encoder: student, data, seed: 0, collapse: {}, floors: { initialStudent, cacheDir }, log: () => {} });
     expect(collapseOnly).to.not.have.property('floors');
     student.dispose();
   });
 
-  it('reuses the cached floors, recomputes them for another seed or initial student, and recomputes a corrupt one', () => {
+  it('reuses the cached floors, recomputes them for another seed or initial student, and recomputes a corrupt one', async () => {
     const cacheDir = tempDir('rekd-floors-');
     const folder = path.join(cacheDir, 'floors');
     const student = tinyEncoder(0, 'student');
-    const evaluateOnce = (seed: number, studentSeed = 0) => {
+    const evaluateOnce = async (seed: number, studentSeed = 0) => {
       const lines: string[] = [];
       const floors = { initialStudent: () => tinyEncoder(studentSeed, 'student'), cacheDir };
-      const results = evaluate({ run: tempRun(), encoder: student, data, seed, linear, knn, floors, log: (text) => lines.push(text) });
+      const results = await evaluate({ run: tempRun(), encoder: student, data, seed, linear, knn, floors, log: (text) => lines.push(text) });
       const line = (floor: string) => lines.find((text) => text.startsWith(`${floor}: `))!;
       return { floors: results.floors!, pixels: line('raw pixels'), untrained: line('untrained'), log: lines.join('\n') };
     };
-    const first = evaluateOnce(0);
+    const first = await evaluateOnce(0);
     expect(first.pixels).to.match(/%$/);
     expect(first.untrained).to.match(/%$/);
     const files = fs.readdirSync(folder).map((name) => path.join(folder, name));
@@ -213,19 +213,19 @@ describe('evaluation floors', function () {
       .to.deep.equal(['pixels-knn', 'pixels-linear', 'untrained-knn', 'untrained-linear']);
     const written = files.map((file) => fs.statSync(file).mtimeMs);
 
-    const second = evaluateOnce(0);
+    const second = await evaluateOnce(0);
     expect(second.pixels).to.match(/% \(cached\)$/);
     expect(second.untrained).to.match(/% \(cached\)$/);
     expect(second.floors).to.deep.equal(first.floors);
     expect(files.map((file) => fs.statSync(file).mtimeMs)).to.deep.equal(written);
 
     // Another seed: the linear probe's batch order and the recalibration batches change (kNN on pixels does not).
-    const otherSeed = evaluateOnce(1);
+    const otherSeed = await evaluateOnce(1);
     expect(otherSeed.pixels).to.match(/%$/);
     expect(otherSeed.untrained).to.match(/%$/);
     expect(fs.readdirSync(folder)).to.have.length(7);
     // Another initial student (its weights are the key): its own untrained floor, the same pixels.
-    const otherStudent = evaluateOnce(0, 1);
+    const otherStudent = await evaluateOnce(0, 1);
     expect(otherStudent.pixels).to.match(/\(cached\)$/);
     expect(otherStudent.untrained).to.match(/%$/);
     expect(otherStudent.floors.untrained).to.not.deep.equal(first.floors.untrained);
@@ -235,11 +235,11 @@ describe('evaluation floors', function () {
     const text = fs.readFileSync(linearFile, 'utf8');
     const top1 = JSON.parse(text).value.top1 as number;
     fs.writeFileSync(linearFile, text.replace(`"top1": ${top1}`, '"top1": 0.999'));
-    const repaired = evaluateOnce(0);
+    const repaired = await evaluateOnce(0);
     expect(repaired.log).to.include(`warning: raw-pixel linear floor cache ${linearFile} is corrupt (its checksum does not match); computing it again`);
     expect(repaired.pixels).to.match(/%$/);
     expect(repaired.floors).to.deep.equal(first.floors);
-    expect(evaluateOnce(0).pixels).to.match(/\(cached\)$/);
+    expect((await evaluateOnce(0)).pixels).to.match(/\(cached\)$/);
     student.dispose();
   });
 });
@@ -247,51 +247,51 @@ describe('evaluation floors', function () {
 describe('result cache', () => {
   const location = { folder: 'things', name: 'thing', what: 'thing' };
 
-  it('computes once per inputs, then reads the file', () => {
+  it('computes once per inputs, then reads the file', async () => {
     const dir = tempDir('rekd-cache-');
     let computed = 0;
     const compute = () => ({ answer: 40 + ++computed });
     const warnings: string[] = [];
     const options = { dir, warn: (text: string) => warnings.push(text) };
-    expect(cachedResult(location, { a: 1 }, compute, options)).to.include({ cached: false });
-    const again = cachedResult(location, { a: 1 }, compute, options);
+    expect(await cachedResult(location, { a: 1 }, compute, options)).to.include({ cached: false });
+    const again = await cachedResult(location, { a: 1 }, compute, options);
     expect(again).to.deep.include({ value: { answer: 41 }, cached: true });
     expect(computed).to.equal(1);
-    expect(cachedResult(location, { a: 2 }, compute, options).value).to.deep.equal({ answer: 42 });
+    expect((await cachedResult(location, { a: 2 }, compute, options)).value).to.deep.equal({ answer: 42 });
     expect(warnings).to.deep.equal([]);
   });
 
-  it('recomputes a file that is not JSON, is corrupt or holds other inputs, and warns', () => {
+  it('recomputes a file that is not JSON, is corrupt or holds other inputs, and warns', async () => {
     const dir = tempDir('rekd-cache-');
     let computed = 0;
     const compute = () => ({ answer: ++computed });
     const warnings: string[] = [];
     const options = { dir, warn: (text: string) => warnings.push(text) };
-    const { file } = cachedResult(location, { a: 1 }, compute, options);
+    const { file } = await cachedResult(location, { a: 1 }, compute, options);
     const good = fs.readFileSync(file, 'utf8');
 
     fs.writeFileSync(file, good.slice(0, good.length / 2));
-    expect(cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 2 }, cached: false });
+    expect(await cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 2 }, cached: false });
     expect(warnings.pop()).to.equal(`thing cache ${file} is not JSON; computing it again`);
 
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"answer": 2', '"answer": 7'));
-    expect(cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 3 }, cached: false });
+    expect(await cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 3 }, cached: false });
     expect(warnings.pop()).to.equal(`thing cache ${file} is corrupt (its checksum does not match); computing it again`);
 
     // A well-formed file of other inputs under this name (a copied file, a hash prefix collision).
-    const other = cachedResult(location, { a: 9 }, compute, options);
+    const other = await cachedResult(location, { a: 9 }, compute, options);
     fs.copyFileSync(other.file, file);
-    expect(cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 5 }, cached: false });
+    expect(await cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 5 }, cached: false });
     expect(warnings.pop()).to.equal(`thing cache ${file} holds a result for other inputs; computing it again`);
-    expect(cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 5 }, cached: true });
+    expect(await cachedResult(location, { a: 1 }, compute, options)).to.deep.include({ value: { answer: 5 }, cached: true });
   });
 
-  it('returns the value with a warning when the cache cannot be written', () => {
+  it('returns the value with a warning when the cache cannot be written', async () => {
     const dir = tempDir('rekd-cache-');
     const root = path.join(dir, 'a-file');
     fs.writeFileSync(root, 'not a folder');
     const warnings: string[] = [];
-    const result = cachedResult(location, { a: 1 }, () => 42, { dir: root, warn: (text) => warnings.push(text) });
+    const result = await cachedResult(location, { a: 1 }, () => 42, { dir: root, warn: (text) => warnings.push(text) });
     expect(result).to.include({ value: 42, cached: false });
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.match(/^thing not cached \(cannot write .*\); it is computed again next time$/);

@@ -21,6 +21,7 @@ import { pretrainDirectory, pretrainTeacher, type PretrainOptions } from '../../
 import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
 import { readTeacherFile, writeTeacherFile } from '../../src/runtime/train/teacher-file.ts';
 import { exportTeacher, importTeacher } from '../../src/runtime/train/teacher-share.ts';
+import { expectRejection } from './rejection.ts';
 import { BATCH, data, instance, tempRun, tinyTrain } from './train-setup.ts';
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rekd-${prefix}-`));
@@ -202,7 +203,7 @@ describe('teacher files: export and import', function () {
     const student = { kind: 'alexnet', width: 0.125, embed: 16, hidden: 0 };
     const run = tempRun({ name: 'tiny', student });
     const trained = await tinyTrain({ run, objective: { instance }, epochs: 1 });
-    evaluate({ run, encoder: trained.student, data, seed: 0, knn: {}, log: () => {} });
+    await evaluate({ run, encoder: trained.student, data, seed: 0, knn: {}, log: () => {} });
     const out = path.join(tempDir('share'), 'student.teacher.ckpt');
     const { record } = await exportTeacher(run.dir, out);
     // `hidden = 0` in the recipe; the file records the width built, twice the backbone's features.
@@ -222,15 +223,3 @@ describe('teacher files: export and import', function () {
     return dir;
   }
 });
-
-async function expectRejection(promise: Promise<unknown>, message: string | RegExp): Promise<void> {
-  let error: Error | undefined;
-  try {
-    await promise;
-  } catch (caught) {
-    error = caught as Error;
-  }
-  expect(error, 'rejected').to.be.instanceOf(Error);
-  if (typeof message === 'string') expect(error!.message).to.contain(message);
-  else expect(error!.message).to.match(message);
-}

@@ -268,12 +268,12 @@ describe('teacher pretrain stage', function () {
     expect(readMetrics(path.join(dir, 'metrics.jsonl')).map((r) => r.step)).to.deep.equal([4]);
     // The frozen teacher's evaluation: knn's and the linear probe's defaults on its backbone features of the full splits.
     const stored = readJson<EvaluationResults>(path.join(dir, 'eval.json'))!;
-    const train = splitFeatures(first, data.train, data);
-    const test = splitFeatures(first, data.test, data);
-    expect(stored.knn).to.deep.equal(knnAccuracy(train, data.train.labels, test, data.test.labels));
+    const train = await splitFeatures(first, data.train, data);
+    const test = await splitFeatures(first, data.test, data);
+    expect(stored.knn).to.deep.equal(await knnAccuracy(train, data.train.labels, test, data.test.labels));
     expect(stored.knn).to.include({ k: 20, temperature: 0.07 });
-    expect(stored.linear).to.deep.equal(linearProbe(train, data.train.labels, test, data.test.labels, { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0, seed: 0 }));
-    expect(stored.collapse).to.deep.equal(collapseMetrics(test, data.test.labels));
+    expect(stored.linear).to.deep.equal(await linearProbe(train, data.train.labels, test, data.test.labels, { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0, seed: 0 }));
+    expect(stored.collapse).to.deep.equal(await collapseMetrics(test, data.test.labels));
     expect(readJson(path.join(dir, 'status.json'))).to.include({ state: 'finished', step: 4, epoch: 1 });
     const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
     const figure = `teacher: kNN top-1 ${percent(stored.knn!.top1)}, linear top-1 ${percent(stored.linear!.top1)} (${dir})`;
@@ -363,7 +363,7 @@ describe('final evaluation', function () {
     const run = tempRun({ name: 'evaluated' });
     const { student } = await tinyTrain({ run, objective: { supervised: { weight: 1 } }, lr: 0.05 });
     const lines: string[] = [];
-    const results = evaluate({
+    const results = await evaluate({
       run, encoder: student, data, seed: 0,
       linear: { epochs: 20, lr: 0.1, batchSize: 16, weightDecay: 0 },
       knn: { k: 5, temperature: 0.07 },
@@ -400,7 +400,8 @@ describe('final evaluation', function () {
     expect(report).to.contain('## How it ran').and.to.contain("the student's weights after step 12");
     expect(report).to.contain(`kernel path ${currentBackend().kernelPath}`);
     expect(fs.readFileSync(run.paths.metricsCsv, 'utf8').split('\n')[0]).to.match(/^type,step,epoch,lr,images_per_second,loss_/);
-    expect(lines[0]).to.match(/^kNN top-1 \d+\.\d\d%$/);
+    expect(lines[0]).to.equal(`final evaluation: ${data.train.count} train and ${data.test.count} test images`);
+    expect(lines[1]).to.match(/^kNN top-1 \d+\.\d\d%$/);
     student.dispose();
   });
 });

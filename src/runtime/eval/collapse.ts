@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { normalizeRows } from '../objectives/rows.ts';
 import { symmetricEigenvalues } from './eigen.ts';
-import { type FeatureInput, type LabelInput, toLabels, toMatrix } from './features.ts';
+import { type FeatureInput, type LabelInput, type StopCheck, toLabels, toMatrix } from './features.ts';
 import { nearestNeighbours } from './neighbours.ts';
 
 /**
@@ -64,10 +64,10 @@ export function uniformity(features: FeatureInput): number {
 }
 
 /** Mean over samples of the fraction of their `neighbours` nearest (cosine) other samples sharing their class. */
-export function semanticPurity(features: FeatureInput, labels: LabelInput, neighbours = 20): number {
+export async function semanticPurity(features: FeatureInput, labels: LabelInput, neighbours = 20, stopCheck?: StopCheck): Promise<number> {
   const m = toMatrix(features);
   const y = toLabels(labels, m.rows, 'semantic purity');
-  const found = nearestNeighbours(m, m, neighbours, true);
+  const found = await nearestNeighbours(m, m, neighbours, true, stopCheck);
   let same = 0;
   for (let i = 0; i < m.rows; i++) {
     for (let j = i * neighbours; j < (i + 1) * neighbours; j++) if (y[found.indices[j]] === y[i]) same += 1;
@@ -90,15 +90,20 @@ export interface CollapseMetrics {
   neighbours: number;
 }
 
-export function collapseMetrics(features: FeatureInput, labels: LabelInput, options: CollapseOptions = {}): CollapseMetrics {
+/** All four; `stopCheck` runs between them and within semantic purity's neighbour search. */
+export async function collapseMetrics(
+  features: FeatureInput,
+  labels: LabelInput,
+  options: CollapseOptions = {},
+  stopCheck?: StopCheck,
+): Promise<CollapseMetrics> {
   const m = toMatrix(features);
   // Like knn's k: a test set smaller than neighbours + 1 uses every other sample.
   const neighbours = Math.min(options.neighbours ?? 20, m.rows - 1);
-  return {
-    effectiveRank: effectiveRank(m),
-    alignment: options.secondView === undefined ? null : alignment(m, options.secondView),
-    uniformity: uniformity(m),
-    purity: semanticPurity(m, labels, neighbours),
-    neighbours,
-  };
+  const rank = effectiveRank(m);
+  await stopCheck?.();
+  const aligned = options.secondView === undefined ? null : alignment(m, options.secondView);
+  const spread = uniformity(m);
+  await stopCheck?.();
+  return { effectiveRank: rank, alignment: aligned, uniformity: spread, purity: await semanticPurity(m, labels, neighbours, stopCheck), neighbours };
 }

@@ -11,6 +11,12 @@ export interface Matrix {
 }
 
 export type FeatureInput = Matrix | tf.Tensor2D;
+
+/**
+ * Awaited between the batches of a long evaluation: it lets the event loop in (where Ctrl-C
+ * arrives) and stops the computation by throwing (the final evaluation's throws InterruptedError).
+ */
+export type StopCheck = () => Promise<void>;
 export type LabelInput = Int32Array | Uint8Array | number[];
 
 export function isTensor(x: FeatureInput): x is tf.Tensor2D {
@@ -71,7 +77,12 @@ export type ImageRows = tf.Tensor | { rows: number; batch: (start: number, size:
  * Runs `forward` over `images` in batches and gathers its output rows, e.g. the pooled backbone
  * features of a frozen encoder. Features are extracted once and kept as data.
  */
-export function extractFeatures(forward: (batch: tf.Tensor) => tf.Tensor2D, images: ImageRows, batchSize: number): Matrix {
+export async function extractFeatures(
+  forward: (batch: tf.Tensor) => tf.Tensor2D,
+  images: ImageRows,
+  batchSize: number,
+  stopCheck?: StopCheck,
+): Promise<Matrix> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be an integer >= 1, got ${batchSize}`);
   const rows = images instanceof tf.Tensor ? images.shape[0] : images.rows;
   const batch = images instanceof tf.Tensor ? (start: number, size: number) => tf.slice(images, [start], [size]) : images.batch;
@@ -89,6 +100,7 @@ export function extractFeatures(forward: (batch: tf.Tensor) => tf.Tensor2D, imag
     cols = out.shape[1];
     chunks.push(out.dataSync() as Float32Array);
     out.dispose();
+    await stopCheck?.();
   }
   const data = new Float32Array(rows * cols);
   let offset = 0;

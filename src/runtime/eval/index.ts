@@ -3,7 +3,7 @@ export type { TopAccuracy } from './accuracy.ts';
 export { alignment, collapseMetrics, effectiveRank, semanticPurity, uniformity } from './collapse.ts';
 export type { CollapseMetrics, CollapseOptions } from './collapse.ts';
 export { extractFeatures, toMatrix } from './features.ts';
-export type { FeatureInput, ImageRows, Matrix, LabelInput } from './features.ts';
+export type { FeatureInput, ImageRows, Matrix, LabelInput, StopCheck } from './features.ts';
 export { knnAccuracy } from './knn.ts';
 export type { KnnOptions, KnnResult } from './knn.ts';
 export { linearProbe } from './linear.ts';

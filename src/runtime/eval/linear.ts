@@ -8,7 +8,7 @@ import { createSgd } from '../optim/sgd.ts';
 import { cosineSchedule } from '../optim/schedule.ts';
 import { Rng } from '../random.ts';
 import { type TopAccuracy, topAccuracy } from './accuracy.ts';
-import { type FeatureInput, type LabelInput, labelledSplits } from './features.ts';
+import { type FeatureInput, type LabelInput, labelledSplits, type StopCheck } from './features.ts';
 
 export interface LinearProbeOptions {
   epochs?: number;
@@ -49,14 +49,16 @@ export function probeLossAndGradients(
  * Trains the probe and evaluates it. Features are standardised with the training split's per-column
  * mean and standard deviation first: an affine map the classifier could absorb, so accuracy is
  * that of a linear classifier on the raw features, but lr 0.1 then suits every backbone's scale.
+ * `stopCheck` runs after every batch.
  */
-export function linearProbe(
+export async function linearProbe(
   train: FeatureInput,
   trainLabels: LabelInput,
   test: FeatureInput,
   testLabels: LabelInput,
   options: LinearProbeOptions = {},
-): LinearProbeResult {
+  stopCheck?: StopCheck,
+): Promise<LinearProbeResult> {
   const epochs = options.epochs ?? 10;
   const lr = options.lr ?? 0.1;
   const batchSize = options.batchSize ?? 256;
@@ -86,33 +88,38 @@ export function linearProbe(
   const schedule = cosineSchedule({ lr, epochs, stepsPerEpoch });
   let step = 0;
   let trainLoss = NaN;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    rng.shuffle(order);
-    let epochLoss = 0;
-    for (let start = 0; start < order.length; start += batchSize) {
-      const batch = order.slice(start, start + batchSize);
-      const rows = new Float32Array(batch.length * dims);
-      batch.forEach((row, i) => rows.set(x.subarray(row * dims, (row + 1) * dims), i * dims));
-      const loss = tf.tidy(() => {
-        const xb = tf.tensor2d(rows, [batch.length, dims]);
-        const yb = tf.oneHot(tf.tensor1d(batch.map((row) => trainY[row]), 'int32'), classes);
-        const { loss, grads } = probeLossAndGradients(xb, yb, weights, bias);
-        sgd.step(grads, schedule(step));
-        return loss;
-      });
-      epochLoss += loss.dataSync()[0] * batch.length;
-      loss.dispose();
-      step += 1;
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      rng.shuffle(order);
+      let epochLoss = 0;
+      for (let start = 0; start < order.length; start += batchSize) {
+        const batch = order.slice(start, start + batchSize);
+        const rows = new Float32Array(batch.length * dims);
+        batch.forEach((row, i) => rows.set(x.subarray(row * dims, (row + 1) * dims), i * dims));
+        const loss = tf.tidy(() => {
+          const xb = tf.tensor2d(rows, [batch.length, dims]);
+          const yb = tf.oneHot(tf.tensor1d(batch.map((row) => trainY[row]), 'int32'), classes);
+          const { loss, grads } = probeLossAndGradients(xb, yb, weights, bias);
+          sgd.step(grads, schedule(step));
+          return loss;
+        });
+        epochLoss += loss.dataSync()[0] * batch.length;
+        loss.dispose();
+        step += 1;
+        await stopCheck?.();
+      }
+      trainLoss = epochLoss / order.length;
     }
-    trainLoss = epochLoss / order.length;
+    const logits = tf.tidy(() => {
+      const xt = tf.div(tf.sub(tf.tensor2d(testMatrix.data, [testMatrix.rows, dims]), mean), std);
+      return tf.add(tf.matMul(xt, weights), bias);
+    });
+    const accuracy = topAccuracy(logits.dataSync(), testY, classes);
+    logits.dispose();
+    return { ...accuracy, trainLoss, steps: step };
+  } finally {
+    // A stopped probe frees its tensors too: the program may go on (a test, a caller that catches).
+    tf.dispose([mean, std, weights, bias]);
+    sgd.dispose();
   }
-
-  const logits = tf.tidy(() => {
-    const xt = tf.div(tf.sub(tf.tensor2d(testMatrix.data, [testMatrix.rows, dims]), mean), std);
-    return tf.add(tf.matMul(xt, weights), bias);
-  });
-  const accuracy = topAccuracy(logits.dataSync(), testY, classes);
-  tf.dispose([mean, std, weights, bias, logits]);
-  sgd.dispose();
-  return { ...accuracy, trainLoss, steps: step };
 }

@@ -43,19 +43,20 @@ function resultCacheFile(folder: string, name: string, inputs: unknown, options:
 
 /**
  * The value cached for `inputs` (plain JSON: their text is the key), or `compute()`'s, then
- * written atomically. `what` names the result in warnings.
+ * written atomically. `what` names the result in warnings. A computation that throws (one stopped
+ * by Ctrl-C) caches nothing.
  */
-export function cachedResult<T>(
+export async function cachedResult<T>(
   location: { folder: string; name: string; what: string },
   inputs: unknown,
-  compute: () => T,
+  compute: () => T | Promise<T>,
   options: ResultCacheOptions = {},
-): CachedResult<T> {
+): Promise<CachedResult<T>> {
   const warn = options.warn ?? warnToStderr;
   const file = resultCacheFile(location.folder, location.name, inputs, options);
   const cached = readCached<T>(file, inputs, (problem) => warn(`${location.what} cache ${file} ${problem}; computing it again`));
   if (cached !== undefined) return { value: cached, cached: true, file };
-  const value = compute();
+  const value = await compute();
   try {
     const body: CacheFile<T> = { inputs, value, sha256: checksum(inputs, value) };
     writeFileAtomic(file, JSON.stringify(body, null, 2) + '\n');

@@ -1,17 +1,23 @@
 /**
  * Safe interruption. The first Ctrl-C (SIGINT) or SIGTERM asks the training loop to stop after the
- * current step and save a checkpoint; a second one quits at once. `runProgram` turns the outcome
- * into exit codes: 130 for an interrupted run, 1 for a user-facing error (message only), 70 for
- * an internal error (with its stack).
+ * current step and save a checkpoint, or the final evaluation to stop after its current batch
+ * (training is saved by then); a second one quits at once. `runProgram` turns the outcome into
+ * exit codes: 130 for an interrupted run, 1 for a user-facing error (message only), 70 for an
+ * internal error (with its stack).
  */
 import { debugDetail, environmentProblem, userErrorMessage } from '../user-problems.ts';
 import { openRunDirectory, type RunDirectory } from './directory.ts';
 import { failedSince, recordFailure } from './failure.ts';
 
+/** What a run was doing when a stop was asked for: what stopping keeps and what running again does differ. */
+export type RunPhase = 'training' | 'evaluation';
+
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
-  constructor(readonly step: number, readonly signal: string) {
-    super(`interrupted by ${signal} at step ${step}; a checkpoint was saved, resume with --resume`);
+  constructor(readonly step: number, readonly signal: string, readonly phase: RunPhase = 'training') {
+    super(phase === 'training'
+      ? `interrupted by ${signal} at step ${step}; a checkpoint was saved, resume with --resume`
+      : `interrupted by ${signal} during the final evaluation; training is complete and saved (step ${step})`);
   }
 }
 
@@ -22,7 +28,10 @@ export class StopRequest {
   signal: string | undefined;
   private readonly handler = (signal: NodeJS.Signals) => this.onSignal(signal);
 
-  constructor(private readonly notify: (text: string) => void = (t) => process.stderr.write(t + '\n')) {}
+  constructor(
+    private readonly notify: (text: string) => void = (t) => process.stderr.write(t + '\n'),
+    private readonly phase: RunPhase = 'training',
+  ) {}
 
   install(): this {
     process.on('SIGINT', this.handler);
@@ -40,14 +49,23 @@ export class StopRequest {
   }
 
   private onSignal(signal: NodeJS.Signals): void {
+    const training = this.phase === 'training';
     if (this.signal !== undefined) {
-      this.notify(`\n${signal} again: quitting without a checkpoint`);
+      this.notify(`\n${signal} again: quitting ${training ? 'without a checkpoint' : 'now'}`);
       process.exit(exitCodes.interrupted);
     }
     this.signal = signal;
-    this.notify(`\n${signal}: stopping after this step and saving a checkpoint (again to quit now)`);
+    this.notify(training
+      ? `\n${signal}: stopping after this step and saving a checkpoint (again to quit now)`
+      : `\n${signal}: stopping the final evaluation (again to quit now)`);
   }
 }
+
+/**
+ * Lets the event loop deliver a pending signal. Signals arrive through it: a loop of batches that
+ * never waits (a loader answering from memory, an evaluation) would otherwise never see Ctrl-C.
+ */
+export const letSignalsIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const builtinErrors: Function[] = [Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
 
@@ -86,7 +104,8 @@ export function watchParent(parent: number, gone: () => void, everyMs = 250): vo
 
 /**
  * An orphaned training program stops as on SIGTERM: inside the training loop it saves a checkpoint
- * and exits 130 (resumable), elsewhere it ends at once. Nobody reads its output any more, so a
+ * and exits 130 (resumable), inside the final evaluation it stops after the current batch (exit
+ * 130, evaluated again on the next run), elsewhere it ends at once. Nobody reads its output any more, so a
  * write to a closed pipe must not crash it before the checkpoint.
  */
 function stopWhenOrphaned(): void {

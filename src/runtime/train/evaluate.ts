@@ -2,18 +2,21 @@
  * The final evaluation of a run (METHOD.md): linear probe and kNN on frozen backbone features of
  * the full splits (extracted once), the same probes on the floors (raw pixels, the untrained
  * student), collapse diagnostics on the test split. Results go to eval.json, the run is marked
- * finished and report.md is rebuilt.
+ * finished and report.md is rebuilt. Ctrl-C stops it after the current batch: the run is marked
+ * interrupted (its training is saved) and running it again evaluates it.
  */
 import type { AugmentOp } from '../augment/pipeline.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { makeViewMaker } from '../data/views.ts';
 import { alignment, collapseMetrics, type CollapseMetrics } from '../eval/collapse.ts';
+import type { StopCheck } from '../eval/features.ts';
 import { knnAccuracy, type KnnOptions, type KnnResult } from '../eval/knn.ts';
 import type { LinearProbeResult } from '../eval/linear.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import { buildReport } from '../run/report.ts';
 import { checkpointName, recordSession } from '../run/run-info.ts';
+import { InterruptedError, letSignalsIn, StopRequest } from '../run/signals.ts';
 import { type FloorFigures, type Floors, pixelFloor, probeFigures, type ProbeFigures, type ProbeSettings, untrainedFloor } from './floors.ts';
 import { splitFeatures } from './monitor.ts';
 
@@ -57,6 +60,9 @@ export interface EvaluationResults {
   floors?: Floors;
 }
 
+/** status.json's message for an interrupted evaluation, which `rekdc` prints: what running again does. */
+export const EVALUATION_INTERRUPTED = 'interrupted during the final evaluation; training is complete and saved, run the same command again to evaluate it';
+
 const percent = (fraction: number): string => `${(100 * fraction).toFixed(2)}%`;
 
 /** `linear top-1 ..%, kNN top-1 ..%` for the probes that ran. */
@@ -65,14 +71,20 @@ function describeFigures(figures: ProbeFigures): string {
     .filter(Boolean).join(', ');
 }
 
-function evaluateFloors(options: FloorOptions, data: Dataset, settings: ProbeSettings, log: (text: string) => void): Floors {
+async function evaluateFloors(
+  options: FloorOptions,
+  data: Dataset,
+  settings: ProbeSettings,
+  log: (text: string) => void,
+  stopCheck: StopCheck,
+): Promise<Floors> {
   const cache = { dir: options.cacheDir, warn: (text: string) => log(`warning: ${text}`) };
   const describe = (floor: FloorFigures) => `${describeFigures(floor.figures)}${floor.cached ? ' (cached)' : ''}`;
-  const pixels = pixelFloor(data, settings, cache);
+  const pixels = await pixelFloor(data, settings, cache, stopCheck);
   log(`raw pixels: ${describe(pixels)}`);
   const initial = options.initialStudent();
   try {
-    const untrained = untrainedFloor(initial, data, settings, cache);
+    const untrained = await untrainedFloor(initial, data, settings, cache, stopCheck);
     log(`untrained: ${describe(untrained)}`);
     return { pixels: pixels.figures, untrained: untrained.figures };
   } finally {
@@ -80,42 +92,67 @@ function evaluateFloors(options: FloorOptions, data: Dataset, settings: ProbeSet
   }
 }
 
-export function evaluate(options: EvaluateOptions): EvaluationResults {
-  const { run, encoder, data } = options;
-  const log = options.log ?? ((text: string) => process.stderr.write(text + '\n'));
-  const started = performance.now();
-  const test = splitFeatures(encoder, data.test, data);
-  const train = options.linear || options.knn ? splitFeatures(encoder, data.train, data) : undefined;
+/** The figures of eval.json; `stopCheck` runs between batches throughout. */
+async function measure(options: EvaluateOptions, log: (text: string) => void, stopCheck: StopCheck): Promise<EvaluationResults> {
+  const { encoder, data } = options;
+  const test = await splitFeatures(encoder, data.test, data, stopCheck);
+  const train = options.linear || options.knn ? await splitFeatures(encoder, data.train, data, stopCheck) : undefined;
   const probes: ProbeSettings = { linear: options.linear, knn: options.knn, seed: options.seed };
-  const results: EvaluationResults = train ? probeFigures(train, test, data, probes) : {};
+  const results: EvaluationResults = train ? await probeFigures(train, test, data, probes, stopCheck) : {};
   if (results.knn) log(`kNN top-1 ${percent(results.knn.top1)}`);
   if (results.linear) log(`linear top-1 ${percent(results.linear.top1)}, top-5 ${percent(results.linear.top5)}`);
   if (options.teacher && options.knn) {
-    const knn = knnAccuracy(splitFeatures(options.teacher, data.train, data), data.train.labels,
-      splitFeatures(options.teacher, data.test, data), data.test.labels, options.knn);
+    const knn = await knnAccuracy(await splitFeatures(options.teacher, data.train, data, stopCheck), data.train.labels,
+      await splitFeatures(options.teacher, data.test, data, stopCheck), data.test.labels, options.knn, stopCheck);
     results.teacher = { knn };
     log(`teacher kNN top-1 ${percent(knn.top1)}`);
   }
-  if (options.floors && train) results.floors = evaluateFloors(options.floors, data, probes, log);
+  if (options.floors && train) results.floors = await evaluateFloors(options.floors, data, probes, log, stopCheck);
   if (options.collapse) {
-    results.collapse = collapseMetrics(test, data.test.labels, options.collapse);
-    if (options.augment) results.collapse.alignment = viewAlignment(encoder, data, options.augment, options.seed);
+    results.collapse = await collapseMetrics(test, data.test.labels, options.collapse, stopCheck);
+    if (options.augment) results.collapse.alignment = await viewAlignment(encoder, data, options.augment, options.seed, stopCheck);
   }
-  run.writeEval(results);
-  const status = run.status();
-  const step = status?.step ?? 0;
-  // The encoder evaluated holds the weights training ended with, which the last save wrote to latest.
-  recordSession(run, { evaluation_seconds: (performance.now() - started) / 1000 }, { step, checkpoint: checkpointName(run, run.paths.latest) });
-  run.setStatus('finished', { step, epoch: status?.epoch ?? 0 });
-  buildReport(run.dir);
   return results;
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<EvaluationResults> {
+  const { run, data } = options;
+  const log = options.log ?? ((text: string) => process.stderr.write(text + '\n'));
+  const started = performance.now();
+  const status = run.status();
+  /** Where training ended: the step and epoch status.json keeps. */
+  const trained = { step: status?.step ?? 0, epoch: status?.epoch ?? 0 };
+  // The training loop's kind of stop request, checked between the evaluation's batches.
+  const stop = new StopRequest(log, 'evaluation').install();
+  const stopCheck: StopCheck = async () => {
+    await letSignalsIn();
+    if (stop.requested) throw new InterruptedError(trained.step, stop.signal!, 'evaluation');
+  };
+  try {
+    log(`final evaluation: ${data.train.count} train and ${data.test.count} test images`);
+    let results: EvaluationResults;
+    try {
+      results = await measure(options, log, stopCheck);
+    } catch (error) {
+      if (error instanceof InterruptedError) run.setStatus('interrupted', trained, EVALUATION_INTERRUPTED);
+      throw error;
+    }
+    run.writeEval(results);
+    // The encoder evaluated holds the weights training ended with, which the last save wrote to latest.
+    recordSession(run, { evaluation_seconds: (performance.now() - started) / 1000 }, { step: trained.step, checkpoint: checkpointName(run, run.paths.latest) });
+    run.setStatus('finished', trained);
+    buildReport(run.dir);
+    return results;
+  } finally {
+    stop.dispose();
+  }
 }
 
 /**
  * Alignment of the features of two augmented views of every test image (Wang and Isola 2020). The
  * views are stored back as bytes (steps of 1/255) to go through the same feature path as the splits.
  */
-function viewAlignment(encoder: Encoder, data: Dataset, augment: readonly AugmentOp[], seed: number): number {
+async function viewAlignment(encoder: Encoder, data: Dataset, augment: readonly AugmentOp[], seed: number, stopCheck: StopCheck): Promise<number> {
   const maker = makeViewMaker({ seed, shape: data, augment });
   const indices = Int32Array.from({ length: data.test.count }, (_, i) => i);
   const views = maker.make(data.test.images, indices, 0);
@@ -124,5 +161,5 @@ function viewAlignment(encoder: Encoder, data: Dataset, augment: readonly Augmen
     images: Uint8Array.from(pixels, (v) => Math.round(v * 255)), labels: data.test.labels, count: data.test.count,
   });
   const shape = { height, width, channels };
-  return alignment(splitFeatures(encoder, asSplit(views.view1), shape), splitFeatures(encoder, asSplit(views.view2), shape));
+  return alignment(await splitFeatures(encoder, asSplit(views.view1), shape, stopCheck), await splitFeatures(encoder, asSplit(views.view2), shape, stopCheck));
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Dataset, imageBytes, selectImages, type Split } from '../data/dataset.ts';
-import type { Matrix } from '../eval/features.ts';
+import type { Matrix, StopCheck } from '../eval/features.ts';
 import { knnAccuracy, type KnnOptions, type KnnResult } from '../eval/knn.ts';
 import { linearProbe, type LinearProbeResult } from '../eval/linear.ts';
 import { runtimeFingerprint } from '../fingerprint.ts';
@@ -39,11 +39,11 @@ export interface Floors {
 }
 
 /** kNN and the linear probe (those `settings` asks for) on train and test features of `data`'s splits. */
-export function probeFigures(train: Matrix, test: Matrix, data: Dataset, settings: ProbeSettings): ProbeFigures {
+export async function probeFigures(train: Matrix, test: Matrix, data: Dataset, settings: ProbeSettings, stopCheck?: StopCheck): Promise<ProbeFigures> {
   const figures: ProbeFigures = {};
-  if (settings.knn) figures.knn = knnAccuracy(train, data.train.labels, test, data.test.labels, settings.knn);
+  if (settings.knn) figures.knn = await knnAccuracy(train, data.train.labels, test, data.test.labels, settings.knn, stopCheck);
   if (settings.linear) {
-    figures.linear = linearProbe(train, data.train.labels, test, data.test.labels, { ...settings.linear, seed: settings.seed });
+    figures.linear = await linearProbe(train, data.train.labels, test, data.test.labels, { ...settings.linear, seed: settings.seed }, stopCheck);
   }
   return figures;
 }
@@ -59,23 +59,27 @@ export interface FloorFigures {
   cached: boolean;
 }
 
+type SplitFeatures = { train: Matrix; test: Matrix };
+
 /**
  * The probes `settings` asks for on the features `extract` gives (called once, only when a probe
  * is not cached), each cached under `features` (what the features depend on besides the data),
- * the runtime's code, the data's fingerprint and the probe's settings (the linear probe's with the seed).
+ * the runtime's code, the data's fingerprint and the probe's settings (the linear probe's with the
+ * seed). A probe stopped by `stopCheck` caches nothing; one finished before stays cached.
  */
-function cachedFloor(
+async function cachedFloor(
   floor: 'pixels' | 'untrained',
   features: object,
-  extract: () => { train: Matrix; test: Matrix },
+  extract: () => Promise<SplitFeatures>,
   data: Dataset,
   settings: ProbeSettings,
   cache: ResultCacheOptions,
-): FloorFigures {
-  let extracted: { train: Matrix; test: Matrix } | undefined;
-  const probe = (only: ProbeSettings): ProbeFigures => {
-    extracted ??= extract();
-    return probeFigures(extracted.train, extracted.test, data, only);
+  stopCheck: StopCheck | undefined,
+): Promise<FloorFigures> {
+  let extracted: SplitFeatures | undefined;
+  const probe = async (only: ProbeSettings): Promise<ProbeFigures> => {
+    extracted ??= await extract();
+    return probeFigures(extracted.train, extracted.test, data, only, stopCheck);
   };
   const base = { floor, runtime: runtimeFingerprint(), data: data.fingerprint, features };
   const what = floor === 'pixels' ? 'raw-pixel' : 'untrained';
@@ -83,15 +87,15 @@ function cachedFloor(
   let cached = true;
   if (settings.knn) {
     const knn = settings.knn;
-    const result = cachedResult({ folder: 'floors', name: `${floor}-knn`, what: `${what} kNN floor` },
-      { ...base, knn }, () => probe({ knn, seed: settings.seed }).knn!, cache);
+    const result = await cachedResult({ folder: 'floors', name: `${floor}-knn`, what: `${what} kNN floor` },
+      { ...base, knn }, async () => (await probe({ knn, seed: settings.seed })).knn!, cache);
     figures.knn = result.value;
     cached &&= result.cached;
   }
   if (settings.linear) {
     const linear = settings.linear;
-    const result = cachedResult({ folder: 'floors', name: `${floor}-linear`, what: `${what} linear floor` },
-      { ...base, linear, seed: settings.seed }, () => probe({ linear, seed: settings.seed }).linear!, cache);
+    const result = await cachedResult({ folder: 'floors', name: `${floor}-linear`, what: `${what} linear floor` },
+      { ...base, linear, seed: settings.seed }, async () => (await probe({ linear, seed: settings.seed })).linear!, cache);
     figures.linear = result.value;
     cached &&= result.cached;
   }
@@ -99,10 +103,10 @@ function cachedFloor(
 }
 
 /** The probes on the raw pixels. */
-export function pixelFloor(data: Dataset, settings: ProbeSettings, cache: ResultCacheOptions = {}): FloorFigures {
+export function pixelFloor(data: Dataset, settings: ProbeSettings, cache: ResultCacheOptions = {}, stopCheck?: StopCheck): Promise<FloorFigures> {
   // Pixels draw nothing at random: only the linear probe's batch order depends on the seed.
-  return cachedFloor('pixels', {}, () => ({ train: pixelFeatures(data.train, data), test: pixelFeatures(data.test, data) }),
-    data, settings, cache);
+  return cachedFloor('pixels', {}, async () => ({ train: pixelFeatures(data.train, data), test: pixelFeatures(data.test, data) }),
+    data, settings, cache, stopCheck);
 }
 
 /** How the untrained floor's BatchNorm statistics are estimated: batches of unaugmented training images. */
@@ -112,9 +116,10 @@ const RECALIBRATION = { batches: 20, batchSize: 256 };
  * Sets every BatchNorm layer's running statistics of `encoder` to their plain mean over
  * `RECALIBRATION.batches` training-mode forward passes on seeded batches of `split` (drawn without
  * replacement, reshuffled when the split runs out). Only the statistics change: no weight does.
- * At initialisation they are mean 0 and variance 1, which no layer's output has.
+ * At initialisation they are mean 0 and variance 1, which no layer's output has. `stopCheck` runs
+ * after every batch.
  */
-export function recalibrateBatchNorm(encoder: Encoder, split: Split, shape: Shape, seed: number): void {
+export async function recalibrateBatchNorm(encoder: Encoder, split: Split, shape: Shape, seed: number, stopCheck?: StopCheck): Promise<void> {
   const rng = new Rng(seed).fork('floors.batchnorm');
   const size = Math.min(RECALIBRATION.batchSize, split.count);
   const order = Int32Array.from({ length: split.count }, (_, i) => i);
@@ -130,6 +135,7 @@ export function recalibrateBatchNorm(encoder: Encoder, split: Split, shape: Shap
       const x = tf.div(tf.cast(tf.tensor4d(images, [size, shape.height, shape.width, shape.channels], 'int32'), 'float32'), 255) as tf.Tensor4D;
       encoder.apply(x, { training: true, statisticsWeight: 1 / (batch + 1) });
     });
+    await stopCheck?.();
   }
 }
 
@@ -147,10 +153,16 @@ function stateHash(model: Encoder): string {
  * BatchNorm statistics. Cached by its initial weights: the cells of a grid that share a student
  * and a seed compute it once.
  */
-export function untrainedFloor(initial: Encoder, data: Dataset, settings: ProbeSettings, cache: ResultCacheOptions = {}): FloorFigures {
+export function untrainedFloor(
+  initial: Encoder,
+  data: Dataset,
+  settings: ProbeSettings,
+  cache: ResultCacheOptions = {},
+  stopCheck?: StopCheck,
+): Promise<FloorFigures> {
   const features = { encoder: initial.config, weights: stateHash(initial), recalibration: { ...RECALIBRATION, seed: settings.seed } };
-  return cachedFloor('untrained', features, () => {
-    recalibrateBatchNorm(initial, data.train, data, settings.seed);
-    return { train: splitFeatures(initial, data.train, data), test: splitFeatures(initial, data.test, data) };
-  }, data, settings, cache);
+  return cachedFloor('untrained', features, async () => {
+    await recalibrateBatchNorm(initial, data.train, data, settings.seed, stopCheck);
+    return { train: await splitFeatures(initial, data.train, data, stopCheck), test: await splitFeatures(initial, data.test, data, stopCheck) };
+  }, data, settings, cache, stopCheck);
 }

@@ -22,7 +22,7 @@ import { writeMetricsCsv } from '../run/metrics-csv.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
 import { rekdBuild } from '../run/provenance.ts';
 import { recordSession } from '../run/run-info.ts';
-import { InterruptedError, isUserError, StopRequest } from '../run/signals.ts';
+import { InterruptedError, isUserError, letSignalsIn, StopRequest } from '../run/signals.ts';
 import { userErrorMessage } from '../user-problems.ts';
 import { knnMonitor } from './monitor.ts';
 import { StudentObjective } from './objective.ts';
@@ -216,7 +216,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       let improved = false;
       if (monitor && epochEnd && (epoch % options.knn!.every === 0 || step === totalSteps)) {
-        const accuracy = monitor();
+        const accuracy = await monitor();
         run.metrics.append({ type: 'eval', step, epoch, knn_top1: accuracy });
         progress.message(`epoch ${epoch}: kNN top-1 ${(100 * accuracy).toFixed(2)}% (subset)`);
         improved = bestKnn === null || accuracy > bestKnn;
@@ -231,9 +231,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
       }
       if (stop.requested) throw new InterruptedError(step, stop.signal!);
-      // Signals are delivered through the event loop; a loader that answers from memory would
-      // otherwise keep the loop in microtasks and Ctrl-C would never be seen.
-      await new Promise((resolve) => setImmediate(resolve));
+      await letSignalsIn();
     }
     return { steps: step, epochs, stepsRun: step - startStep, bestKnn };
   } catch (error) {
@@ -245,10 +243,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw error;
   } finally {
     progress.finish();
-    stop.dispose();
     await loader.close();
     objective.dispose();
     teacher?.dispose();
     optimizer.dispose();
+    // Last, so that no signal falls between this loop's handler and the evaluation's (without
+    // one, Ctrl-C would kill the program before it could say what it keeps).
+    stop.dispose();
   }
 }

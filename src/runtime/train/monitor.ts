@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { imageBytes, type Dataset, type Split } from '../data/dataset.ts';
 import { stratifiedSubset } from '../data/split.ts';
-import { extractFeatures, type Matrix } from '../eval/features.ts';
+import { extractFeatures, type Matrix, type StopCheck } from '../eval/features.ts';
 import { knnAccuracy } from '../eval/knn.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import { Rng } from '../random.ts';
@@ -16,14 +16,19 @@ import type { KnnMonitorSettings } from './settings.ts';
 const extractionBatch = 256;
 
 /** Pooled backbone features (eval mode) of a split's uint8 images, scaled to [0, 1] as in training. */
-export function splitFeatures(encoder: Encoder, split: Split, shape: { height: number; width: number; channels: number }): Matrix {
+export function splitFeatures(
+  encoder: Encoder,
+  split: Split,
+  shape: { height: number; width: number; channels: number },
+  stopCheck?: StopCheck,
+): Promise<Matrix> {
   const bytes = imageBytes(shape);
   // Each batch's tensor is made from its bytes: slicing one tensor of the whole split was 12x slower
   // on wasm (60,000 Fashion-MNIST images through alexnet w0.5: 257 s against 21 s, same features).
   const batch = (start: number, size: number) => tf.tensor4d(split.images.subarray(start * bytes, (start + size) * bytes),
     [size, shape.height, shape.width, shape.channels], 'int32');
   return extractFeatures((images) => encoder.features(tf.div(tf.cast(images, 'float32'), 255) as tf.Tensor4D, false),
-    { rows: split.count, batch }, extractionBatch);
+    { rows: split.count, batch }, extractionBatch, stopCheck);
 }
 
 function subset(split: Split, size: number, data: Dataset, rng: Rng, what: string): Split {
@@ -31,13 +36,13 @@ function subset(split: Split, size: number, data: Dataset, rng: Rng, what: strin
 }
 
 /** A function returning the current kNN top-1 of `encoder` on the subsets chosen once here. */
-export function knnMonitor(encoder: Encoder, data: Dataset, settings: KnnMonitorSettings, seed = 0): () => number {
+export function knnMonitor(encoder: Encoder, data: Dataset, settings: KnnMonitorSettings, seed = 0): () => Promise<number> {
   const rng = new Rng(seed).fork('knn.subset');
   const train = subset(data.train, settings.subset, data, rng.fork('train'), 'knn subset');
   const test = subset(data.test, settings.subset, data, rng.fork('test'), 'knn subset');
-  return () => {
-    const trainFeatures = splitFeatures(encoder, train, data);
-    const testFeatures = splitFeatures(encoder, test, data);
-    return knnAccuracy(trainFeatures, train.labels, testFeatures, test.labels, settings).top1;
+  return async () => {
+    const trainFeatures = await splitFeatures(encoder, train, data);
+    const testFeatures = await splitFeatures(encoder, test, data);
+    return (await knnAccuracy(trainFeatures, train.labels, testFeatures, test.labels, settings)).top1;
   };
 }

@@ -125,7 +125,7 @@ export async function pretrainTeacher(options: PretrainOptions): Promise<Encoder
   // The student evaluation's protocol with knn's and the probe's defaults. It marks the stage
   // finished, after eval.json: a finished teacher has one.
   if (!cached) {
-    evaluate({ run, encoder: teacher, data: options.data, seed: options.seed, knn: {}, linear: teacherProbe, collapse: {}, log: () => {} });
+    await evaluate({ run, encoder: teacher, data: options.data, seed: options.seed, knn: {}, linear: teacherProbe, collapse: {}, log: () => {} });
   }
   log(describeTeacher(run));
   return teacher;
