@@ -124,7 +124,7 @@ await runProgram({ runDir, resolved: experiment }, async (run) => {
   });
 
   // Final evaluation on frozen features: eval.json, then the run is finished and report.md written.
-  evaluate({
+  await evaluate({
     run,
     encoder: student,
     data,
