@@ -23,7 +23,7 @@ const join = (path: string, key: string): string => (path ? `${path}.${key}` : k
 function writtenValue(block: TreeBlock | undefined, name: string, spec: AttributeSpec): Resolved | undefined {
   const attribute = block?.attributes.get(name);
   if (!attribute) return undefined;
-  const converted = convertValue(attribute.value, spec.type, didYouMean);
+  const converted = convertValue(attribute.value, spec.type, didYouMean, spec.default === null);
   return converted.ok ? converted.value : undefined;
 }
 

@@ -57,8 +57,12 @@ function integer(node: ValueNode & { type: 'number' }, type: { min?: number; max
 const mismatch = (node: ValueNode, type: ValueType, suggestion?: string): Converted =>
   ({ ok: false, problem: { category: 'type', message: `expected ${describeType(type)}, found ${describeValue(node)}`, span: node.span, ...(suggestion ? { suggestion } : {}) } });
 
-export function convertValue(node: ValueNode, type: ValueType, didYouMean: (name: string, candidates: readonly string[]) => string | undefined): Converted {
+/** `optional`: the attribute's default is `none`, so `none` may be written too (to undo an inherited value). */
+export function convertValue(
+  node: ValueNode, type: ValueType, didYouMean: (name: string, candidates: readonly string[]) => string | undefined, optional = false,
+): Converted {
   if (node.type === 'invalid') return { ok: false, problem: { category: 'type', message: 'invalid value', span: node.span } };
+  if (node.type === 'none' && optional) return { ok: true, value: null };
   switch (type.t) {
     case 'int':
       return node.type === 'number' ? integer(node, type) : mismatch(node, type);

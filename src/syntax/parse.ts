@@ -10,6 +10,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { spanAt } from '../diagnostics/span.ts';
 import { MAX_NESTING, tooDeep } from './nesting.ts';
 import { repairKeywordTypos } from './keyword-typos.ts';
+import { operatorWord, readOperatorWords } from './operator-words.ts';
 
 export interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
 
@@ -37,8 +38,11 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
   const lexed = rekdLexer.tokenize(text);
   for (const error of lexed.errors) {
     const character = text.slice(error.offset, error.offset + error.length);
-    diagnostics.push(diagnostic('RK0101', `unexpected character${error.length > 1 ? 's' : ''} '${character}'`,
-      spanAt(file, text, error.offset, error.offset + error.length)));
+    const word = operatorWord(character);
+    const span = spanAt(file, text, error.offset, error.offset + error.length);
+    diagnostics.push(word
+      ? diagnostic('RK0101', `'${character}' is not an operator of the language: conditions are joined with 'and', 'or' and 'not'`, span, { suggestion: word })
+      : diagnostic('RK0101', `unexpected character${error.length > 1 ? 's' : ''} '${character}'`, span));
   }
   for (const token of lexed.groups.unterminated ?? []) {
     diagnostics.push(diagnostic('RK0103', "unterminated comment: '/*' has no closing '*/'",
@@ -50,9 +54,9 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
       spanAt(file, text, deep.startOffset, deep.endOffset! + 1)));
     return { value: empty, diagnostics };
   }
-  let tokens = lexed.tokens;
+  let tokens = readOperatorWords(lexed.tokens, lexed.errors, text);
   if (rule === 'file') {
-    const keywords = repairKeywordTypos(lexed.tokens, file, text);
+    const keywords = repairKeywordTypos(tokens, file, text);
     diagnostics.push(...keywords.diagnostics);
     tokens = keywords.tokens;
   }

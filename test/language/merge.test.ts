@@ -31,6 +31,15 @@ describe('extends', () => {
     expect(e.teacher).to.equal(null);
   });
 
+  it('resets an inherited attribute whose default is none with `= none`, and refuses none elsewhere', () => {
+    const source = BASE.replace('embed = 64 }', 'embed = 64, mode = offline, pretrain { epochs = 1, batch_size = 32, seed = 3 } }');
+    const r = compileSource(`${source}experiment child extends base { teacher mobilenetv3 { pretrain { batch_size = none } } }`, 'merge.rekd');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).to.deep.equal([]);
+    expect(r.experiments.get('child')!.teacher!.pretrain).to.include({ batch_size: null, seed: 3, epochs: 1 });
+    const refused = compileSource(`${source}experiment child extends base { teacher mobilenetv3 { pretrain { epochs = none } } }`, 'merge.rekd');
+    expect(refused.diagnostics.map((d) => `${d.code} ${d.message}`)).to.deep.equal(['RK0301 pretrain epochs: expected an integer, found `none`']);
+  });
+
   it('replaces a kind and keeps only the attributes valid for the new kind', () => {
     const e = resolve('experiment child extends base { teacher resnet18 { } optimizer adamw { } }');
     expect(e.teacher).to.include({ kind: 'resnet18', width: 0.5, embed: 64 });

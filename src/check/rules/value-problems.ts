@@ -16,7 +16,8 @@ export function valueRule<C extends FixedCode>(code: C, category: Problem['categ
       for (const attribute of block.attributes.values()) {
         // Unknown names are RK0201's; invalid values were already reported by the parser.
         if (!Object.hasOwn(spec.attributes, attribute.name.text) || attribute.value.type === 'invalid') continue;
-        const converted = convertValue(attribute.value, spec.attributes[attribute.name.text].type, didYouMean);
+        const attributeSpec = spec.attributes[attribute.name.text];
+        const converted = convertValue(attribute.value, attributeSpec.type, didYouMean, attributeSpec.default === null);
         if (converted.ok || converted.problem.category !== category) continue;
         const { message, span, suggestion } = converted.problem;
         report(diagnostic(code, `${label} ${attribute.name.text}: ${message}`, span, { suggestion }));
