@@ -9,7 +9,7 @@ import { IndentationText, NewLineKind, Project, QuoteKind } from 'ts-morph';
 import type { ResolvedExperiment, Teacher } from '../schema/types.generated.ts';
 import { code, literal, type Literal } from './literal.ts';
 import {
-  dataSettings, encoderSettings, evaluationSettings, EXPERIMENT, knnMonitorSettings, objectiveSettings,
+  builtTeacher, dataSettings, encoderSettings, evaluationSettings, EXPERIMENT, knnMonitorSettings, objectiveSettings,
   onlineTeacherSettings, optimizerSettings, pretrainSettings, read, scheduleSettings,
 } from './settings.ts';
 import { compilerVersion } from './version.ts';
@@ -107,7 +107,8 @@ function bodyStatements(experiment: ResolvedExperiment, rt: Imports): string[] {
   } else {
     lines.push(statement(`const student = ${rt.use('createEncoder')}($);`, studentSettings));
   }
-  const teacher = experiment.teacher && teacherStatements(experiment, experiment.teacher, rt);
+  const built = builtTeacher(experiment);
+  const teacher = built && teacherStatements(experiment, built, rt);
   if (teacher) lines.push(...teacher.lines);
   const training: { [key: string]: Literal | undefined } = {
     run: code('run'),

@@ -64,6 +64,12 @@ export function encoderSettings(path: 'student' | 'teacher', model: Student | Te
   return fields(path, model, ['kind', 'width', 'embed', 'hidden', ...(model.kind === 'mobilenetv3' ? ['variant'] : [])]);
 }
 
+/**
+ * The teacher a run builds: none when no relation term reads it (RK0508 warns), so that an unused
+ * teacher is neither pretrained, trained nor evaluated.
+ */
+export const builtTeacher = (experiment: ResolvedExperiment): Teacher | null => (experiment.loss.relation ? experiment.teacher : null);
+
 /** The online teacher's own instance-loss settings (what TeacherSpec takes besides mode and encoder). */
 export const onlineTeacherSettings = (teacher: Teacher): Settings => fields('teacher', teacher, ['temperature', 'queue', 'momentum']);
 

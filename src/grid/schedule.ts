@@ -5,7 +5,7 @@
  * cached), and the rest together after that.
  */
 import type { GridCell } from '../compiler.ts';
-import { encoderSettings, pretrainSettings, settingsValues, type Settings } from '../codegen/settings.ts';
+import { builtTeacher, encoderSettings, pretrainSettings, settingsValues, type Settings } from '../codegen/settings.ts';
 
 /**
  * The key of a cell's pretrain stage, or null without one: the teacher's encoder and the stage's
@@ -17,7 +17,8 @@ import { encoderSettings, pretrainSettings, settingsValues, type Settings } from
  * once. Settings are built in a fixed order, so plain JSON is canonical here.
  */
 export function pretrainKey(cell: GridCell): string | null {
-  const { teacher, data, augment } = cell.experiment;
+  const { data, augment } = cell.experiment;
+  const teacher = builtTeacher(cell.experiment);
   if (!teacher || teacher.mode !== 'offline' || teacher.checkpoint !== null || !teacher.pretrain) return null;
   const values = (settings: Settings) => settingsValues(settings, cell.experiment);
   return JSON.stringify({

@@ -95,6 +95,18 @@ describe('codegen', () => {
     expect(quickstart, 'sorted').to.deep.equal([...quickstart].sort((a, b) => a.replace('type ', '').toLowerCase().localeCompare(b.replace('type ', '').toLowerCase())));
   });
 
+  it('builds no teacher that no relation term reads (RK0508): nothing to load, pretrain or train', () => {
+    const used = programOf(experimentText('"images"', '"teacher.ckpt"'));
+    expect(used).to.include('teacherEncoder');
+    for (const teacher of ['mode = offline, checkpoint = "teacher.ckpt"', 'mode = offline, pretrain { epochs = 3 }', 'mode = online']) {
+      const text = experimentText('"images"', '"teacher.ckpt"').replace('    relation rekd {}\n', '')
+        .replace('mode = offline, checkpoint = "teacher.ckpt"', teacher);
+      const unused = programOf(text);
+      expect(unused, teacher).to.not.include('teacherEncoder');
+      expect(runtimeImports(unused), teacher).to.not.include.members(['loadTeacherWeights', 'pretrainTeacher']);
+    }
+  });
+
   it('builds the untrained floor\'s student with the function that built the run\'s student, only when floors are on', () => {
     const withEval = (evaluation: string) => programOf(experimentText('"images"', '"teacher.ckpt"')
       .replace('schedule cosine { epochs = 1 }', `schedule cosine { epochs = 1 }\n  ${evaluation}`));

@@ -158,6 +158,9 @@ grid seeds_shared of base {
   seed = [1, 2]
   teacher.pretrain.seed = [7]
 }
+grid unused of base {
+  loss.relation = [none, {}]
+}
 `, 'plan.rekd');
     const cells = (grid: string) => grids.get(grid)!.cells;
     const groupsOf = (grid: string) => new Set([...pretrainGroups(cells(grid)).values()].map((group) => group.map((c) => c.name).join(' ')));
@@ -166,6 +169,9 @@ grid seeds_shared of base {
     expect(groupsOf('inherited')).to.deep.equal(new Set(['inherited_0', 'inherited_1']));
     // lr 0.06 written in the stage, or the experiment's 0.06: one recipe.
     expect(pretrainKey(cells('own')[0])).to.equal(pretrainKey(cells('inherited')[0]));
+    // A teacher no relation term reads is not built, so its cell pretrains nothing (RK0508).
+    expect(pretrainKey(cells('unused')[0])).to.equal(null);
+    expect(groupsOf('unused')).to.deep.equal(new Set(['unused_1']));
     // The stage's own temperature replaces the teacher block's.
     expect(groupsOf('overridden')).to.deep.equal(new Set(['overridden_0 overridden_1']));
     // Seeds train a teacher each, unless the stage has a seed of its own.
