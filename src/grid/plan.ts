@@ -69,17 +69,22 @@ export function renderPlan(plan: GridPlan): string {
   for (const members of shared) {
     lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${teachersFolder(plan.runsRoot)})`);
   }
+  // Differences every cell has are said once, above the table, so that a row shows what varies.
+  const texts = cells.map((c) => c.differences.map(describe));
+  const common = cells.length > 1 ? texts[0].filter((text) => texts.every((row) => row.includes(text))) : [];
+  if (common.length) lines.push(`every cell differs from ${grid.base} in ${common.join(', ')}`);
   lines.push('');
   const width = (title: string, texts: string[]) => Math.max(title.length, ...texts.map((t) => t.length));
   const nameWidth = width('cell', cells.map((c) => c.cell.name));
   const seedWidth = width('seed', cells.map((c) => String(c.cell.experiment.seed)));
   const methodWidth = width('method', cells.map((c) => c.method));
   lines.push(`${'cell'.padEnd(nameWidth)}  ${'run id'.padEnd(12)}  ${'seed'.padEnd(seedWidth)}  ${'method'.padEnd(methodWidth)}  ${'state'.padEnd(11)}  differences from ${grid.base}`);
-  for (const c of cells) {
+  cells.forEach((c, i) => {
     const id = path.basename(c.dir).slice(c.cell.name.length + 1);
-    const diff = c.differences.length ? c.differences.map(describe).join(', ') : 'none';
+    const own = texts[i].filter((text) => !common.includes(text));
+    const diff = own.length ? own.join(', ') : common.length ? 'only those of every cell' : `the same as ${grid.base}`;
     lines.push(`${c.cell.name.padEnd(nameWidth)}  ${id.padEnd(12)}  ${String(c.cell.experiment.seed).padEnd(seedWidth)}  ${c.method.padEnd(methodWidth)}  ${stateText(c).padEnd(11)}  ${diff}`);
-  }
+  });
   return lines.join('\n');
 }
 

@@ -60,6 +60,23 @@ describe('grid plan and results', () => {
     expect(changes('g_6')).to.deep.equal({ student: ['alexnet', 'mobilenetv2'] });
   });
 
+  it('says the differences every cell has once, above the table, and the rest in each row', () => {
+    const grid = compiledGrid(`${source}
+grid longer of base {
+  schedule.epochs = [3]
+  student.width   = [0.25, 0.5]
+}
+`, 'plan.rekd', 'longer');
+    const lines = renderPlan(planGrid(grid, workspace.runs)).split('\n');
+    expect(lines).to.include('every cell differs from base in schedule.epochs 2 -> 3');
+    const row = (cell: string) => lines.find((line) => line.startsWith(`${cell} `))!;
+    expect(row('longer_0')).to.match(/ student\.width 0\.5 -> 0\.25$/);
+    expect(row('longer_1')).to.match(/ only those of every cell$/);
+    const alone = renderPlan(planGrid(compiledGrid(`${source}\ngrid same of base {\n  seed = [0]\n}\n`, 'plan.rekd', 'same'), workspace.runs));
+    expect(alone).to.not.include('every cell differs');
+    expect(alone).to.match(/same_0 .* the same as base$/m);
+  });
+
   it('lists a block removed, added or switched to another kind once, with only the values written in it', () => {
     const { grids } = compileSource(`${source}
 grid switches of base {
