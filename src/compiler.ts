@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ExperimentNode, FileNode, GridNode } from './ast/nodes.ts';
 import { valueToJson, type JsonValue } from './ast/json.ts';
 import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
-import { diagnostic, diagnosticKey, hasErrors, type Diagnostic, type Report } from './diagnostics/diagnostic.ts';
+import { diagnostic, diagnosticKey, hasErrors, sortDiagnostics, type Diagnostic, type Report } from './diagnostics/diagnostic.ts';
 import { DiagnosticSink } from './diagnostics/sink.ts';
 import { ProgramEdit, TextEdit } from './diagnostics/edit.ts';
 import type { Span } from './diagnostics/span.ts';
@@ -95,12 +95,6 @@ export interface CompileResult {
   origins: Map<string, Diagnostic[]>;
   /** Text of every file and override the diagnostics point into (for renderDiagnostics). */
   sources: Map<string, string>;
-}
-
-function sortDiagnostics(diagnostics: Diagnostic[], fileOrder: string[]): Diagnostic[] {
-  const unique = [...new Map(diagnostics.map((d) => [diagnosticKey(d), d])).values()];
-  const rank = (d: Diagnostic) => (d.span ? fileOrder.indexOf(d.span.file) : -1);
-  return unique.sort((a, b) => rank(a) - rank(b) || (a.span?.start ?? 0) - (b.span?.start ?? 0) || a.code.localeCompare(b.code));
 }
 
 const INTERNAL = 'internal error: please report it on the rekd issue tracker with the file that triggered it';

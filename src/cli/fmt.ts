@@ -7,13 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../compiler.ts';
 import { diagnostic } from '../diagnostics/diagnostic.ts';
-import { summary } from '../diagnostics/render.ts';
+import { renderDiagnostics, summary } from '../diagnostics/render.ts';
 import { formatSource } from '../format/index.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { UsageError } from '../runs/usage-error.ts';
 import { defineCommand } from './command.ts';
 import { FORMAT } from './common-options.ts';
-import { printJson, showDiagnostics } from './diagnostics-output.ts';
+import { colorFor } from './color.ts';
+import { printJson } from './diagnostics-output.ts';
 import { REKD_INPUTS, rekdInputs, STDIN_NAME } from './rekd-inputs.ts';
 
 const readText = (file: string): string | undefined => {
@@ -68,7 +69,11 @@ export const fmt = defineCommand({
     if (options.format === 'json') {
       printJson({ files, changed, written: !options.check && !stdin, diagnostics, summary: summary(diagnostics) });
     } else {
-      showDiagnostics(diagnostics, sources, 'text');
+      if (diagnostics.length) {
+        const failed = [...new Set(diagnostics.map((d) => d.span?.file).filter((file) => file !== undefined))];
+        const what = failed.length === 1 ? failed[0] : `${failed.length} files`;
+        process.stderr.write(`${renderDiagnostics(diagnostics, sources, { color: colorFor(process.stderr), summary: false })}\n\n${what}: ${summary(diagnostics)}, left as they are\n`);
+      }
       if (!stdin) for (const file of changed) process.stdout.write(`${file}\n`);
     }
     return diagnostics.length > 0 || (options.check && changed.length > 0) ? 1 : 0;

@@ -42,6 +42,13 @@ export function wrapDiagnostic<C extends WrapperCode>(code: C, wrapped: Diagnost
 /** What makes two diagnostics one problem reported twice (a grid's base checked as an experiment too). */
 export const diagnosticKey = (d: Diagnostic): string => `${d.code}|${d.message}|${d.span?.file}|${d.span?.start}|${d.span?.end}`;
 
+/** One of each problem, in the order of `fileOrder`, then of position in the file, then of code. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[], fileOrder: readonly string[]): Diagnostic[] {
+  const unique = [...new Map(diagnostics.map((d) => [diagnosticKey(d), d])).values()];
+  const rank = (d: Diagnostic) => (d.span ? fileOrder.indexOf(d.span.file) : -1);
+  return unique.sort((a, b) => rank(a) - rank(b) || (a.span?.start ?? 0) - (b.span?.start ?? 0) || a.code.localeCompare(b.code));
+}
+
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
 
 /** Where a step reports its problems: every compile step and check rule gets one (a rule's takes its code only). */

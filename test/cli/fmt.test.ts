@@ -46,6 +46,17 @@ describe('rekdc fmt', function () {
     expect(readFileSync(bad, 'utf8')).to.equal('experiment a {\n  seed = ]\n}\n');
   });
 
+  it('lists a file\'s syntax errors in line order and names the file in the summary', async () => {
+    const bad = path.join(dir, 'unclosed.rekd');
+    // The unclosed block (line 3) is found after the parse error of line 6: it is shown between them.
+    writeFileSync(bad, 'experiment a {\n  seed = \n  data synthetic { classes = 4\n}\nexperiment b {\n  seed = 1 2\n}\n');
+    const printed = await rekdcHere(['fmt', '--check', bad]);
+    expect(printed.code).to.equal(1);
+    const lines = [...printed.stderr.matchAll(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):`, 'gm'))].map((m) => Number(m[1]));
+    expect(lines).to.deep.equal([2, 3, 6]);
+    expect(printed.stderr.trimEnd().split('\n').at(-1)).to.equal(`${bad}: 3 errors, left as they are`);
+  });
+
   it('--format json says which files changed', async () => {
     const messy = path.join(dir, 'messy.rekd');
     writeFileSync(messy, UNFORMATTED);
