@@ -210,6 +210,23 @@ describe('report', () => {
     expect(report).not.to.contain('miner');
   });
 
+  it('lists every setting of resolved.json as the language writes it', () => {
+    const dir = tempDir();
+    const resolved = {
+      name: 'set', seed: 7, data: { kind: 'fashion_mnist', path: null, train_size: 'all' },
+      augment: [{ op: 'random_resized_crop', size: 28, scale: [0.3, 1] }, { op: 'grayscale' }],
+      teacher: null, loss: { instance: { kind: 'moco', bn_groups: 8 }, relation: null }, note: 'two words',
+    };
+    openRunDirectory(dir, { resolved });
+    const report = fs.readFileSync(buildReport(dir), 'utf8');
+    const settings = report.slice(report.indexOf('## Settings')).split('```')[1].trim().split('\n');
+    expect(settings).to.deep.equal([
+      'seed = 7', 'data.kind = fashion_mnist', 'data.path = none', 'data.train_size = all',
+      'augment.random_resized_crop.size = 28', 'augment.random_resized_crop.scale = [0.3, 1]', 'augment.grayscale = {}',
+      'teacher = none', 'loss.instance.kind = moco', 'loss.instance.bn_groups = 8', 'loss.relation = none', 'note = "two words"',
+    ]);
+  });
+
   it('shows the relation miner against the classes: the last window with a precision in the table, a plot over steps', () => {
     const dir = tempDir();
     const run = openRunDirectory(dir, { resolved: { name: 'mined' } });

@@ -85,6 +85,31 @@ function dataLine(data: unknown): string | undefined {
 
 const seconds = (value: number): string => `${formatDuration(value)} (${value.toFixed(1)} s)`;
 
+/** A value as the language writes it: names bare, other strings quoted, `none`, lists in brackets. */
+function settingText(value: unknown): string {
+  if (value === null) return 'none';
+  if (Array.isArray(value)) return `[${value.map(settingText).join(', ')}]`;
+  if (typeof value === 'string' && /^[a-z_][a-z0-9_]*$/.test(value)) return value;
+  return JSON.stringify(value);
+}
+
+/**
+ * Every setting of resolved.json as `path = value`, defaults included, so that a report says how
+ * its run was set up: blocks as dotted paths, an augmentation list by its ops' names.
+ */
+export function settingLines(value: unknown, prefix = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => isObject(item) && typeof item.op === 'string')) {
+    return value.flatMap((item) => {
+      const { op, ...attributes } = item as Record<string, unknown>;
+      const lines = settingLines(attributes, `${prefix}.${op as string}`);
+      return lines.length > 0 ? lines : [`${prefix}.${op as string} = {}`];
+    });
+  }
+  if (!isObject(value)) return [`${prefix} = ${settingText(value)}`];
+  return Object.entries(value).flatMap(([key, inner]) => settingLines(inner, prefix ? `${prefix}.${key}` : key));
+}
+
 /** `## How it ran`: times, throughput, machine, backend, rekd build and the weights evaluated, as run-info.json records them. */
 export function provenanceLines(info: RunInfo): string[] {
   const totals = runTotals(info);
@@ -181,6 +206,9 @@ export function buildReport(runDir: string): string {
     lines.push('![kNN accuracy over epochs](plots/knn.svg)', '', '| epoch | step | kNN top-1 |', '|---|---|---|',
       ...evals.map((r) => `| ${r.epoch} | ${r.step} | ${formatNumber(r.knn_top1)} |`), '');
   }
+  const { name: _name, ...settings } = readJson<Record<string, unknown>>(run.paths.resolved) ?? {};
+  lines.push('## Settings', '', 'Every value the run used, defaults included ([resolved settings](resolved.json)):', '',
+    '```', ...settingLines(settings), '```', '');
   writeFileAtomic(run.paths.report, lines.join('\n'));
   return run.paths.report;
 }
