@@ -12,7 +12,10 @@ export const batchGroupsDivide: ExperimentRule<'RK0512'> = {
     for (const [path, groups, batch] of groupings) {
       if (batch % groups === 0 && batch / groups >= 2) continue;
       const problem = batch % groups !== 0 ? 'does not divide' : 'leaves fewer than 2 images per group of';
-      report(diagnostic(this.code, `bn_groups = ${groups} ${problem} a batch of ${batch} (batch_size must be a multiple of bn_groups, with at least 2 images per group)`, spanOf(path)));
+      const fitting = Array.from({ length: Math.floor(batch / 2) }, (_, i) => i + 1).filter((g) => batch % g === 0);
+      const source = path.startsWith('teacher.pretrain') && pretrain?.batch_size !== null ? 'the stage\'s batch_size' : 'the experiment\'s batch_size';
+      report(diagnostic(this.code, `bn_groups = ${groups} ${problem} a batch of ${batch} (batch_size must be a multiple of bn_groups, with at least 2 images per group)`, spanOf(path),
+        { notes: [`the batch is ${source}; bn_groups that fit it: ${fitting.join(', ')}`] }));
     }
   },
 };
