@@ -66,7 +66,7 @@ describe('the data split in run ids', function () {
       expect(packaged.stdout).to.match(new RegExp(`^${cell.name} +${runId(withSplit(cell.experiment, 'package'))} +${cell.experiment.seed} +moco +new`, 'm'));
     }
     // Both splits being concrete, the cells differ from their base in the seed alone (a column of its own).
-    expect(planned.stdout).to.match(/^seeds_0 +\S+ +1 +moco +new +none$/m);
+    expect(planned.stdout).to.match(/^seeds_0 +\S+ +1 +moco +new +the same as small$/m);
   });
 
   it('runs under the id of the concrete split, which resolved.json and the program name; bad files stop it with their name', async () => {
