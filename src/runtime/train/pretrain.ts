@@ -6,6 +6,8 @@
  * once and later ones load it (`rekdc teacher import` places a shared one there). An interrupted
  * pretrain resumes like any run. It ends with the frozen teacher's evaluation (kNN, linear probe
  * and collapse metrics, eval.json), so a researcher sees whether the teacher has anything to teach.
+ * A stop asked for in the stage (or just as it ends) ends the program once the stage is saved,
+ * before the student trains, as an InterruptedError of the teacher stage.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
@@ -15,6 +17,7 @@ import { runtimeFingerprint } from '../fingerprint.ts';
 import { Rng } from '../random.ts';
 import { openRunDirectory, readJson, type RunDirectory } from '../run/directory.ts';
 import { canonicalJson } from '../run/identity.ts';
+import { InterruptedError, stopAtBoundary } from '../run/signals.ts';
 import type { ProgressOptions } from '../run/progress.ts';
 import { evaluate, type EvaluationResults } from './evaluate.ts';
 import { train, type LoaderSettings } from './loop.ts';
@@ -94,6 +97,14 @@ const teacherProbe = { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 };
  * if not cached; logs the teacher's kNN and linear top-1 either way.
  */
 export async function pretrainTeacher(options: PretrainOptions): Promise<Encoder> {
+  try {
+    return await pretrainStage(options);
+  } catch (error) {
+    throw error instanceof InterruptedError ? error.inTeacherStage() : error;
+  }
+}
+
+async function pretrainStage(options: PretrainOptions): Promise<Encoder> {
   const dir = pretrainDirectory(options);
   const run = openRunDirectory(dir, { resolved: pretrainRecipe(options) });
   const log = (text: string) => (options.progress ?? process.stderr).write(text + '\n');
@@ -128,6 +139,11 @@ export async function pretrainTeacher(options: PretrainOptions): Promise<Encoder
     await evaluate({ run, encoder: teacher, data: options.data, seed: options.seed, knn: {}, linear: teacherProbe, collapse: {}, log: () => {} });
   }
   log(describeTeacher(run));
+  const stopped = stopAtBoundary(run.status()?.step ?? 0, 'complete', 'run');
+  if (stopped) {
+    teacher.dispose();
+    throw stopped;
+  }
   return teacher;
 }
 
