@@ -123,6 +123,21 @@ export function stopRequestFor(phase: RunPhase, notify: (text: string) => void):
   };
 }
 
+/**
+ * Makes one stop request live until `release` (runProgram: the whole program; a test: several
+ * phases), so every phase and boundary sees a stop asked for at any moment.
+ */
+export function holdProgramStop(): { release: () => void } {
+  const held = new StopRequest(toStderr, 'setup').install();
+  programStop = held;
+  return {
+    release: () => {
+      held.dispose();
+      if (programStop === held) programStop = undefined;
+    },
+  };
+}
+
 /** At a boundary between phases: the stop asked for so far in the program, as the error that ends it there (undefined: go on). */
 export function stopAtBoundary(step: number, phase: RunPhase, stage: RunStage): InterruptedError | undefined {
   return programStop?.signal === undefined ? undefined : new InterruptedError(step, programStop.signal, phase, stage);
@@ -210,7 +225,7 @@ function recordTeacherStop(run: RunDirectory, error: InterruptedError): string {
  * in the run's own phases is recorded by them, one in its teacher's pretrain stage here.
  */
 export async function runProgram(program: ProgramRun, body: (run: RunDirectory) => Promise<void>): Promise<never> {
-  programStop = new StopRequest(toStderr, 'setup').install();
+  holdProgramStop();
   stopWhenOrphaned();
   let code: number = exitCodes.ok;
   let run: RunDirectory | undefined;

@@ -51,6 +51,8 @@ export interface EvaluateOptions {
   floors?: FloorOptions;
   /** Progress messages (default stderr). */
   log?: (text: string) => void;
+  /** What the first progress message calls this evaluation (default `final evaluation`). */
+  title?: string;
 }
 
 export interface EvaluationResults {
@@ -127,7 +129,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     if (stop.requested) throw new InterruptedError(trained.step, stop.signal!, 'evaluation');
   };
   try {
-    log(`final evaluation: ${data.train.count} train and ${data.test.count} test images`);
+    log(`${options.title ?? 'final evaluation'}: ${data.train.count} train and ${data.test.count} test images`);
     let results: EvaluationResults;
     try {
       await stopCheck();

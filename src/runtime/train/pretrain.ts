@@ -89,6 +89,14 @@ export interface ImportRecord {
   importedAt: string;
 }
 
+const TEACHER_EVALUATION = 'teacher: evaluation';
+
+/**
+ * Of the teacher evaluation's messages, its figures: the stage's line (describeTeacher) gives them;
+ * its first line and the notes of a stop show.
+ */
+const isFigure = (text: string): boolean => !text.startsWith(TEACHER_EVALUATION) && !text.startsWith('\n');
+
 /** METHOD.md's linear protocol at eval.linear's defaults (the experiment's eval settings do not reach this stage). */
 const teacherProbe = { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 };
 
@@ -136,7 +144,10 @@ async function pretrainStage(options: PretrainOptions): Promise<Encoder> {
   // The student evaluation's protocol with knn's and the probe's defaults. It marks the stage
   // finished, after eval.json: a finished teacher has one.
   if (!cached) {
-    await evaluate({ run, encoder: teacher, data: options.data, seed: options.seed, knn: {}, linear: teacherProbe, collapse: {}, log: () => {} });
+    await evaluate({
+      run, encoder: teacher, data: options.data, seed: options.seed, knn: {}, linear: teacherProbe, collapse: {},
+      title: TEACHER_EVALUATION, log: (text) => { if (!isFigure(text)) log(text); },
+    });
   }
   log(describeTeacher(run));
   const stopped = stopAtBoundary(run.status()?.step ?? 0, 'complete', 'run');
