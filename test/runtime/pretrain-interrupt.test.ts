@@ -17,7 +17,7 @@ import { holdProgramStop, InterruptedError } from '../../src/runtime/run/signals
 import { evaluate } from '../../src/runtime/train/evaluate.ts';
 import { pretrainDirectory, pretrainTeacher, type PretrainOptions } from '../../src/runtime/train/pretrain.ts';
 import { expectRejection } from './rejection.ts';
-import { BATCH, data, instance, tempRun, tinyTrain } from './train-setup.ts';
+import { data, instance, stageOptions, tempRun, tinyTrain } from './train-setup.ts';
 
 describe('Ctrl-C around a teacher pretrain stage', function () {
   this.timeout(120_000);
@@ -28,25 +28,14 @@ describe('Ctrl-C around a teacher pretrain stage', function () {
   const stage = (cacheRoot: string, interruptAt?: string): PretrainOptions => {
     lines = [];
     let raised = false;
-    return {
-      cacheRoot, data, seed: 0, epochs: 1, warmupEpochs: 0,
-      encoder: { kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1 },
-      instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false, bnGroups: 1 },
-      loader: { batchSize: BATCH, augment: [{ op: 'horizontal_flip' }], workers: 0 },
-      optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false, weightDecay: 5e-4 },
-      logEvery: 1,
-      progress: {
-        isTTY: false,
-        write: (text: string) => {
-          lines.push(text);
-          if (interruptAt !== undefined && !raised && text.trimStart().startsWith(interruptAt)) {
-            raised = true;
-            process.emit('SIGINT', 'SIGINT');
-          }
-          return true;
-        },
-      },
-    };
+    const options = stageOptions(cacheRoot, (text) => {
+      lines.push(text);
+      if (interruptAt !== undefined && !raised && text.trimStart().startsWith(interruptAt)) {
+        raised = true;
+        process.emit('SIGINT', 'SIGINT');
+      }
+    });
+    return { ...options, logEvery: 1 };
   };
   /** Runs `body` as a program does: one stop request for all of it. */
   const asProgram = async <T>(body: () => Promise<T>): Promise<T> => {
