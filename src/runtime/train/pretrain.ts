@@ -150,7 +150,7 @@ async function pretrainStage(options: PretrainOptions): Promise<Encoder> {
     });
   }
   log(describeTeacher(run));
-  const stopped = stopAtBoundary(run.status()?.step ?? 0, 'complete', 'run');
+  const stopped = stopAtBoundary(run.status()?.step ?? 0, 'complete', 'teacher');
   if (stopped) {
     teacher.dispose();
     throw stopped;
