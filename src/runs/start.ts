@@ -12,7 +12,7 @@ import { checkProgram, generateProgram } from '../codegen/index.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { openRunDirectory, RunDirectory } from '../runtime/run/directory.ts';
 import { failedSince, recordFailure } from '../runtime/run/failure.ts';
-import { PARENT_PID_VARIABLE } from '../runtime/run/signals.ts';
+import { PARENT_PID_VARIABLE, trainingComplete } from '../runtime/run/signals.ts';
 import type { CompiledFile } from './compiled-file.ts';
 import { lineSplitter } from './lines.ts';
 import type { RunLock } from './lock.ts';
@@ -40,32 +40,34 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   checkProgram(program, programFile);
   const existing = new RunDirectory(dir);
   // The program names the checkpoint and step it resumes from: it verifies them, and status.json may lag behind.
-  const resumed = !options.force && existing.hasCheckpoint() ? ', resuming from its newest intact checkpoint' : '';
+  const resumed = options.force || !existing.hasCheckpoint() ? ''
+    : trainingComplete(existing.status()) ? ': training is complete, only the final evaluation runs'
+      : ', resuming from its newest intact checkpoint';
   // A directory holding another experiment (RunError) reaches main: a user error, exit 1.
   openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: options.force });
   writeFileAtomic(programFile, program.text);
   say(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
 
-  return startProgram(programFile, dir, options);
+  return startProgram(programFile, dir, { ...options, again: options.force ? 'run the same command without --force' : undefined });
 }
 
 /**
  * Runs the program `programFile` on the run directory `dir` (held by `options.lock`). The program
  * records its own errors there; one killed by a signal other than an interrupt (kill -9, the OOM
  * killer, an abort: 128 + N) could not, so `dir` is marked failed with its exit code here, and
- * never reads "running" after it.
+ * never reads "running" after it. An interrupted one ends with a line saying where it stopped and
+ * how to continue: `options.again` (default: run the same command again).
  */
-export async function startProgram(programFile: string, dir: string, options: Pick<StartOptions, 'lock' | 'line'>): Promise<number> {
+export async function startProgram(programFile: string, dir: string, options: Pick<StartOptions, 'lock' | 'line'> & { again?: string }): Promise<number> {
   const say = options.line ?? toStderr;
   const started = new Date();
   const code = await runChild(programFile, dir, (pid) => options.lock.transfer(pid), options.line);
   const run = new RunDirectory(dir);
   if (code === 130) {
-    // An interrupted final evaluation says so in status.json: its training needs no resuming.
+    // The program says in status.json where it stopped (in the training, the evaluation, the teacher stage).
     const status = run.status();
-    const what = status?.state === 'interrupted' && status.message !== undefined
-      ? status.message : 'interrupted; run the same command again (or with --resume) to continue from the checkpoint';
-    say(`${dir}: ${what}`);
+    const where = status?.state === 'interrupted' && status.message !== undefined ? status.message : 'interrupted';
+    say(`${dir}: ${where}; ${options.again ?? 'run the same command again'} to continue`);
   }
   if (code > 128 && code !== 130 && fs.existsSync(run.paths.resolved) && !failedSince(run, started)) {
     recordFailure(run, `the training program was killed (exit code ${code}) before it could say why`, say);

@@ -16,8 +16,9 @@ import { tinyExperiment, workspace } from './tiny-runs.ts';
  */
 const experiment = tinyExperiment(2, { relation: false }).replace('linear { epochs = 2 }', 'linear { epochs = 100, batch_size = 16 }');
 
-/** What `rekdc` says about an interrupted evaluation, and status.json's message. */
-const SAYS_TRAINING_IS_SAVED = 'interrupted during the final evaluation; training is complete and saved, run the same command again to evaluate it';
+/** status.json's message for an interrupted evaluation, and `rekdc`'s last line, which adds what to do. */
+const SAYS_TRAINING_IS_SAVED = 'interrupted during the final evaluation; training is complete and saved (step 8)';
+const LAST_LINE = `${SAYS_TRAINING_IS_SAVED}; run the same command again to continue`;
 
 const runDirectoryIn = (cwd: string, prefix: string): string => {
   const runs = fs.readdirSync(path.join(cwd, 'runs')).filter((name) => name.startsWith(`${prefix}-`));
@@ -36,6 +37,9 @@ async function interruptEvaluation(cwd: string, args: string[]) {
 
 const progressLines = (stderr: string) => stderr.match(/step \d+\/\d+/g) ?? [];
 
+/** ReKD with an offline teacher pretrained for one epoch (4 steps) in its stage, then the student (4 steps). */
+const withPretrainedTeacher = tinyExperiment(1).replace('mode = online, queue = 64 }', 'mode = offline, queue = 64, pretrain { epochs = 1 } }');
+
 describe('Ctrl-C during the final evaluation', function () {
   this.timeout(300_000);
 
@@ -49,7 +53,8 @@ describe('Ctrl-C during the final evaluation', function () {
     expect(stopped.code, stopped.stderr).to.equal(130);
     const dir = runDirectoryIn(cwd, 'moco');
     expect(stopped.stderr).to.include('interrupted by SIGINT during the final evaluation; training is complete and saved (step 8)\n');
-    expect(stopped.stderr).to.include(`${dir}: ${SAYS_TRAINING_IS_SAVED}\n`);
+    expect(stopped.stderr.endsWith(`${dir}: ${LAST_LINE}\n`), stopped.stderr).to.equal(true);
+    expect(stopped.stderr, 'one hint').to.not.include('--resume');
     expect(stopped.stderr, 'no stack trace').to.not.match(/^\s+at /m);
     // Stopped within the evaluation: the last floor was never reached.
     expect(stopped.stderr).to.not.include('untrained: ');
@@ -59,10 +64,15 @@ describe('Ctrl-C during the final evaluation', function () {
 
     const again = await rekdcIn(cwd, 'run', 'tiny.rekd');
     expect(again.code, again.stderr).to.equal(0);
+    expect(again.stderr).to.include(`rekdc run: moco in ${dir}: training is complete, only the final evaluation runs\n`);
     expect(again.stderr).to.include(`resuming from ${dir}/checkpoints/latest.ckpt at step 8\n`);
     expect(progressLines(again.stderr), 'no training step').to.deep.equal([]);
     expect(fs.readFileSync(path.join(cwd, dir, 'metrics.jsonl'), 'utf8')).to.equal(metrics);
-    expect(readJson(path.join(cwd, dir, 'status.json'))).to.include({ state: 'finished', step: 8 });
+    // The real last epoch (2 epochs of 4 steps), and the evaluation-only session's backend in report.md.
+    expect(readJson(path.join(cwd, dir, 'status.json'))).to.include({ state: 'finished', step: 8, epoch: 2 });
+    const report = fs.readFileSync(path.join(cwd, dir, 'report.md'), 'utf8');
+    expect(report).to.include('step 8, epoch 2').and.not.include('epoch 3');
+    expect(report).to.match(/^- Backend: wasm/m);
 
     const reference = await uninterrupted;
     expect(reference.code, reference.stderr).to.equal(0);
@@ -70,12 +80,38 @@ describe('Ctrl-C during the final evaluation', function () {
     expect(readJson(path.join(cwd, dir, 'eval.json'))).to.deep.equal(readJson(path.join(referenceCwd, runDirectoryIn(referenceCwd, 'moco'), 'eval.json')));
   });
 
+  it("rekdc run --force: Ctrl-C in the teacher's evaluation stops before the student, says so, and the command without --force continues", async () => {
+    const cwd = workspace(withPretrainedTeacher);
+    const started = startRekdc(cwd, ['run', 'tiny.rekd', '--force']);
+    await until(() => started.stderr().includes('teacher: evaluation: ') || started.child.exitCode !== null, "the teacher's evaluation");
+    started.child.kill('SIGINT');
+    const stopped = await started.done;
+    expect(stopped.code, stopped.stderr).to.equal(130);
+    const dir = runDirectoryIn(cwd, 'tiny');
+    // The signal lands in the teacher's evaluation or, when that ends first, at the end of its stage: before the student either way.
+    const where = /interrupted (during the teacher's evaluation \(its pretraining is complete and saved\)|after the teacher stage \(pretrained, evaluated and saved\)); the student has not started/;
+    expect(stopped.stderr).to.match(new RegExp(`^${where.source.replace('interrupted', 'interrupted by SIGINT')}$`, 'm'));
+    const lastLine = stopped.stderr.trimEnd().split('\n').at(-1)!;
+    expect(lastLine).to.match(new RegExp(`^${dir}: ${where.source}; run the same command without --force to continue$`));
+    expect(stopped.stderr).to.not.include('training is complete and saved (step');
+    expect(progressLines(stopped.stderr), 'the teacher\'s steps only').to.have.length(4);
+    const status = readJson(path.join(cwd, dir, 'status.json'));
+    expect(status).to.include({ state: 'interrupted', step: 0 });
+    expect(status.message).to.match(where);
+    expect(fs.existsSync(path.join(cwd, dir, 'checkpoints', 'latest.ckpt'))).to.equal(false);
+
+    const again = await rekdcIn(cwd, 'run', 'tiny.rekd');
+    expect(again.code, again.stderr).to.equal(0);
+    expect(progressLines(again.stderr), 'the student\'s steps only').to.have.length(4);
+    expect(readJson(path.join(cwd, dir, 'status.json'))).to.include({ state: 'finished', step: 4, epoch: 1 });
+  });
+
   it('rekdc grid: the cell stopped in its evaluation is interrupted, exit 130, and the same command evaluates it without training', async () => {
     const cwd = workspace(`${experiment}\ngrid again of moco { seed = [3] }\n`);
     const stopped = await interruptEvaluation(cwd, ['grid', 'tiny.rekd', 'again']);
     expect(stopped.code, stopped.stderr).to.equal(130);
     const dir = runDirectoryIn(cwd, 'again_0');
-    expect(stopped.stderr).to.include(`${dir}: ${SAYS_TRAINING_IS_SAVED}\n`);
+    expect(stopped.stderr).to.include(`${dir}: ${LAST_LINE}\n`);
     expect(stopped.stderr, 'no stack trace').to.not.match(/^\s+at /m);
     expect(readJson(path.join(cwd, dir, 'status.json'))).to.include({ state: 'interrupted', step: 8 });
     const plan = await rekdcIn(cwd, 'plan', 'tiny.rekd', 'again');

@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { initBackend } from '../../src/runtime/backend.ts';
 import type { RunDirectory } from '../../src/runtime/run/directory.ts';
 import { InterruptedError } from '../../src/runtime/run/signals.ts';
-import { evaluate, EVALUATION_INTERRUPTED } from '../../src/runtime/train/evaluate.ts';
+import { evaluate } from '../../src/runtime/train/evaluate.ts';
 import { expectRejection } from './rejection.ts';
 import { data, instance, tempRun, tinyEncoder, tinyTrain } from './train-setup.ts';
 
@@ -51,8 +51,8 @@ describe('Ctrl-C during the final evaluation', function () {
     const error = await expectRejection(evaluateOn(run, cacheDir, 'final evaluation'), 'interrupted by SIGINT during the final evaluation; training is complete and saved');
     expect(error).to.be.instanceOf(InterruptedError).and.include({ phase: 'evaluation', step: trained.step });
     expect(lines.some((line) => line.startsWith('kNN top-1')), lines.join('\n')).to.equal(false);
-    expect(lines).to.include('\nSIGINT: stopping the final evaluation (again to quit now)');
-    expect(run.status()).to.include({ state: 'interrupted', step: trained.step, epoch: trained.epoch, message: EVALUATION_INTERRUPTED });
+    expect(lines).to.include('\nSIGINT: stopping the evaluation (again to quit now)');
+    expect(run.status()).to.include({ state: 'interrupted', step: trained.step, epoch: trained.epoch, message: `interrupted during the final evaluation; training is complete and saved (step ${trained.step})` });
     expect(fs.existsSync(run.paths.eval)).to.equal(false);
     expect(tf.memory().numTensors).to.equal(tensors);
     expect(process.listenerCount('SIGINT')).to.equal(handlers);

@@ -22,20 +22,9 @@ import { loadTeacherWeights } from '../../src/runtime/train/teacher.ts';
 import { readTeacherFile, writeTeacherFile } from '../../src/runtime/train/teacher-file.ts';
 import { exportTeacher, importTeacher } from '../../src/runtime/train/teacher-share.ts';
 import { expectRejection } from './rejection.ts';
-import { BATCH, data, instance, tempRun, tinyTrain } from './train-setup.ts';
+import { data, instance, stageOptions, tempRun, tinyTrain } from './train-setup.ts';
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rekd-${prefix}-`));
-
-function stageOptions(cacheRoot: string, lines: string[] = []): PretrainOptions {
-  return {
-    cacheRoot, data, seed: 0, epochs: 1, warmupEpochs: 0,
-    encoder: { kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1 },
-    instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false, bnGroups: 1 },
-    loader: { batchSize: BATCH, augment: [{ op: 'horizontal_flip' }], workers: 0 },
-    optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false, weightDecay: 5e-4 },
-    progress: { write: (text: string) => lines.push(text), isTTY: false },
-  };
-}
 
 /** The `model/student/...` tensors of a checkpoint as bytes, by name. */
 function studentBytes(file: string): Map<string, Buffer> {
@@ -102,7 +91,7 @@ describe('teacher files: export and import', function () {
     });
 
     const lines: string[] = [];
-    const loaded = await pretrainTeacher(stageOptions(cacheRoot, lines));
+    const loaded = await pretrainTeacher(stageOptions(cacheRoot, (text) => lines.push(text)));
     expect(lines.filter((line) => line.startsWith('teacher: pretraining'))).to.deep.equal([]);
     expect(lines[0]).to.equal(`teacher: pretrained weights found in ${result.dir} (imported from ${file})\n`);
     expect(lines.at(-1)).to.match(/^teacher: kNN top-1 [\d.]+%, linear top-1 [\d.]+% \(/);

@@ -8,6 +8,7 @@ import { Rng } from '../../src/runtime/random.ts';
 import { openRunDirectory, type RunDirectory } from '../../src/runtime/run/directory.ts';
 import { train, type TrainOptions, type TrainResult } from '../../src/runtime/train/loop.ts';
 import type { ObjectiveSettings, RekdTerm, RelationTerm } from '../../src/runtime/train/settings.ts';
+import type { PretrainOptions } from '../../src/runtime/train/pretrain.ts';
 import type { TeacherSpec } from '../../src/runtime/train/teacher.ts';
 
 export const CLASSES = 4;
@@ -83,4 +84,16 @@ export async function tinyTrain(options: TinyOptions): Promise<TinyRun> {
     progress: { write: (text: string) => options.onLine?.(text), isTTY: false },
   });
   return { result, student, teacher };
+}
+
+/** A one-epoch pretrain stage of a tiny teacher (4 steps) kept in `cacheRoot`; its progress lines go to `onLine`. */
+export function stageOptions(cacheRoot: string, onLine: (text: string) => void = () => {}): PretrainOptions {
+  return {
+    cacheRoot, data, seed: 0, epochs: 1, warmupEpochs: 0,
+    encoder: { kind: 'alexnet', width: 0.125, embed: 16, inChannels: 1 },
+    instance: { temperature: 0.2, queue: BATCH, momentum: 0.9, symmetric: false, bnGroups: 1 },
+    loader: { batchSize: BATCH, augment: [{ op: 'horizontal_flip' }], workers: 0 },
+    optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false, weightDecay: 5e-4 },
+    progress: { write: onLine, isTTY: false },
+  };
 }

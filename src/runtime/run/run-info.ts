@@ -6,6 +6,7 @@
  * entry as they go (atomically), so an interrupted session still counts.
  */
 import * as path from 'node:path';
+import { currentBackend } from '../backend.ts';
 import { writeJsonAtomic } from './atomic.ts';
 import { readJson, type RunDirectory } from './directory.ts';
 import { machineInfo, rekdBuild, type MachineInfo, type RekdBuild } from './provenance.ts';
@@ -16,6 +17,12 @@ export interface SessionBackend {
   threads?: number;
   /** `avx512`, `avx2` (the native kernels), `wasm` (XNNPACK without them), else the backend's name. */
   kernel_path: string;
+}
+
+/** The backend this process computes on, as a session records it. */
+export function sessionBackend(): SessionBackend {
+  const backend = currentBackend();
+  return { name: backend.name, version: backend.version, threads: backend.threads, kernel_path: backend.kernelPath };
 }
 
 export interface SessionInfo {

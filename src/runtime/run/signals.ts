@@ -1,27 +1,62 @@
 /**
- * Safe interruption. The first Ctrl-C (SIGINT) or SIGTERM asks the training loop to stop after the
- * current step and save a checkpoint, or the final evaluation to stop after its current batch
- * (training is saved by then); a second one quits at once. `runProgram` turns the outcome into
- * exit codes: 130 for an interrupted run, 1 for a user-facing error (message only), 70 for an
- * internal error (with its stack).
+ * Safe interruption. The first Ctrl-C (SIGINT) or SIGTERM asks the program to stop at the next
+ * boundary: the training loop after the current step (saving a checkpoint), an evaluation after its
+ * current batch (training is saved by then), and between phases (a teacher's pretrain stage, the
+ * student's training, the final evaluation) before the next one starts. A second one quits at once.
+ * One stop request lives for the whole program (runProgram's), so a request that arrives at the
+ * end of one phase is seen by the next. `runProgram` turns the outcome into exit codes: 130 for an
+ * interrupted run, 1 for a user-facing error (message only), 70 for an internal error (with its stack).
  */
 import { debugDetail, environmentProblem, userErrorMessage } from '../user-problems.ts';
-import { openRunDirectory, type RunDirectory } from './directory.ts';
+import { openRunDirectory, type RunDirectory, type RunStatus } from './directory.ts';
 import { failedSince, recordFailure } from './failure.ts';
 
-/** What a run was doing when a stop was asked for: what stopping keeps and what running again does differ. */
-export type RunPhase = 'training' | 'evaluation';
+/**
+ * What a run was doing when a stop was asked for (what stopping keeps and what running again does
+ * differ): `setup` before any phase, `complete` between phases, after one ended.
+ */
+export type RunPhase = 'setup' | 'training' | 'evaluation' | 'complete';
+
+/** Whose phase it was: the run's own, or its offline teacher's pretrain stage (in a run directory of its own). */
+export type RunStage = 'run' | 'teacher';
+
+const DURING_EVALUATION = 'during the final evaluation; training is complete and saved';
+
+/** Where a stop left the run, in words: what was running and what is saved. */
+function whereStopped(step: number, phase: RunPhase, stage: RunStage): string {
+  if (stage === 'teacher') {
+    if (phase === 'evaluation') return 'during the teacher\'s evaluation (its pretraining is complete and saved)';
+    if (phase === 'complete') return 'after the teacher stage (pretrained, evaluated and saved)';
+    return step === 0 ? 'before the teacher\'s pretraining started' : `at the teacher's pretraining step ${step}; its checkpoint was saved`;
+  }
+  if (phase === 'evaluation' || phase === 'complete') return `${DURING_EVALUATION} (step ${step})`;
+  return step === 0 ? 'before training started' : `at step ${step}; a checkpoint was saved`;
+}
 
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
-  constructor(readonly step: number, readonly signal: string, readonly phase: RunPhase = 'training') {
-    super(phase === 'training'
-      ? `interrupted by ${signal} at step ${step}; a checkpoint was saved, resume with --resume`
-      : `interrupted by ${signal} during the final evaluation; training is complete and saved (step ${step})`);
+  constructor(readonly step: number, readonly signal: string, readonly phase: RunPhase = 'training', readonly stage: RunStage = 'run') {
+    super(`interrupted by ${signal} ${whereStopped(step, phase, stage)}`);
+  }
+
+  /** status.json's message: where the run stopped, without the signal. */
+  get statusMessage(): string {
+    return `interrupted ${whereStopped(this.step, this.phase, this.stage)}`;
+  }
+
+  /** The same stop, inside an offline teacher's pretrain stage. */
+  inTeacherStage(): InterruptedError {
+    return new InterruptedError(this.step, this.signal, this.phase, 'teacher');
   }
 }
 
+/** Whether `status` is that of a run stopped in its final evaluation: its training is complete, running it again only evaluates. */
+export const trainingComplete = (status: RunStatus | undefined): boolean =>
+  status?.state === 'interrupted' && status.message?.startsWith(`interrupted ${DURING_EVALUATION}`) === true;
+
 export const exitCodes = { ok: 0, userError: 1, internalError: 70, interrupted: 130 } as const;
+
+const toStderr = (text: string) => process.stderr.write(text + '\n');
 
 export class StopRequest {
   /** The signal that asked to stop, once one arrived. */
@@ -29,8 +64,10 @@ export class StopRequest {
   private readonly handler = (signal: NodeJS.Signals) => this.onSignal(signal);
 
   constructor(
-    private readonly notify: (text: string) => void = (t) => process.stderr.write(t + '\n'),
-    private readonly phase: RunPhase = 'training',
+    /** Where the notes on a signal go: the running phase's log. */
+    public notify: (text: string) => void = toStderr,
+    /** What runs now: what the note on a signal promises. */
+    public phase: RunPhase = 'training',
   ) {}
 
   install(): this {
@@ -55,10 +92,55 @@ export class StopRequest {
       process.exit(exitCodes.interrupted);
     }
     this.signal = signal;
-    this.notify(training
-      ? `\n${signal}: stopping after this step and saving a checkpoint (again to quit now)`
-      : `\n${signal}: stopping the final evaluation (again to quit now)`);
+    const promise = training ? 'stopping after this step and saving a checkpoint'
+      : this.phase === 'evaluation' ? 'stopping the evaluation' : 'stopping before the next phase starts';
+    this.notify(`\n${signal}: ${promise} (again to quit now)`);
   }
+}
+
+/** runProgram's stop request, for the whole program. */
+let programStop: StopRequest | undefined;
+
+/**
+ * The stop request for `phase`: the program's, told what runs now until `release` (which tells it
+ * the phase is complete), or, outside a program (a test calling train or evaluate), one of its own
+ * that `release` removes.
+ */
+export function stopRequestFor(phase: RunPhase, notify: (text: string) => void): { stop: StopRequest; release: () => void } {
+  const shared = programStop;
+  if (shared === undefined) {
+    const own = new StopRequest(notify, phase).install();
+    return { stop: own, release: () => own.dispose() };
+  }
+  shared.phase = phase;
+  shared.notify = notify;
+  return {
+    stop: shared,
+    release: () => {
+      shared.phase = 'complete';
+      shared.notify = toStderr;
+    },
+  };
+}
+
+/**
+ * Makes one stop request live until `release` (runProgram: the whole program; a test: several
+ * phases), so every phase and boundary sees a stop asked for at any moment.
+ */
+export function holdProgramStop(): { release: () => void } {
+  const held = new StopRequest(toStderr, 'setup').install();
+  programStop = held;
+  return {
+    release: () => {
+      held.dispose();
+      if (programStop === held) programStop = undefined;
+    },
+  };
+}
+
+/** At a boundary between phases: the stop asked for so far in the program, as the error that ends it there (undefined: go on). */
+export function stopAtBoundary(step: number, phase: RunPhase, stage: RunStage): InterruptedError | undefined {
+  return programStop?.signal === undefined ? undefined : new InterruptedError(step, programStop.signal, phase, stage);
 }
 
 /**
@@ -104,9 +186,9 @@ export function watchParent(parent: number, gone: () => void, everyMs = 250): vo
 
 /**
  * An orphaned training program stops as on SIGTERM: inside the training loop it saves a checkpoint
- * and exits 130 (resumable), inside the final evaluation it stops after the current batch (exit
- * 130, evaluated again on the next run), elsewhere it ends at once. Nobody reads its output any more, so a
- * write to a closed pipe must not crash it before the checkpoint.
+ * and exits 130 (resumable), inside an evaluation it stops after the current batch, elsewhere at
+ * the next boundary between phases. Nobody reads its output any more, so a write to a closed pipe
+ * must not crash it before the checkpoint.
  */
 function stopWhenOrphaned(): void {
   const parent = Number(process.env[PARENT_PID_VARIABLE]);
@@ -125,11 +207,25 @@ export interface ProgramRun {
 }
 
 /**
+ * A stop in the teacher's pretrain stage, in the run's own status.json (the stage keeps its own):
+ * where the teacher stopped and where the run itself is. Returns the latter.
+ */
+function recordTeacherStop(run: RunDirectory, error: InterruptedError): string {
+  const status = run.status();
+  const step = status?.step ?? 0;
+  const student = step === 0 ? 'the student has not started' : `the student is at step ${step}`;
+  run.setStatus('interrupted', { step, epoch: status?.epoch ?? 0 }, `${error.statusMessage}; ${student}`);
+  return student;
+}
+
+/**
  * Opens the program's run directory, runs its body on it and exits with the code its outcome calls
  * for. An error once the directory is open (setup, training, evaluation) is recorded there
- * (recordFailure), unless the training loop recorded it already, with its step.
+ * (recordFailure), unless the training loop recorded it already, with its step; an interruption
+ * in the run's own phases is recorded by them, one in its teacher's pretrain stage here.
  */
 export async function runProgram(program: ProgramRun, body: (run: RunDirectory) => Promise<void>): Promise<never> {
+  holdProgramStop();
   stopWhenOrphaned();
   let code: number = exitCodes.ok;
   let run: RunDirectory | undefined;
@@ -143,7 +239,8 @@ export async function runProgram(program: ProgramRun, body: (run: RunDirectory) 
       message = `internal error (please report): ${(error as Error)?.message ?? String(error)}`;
       process.stderr.write(`internal error (please report): ${(error as Error)?.stack ?? String(error)}\n`);
     } else if (code === exitCodes.interrupted) {
-      message = (error as Error).message;
+      const interruption = error as InterruptedError;
+      message = run && interruption.stage === 'teacher' ? `${interruption.message}; ${recordTeacherStop(run, interruption)}` : interruption.message;
       process.stderr.write(`${message}\n`);
     } else {
       message = userErrorMessage(error) ?? (error as Error).message;

@@ -2,8 +2,9 @@
  * The final evaluation of a run (METHOD.md): linear probe and kNN on frozen backbone features of
  * the full splits (extracted once), the same probes on the floors (raw pixels, the untrained
  * student), collapse diagnostics on the test split. Results go to eval.json, the run is marked
- * finished and report.md is rebuilt. Ctrl-C stops it after the current batch: the run is marked
- * interrupted (its training is saved) and running it again evaluates it.
+ * finished and report.md is rebuilt. Ctrl-C stops it after the current batch (or before it starts,
+ * when asked for earlier in the program): the run is marked interrupted (its training is saved)
+ * and running it again evaluates it.
  */
 import type { AugmentOp } from '../augment/pipeline.ts';
 import type { Dataset } from '../data/dataset.ts';
@@ -15,8 +16,8 @@ import type { LinearProbeResult } from '../eval/linear.ts';
 import type { Encoder } from '../nn/encoder.ts';
 import type { RunDirectory } from '../run/directory.ts';
 import { buildReport } from '../run/report.ts';
-import { checkpointName, recordSession } from '../run/run-info.ts';
-import { InterruptedError, letSignalsIn, StopRequest } from '../run/signals.ts';
+import { checkpointName, recordSession, sessionBackend } from '../run/run-info.ts';
+import { InterruptedError, letSignalsIn, stopRequestFor } from '../run/signals.ts';
 import { type FloorFigures, type Floors, pixelFloor, probeFigures, type ProbeFigures, type ProbeSettings, untrainedFloor } from './floors.ts';
 import { splitFeatures } from './monitor.ts';
 
@@ -50,6 +51,8 @@ export interface EvaluateOptions {
   floors?: FloorOptions;
   /** Progress messages (default stderr). */
   log?: (text: string) => void;
+  /** What the first progress message calls this evaluation (default `final evaluation`). */
+  title?: string;
 }
 
 export interface EvaluationResults {
@@ -59,9 +62,6 @@ export interface EvaluationResults {
   teacher?: { knn: KnnResult };
   floors?: Floors;
 }
-
-/** status.json's message for an interrupted evaluation, which `rekdc` prints: what running again does. */
-export const EVALUATION_INTERRUPTED = 'interrupted during the final evaluation; training is complete and saved, run the same command again to evaluate it';
 
 const percent = (fraction: number): string => `${(100 * fraction).toFixed(2)}%`;
 
@@ -122,29 +122,30 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const status = run.status();
   /** Where training ended: the step and epoch status.json keeps. */
   const trained = { step: status?.step ?? 0, epoch: status?.epoch ?? 0 };
-  // The training loop's kind of stop request, checked between the evaluation's batches.
-  const stop = new StopRequest(log, 'evaluation').install();
+  // The program's stop request, checked before the evaluation and between its batches.
+  const { stop, release } = stopRequestFor('evaluation', log);
   const stopCheck: StopCheck = async () => {
     await letSignalsIn();
     if (stop.requested) throw new InterruptedError(trained.step, stop.signal!, 'evaluation');
   };
   try {
-    log(`final evaluation: ${data.train.count} train and ${data.test.count} test images`);
+    log(`${options.title ?? 'final evaluation'}: ${data.train.count} train and ${data.test.count} test images`);
     let results: EvaluationResults;
     try {
+      await stopCheck();
       results = await measure(options, log, stopCheck);
     } catch (error) {
-      if (error instanceof InterruptedError) run.setStatus('interrupted', trained, EVALUATION_INTERRUPTED);
+      if (error instanceof InterruptedError) run.setStatus('interrupted', trained, error.statusMessage);
       throw error;
     }
     run.writeEval(results);
     // The encoder evaluated holds the weights training ended with, which the last save wrote to latest.
-    recordSession(run, { evaluation_seconds: (performance.now() - started) / 1000 }, { step: trained.step, checkpoint: checkpointName(run, run.paths.latest) });
+    recordSession(run, { evaluation_seconds: (performance.now() - started) / 1000, backend: sessionBackend() }, { step: trained.step, checkpoint: checkpointName(run, run.paths.latest) });
     run.setStatus('finished', trained);
     buildReport(run.dir);
     return results;
   } finally {
-    stop.dispose();
+    release();
   }
 }
 

@@ -6,7 +6,6 @@
  * first, then InterruptedError -> exit 130) or on a checkpoint that cannot be saved.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { currentBackend } from '../backend.ts';
 import type { AugmentOp } from '../augment/pipeline.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { BatchLoader, type LoaderState } from '../data/loader.ts';
@@ -21,8 +20,8 @@ import { readMetrics, type MinerFields } from '../run/metrics.ts';
 import { writeMetricsCsv } from '../run/metrics-csv.ts';
 import { Progress, type ProgressOptions } from '../run/progress.ts';
 import { rekdBuild } from '../run/provenance.ts';
-import { recordSession } from '../run/run-info.ts';
-import { InterruptedError, isUserError, letSignalsIn, StopRequest } from '../run/signals.ts';
+import { recordSession, sessionBackend } from '../run/run-info.ts';
+import { InterruptedError, isUserError, letSignalsIn, stopRequestFor } from '../run/signals.ts';
 import { userErrorMessage } from '../user-problems.ts';
 import { knnMonitor } from './monitor.ts';
 import { StudentObjective } from './objective.ts';
@@ -159,10 +158,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const schedule = buildSchedule(options.schedule, options.optimizer.lr, stepsPerEpoch);
   const monitor = options.knn && options.knn.every > 0 ? knnMonitor(student, data, options.knn, seed) : undefined;
   const progress = new Progress({ totalSteps, epochs, lineEvery: options.logEvery, stream: options.progress, startStep: step });
-  const stop = new StopRequest((text) => progress.message(text)).install();
+  const { stop, release: releaseStop } = stopRequestFor('training', (text) => progress.message(text));
   const window = new Window();
   const startStep = step;
   const epochOf = (s: number) => Math.max(1, Math.ceil(s / stepsPerEpoch));
+  /** The epoch of the next step; the last one once training is complete. */
+  const nextEpoch = () => epochOf(Math.min(step + 1, totalSteps));
   const save = async (file: string, previous?: string) => {
     try {
       await saveTrainingCheckpoint(file, parts, { step, loader: loader.state(), bestKnn }, { previous });
@@ -176,7 +177,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let clock = performance.now();
   let images = 0;
   let stepsDone = step;
-  const backend = currentBackend();
+  const backend = sessionBackend();
   // Asked of git now, once: the save on Ctrl-C or on an ended parent must not wait for it.
   rekdBuild();
   /** The session's time and images in run-info.json, and metrics.csv rebuilt: with each checkpoint, so a killed run keeps both. */
@@ -184,7 +185,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const now = performance.now();
     recordSession(run, {
       training_seconds: (now - clock) / 1000, steps: step - stepsDone, images,
-      backend: { name: backend.name, version: backend.version, threads: backend.threads, kernel_path: backend.kernelPath },
+      backend,
     });
     writeMetricsCsv(run.paths.metricsCsv, readMetrics(run.paths.metrics));
     clock = now;
@@ -192,8 +193,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     stepsDone = step;
   };
 
-  run.setStatus('running', { step, epoch: epochOf(step + 1) });
+  /** The run marked interrupted at this step (its checkpoint saved): the error that ends the loop. */
+  const stopped = (epoch: number) => {
+    const interruption = new InterruptedError(step, stop.signal!);
+    run.setStatus('interrupted', { step, epoch }, interruption.statusMessage);
+    return interruption;
+  };
+
+  run.setStatus('running', { step, epoch: nextEpoch() });
   try {
+    // A stop asked for before this phase (while a teacher trained, while data loaded) ends it before its first step.
+    if (stop.requested && step < totalSteps) throw stopped(nextEpoch());
     while (step < totalSteps) {
       const started = performance.now();
       const batch = await loader.next();
@@ -228,9 +238,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (due || step === totalSteps || stop.requested) {
         await save(run.paths.latest, run.paths.previous);
         record();
-        run.setStatus(stop.requested ? 'interrupted' : 'running', { step, epoch });
+        if (!stop.requested) run.setStatus('running', { step, epoch });
       }
-      if (stop.requested) throw new InterruptedError(step, stop.signal!);
+      if (stop.requested) throw stopped(epoch);
       await letSignalsIn();
     }
     return { steps: step, epochs, stepsRun: step - startStep, bestKnn };
@@ -238,7 +248,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // A user problem (a loss that is not finite, a checkpoint that cannot be saved, a folder that
     // cannot be written) is recorded so the run directory says why it stopped; an interruption was recorded above.
     if (isUserError(error) && !(error instanceof InterruptedError)) {
-      recordFailure(run, userErrorMessage(error) ?? error.message, (text) => progress.message(text), { step, epoch: epochOf(step + 1) });
+      recordFailure(run, userErrorMessage(error) ?? error.message, (text) => progress.message(text), { step, epoch: nextEpoch() });
     }
     throw error;
   } finally {
@@ -247,8 +257,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     objective.dispose();
     teacher?.dispose();
     optimizer.dispose();
-    // Last, so that no signal falls between this loop's handler and the evaluation's (without
-    // one, Ctrl-C would kill the program before it could say what it keeps).
-    stop.dispose();
+    // Last, so that a stop asked for while cleaning up is still seen (by the next phase in a program).
+    releaseStop();
   }
 }

@@ -6,6 +6,8 @@
  * once and later ones load it (`rekdc teacher import` places a shared one there). An interrupted
  * pretrain resumes like any run. It ends with the frozen teacher's evaluation (kNN, linear probe
  * and collapse metrics, eval.json), so a researcher sees whether the teacher has anything to teach.
+ * A stop asked for in the stage (or just as it ends) ends the program once the stage is saved,
+ * before the student trains, as an InterruptedError of the teacher stage.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
@@ -15,6 +17,7 @@ import { runtimeFingerprint } from '../fingerprint.ts';
 import { Rng } from '../random.ts';
 import { openRunDirectory, readJson, type RunDirectory } from '../run/directory.ts';
 import { canonicalJson } from '../run/identity.ts';
+import { InterruptedError, stopAtBoundary } from '../run/signals.ts';
 import type { ProgressOptions } from '../run/progress.ts';
 import { evaluate, type EvaluationResults } from './evaluate.ts';
 import { train, type LoaderSettings } from './loop.ts';
@@ -86,6 +89,14 @@ export interface ImportRecord {
   importedAt: string;
 }
 
+const TEACHER_EVALUATION = 'teacher: evaluation';
+
+/**
+ * Of the teacher evaluation's messages, its figures: the stage's line (describeTeacher) gives them;
+ * its first line and the notes of a stop show.
+ */
+const isFigure = (text: string): boolean => !text.startsWith(TEACHER_EVALUATION) && !text.startsWith('\n');
+
 /** METHOD.md's linear protocol at eval.linear's defaults (the experiment's eval settings do not reach this stage). */
 const teacherProbe = { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 };
 
@@ -94,6 +105,14 @@ const teacherProbe = { epochs: 10, lr: 0.1, batchSize: 256, weightDecay: 0 };
  * if not cached; logs the teacher's kNN and linear top-1 either way.
  */
 export async function pretrainTeacher(options: PretrainOptions): Promise<Encoder> {
+  try {
+    return await pretrainStage(options);
+  } catch (error) {
+    throw error instanceof InterruptedError ? error.inTeacherStage() : error;
+  }
+}
+
+async function pretrainStage(options: PretrainOptions): Promise<Encoder> {
   const dir = pretrainDirectory(options);
   const run = openRunDirectory(dir, { resolved: pretrainRecipe(options) });
   const log = (text: string) => (options.progress ?? process.stderr).write(text + '\n');
@@ -125,9 +144,17 @@ export async function pretrainTeacher(options: PretrainOptions): Promise<Encoder
   // The student evaluation's protocol with knn's and the probe's defaults. It marks the stage
   // finished, after eval.json: a finished teacher has one.
   if (!cached) {
-    await evaluate({ run, encoder: teacher, data: options.data, seed: options.seed, knn: {}, linear: teacherProbe, collapse: {}, log: () => {} });
+    await evaluate({
+      run, encoder: teacher, data: options.data, seed: options.seed, knn: {}, linear: teacherProbe, collapse: {},
+      title: TEACHER_EVALUATION, log: (text) => { if (!isFigure(text)) log(text); },
+    });
   }
   log(describeTeacher(run));
+  const stopped = stopAtBoundary(run.status()?.step ?? 0, 'complete', 'teacher');
+  if (stopped) {
+    teacher.dispose();
+    throw stopped;
+  }
   return teacher;
 }
 
