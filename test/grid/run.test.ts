@@ -79,7 +79,7 @@ describe('rekdc grid (local)', function () {
     // Each training program started exactly once, whichever process started it.
     expect(count(stderr, /rekdc run: temperature_0 in /)).to.equal(1);
     expect(count(stderr, /rekdc run: temperature_1 in /)).to.equal(1);
-    expect(count(stderr, /teacher: pretraining for 1 epochs/)).to.equal(1);
+    expect(count(stderr, /teacher: pretraining for 1 epoch in/)).to.equal(1);
     expect(count(stderr, /teacher: pretrained weights found/)).to.equal(1);
     const [teacher] = fs.readdirSync(path.join(cwd, 'runs', 'teachers'));
     expect(fs.readdirSync(path.join(cwd, 'runs', 'teachers'))).to.deep.equal([teacher]);

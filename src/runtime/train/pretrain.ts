@@ -122,7 +122,7 @@ async function pretrainStage(options: PretrainOptions): Promise<Encoder> {
     const imported = readJson<ImportRecord>(importRecordFile(dir));
     log(`teacher: pretrained weights found in ${dir}${imported ? ` (imported from ${imported.file})` : ''}`);
   } else {
-    log(`teacher: pretraining for ${options.epochs} epochs in ${dir}`);
+    log(`teacher: pretraining for ${options.epochs} epoch${options.epochs === 1 ? '' : 's'} in ${dir}`);
     const student = createEncoder({ ...options.encoder, rng });
     try {
       await train({
