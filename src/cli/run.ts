@@ -12,6 +12,7 @@ import { printJson, type Format } from './diagnostics-output.ts';
 import { UsageError } from '../runs/usage-error.ts';
 import { holderLabel, RunLock } from '../runs/lock.ts';
 import { withConcreteSplit } from '../runs/split.ts';
+import type { SummarisedEvaluation } from './run-summary.ts';
 
 const print = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -21,7 +22,8 @@ export const run = defineCommand({
   count: [1, 2],
   summary: 'run an experiment (or one grid cell, such as grid_3) in runs/<experiment>-<id>/; an interrupted run resumes',
   details: [
-    'stdout: the results (eval.json\'s metrics and the relation miner\'s last window) and where report.md is;',
+    'stdout: a summary of the results (top-1 beside the floors and the teacher, the relation miner\'s last',
+    'window, collapse) and where report.md is; every figure is in eval.json (or --format json);',
     'stderr: the diagnostics and the training program\'s progress. Exit 0 done, 1 errors in the file or a',
     'run error, 130 interrupted (run the same command again to resume).',
   ],
@@ -83,14 +85,14 @@ interface Results {
 }
 
 /**
- * What `run` prints on stdout. Text, for a finished run: its final metrics and the relation
- * miner's last measured window (as in report.md's table), one per line, and where the report is.
+ * What `run` prints on stdout. Text, for a finished run: a summary (top-1 beside the floors and
+ * the teacher, the relation miner's last window, collapse) and where the report is.
  * JSON: the outcome, eval.json as it is and that window, in any case (docs/cli.md).
  */
 async function showResults(results: Results, format: Format): Promise<void> {
   const finished = results.outcome === 'finished' || results.outcome === 'already finished';
   const { readRunResults } = await import('../runs/results.ts');
-  const { flattenResults, minerRows } = await import('../runtime/run/report.ts');
+  const { runSummary } = await import('./run-summary.ts');
   // An unfinished run's metrics may end in a line cut short: not read, nothing is shown of them.
   const run = finished ? readRunResults(results.dir) : undefined;
   if (format === 'json') {
@@ -105,10 +107,7 @@ async function showResults(results: Results, format: Format): Promise<void> {
     return;
   }
   if (!run) return;
-  const steps = run.records.filter((r) => r.type === 'step');
   process.stdout.write(`results of ${run.dir}:\n`);
-  const rows = [...flattenResults(run.eval), ...minerRows(steps)];
-  const width = Math.max(...rows.map(([metric]) => metric.length));
-  for (const [metric, value] of rows) process.stdout.write(`  ${metric.padEnd(width)} ${value}\n`);
-  process.stdout.write(`report: ${run.report}\n`);
+  for (const line of runSummary(run.eval as SummarisedEvaluation | undefined, run.miner)) process.stdout.write(`${line}\n`);
+  process.stdout.write(`report: ${run.report} (every figure: eval.json)\n`);
 }

@@ -15,12 +15,12 @@ export function operatorWord(characters: string): string | undefined {
 }
 
 /** `tokens` with a token of the word for every lexing error that is a C-style logical operator, in text order. */
-export function readOperatorWords(tokens: readonly IToken[], errors: readonly ILexingError[], text: string): IToken[] {
+export function readOperatorWords(tokens: readonly IToken[], errors: readonly ILexingError[], text: string): readonly IToken[] {
   const words = errors.flatMap((error) => {
     const characters = text.slice(error.offset, error.offset + error.length);
     if (!Object.hasOwn(WORDS, characters)) return [];
     const end = error.offset + error.length - 1;
     return [createTokenInstance(WORDS[characters], characters, error.offset, end, error.line ?? 1, error.line ?? 1, error.column ?? 1, (error.column ?? 1) + error.length - 1)];
   });
-  return words.length === 0 ? [...tokens] : [...tokens, ...words].sort((a, b) => a.startOffset - b.startOffset);
+  return words.length === 0 ? tokens : [...tokens, ...words].sort((a, b) => a.startOffset - b.startOffset);
 }

@@ -18,9 +18,10 @@ export interface Parsed<T> { value: T; diagnostics: Diagnostic[] }
 export const stripByteOrderMark = (text: string): string => (text.startsWith('\uFEFF') ? text.slice(1) : text);
 
 /** The parser's CST of `tokens` by `rule`, and its syntax errors. */
-export function runParser(tokens: IToken[], rule: 'file' | 'override'): { cst: unknown; errors: IRecognitionException[] } {
+export function runParser(tokens: readonly IToken[], rule: 'file' | 'override'): { cst: unknown; errors: IRecognitionException[] } {
   const parser = rekdParser();
-  parser.input = tokens;
+  // Chevrotain only reads its input; its setter is typed mutable.
+  parser.input = tokens as IToken[];
   // Recovery throws an exception per syntax error; their stack traces are never shown and
   // capturing them dominated the time of a long file of junk.
   const stackTraceLimit = Error.stackTraceLimit;
@@ -54,7 +55,7 @@ function parseWith<T>(text: string, file: string, rule: 'file' | 'override', bui
       spanAt(file, text, deep.startOffset, deep.endOffset! + 1)));
     return { value: empty, diagnostics };
   }
-  let tokens = readOperatorWords(lexed.tokens, lexed.errors, text);
+  let tokens: readonly IToken[] = readOperatorWords(lexed.tokens, lexed.errors, text);
   if (rule === 'file') {
     const keywords = repairKeywordTypos(tokens, file, text);
     diagnostics.push(...keywords.diagnostics);

@@ -96,7 +96,7 @@ export function depthwiseConv2d(scope: ParamScope, options: { channels: number; 
   };
 }
 
-export const batchNormMomentum = 0.1;
+const batchNormMomentum = 0.1;
 const batchNormEpsilon = 1e-5;
 
 /**
