@@ -41,7 +41,8 @@ export function planGrid(grid: CompiledGrid, runsRoot = RUNS_FOLDER): GridPlan {
   return { grid, cells, runsRoot };
 }
 
-const describe = (d: Difference): string => `${d.path} ${valueLabel(d.base)} -> ${valueLabel(d.cell)}`;
+/** `path base -> cell`; a value inside a block one side lacks is `none`, as that block is. */
+export const describeDifference = (d: Difference): string => `${d.path} ${valueLabel(d.base ?? null)} -> ${valueLabel(d.cell ?? null)}`;
 
 function stateText(cell: PlannedCell): string {
   return cell.state === 'running' ? `running (pid ${cell.pid})` : cell.state;
@@ -70,7 +71,7 @@ export function renderPlan(plan: GridPlan): string {
     lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${teachersFolder(plan.runsRoot)})`);
   }
   // Differences every cell has are said once, above the table, so that a row shows what varies.
-  const texts = cells.map((c) => c.differences.map(describe));
+  const texts = cells.map((c) => c.differences.map(describeDifference));
   const common = cells.length > 1 ? texts[0].filter((text) => texts.every((row) => row.includes(text))) : [];
   if (common.length) lines.push(`every cell differs from ${grid.base} in ${common.join(', ')}`);
   lines.push('');

@@ -12,8 +12,7 @@ import { runId } from '../../src/codegen/hash.ts';
 import { runDirectory, runProgress } from '../../src/runs/directory.ts';
 import { gridFolder, manifestOf, writeManifest } from '../../src/grid/folder.ts';
 import { withThreadShare } from '../../src/grid/local.ts';
-import { valueLabel } from '../../src/grid/cells.ts';
-import { planGrid, renderPlan } from '../../src/grid/plan.ts';
+import { describeDifference, planGrid, renderPlan } from '../../src/grid/plan.ts';
 import { resultsCsv, writeResults } from '../../src/grid/results.ts';
 import { collectResults } from '../../src/grid/rows.ts';
 import { pretrainGroups, pretrainKey } from '../../src/grid/schedule.ts';
@@ -92,7 +91,7 @@ grid added of base {
 }
 `, 'plan.rekd');
     const changes = (grid: CompiledGrid) => planGrid(grid, workspace.runs).cells
-      .map((c) => c.differences.map((d) => `${d.path} ${valueLabel(d.base)} -> ${valueLabel(d.cell)}`));
+      .map((c) => c.differences.map(describeDifference));
     // seed's defaults (its temperatures) and the rekd attributes seed lacks come with the switch;
     // mobilenetv3's variant is a default, its width is the grid's.
     expect(changes(grids.get('switches')!)).to.deep.equal([
@@ -102,12 +101,12 @@ grid added of base {
     ]);
     expect(changes(grids.get('added')!)).to.deep.equal([
       ['loss.supervised none -> {}'],
-      ['loss.supervised none -> {}', 'loss.supervised.weight - -> 0'],
+      ['loss.supervised none -> {}', 'loss.supervised.weight none -> 0'],
     ]);
     // An online teacher's pretrain stage added by the grid: the stage and its written epochs.
     const { grids: online } = compileSource(source.replace('mode = offline, pretrain { epochs = 1 }', 'mode = online')
       .replace(/grid g of base \{[^}]*\}/, 'grid offline of base {\n  teacher.mode = [offline]\n  teacher.pretrain.epochs = [3]\n}'), 'plan.rekd');
-    expect(changes(online.get('offline')!)).to.deep.equal([['teacher.mode online -> offline', 'teacher.pretrain none -> {}', 'teacher.pretrain.epochs - -> 3']]);
+    expect(changes(online.get('offline')!)).to.deep.equal([['teacher.mode online -> offline', 'teacher.pretrain none -> {}', 'teacher.pretrain.epochs none -> 3']]);
   });
 
   it('reads each cell state from its run directory and a live lock', async () => {
