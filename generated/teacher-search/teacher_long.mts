@@ -1,6 +1,6 @@
 /**
  * Experiment "teacher_long", compiled by rekdc 0.1.0 from "experiments/teacher-search.rekd"
- * (sha256 of the source: 41181b8e95dc3c8a7580a8aa2f4d6a046a8226dab197923b6faf382ca2ad1612).
+ * (sha256 of the source: ee9df75603c55405734811a1fd3215ed2d35a0f20c1afa39cd53c3a3d635ab6e).
  *
  * Generated code: edit the .rekd file and recompile (`rekdc compile`) rather than this file.
  * Run it with `rekdc run` on the .rekd file, or as it is, from any folder:

@@ -4,6 +4,7 @@ import type { CompiledGrid, GridCell } from '../compiler.ts';
 import { SEED_AXIS } from './aggregate.ts';
 import { runDirectory, runProgress, type RunProgress } from '../runs/directory.ts';
 import { RUNS_FOLDER, teachersFolder } from '../runs/folders.ts';
+import { finishedTwin } from '../runs/reuse.ts';
 import { differences, valueLabel, type Difference } from './cells.ts';
 import { methodLabel } from './methods.ts';
 import { pretrainGroups } from './schedule.ts';
@@ -19,6 +20,8 @@ export interface PlannedCell {
   differences: Difference[];
   /** The cells sharing this cell's offline teacher pretrain stage (itself included), when it has one. */
   sharesPretrain?: string[];
+  /** For a new cell: the finished run of the same settings under another name whose results it will copy (runs/reuse.ts). */
+  copies?: string;
 }
 
 export interface GridPlan {
@@ -32,10 +35,13 @@ export function planGrid(grid: CompiledGrid, runsRoot = RUNS_FOLDER): GridPlan {
   const cells = grid.cells.map((cell): PlannedCell => {
     const dir = runDirectory(cell.experiment, runsRoot);
     const group = groups.get(cell.name);
+    const progress = runProgress(dir);
+    const twin = progress.state === 'new' ? finishedTwin(dir) : undefined;
     return {
-      cell, dir, ...runProgress(dir), method: methodLabel(cell.experiment),
+      cell, dir, ...progress, method: methodLabel(cell.experiment),
       differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment, cell.provenance).filter((d) => d.path !== SEED_AXIS) : [],
       ...(group ? { sharesPretrain: group.map((c) => c.name) } : {}),
+      ...(twin ? { copies: twin } : {}),
     };
   });
   return { grid, cells, runsRoot };
@@ -45,7 +51,7 @@ export function planGrid(grid: CompiledGrid, runsRoot = RUNS_FOLDER): GridPlan {
 export const describeDifference = (d: Difference): string => `${d.path} ${valueLabel(d.base ?? null)} -> ${valueLabel(d.cell ?? null)}`;
 
 function stateText(cell: PlannedCell): string {
-  return cell.state === 'running' ? `running (pid ${cell.pid})` : cell.state;
+  return cell.state === 'running' ? `running (pid ${cell.pid})` : cell.copies ? 'new: copy' : cell.state;
 }
 
 export function renderPlan(plan: GridPlan): string {
@@ -69,6 +75,10 @@ export function renderPlan(plan: GridPlan): string {
   const shared = new Set(cells.flatMap((c) => (c.sharesPretrain && c.sharesPretrain.length > 1 ? [c.sharesPretrain.join(', ')] : [])));
   for (const members of shared) {
     lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${teachersFolder(plan.runsRoot)})`);
+  }
+  const copies = cells.filter((c) => c.copies);
+  if (copies.length) {
+    lines.push(`${copies.map((c) => `${c.cell.name} copies ${c.copies}`).join(', ')}: the same settings, finished under another name (nothing trained)`);
   }
   // Differences every cell has are said once, above the table, so that a row shows what varies.
   const texts = cells.map((c) => c.differences.map(describeDifference));
@@ -111,6 +121,7 @@ export function planJson(plan: GridPlan) {
       values: c.cell.values,
       differences: c.differences.map((d) => ({ path: d.path, base: d.base ?? null, cell: d.cell ?? null })),
       ...(c.sharesPretrain ? { shares_pretrain: c.sharesPretrain } : {}),
+      ...(c.copies ? { copies: c.copies } : {}),
     })),
   };
 }

@@ -15,6 +15,7 @@ import { failedSince, recordFailure } from '../runtime/run/failure.ts';
 import { PARENT_PID_VARIABLE, trainingComplete } from '../runtime/run/signals.ts';
 import type { CompiledFile } from './compiled-file.ts';
 import { lineSplitter } from './lines.ts';
+import { copyTwin, finishedTwin } from './reuse.ts';
 import type { RunLock } from './lock.ts';
 
 const toStderr = (text: string) => process.stderr.write(`${text}\n`);
@@ -44,8 +45,15 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
     : trainingComplete(existing.status()) ? ': training is complete, only the final evaluation runs'
       : ', resuming from its newest intact checkpoint';
   // A directory holding another experiment (RunError) reaches main: a user error, exit 1.
+  const untouched = !existing.hasCheckpoint() && existing.status() === undefined;
   openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: options.force });
   writeFileAtomic(programFile, program.text);
+  const twin = untouched && !options.force ? finishedTwin(dir) : undefined;
+  if (twin !== undefined) {
+    copyTwin(twin, dir);
+    say(`rekdc run: ${experiment.name} in ${dir}: the same settings as the finished ${twin}, whose results are copied (nothing trained; --force trains it)`);
+    return 0;
+  }
   say(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
 
   return startProgram(programFile, dir, { ...options, again: options.force ? 'run the same command without --force' : undefined });

@@ -187,6 +187,8 @@ describe('codegen', () => {
     expect(runId(structuredClone(experiment), '1.0.0')).to.equal(id);
     expect(runId({ ...experiment, seed: experiment.seed + 1 }, '1.0.0')).to.not.equal(id);
     expect(runId(experiment, '1.0.1')).to.not.equal(id);
+    // The name computes nothing: the same settings under another name are the same run (runs/reuse.ts).
+    expect(runId({ ...experiment, name: 'renamed' }, '1.0.0')).to.equal(id);
   });
 
   it('leaves the thread count out of the run id (same bits at any count) and passes it to initBackend', () => {

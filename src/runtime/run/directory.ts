@@ -175,7 +175,7 @@ export function openRunDirectory(dir: string, options: OpenRunOptions): RunDirec
           'start over with --force or choose another directory',
       );
     }
-    // Only the thread count differs: the file records the one this run now uses.
+    // Only the thread count or the name differs: the file records this run's.
     if (stored !== resolvedText) writeFileAtomic(run.paths.resolved, resolvedText);
   } else {
     writeFileAtomic(run.paths.resolved, resolvedText);

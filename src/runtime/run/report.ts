@@ -116,7 +116,11 @@ export function provenanceLines(info: RunInfo): string[] {
   const last = totals.last;
   if (!last) return [];
   const sessions = totals.sessions === 1 ? '1 session' : `${totals.sessions} sessions (a start and ${totals.sessions - 1} resume${totals.sessions === 2 ? '' : 's'})`;
-  const lines = ['## How it ran', '', `- Wall time: ${seconds(totals.wall_seconds)} over ${sessions}.`];
+  const lines = ['## How it ran', ''];
+  if (info.copied_from !== undefined) {
+    lines.push(`- Copied from \`${info.copied_from}\`, a finished run of the same settings under another name: nothing was trained again, and the lines below are that run's.`);
+  }
+  lines.push(`- Wall time: ${seconds(totals.wall_seconds)} over ${sessions}.`);
   if (totals.training_seconds > 0) {
     lines.push(`- Training time: ${seconds(totals.training_seconds)} in the training loop (steps, kNN checks, checkpoints)` +
       `${totals.images_per_second === undefined ? '' : `, ${totals.images_per_second.toFixed(1)} images/s (${totals.images} images)`}.`);

@@ -50,6 +50,11 @@ export interface EvaluationSource {
 export interface RunInfo {
   sessions: SessionInfo[];
   evaluation?: EvaluationSource;
+  /**
+   * The run directory these results were copied from: a finished run of the same settings under
+   * another name (runs/reuse.ts). The sessions are that run's.
+   */
+  copied_from?: string;
 }
 
 export type SessionUpdate = Partial<Pick<SessionInfo, 'training_seconds' | 'steps' | 'images' | 'evaluation_seconds' | 'backend'>>;
@@ -81,7 +86,7 @@ export function recordSession(run: RunDirectory, update: SessionUpdate, evaluati
     backend: update.backend ?? before?.backend, machine: machineInfo(), rekd: rekdBuild(),
   };
   const sessions = before ? info.sessions.map((s) => (s === before ? session : s)) : [...info.sessions, session];
-  writeJsonAtomic(run.paths.runInfo, { sessions, evaluation: evaluation ?? info.evaluation });
+  writeJsonAtomic(run.paths.runInfo, { ...info, sessions, evaluation: evaluation ?? info.evaluation });
 }
 
 export interface RunTotals {
