@@ -8,7 +8,7 @@ export const plan = defineCommand({
   name: 'plan',
   operands: '<file> <grid>',
   count: [2, 2],
-  summary: 'list the cells of a grid: run id, seed, method, state (complete, interrupted, running, new) and difference from the base',
+  summary: 'list the cells of a grid: run id, seed, method, state (complete, failed, interrupted, running, new; `new: copy` when a finished run of the same settings under another name is copied) and difference from the base',
   options: { set: SET, format: FORMAT },
   async run({ operands: [file, name], options }) {
     const format = options.format ?? 'text';

@@ -32,7 +32,7 @@ export const run = defineCommand({
     backend: BACKEND,
     threads: THREADS,
     resume: { kind: 'flag', help: 'continue an interrupted run; fail when there is no checkpoint to continue from' },
-    force: { kind: 'flag', help: 'start the run over, even when it finished or has a checkpoint' },
+    force: { kind: 'flag', help: 'start the run over, even when it finished or has a checkpoint; train even when a finished run of the same settings under another name could be copied' },
     format: FORMAT,
   },
   async run({ operands: [file, name], options }) {
@@ -45,6 +45,7 @@ export const run = defineCommand({
     const { runDirectory } = await import('../runs/directory.ts');
     const { startRun } = await import('../runs/start.ts');
     const { RunDirectory } = await import('../runtime/run/directory.ts');
+    const { readRunInfo } = await import('../runtime/run/run-info.ts');
     const dir = runDirectory(experiment);
     const existing = new RunDirectory(dir);
     const show = (outcome: RunOutcome, code: number) => showResults({ experiment: experiment.name, dir, outcome, code, diagnostics: loaded.diagnostics }, format);
@@ -69,12 +70,14 @@ export const run = defineCommand({
     } finally {
       lock.release();
     }
-    await show(code === 0 ? 'finished' : code === 130 ? 'interrupted' : 'failed', code);
+    const copied = code === 0 && readRunInfo(existing.paths.runInfo).copied_from !== undefined;
+    await show(copied ? 'copied' : code === 0 ? 'finished' : code === 130 ? 'interrupted' : 'failed', code);
     return code;
   },
 });
 
-type RunOutcome = 'finished' | 'already finished' | 'interrupted' | 'failed';
+/** `copied`: the results of a finished run of the same settings under another name (runs/reuse.ts). */
+type RunOutcome = 'finished' | 'copied' | 'already finished' | 'interrupted' | 'failed';
 
 interface Results {
   experiment: string;
@@ -90,7 +93,7 @@ interface Results {
  * JSON: the outcome, eval.json as it is and that window, in any case (docs/cli.md).
  */
 async function showResults(results: Results, format: Format): Promise<void> {
-  const finished = results.outcome === 'finished' || results.outcome === 'already finished';
+  const finished = results.outcome === 'finished' || results.outcome === 'copied' || results.outcome === 'already finished';
   const { readRunResults } = await import('../runs/results.ts');
   const { runSummary } = await import('./run-summary.ts');
   // An unfinished run's metrics may end in a line cut short: not read, nothing is shown of them.
@@ -100,6 +103,7 @@ async function showResults(results: Results, format: Format): Promise<void> {
     printJson({
       experiment: results.experiment, run_dir: results.dir, outcome: results.outcome, exit_code: results.code,
       eval: run?.eval ?? null,
+      copied_from: run?.copiedFrom ?? null,
       miner: window ? { step: window.step, precision: window.miner_precision, chance: window.miner_chance ?? null, positives: window.miner_positives ?? null } : null,
       report: run?.report ?? null,
       diagnostics: results.diagnostics,
@@ -107,7 +111,7 @@ async function showResults(results: Results, format: Format): Promise<void> {
     return;
   }
   if (!run) return;
-  process.stdout.write(`results of ${run.dir}:\n`);
+  process.stdout.write(`results of ${run.dir}${run.copiedFrom === undefined ? '' : ` (copied from ${run.copiedFrom})`}:\n`);
   for (const line of runSummary(run.eval as SummarisedEvaluation | undefined, run.miner)) process.stdout.write(`${line}\n`);
   process.stdout.write(`report: ${run.report} (every figure: eval.json)\n`);
 }

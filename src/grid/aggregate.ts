@@ -23,7 +23,7 @@ const keyOf = (values: Record<string, JsonValue>, axes: readonly string[]): stri
 const complete = (rows: readonly ResultRow[]): ResultRow[] => rows.filter((r) => r.state === 'complete');
 
 /** Groups `rows` by a key, in the order each key first appears. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
   return groups;

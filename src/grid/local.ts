@@ -11,13 +11,16 @@ import type { CompiledFile } from '../runs/compiled-file.ts';
 import { runDirectory } from '../runs/directory.ts';
 import { RUNS_FOLDER } from '../runs/folders.ts';
 import { holderLabel, RunLock } from '../runs/lock.ts';
+import { runIdOf } from '../runs/reuse.ts';
 import { startRun } from '../runs/start.ts';
-import { RunDirectory } from '../runtime/run/directory.ts';
+import { RunDirectory, runPaths } from '../runtime/run/directory.ts';
+import { readRunInfo } from '../runtime/run/run-info.ts';
 import { cellLabel } from './cells.ts';
 import { addCellTime } from './folder.ts';
 import { pretrainGroups } from './schedule.ts';
 
-export type Outcome = 'skipped' | 'ran' | 'failed' | 'interrupted' | 'done elsewhere';
+/** `copied`: a finished run of the same settings under another name was copied, nothing trained (runs/reuse.ts). */
+export type Outcome = 'skipped' | 'ran' | 'copied' | 'failed' | 'interrupted' | 'done elsewhere';
 
 export interface CellOutcome {
   cell: GridCell;
@@ -54,8 +57,12 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dirOf = (cell: GridCell) => runDirectory(cell.experiment, options.runsRoot ?? RUNS_FOLDER);
   const groups = pretrainGroups(cells);
-  /** A cell sharing a pretrain stage waits while another cell of its group may be training that stage. */
+  /**
+   * A cell sharing a pretrain stage waits while another cell of its group may be training that
+   * stage; a cell of the same settings as another (one run id) while that one runs, then copies it.
+   */
   const mustWait = (cell: GridCell): boolean => {
+    if (cells.some((other) => other !== cell && running.has(other.name) && runIdOf(dirOf(other)) === runIdOf(dirOf(cell)))) return true;
     const group = groups.get(cell.name) ?? [];
     if (group.some((other) => new RunDirectory(dirOf(other)).finished)) return false;
     return group.some((other) => other !== cell && (running.has(other.name) || RunLock.holder(dirOf(other)) !== null));
@@ -81,9 +88,11 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
     const line = options.jobs > 1 ? (text: string) => log(`[${cell.name}] ${text}`) : undefined;
     running.set(cell.name, startRun(withThreadShare(cell.experiment, options.jobs), source, dir, { force: false, lock, line })
       .then((code) => {
-        addCellTime(options.folder, dir, (Date.now() - began) / 1000);
+        // A copy took no training time of its own: the grid records none for it.
+        const copied = code === 0 && readRunInfo(runPaths(dir).runInfo).copied_from !== undefined;
+        if (!copied) addCellTime(options.folder, dir, (Date.now() - began) / 1000);
         if (code === 130) stopping = true;
-        finish(code === 0 ? 'ran' : code === 130 ? 'interrupted' : 'failed', code);
+        finish(copied ? 'copied' : code === 0 ? 'ran' : code === 130 ? 'interrupted' : 'failed', code);
         if (code !== 0 && code !== 130) log(`grid: ${cell.name} failed (exit ${code}); the other cells go on`);
       }, (error: unknown) => {
         log(`grid: ${cell.name} failed: ${error instanceof Error ? error.message : String(error)}`);

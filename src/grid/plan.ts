@@ -1,10 +1,9 @@
 /** `rekdc plan`: the cells of a grid, each with its run id, seed, method, state and difference from the base. */
-import * as path from 'node:path';
 import type { CompiledGrid, GridCell } from '../compiler.ts';
-import { SEED_AXIS } from './aggregate.ts';
+import { groupBy, SEED_AXIS } from './aggregate.ts';
 import { runDirectory, runProgress, type RunProgress } from '../runs/directory.ts';
 import { RUNS_FOLDER, teachersFolder } from '../runs/folders.ts';
-import { finishedTwin } from '../runs/reuse.ts';
+import { finishedTwin, runIdOf, twinsOf } from '../runs/reuse.ts';
 import { differences, valueLabel, type Difference } from './cells.ts';
 import { methodLabel } from './methods.ts';
 import { pretrainGroups } from './schedule.ts';
@@ -22,6 +21,8 @@ export interface PlannedCell {
   sharesPretrain?: string[];
   /** For a new cell: the finished run of the same settings under another name whose results it will copy (runs/reuse.ts). */
   copies?: string;
+  /** For a new cell without one to copy: the unfinished runs of its settings under other names (finish one and it copies it). */
+  unfinishedTwins?: string[];
 }
 
 export interface GridPlan {
@@ -37,11 +38,13 @@ export function planGrid(grid: CompiledGrid, runsRoot = RUNS_FOLDER): GridPlan {
     const group = groups.get(cell.name);
     const progress = runProgress(dir);
     const twin = progress.state === 'new' ? finishedTwin(dir) : undefined;
+    const unfinished = progress.state === 'new' && twin === undefined ? twinsOf(dir) : [];
     return {
       cell, dir, ...progress, method: methodLabel(cell.experiment),
       differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment, cell.provenance).filter((d) => d.path !== SEED_AXIS) : [],
       ...(group ? { sharesPretrain: group.map((c) => c.name) } : {}),
       ...(twin ? { copies: twin } : {}),
+      ...(unfinished.length ? { unfinishedTwins: unfinished } : {}),
     };
   });
   return { grid, cells, runsRoot };
@@ -57,10 +60,11 @@ function stateText(cell: PlannedCell): string {
 export function renderPlan(plan: GridPlan): string {
   const { grid, cells } = plan;
   const count = (state: RunProgress) => cells.filter((c) => c.state === state).length;
+  const copies = cells.filter((c) => c.copies);
   const lines = [
     `grid ${grid.name} of ${grid.base}: ${cells.length} cells, ${count('complete')} complete, ` +
       `${count('failed') ? `${count('failed')} failed, ` : ''}${count('interrupted')} interrupted, ` +
-      `${count('running')} running, ${count('new')} new`,
+      `${count('running')} running, ${count('new')} new${copies.length ? ` (${copies.length} of them copying a finished run)` : ''}`,
   ];
   const seeds = [...new Set(cells.map((c) => c.cell.experiment.seed))];
   if (seeds.length > 1) {
@@ -76,9 +80,17 @@ export function renderPlan(plan: GridPlan): string {
   for (const members of shared) {
     lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${teachersFolder(plan.runsRoot)})`);
   }
-  const copies = cells.filter((c) => c.copies);
   if (copies.length) {
     lines.push(`${copies.map((c) => `${c.cell.name} copies ${c.copies}`).join(', ')}: the same settings, finished under another name (nothing trained)`);
+  }
+  for (const { cell, unfinishedTwins } of cells) {
+    if (!unfinishedTwins) continue;
+    const twins = unfinishedTwins.map((dir) => `${dir} (${runProgress(dir).state})`).join(', ');
+    lines.push(`${cell.name} has the settings of ${twins}: once that run finishes, ${cell.name} copies it instead of training`);
+  }
+  const byId = groupBy(cells, (c) => runIdOf(c.dir));
+  for (const same of byId.values()) {
+    if (same.length > 1) lines.push(`${same.map((c) => c.cell.name).join(', ')} have the same settings (one run id): one trains, the others copy it`);
   }
   // Differences every cell has are said once, above the table, so that a row shows what varies.
   const texts = cells.map((c) => c.differences.map(describeDifference));
@@ -91,7 +103,7 @@ export function renderPlan(plan: GridPlan): string {
   const methodWidth = width('method', cells.map((c) => c.method));
   lines.push(`${'cell'.padEnd(nameWidth)}  ${'run id'.padEnd(12)}  ${'seed'.padEnd(seedWidth)}  ${'method'.padEnd(methodWidth)}  ${'state'.padEnd(11)}  differences from ${grid.base}`);
   cells.forEach((c, i) => {
-    const id = path.basename(c.dir).slice(c.cell.name.length + 1);
+    const id = runIdOf(c.dir);
     const own = texts[i].filter((text) => !common.includes(text));
     const diff = own.length ? own.join(', ') : common.length ? 'only those of every cell' : `the same as ${grid.base}`;
     lines.push(`${c.cell.name.padEnd(nameWidth)}  ${id.padEnd(12)}  ${String(c.cell.experiment.seed).padEnd(seedWidth)}  ${c.method.padEnd(methodWidth)}  ${stateText(c).padEnd(11)}  ${diff}`);
@@ -112,7 +124,7 @@ export function planJson(plan: GridPlan) {
     cells: cells.map((c) => ({
       name: c.cell.name,
       index: c.cell.index,
-      run_id: path.basename(c.dir).slice(c.cell.name.length + 1),
+      run_id: runIdOf(c.dir),
       dir: c.dir,
       seed: c.cell.experiment.seed,
       method: c.method,
@@ -122,6 +134,7 @@ export function planJson(plan: GridPlan) {
       differences: c.differences.map((d) => ({ path: d.path, base: d.base ?? null, cell: d.cell ?? null })),
       ...(c.sharesPretrain ? { shares_pretrain: c.sharesPretrain } : {}),
       ...(c.copies ? { copies: c.copies } : {}),
+      ...(c.unfinishedTwins ? { unfinished_twins: c.unfinishedTwins } : {}),
     })),
   };
 }

@@ -148,7 +148,8 @@ export function recordResult(experiment: ResolvedExperiment, source: CompiledFil
     run.writeEval(result.eval);
     writeJsonAtomic(run.paths.status, result.status ?? { state: 'finished', step: 0, epoch: 0, updated: new Date().toISOString() });
     buildReport(dir);
-    addCellTime(folder, dir, result.wall_seconds);
+    // A worker that copied a finished run of the same settings trained nothing: no wall time.
+    if (result.run_info?.copied_from === undefined) addCellTime(folder, dir, result.wall_seconds);
     return true;
   } finally {
     lock.release();
@@ -241,7 +242,7 @@ async function waitForCells(grid: CompiledGrid, source: CompiledFile, queue: Que
       } else if (read.state === 'completed') {
         const recorded = recordResult(cell.experiment, source, dir, options.folder, read.result);
         log(`grid: ${cell.name} done by ${read.result.worker}${recorded ? '' : ' (a result was already recorded: kept that one)'}`);
-        outcomes.set(cell, { cell, dir, outcome: 'ran' });
+        outcomes.set(cell, { cell, dir, outcome: read.result.run_info?.copied_from === undefined ? 'ran' : 'copied' });
         pending.delete(cell);
       } else if (read.state === 'failed') {
         log(`grid: ${cell.name} failed on the queue: ${read.reason}`);

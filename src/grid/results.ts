@@ -142,6 +142,15 @@ function seedsSentence(results: GridResults): string {
   return `${results.settings.length} settings, ${seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds.join(', ')}`}`;
 }
 
+/** Cells whose results were copied from a finished run of the same settings under another name (runs/reuse.ts). */
+function copiedLines(rows: readonly ResultRow[]): string[] {
+  const copies = rows.flatMap((r) => {
+    const from = r.details?.info.copied_from;
+    return from === undefined ? [] : [`${r.cell} from \`${from}\``];
+  });
+  return copies.length === 0 ? [] : [`Copied, not trained (the same settings finished under another name; no wall time of their own): ${copies.join(', ')}.`, ''];
+}
+
 export function resultsMarkdown(results: GridResults, plots: readonly string[]): string {
   const { manifest, rows, table } = results;
   const done = rows.filter((r) => r.state === 'complete').length;
@@ -164,6 +173,7 @@ export function resultsMarkdown(results: GridResults, plots: readonly string[]):
     ...settingsMarkdown(results),
     '## Cells', '',
     ...markdownTable(cellHeader(manifest.axes), rows.map((r) => cellFields(r, manifest.axes, false))), '',
+    ...copiedLines(rows),
   ];
   for (const plot of plots) lines.push(`![${mainMetric(rows)} against ${plot}](plots/${plot}.svg)`, '');
   return lines.join('\n');

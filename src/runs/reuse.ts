@@ -14,24 +14,31 @@ import { buildReport } from '../runtime/run/report.ts';
 import { RunLock } from './lock.ts';
 
 /** `runs/<name>-<id>` -> `<id>` (names are identifiers, without '-'). */
-const idOf = (dir: string): string => path.basename(dir).slice(path.basename(dir).lastIndexOf('-') + 1);
+export const runIdOf = (dir: string): string => path.basename(dir).slice(path.basename(dir).lastIndexOf('-') + 1);
 
-/**
- * A finished run of the same id as `dir` under another name, not being written by anyone; the
- * first by name, so every front end picks the same one.
- */
-export function finishedTwin(dir: string): string | undefined {
+/** The other run directories of `dir`'s id (the same settings under other names), by name. */
+export function twinsOf(dir: string): string[] {
   const root = path.dirname(dir);
-  const suffix = `-${idOf(dir)}`;
+  const suffix = `-${runIdOf(dir)}`;
   let entries: string[];
   try {
     entries = fs.readdirSync(root);
   } catch {
-    return undefined;
+    return [];
   }
-  return entries.filter((entry) => entry.endsWith(suffix) && entry !== path.basename(dir)).sort()
-    .map((entry) => path.join(root, entry))
-    .find((twin) => new RunDirectory(twin).finished && RunLock.holder(twin) === null);
+  return entries.filter((entry) => entry.endsWith(suffix) && entry !== path.basename(dir)).sort().map((entry) => path.join(root, entry));
+}
+
+/** The run that trained the results in `dir`: itself, or the run its results were copied from. */
+const trainedBy = (dir: string): string => readRunInfo(runPaths(dir).runInfo).copied_from ?? dir;
+
+/**
+ * A finished twin of `dir` not being written by anyone, one that trained before one that is a
+ * copy, then by name, so every front end picks the same one.
+ */
+export function finishedTwin(dir: string): string | undefined {
+  const finished = twinsOf(dir).filter((twin) => new RunDirectory(twin).finished && RunLock.holder(twin) === null);
+  return finished.find((twin) => trainedBy(twin) === twin) ?? finished[0];
 }
 
 /**
@@ -46,7 +53,8 @@ export function copyTwin(twin: string, dir: string): void {
   for (const key of ['metrics', 'checkpoints', 'eval'] as const) {
     if (fs.existsSync(from[key])) fs.cpSync(from[key], to[key], { recursive: true });
   }
-  writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: twin });
+  // A copy of a copy names the run that trained, so the trail survives the copy in between.
+  writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: trainedBy(twin) });
   fs.copyFileSync(from.status, to.status);
   buildReport(dir);
 }

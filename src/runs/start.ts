@@ -32,23 +32,27 @@ export interface StartOptions {
   line?: (text: string) => void;
 }
 
-/** Type-checks the program (a cached verdict when it passed before), prepares the directory and runs it; resolves with its exit status. */
+/**
+ * Type-checks the program (a cached verdict when it passed before), prepares the directory and runs it; resolves with its
+ * exit status. A new run whose settings a finished run under another name has copies that run's results instead (runs/reuse.ts).
+ */
 export async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, options: StartOptions): Promise<number> {
   const say = options.line ?? toStderr;
   // .mts: an ES module wherever the run directory is (top-level await needs one).
   const programFile = path.join(dir, 'program.mts');
   const program = generateProgram(experiment, compiled.file, compiled.text);
-  checkProgram(program, programFile);
   const existing = new RunDirectory(dir);
+  const untouched = !existing.hasCheckpoint() && existing.status() === undefined;
+  const twin = untouched && !options.force ? finishedTwin(dir) : undefined;
+  // A copy runs no program: its type check (tens of seconds) is skipped.
+  if (twin === undefined) checkProgram(program, programFile);
   // The program names the checkpoint and step it resumes from: it verifies them, and status.json may lag behind.
   const resumed = options.force || !existing.hasCheckpoint() ? ''
     : trainingComplete(existing.status()) ? ': training is complete, only the final evaluation runs'
       : ', resuming from its newest intact checkpoint';
   // A directory holding another experiment (RunError) reaches main: a user error, exit 1.
-  const untouched = !existing.hasCheckpoint() && existing.status() === undefined;
   openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: options.force });
   writeFileAtomic(programFile, program.text);
-  const twin = untouched && !options.force ? finishedTwin(dir) : undefined;
   if (twin !== undefined) {
     copyTwin(twin, dir);
     say(`rekdc run: ${experiment.name} in ${dir}: the same settings as the finished ${twin}, whose results are copied (nothing trained; --force trains it)`);
