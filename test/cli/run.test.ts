@@ -89,7 +89,7 @@ describe('rekdc run', function () {
     expect(json.code, json.stderr).to.equal(0);
     const parsed = JSON.parse(json.stdout);
     expect(parsed).to.deep.equal({
-      experiment: 'tiny', run_dir: path.relative(cwd, dir), outcome: 'already finished', exit_code: 0, eval: results,
+      experiment: 'tiny', run_dir: path.relative(cwd, dir), outcome: 'already finished', exit_code: 0, eval: results, copied_from: null,
       miner: { step: 8, precision: miner.miner_precision, chance: miner.miner_chance, positives: miner.miner_positives },
       report: path.join(path.relative(cwd, dir), 'report.md'), diagnostics: [],
     });
