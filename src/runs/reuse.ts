@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../runtime/run/atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../runtime/run/atomic.ts';
 import { RunDirectory, runPaths } from '../runtime/run/directory.ts';
 import { readRunInfo } from '../runtime/run/run-info.ts';
 import { buildReport } from '../runtime/run/report.ts';
@@ -55,6 +55,6 @@ export function copyTwin(twin: string, dir: string): void {
   }
   // A copy of a copy names the run that trained, so the trail survives the copy in between.
   writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: trainedBy(twin) });
-  fs.copyFileSync(from.status, to.status);
+  writeFileAtomic(to.status, fs.readFileSync(from.status));
   buildReport(dir);
 }
