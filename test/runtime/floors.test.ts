@@ -314,5 +314,13 @@ describe('report floor table', () => {
     expect(floorTable({ knn: { top1: 0.5 }, floors: { pixels: { knn: { top1: 0.25 } }, untrained: { knn: { top1: 0.125 } } } })).to.deep.equal([
       '| probe | student | untrained | raw pixels |', '|---|---|---|---|', '| kNN top-1 | 50.00% | 12.50% | 25.00% |',
     ]);
+    // With a teacher: its column, blank where it has no figure (a teacher has no linear probe).
+    expect(floorTable({
+      linear: { top1: 0.5 }, knn: { top1: 0.5 }, teacher: { knn: { top1: 0.875 } },
+      floors: { pixels: { linear: { top1: 0.25 }, knn: { top1: 0.25 } }, untrained: { linear: { top1: 0.125 }, knn: { top1: 0.125 } } },
+    })).to.deep.equal([
+      '| probe | student | untrained | raw pixels | teacher |', '|---|---|---|---|---|',
+      '| linear top-1 | 50.00% | 12.50% | 25.00% |  |', '| kNN top-1 | 50.00% | 12.50% | 25.00% | 87.50% |',
+    ]);
   });
 });

@@ -48,9 +48,12 @@ interface ProbeTop1 {
   knn?: { top1: number };
 }
 
-type EvaluationTop1 = ProbeTop1 & { floors?: { pixels?: ProbeTop1; untrained?: ProbeTop1 } };
+type EvaluationTop1 = ProbeTop1 & { floors?: { pixels?: ProbeTop1; untrained?: ProbeTop1 }; teacher?: ProbeTop1 };
 
-/** A table of the student's top-1 beside its floors, one row per probe that has them; empty without floors. */
+/**
+ * A table of the student's top-1 beside its floors, and its teacher's when the run had one, one
+ * row per probe that has them; empty without floors.
+ */
 export function floorTable(results: EvaluationTop1 | undefined): string[] {
   const floors = results?.floors;
   if (!floors) return [];
@@ -58,9 +61,11 @@ export function floorTable(results: EvaluationTop1 | undefined): string[] {
     const top1 = figures?.[probe]?.top1;
     return top1 === undefined ? '' : `${(100 * top1).toFixed(2)}%`;
   };
+  const columns = [results, floors.untrained, floors.pixels, ...(results.teacher ? [results.teacher] : [])];
   const rows = (['linear', 'knn'] as const).filter((probe) => results[probe] !== undefined)
-    .map((probe) => `| ${probe === 'knn' ? 'kNN' : 'linear'} top-1 | ${cell(results, probe)} | ${cell(floors.untrained, probe)} | ${cell(floors.pixels, probe)} |`);
-  return ['| probe | student | untrained | raw pixels |', '|---|---|---|---|', ...rows];
+    .map((probe) => `| ${probe === 'knn' ? 'kNN' : 'linear'} top-1 | ${columns.map((figures) => cell(figures, probe)).join(' | ')} |`);
+  const header = ['probe', 'student', 'untrained', 'raw pixels', ...(results.teacher ? ['teacher'] : [])];
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---|').join('')}`, ...rows];
 }
 
 function describeStatus(status: RunStatus | undefined): string {
@@ -170,7 +175,8 @@ export function buildReport(runDir: string): string {
   const floors = floorTable(results);
   if (floors.length > 0) {
     lines.push('The student beside its floors: the same probes on the raw pixels and on the student as initialised',
-      '(its BatchNorm statistics recalibrated on training images). A figure of the student means something only above both.', '', ...floors, '');
+      '(its BatchNorm statistics recalibrated on training images). A figure of the student means something only above both.' +
+        (results?.teacher ? ' The teacher: its own kNN on the same images.' : ''), '', ...floors, '');
   }
   const rows = [...flattenResults(results), ...minerRows(steps)];
   if (rows.length === 0) lines.push('No final evaluation yet.', '');
