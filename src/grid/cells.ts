@@ -48,6 +48,12 @@ export function differences(base: ResolvedExperiment, cell: ResolvedExperiment, 
     .map((p) => ({ path: p, base: a.values.get(p), cell: b.values.get(p) }));
 }
 
+/** A difference's value as data (`rekdc plan --format json`): `null` when absent, `{}` for a block without a kind. */
+export function differenceJson(value: JsonValue | undefined): JsonValue | Record<string, never> {
+  if (value === undefined) return null;
+  return value === UNKINDED_BLOCK ? {} : value;
+}
+
 /** A value as the language writes it (`none`, `0.2 .. 1`, names bare). */
 export function valueLabel(value: JsonValue | undefined): string {
   if (value === undefined) return '-';

@@ -4,7 +4,7 @@ import { groupBy, SEED_AXIS } from './aggregate.ts';
 import { runDirectory, runProgress, type RunProgress } from '../runs/directory.ts';
 import { RUNS_FOLDER, teachersFolder } from '../runs/folders.ts';
 import { finishedTwin, runIdOf, twinsOf } from '../runs/reuse.ts';
-import { differences, valueLabel, type Difference } from './cells.ts';
+import { differenceJson, differences, valueLabel, type Difference } from './cells.ts';
 import { methodLabel } from './methods.ts';
 import { pretrainGroups } from './schedule.ts';
 
@@ -131,7 +131,7 @@ export function planJson(plan: GridPlan) {
       state: c.state,
       ...(c.pid === undefined ? {} : { pid: c.pid }),
       values: c.cell.values,
-      differences: c.differences.map((d) => ({ path: d.path, base: d.base ?? null, cell: d.cell ?? null })),
+      differences: c.differences.map((d) => ({ path: d.path, base: differenceJson(d.base), cell: differenceJson(d.cell) })),
       ...(c.sharesPretrain ? { shares_pretrain: c.sharesPretrain } : {}),
       ...(c.copies ? { copies: c.copies } : {}),
       ...(c.unfinishedTwins ? { unfinished_twins: c.unfinishedTwins } : {}),

@@ -12,7 +12,7 @@ import { runId } from '../../src/codegen/hash.ts';
 import { runDirectory, runProgress } from '../../src/runs/directory.ts';
 import { gridFolder, manifestOf, writeManifest } from '../../src/grid/folder.ts';
 import { withThreadShare } from '../../src/grid/local.ts';
-import { describeDifference, planGrid, renderPlan } from '../../src/grid/plan.ts';
+import { describeDifference, planGrid, planJson, renderPlan } from '../../src/grid/plan.ts';
 import { resultsCsv, writeResults } from '../../src/grid/results.ts';
 import { collectResults } from '../../src/grid/rows.ts';
 import { pretrainGroups, pretrainKey } from '../../src/grid/schedule.ts';
@@ -102,6 +102,10 @@ grid added of base {
     expect(changes(grids.get('added')!)).to.deep.equal([
       ['loss.supervised none -> {}'],
       ['loss.supervised none -> {}', 'loss.supervised.weight none -> 0'],
+    ]);
+    // As data: null for the absent side, {} for the block added at its defaults.
+    expect(planJson(planGrid(grids.get('added')!, workspace.runs)).cells[1].differences).to.deep.equal([
+      { path: 'loss.supervised', base: null, cell: {} }, { path: 'loss.supervised.weight', base: null, cell: 0 },
     ]);
     // An online teacher's pretrain stage added by the grid: the stage and its written epochs.
     const { grids: online } = compileSource(source.replace('mode = offline, pretrain { epochs = 1 }', 'mode = online')
