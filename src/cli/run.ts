@@ -45,7 +45,6 @@ export const run = defineCommand({
     const { runDirectory } = await import('../runs/directory.ts');
     const { startRun } = await import('../runs/start.ts');
     const { RunDirectory } = await import('../runtime/run/directory.ts');
-    const { readRunInfo } = await import('../runtime/run/run-info.ts');
     const dir = runDirectory(experiment);
     const existing = new RunDirectory(dir);
     const show = (outcome: RunOutcome, code: number) => showResults({ experiment: experiment.name, dir, outcome, code, diagnostics: loaded.diagnostics }, format);
@@ -59,6 +58,8 @@ export const run = defineCommand({
       print(`rekdc run: nothing to resume: ${dir} holds no checkpoint (run without --resume to start)`);
       return 1;
     }
+    const { isCopy, untouched } = await import('../runs/reuse.ts');
+    const fresh = untouched(dir);
     const lock = RunLock.acquire(dir);
     if (!(lock instanceof RunLock)) {
       print(`rekdc run: ${dir} is being run by ${holderLabel(lock.heldBy)} already`);
@@ -70,7 +71,7 @@ export const run = defineCommand({
     } finally {
       lock.release();
     }
-    const copied = code === 0 && readRunInfo(existing.paths.runInfo).copied_from !== undefined;
+    const copied = code === 0 && fresh && !options.force && isCopy(dir);
     await show(copied ? 'copied' : code === 0 ? 'finished' : code === 130 ? 'interrupted' : 'failed', code);
     return code;
   },

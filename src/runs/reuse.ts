@@ -29,6 +29,15 @@ export function twinsOf(dir: string): string[] {
   return entries.filter((entry) => entry.endsWith(suffix) && entry !== path.basename(dir)).sort().map((entry) => path.join(root, entry));
 }
 
+/** Whether nothing has run in `dir` yet (no checkpoint, no status): only such a run copies a twin. */
+export const untouched = (dir: string): boolean => {
+  const run = new RunDirectory(dir);
+  return !run.hasCheckpoint() && run.status() === undefined;
+};
+
+/** Whether `dir` holds copied results (its run-info names the run that trained them). */
+export const isCopy = (dir: string): boolean => readRunInfo(runPaths(dir).runInfo).copied_from !== undefined;
+
 /** The run that trained the results in `dir`: itself, or the run its results were copied from. */
 const trainedBy = (dir: string): string => readRunInfo(runPaths(dir).runInfo).copied_from ?? dir;
 
@@ -50,11 +59,12 @@ export function finishedTwin(dir: string): string | undefined {
 export function copyTwin(twin: string, dir: string): void {
   const from = runPaths(twin);
   const to = runPaths(dir);
+  // First, so that a copy cut short and resumed still says where its training came from. A copy of
+  // a copy names the run that trained, so the trail survives the copy in between.
+  writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: trainedBy(twin) });
   for (const key of ['metrics', 'checkpoints', 'eval'] as const) {
     if (fs.existsSync(from[key])) fs.cpSync(from[key], to[key], { recursive: true });
   }
-  // A copy of a copy names the run that trained, so the trail survives the copy in between.
-  writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: trainedBy(twin) });
   writeFileAtomic(to.status, fs.readFileSync(from.status));
   buildReport(dir);
 }

@@ -15,7 +15,7 @@ import { failedSince, recordFailure } from '../runtime/run/failure.ts';
 import { PARENT_PID_VARIABLE, trainingComplete } from '../runtime/run/signals.ts';
 import type { CompiledFile } from './compiled-file.ts';
 import { lineSplitter } from './lines.ts';
-import { copyTwin, finishedTwin } from './reuse.ts';
+import { copyTwin, finishedTwin, untouched } from './reuse.ts';
 import type { RunLock } from './lock.ts';
 
 const toStderr = (text: string) => process.stderr.write(`${text}\n`);
@@ -42,8 +42,7 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   const programFile = path.join(dir, 'program.mts');
   const program = generateProgram(experiment, compiled.file, compiled.text);
   const existing = new RunDirectory(dir);
-  const untouched = !existing.hasCheckpoint() && existing.status() === undefined;
-  const twin = untouched && !options.force ? finishedTwin(dir) : undefined;
+  const twin = !options.force && untouched(dir) ? finishedTwin(dir) : undefined;
   // A copy runs no program: its type check (tens of seconds) is skipped.
   if (twin === undefined) checkProgram(program, programFile);
   // The program names the checkpoint and step it resumes from: it verifies them, and status.json may lag behind.

@@ -55,6 +55,17 @@ grid seeds of moco {
     expect(copyOfCopy.stderr).to.include(path.join('runs', path.basename(copy.dir)));
     fs.renameSync(`${original.dir}.moved`, original.dir);
 
+    // A copy cut short before its status: the next run resumes it (the final evaluation only) and
+    // it still names the run that trained it.
+    for (const file of ['status.json', 'eval.json', 'report.md']) fs.rmSync(path.join(copyOfCopy.dir, file));
+    const resumed = await runDir(cwd, 'third');
+    expect(resumed).to.include({ outcome: 'finished', copiedFrom: trainedRun });
+    expect(resumed.stderr).to.include('resuming');
+    // No step trained again: the metrics are the copied ones.
+    expect(fs.readFileSync(path.join(copyOfCopy.dir, 'metrics.jsonl'))).to.deep.equal(fs.readFileSync(path.join(original.dir, 'metrics.jsonl')));
+    expect(readJson(path.join(copyOfCopy.dir, 'eval.json'))).to.deep.equal(readJson(path.join(original.dir, 'eval.json')));
+    expect(fs.readFileSync(path.join(copyOfCopy.dir, 'report.md'), 'utf8')).to.include('Copied from');
+
     // A grid copies its cell equal to the trained run (no wall time of its own) and trains the other.
     const grid = await rekdcIn(cwd, 'grid', 'tiny.rekd', 'seeds', '--format', 'json');
     expect(grid.code, grid.stderr).to.equal(0);
