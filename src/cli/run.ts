@@ -13,6 +13,7 @@ import { UsageError } from '../runs/usage-error.ts';
 import { holderLabel, RunLock } from '../runs/lock.ts';
 import { withConcreteSplit } from '../runs/split.ts';
 import type { SummarisedEvaluation } from './run-summary.ts';
+import type { RunStart } from '../runs/start.ts';
 
 const print = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -58,21 +59,19 @@ export const run = defineCommand({
       print(`rekdc run: nothing to resume: ${dir} holds no checkpoint (run without --resume to start)`);
       return 1;
     }
-    const { isCopy, untouched } = await import('../runs/reuse.ts');
-    const fresh = untouched(dir);
     const lock = RunLock.acquire(dir);
     if (!(lock instanceof RunLock)) {
       print(`rekdc run: ${dir} is being run by ${holderLabel(lock.heldBy)} already`);
       return 1;
     }
-    let code: number;
+    let started: RunStart;
     try {
-      code = await startRun(experiment, loaded.compiled, dir, { force: options.force, lock });
+      started = await startRun(experiment, loaded.compiled, dir, { force: options.force, lock });
     } finally {
       lock.release();
     }
-    const copied = code === 0 && fresh && !options.force && isCopy(dir);
-    await show(copied ? 'copied' : code === 0 ? 'finished' : code === 130 ? 'interrupted' : 'failed', code);
+    const { code } = started;
+    await show(started.copiedFrom !== undefined ? 'copied' : code === 0 ? 'finished' : code === 130 ? 'interrupted' : 'failed', code);
     return code;
   },
 });

@@ -11,7 +11,7 @@ import type { CompiledFile } from '../runs/compiled-file.ts';
 import { runDirectory } from '../runs/directory.ts';
 import { RUNS_FOLDER } from '../runs/folders.ts';
 import { holderLabel, RunLock } from '../runs/lock.ts';
-import { isCopy, runIdOf, untouched } from '../runs/reuse.ts';
+import { runIdOf } from '../runs/reuse.ts';
 import { startRun } from '../runs/start.ts';
 import { RunDirectory } from '../runtime/run/directory.ts';
 import { cellLabel } from './cells.ts';
@@ -79,7 +79,6 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
   const start = (cell: GridCell, dir: string, lock: RunLock) => {
     log(`grid: ${cell.name} (${cellLabel(cell)}) starts in ${dir}`);
     const began = Date.now();
-    const fresh = untouched(dir);
     const finish = (outcome: Outcome, code?: number) => {
       outcomes.set(cell.name, { cell, dir, outcome, ...(code === undefined ? {} : { code }) });
       running.delete(cell.name);
@@ -87,9 +86,9 @@ export async function runGridLocally(cells: readonly GridCell[], source: Compile
     // Several cells at once print prefixed lines, not bars redrawn over each other.
     const line = options.jobs > 1 ? (text: string) => log(`[${cell.name}] ${text}`) : undefined;
     running.set(cell.name, startRun(withThreadShare(cell.experiment, options.jobs), source, dir, { force: false, lock, line })
-      .then((code) => {
+      .then(({ code, copiedFrom }) => {
         // A copy took no training time of its own: the grid records none for it.
-        const copied = code === 0 && fresh && isCopy(dir);
+        const copied = copiedFrom !== undefined;
         if (!copied) addCellTime(options.folder, dir, (Date.now() - began) / 1000);
         if (code === 130) stopping = true;
         finish(copied ? 'copied' : code === 0 ? 'ran' : code === 130 ? 'interrupted' : 'failed', code);

@@ -35,9 +35,6 @@ export const untouched = (dir: string): boolean => {
   return !run.hasCheckpoint() && run.status() === undefined;
 };
 
-/** Whether `dir` holds copied results (its run-info names the run that trained them). */
-export const isCopy = (dir: string): boolean => readRunInfo(runPaths(dir).runInfo).copied_from !== undefined;
-
 /** The run that trained the results in `dir`: itself, or the run its results were copied from. */
 const trainedBy = (dir: string): string => readRunInfo(runPaths(dir).runInfo).copied_from ?? dir;
 

@@ -32,11 +32,17 @@ export interface StartOptions {
   line?: (text: string) => void;
 }
 
+/** How a run started by `startRun` ended: its exit status, and the finished run it copied when it trained nothing. */
+export interface RunStart {
+  code: number;
+  copiedFrom?: string;
+}
+
 /**
  * Type-checks the program (a cached verdict when it passed before), prepares the directory and runs it; resolves with its
  * exit status. A new run whose settings a finished run under another name has copies that run's results instead (runs/reuse.ts).
  */
-export async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, options: StartOptions): Promise<number> {
+export async function startRun(experiment: ResolvedExperiment, compiled: CompiledFile, dir: string, options: StartOptions): Promise<RunStart> {
   const say = options.line ?? toStderr;
   // .mts: an ES module wherever the run directory is (top-level await needs one).
   const programFile = path.join(dir, 'program.mts');
@@ -55,11 +61,11 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   if (twin !== undefined) {
     copyTwin(twin, dir);
     say(`rekdc run: ${experiment.name} in ${dir}: the same settings as the finished ${twin}, whose results are copied (nothing trained; --force trains it)`);
-    return 0;
+    return { code: 0, copiedFrom: twin };
   }
   say(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
 
-  return startProgram(programFile, dir, { ...options, again: options.force ? 'run the same command without --force' : undefined });
+  return { code: await startProgram(programFile, dir, { ...options, again: options.force ? 'run the same command without --force' : undefined }) };
 }
 
 /**
