@@ -4,32 +4,19 @@
  * figure stays in eval.json and report.md (and `--format json`), so the summary reads at a glance.
  */
 import type { StepRecord } from '../runtime/run/metrics.ts';
-
-interface Top1 { top1: number }
-interface Probes { linear?: Top1; knn?: Top1 }
+import { top1Table, type EvaluationTop1 } from '../runtime/run/top1-table.ts';
 
 /** The parts of eval.json the summary reads (train/evaluate.ts writes them). */
-export interface SummarisedEvaluation extends Probes {
-  floors?: { untrained?: Probes; pixels?: Probes };
-  teacher?: Probes;
+export interface SummarisedEvaluation extends EvaluationTop1 {
   collapse?: { effectiveRank?: number; purity?: number };
 }
 
-const percent = (value: number | undefined): string => (value === undefined ? '' : `${(100 * value).toFixed(2)}%`);
-
 /** The summary's lines, each starting with two spaces; empty for an evaluation without figures. */
 export function runSummary(evaluation: SummarisedEvaluation | undefined, miner: StepRecord | undefined): string[] {
-  const columns: Array<[string, Probes | undefined]> = [
-    ['student', evaluation], ['untrained', evaluation?.floors?.untrained], ['raw pixels', evaluation?.floors?.pixels], ['teacher', evaluation?.teacher],
-  ];
-  const probes = (['linear', 'knn'] as const).filter((probe) => evaluation?.[probe] !== undefined);
-  const shown = columns.filter(([, figures]) => probes.some((probe) => figures?.[probe] !== undefined));
-  const table = [
-    ['top-1', ...shown.map(([name]) => name)],
-    ...probes.map((probe) => [probe === 'knn' ? 'kNN' : 'linear', ...shown.map(([, figures]) => percent(figures?.[probe]?.top1))]),
-  ];
+  const { columns, rows } = top1Table(evaluation);
+  const table = [['top-1', ...columns], ...rows.map(({ probe, cells }) => [probe, ...cells])];
   const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
-  const lines = probes.length === 0 ? [] : table.map((row) =>
+  const lines = rows.length === 0 ? [] : table.map((row) =>
     row.map((text, column) => (column === 0 ? text.padEnd(widths[0]) : text.padStart(widths[column]))).join('  ').trimEnd());
   if (miner?.miner_precision !== undefined) {
     const chance = miner.miner_chance === undefined ? '' : `, chance ${miner.miner_chance.toFixed(3)}`;

@@ -11,6 +11,7 @@ import { writeMetricsCsv } from './metrics-csv.ts';
 import { formatDuration } from './progress.ts';
 import { readRunInfo, runTotals, type RunInfo } from './run-info.ts';
 import { linePlot, type Series } from './svg.ts';
+import { top1Table, type EvaluationTop1 } from './top1-table.ts';
 
 /** Rows `name | value` for every numeric leaf of a nested result object (`linear.top1`, ...). */
 export function flattenResults(value: unknown, prefix = ''): Array<[string, number]> {
@@ -42,30 +43,15 @@ export function minerRows(steps: StepRecord[]): Array<[string, number]> {
   return minerNames.flatMap((name) => (last[name] === undefined ? [] : [[`${name} (step ${last.step})`, last[name]!] as [string, number]]));
 }
 
-/** The top-1 figures of the evaluation's probes, as eval.json holds them (train/evaluate.ts). */
-interface ProbeTop1 {
-  linear?: { top1: number };
-  knn?: { top1: number };
-}
-
-type EvaluationTop1 = ProbeTop1 & { floors?: { pixels?: ProbeTop1; untrained?: ProbeTop1 }; teacher?: ProbeTop1 };
-
 /**
- * A table of the student's top-1 beside its floors, and its teacher's when the run had one, one
- * row per probe that has them; empty without floors.
+ * The student's top-1 beside its floors, and its teacher's when the run had one, one row per probe
+ * that has them; empty without floors.
  */
 export function floorTable(results: EvaluationTop1 | undefined): string[] {
-  const floors = results?.floors;
-  if (!floors) return [];
-  const cell = (figures: ProbeTop1 | undefined, probe: keyof ProbeTop1) => {
-    const top1 = figures?.[probe]?.top1;
-    return top1 === undefined ? '' : `${(100 * top1).toFixed(2)}%`;
-  };
-  const columns = [results, floors.untrained, floors.pixels, ...(results.teacher ? [results.teacher] : [])];
-  const rows = (['linear', 'knn'] as const).filter((probe) => results[probe] !== undefined)
-    .map((probe) => `| ${probe === 'knn' ? 'kNN' : 'linear'} top-1 | ${columns.map((figures) => cell(figures, probe)).join(' | ')} |`);
-  const header = ['probe', 'student', 'untrained', 'raw pixels', ...(results.teacher ? ['teacher'] : [])];
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---|').join('')}`, ...rows];
+  if (!results?.floors) return [];
+  const { columns, rows } = top1Table(results);
+  return [`| probe | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`,
+    ...rows.map(({ probe, cells }) => `| ${probe} top-1 | ${cells.join(' | ')} |`)];
 }
 
 function describeStatus(status: RunStatus | undefined): string {
