@@ -3,7 +3,7 @@ import type { CompiledGrid, GridCell } from '../compiler.ts';
 import { groupBy, SEED_AXIS } from './aggregate.ts';
 import { runDirectory, runProgress, type RunProgress } from '../runs/directory.ts';
 import { RUNS_FOLDER, teachersFolder } from '../runs/folders.ts';
-import { finishedTwin, runIdOf, twinsOf } from '../runs/reuse.ts';
+import { finishedTwin, runIdOf, runsById, twinsOf } from '../runs/reuse.ts';
 import { differenceJson, differences, valueLabel, type Difference } from './cells.ts';
 import { methodLabel } from './methods.ts';
 import { pretrainGroups } from './schedule.ts';
@@ -33,12 +33,13 @@ export interface GridPlan {
 
 export function planGrid(grid: CompiledGrid, runsRoot = RUNS_FOLDER): GridPlan {
   const groups = pretrainGroups(grid.cells);
+  const runs = runsById(runsRoot);
   const cells = grid.cells.map((cell): PlannedCell => {
     const dir = runDirectory(cell.experiment, runsRoot);
     const group = groups.get(cell.name);
     const progress = runProgress(dir);
-    const twin = progress.state === 'new' ? finishedTwin(dir) : undefined;
-    const unfinished = progress.state === 'new' && twin === undefined ? twinsOf(dir) : [];
+    const twin = progress.state === 'new' ? finishedTwin(dir, runs) : undefined;
+    const unfinished = progress.state === 'new' && twin === undefined ? twinsOf(dir, runs) : [];
     return {
       cell, dir, ...progress, method: methodLabel(cell.experiment),
       differences: grid.baseExperiment ? differences(grid.baseExperiment, cell.experiment, cell.provenance).filter((d) => d.path !== SEED_AXIS) : [],

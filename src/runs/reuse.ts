@@ -16,18 +16,25 @@ import { RunLock } from './lock.ts';
 /** `runs/<name>-<id>` -> `<id>` (names are identifiers, without '-'). */
 export const runIdOf = (dir: string): string => path.basename(dir).slice(path.basename(dir).lastIndexOf('-') + 1);
 
-/** The other run directories of `dir`'s id (the same settings under other names), by name. */
-export function twinsOf(dir: string): string[] {
-  const root = path.dirname(dir);
-  const suffix = `-${runIdOf(dir)}`;
+/** The run directories under `root` by run id, each list by name: read once by a caller asking for many runs' twins. */
+export function runsById(root: string): Map<string, string[]> {
   let entries: string[];
   try {
-    entries = fs.readdirSync(root);
+    entries = fs.readdirSync(root).sort();
   } catch {
-    return [];
+    entries = [];
   }
-  return entries.filter((entry) => entry.endsWith(suffix) && entry !== path.basename(dir)).sort().map((entry) => path.join(root, entry));
+  const byId = new Map<string, string[]>();
+  for (const entry of entries) {
+    const id = runIdOf(entry);
+    byId.set(id, [...(byId.get(id) ?? []), path.join(root, entry)]);
+  }
+  return byId;
 }
+
+/** The other run directories of `dir`'s id (the same settings under other names), by name. */
+export const twinsOf = (dir: string, runs = runsById(path.dirname(dir))): string[] =>
+  (runs.get(runIdOf(dir)) ?? []).filter((twin) => path.basename(twin) !== path.basename(dir));
 
 /** Whether nothing has run in `dir` yet (no checkpoint, no status): only such a run copies a twin. */
 export const untouched = (dir: string): boolean => {
@@ -42,8 +49,8 @@ const trainedBy = (dir: string): string => readRunInfo(runPaths(dir).runInfo).co
  * A finished twin of `dir` not being written by anyone, one that trained before one that is a
  * copy, then by name, so every front end picks the same one.
  */
-export function finishedTwin(dir: string): string | undefined {
-  const finished = twinsOf(dir).filter((twin) => new RunDirectory(twin).finished && RunLock.holder(twin) === null);
+export function finishedTwin(dir: string, runs = runsById(path.dirname(dir))): string | undefined {
+  const finished = twinsOf(dir, runs).filter((twin) => new RunDirectory(twin).finished && RunLock.holder(twin) === null);
   return finished.find((twin) => trainedBy(twin) === twin) ?? finished[0];
 }
 
