@@ -95,6 +95,8 @@ export interface CompileResult {
   origins: Map<string, Diagnostic[]>;
   /** Text of every file and override the diagnostics point into (for renderDiagnostics). */
   sources: Map<string, string>;
+  /** Display names of the .rekd files read: the compiled file, then what it imports. */
+  files: string[];
 }
 
 const INTERNAL = 'internal error: please report it on the rekd issue tracker with the file that triggered it';
@@ -312,7 +314,7 @@ export function compileSource(text: string, file: string, options: CompileOption
   const root = program.files[0];
   const result: CompileResult = {
     diagnostics: [], ok: false, experiments: new Map(), provenance: new Map(), grids: new Map(),
-    gridNames: root.grids.map((grid) => grid.name.text), origins: new Map(), sources,
+    gridNames: root.grids.map((grid) => grid.name.text), origins: new Map(), sources, files: [...program.sources.keys()],
   };
   /** The sink of compiling the declarations named `name`: their diagnostics are their own (origins) and the file's. */
   const scopes = new Map<string, DiagnosticSink>();
@@ -370,7 +372,7 @@ export function compileFile(file: string, options: CompileOptions = {}): Compile
   if (text === undefined) {
     return {
       diagnostics: [diagnostic('RK0002', `cannot read '${file}'${unreadable(path.resolve(file))}`, null)], ok: false,
-      experiments: new Map(), provenance: new Map(), grids: new Map(), gridNames: [], origins: new Map(), sources: new Map(),
+      experiments: new Map(), provenance: new Map(), grids: new Map(), gridNames: [], origins: new Map(), sources: new Map(), files: [],
     };
   }
   return compileSource(text, displayName(path.resolve(file)), options);

@@ -15,7 +15,7 @@ import { RUNS_FOLDER } from '../runs/folders.ts';
 import { RunLock } from '../runs/lock.ts';
 import { validateResolved } from '../schema/validate.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/run/atomic.ts';
-import { openRunDirectory, RunDirectory, type RunStatus } from '../runtime/run/directory.ts';
+import { openRunDirectory, RunDirectory, type RunStatus, type SourceFile } from '../runtime/run/directory.ts';
 import { buildReport } from '../runtime/run/report.ts';
 import type { RunInfo } from '../runtime/run/run-info.ts';
 import { addCellTime } from './folder.ts';
@@ -32,6 +32,8 @@ export interface CellPayload {
   experiment: ResolvedExperiment;
   file: string;
   source: string;
+  /** The file and its imports, when it has some (CompiledFile's sourceTree); absent from coordinators of older versions. */
+  sourceTree?: SourceFile[];
 }
 
 /** What a worker returns: the run directory's results, metrics and status (the queue is the result store). */
@@ -123,6 +125,10 @@ export function validatePayload(data: unknown): CellPayload {
   for (const field of ['grid', 'cell', 'file', 'source'] as const) {
     if (typeof payload[field] !== 'string') throw new Error(`the job payload's ${field} is not a string`);
   }
+  const tree = payload.sourceTree;
+  if (tree !== undefined && !(Array.isArray(tree) && tree.every((f) => typeof f?.path === 'string' && typeof f?.text === 'string'))) {
+    throw new Error("the job payload's sourceTree is not a list of { path, text } strings");
+  }
   const problems = validateResolved(payload.experiment);
   if (problems.length) throw new Error(`the job payload's experiment fails the schema: ${problems.join('; ')}`);
   // The name becomes a directory name: no separators, no '..'.
@@ -142,7 +148,7 @@ export function recordResult(experiment: ResolvedExperiment, source: CompiledFil
   if (!(lock instanceof RunLock)) return false;
   try {
     if (new RunDirectory(dir).finished) return false;
-    const run = openRunDirectory(dir, { resolved: experiment, source: source.text });
+    const run = openRunDirectory(dir, { resolved: experiment, source: source.text, sourceTree: source.sourceTree });
     writeFileAtomic(run.paths.metrics, result.metrics);
     if (result.run_info) writeJsonAtomic(run.paths.runInfo, result.run_info);
     run.writeEval(result.eval);
@@ -223,7 +229,7 @@ async function waitForCells(grid: CompiledGrid, source: CompiledFile, queue: Que
       outcomes.set(cell, { cell, dir, outcome: 'skipped' });
       continue;
     }
-    const payload: CellPayload = { grid: grid.name, cell: cell.name, values: cell.values, experiment: cell.experiment, file: source.file, source: source.text };
+    const payload: CellPayload = { grid: grid.name, cell: cell.name, values: cell.values, experiment: cell.experiment, file: source.file, source: source.text, ...(source.sourceTree ? { sourceTree: source.sourceTree } : {}) };
     const enqueue = () => queue.add(cell.name, payload, {
       jobId: jobId(grid.name, dir), attempts: options.attempts ?? 3, removeOnComplete: false, removeOnFail: false,
     });

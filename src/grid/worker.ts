@@ -51,7 +51,7 @@ async function runJob(job: Job<CellPayload, CellResult>, runsRoot: string, log: 
   log(`worker: job ${job.id} (${payload.cell} of grid ${payload.grid}, attempt ${job.attemptsMade + 1}) in ${dir}`);
   const began = Date.now();
   try {
-    const { code } = await startRun(experiment, { file: payload.file, text: payload.source, experiments: [experiment] }, dir, { force: false, lock });
+    const { code } = await startRun(experiment, { file: payload.file, text: payload.source, experiments: [experiment], sourceTree: payload.sourceTree }, dir, { force: false, lock });
     if (code !== 0) throw new Error(`${payload.cell} exited with code ${code} (see ${dir} on ${os.hostname()})`);
   } finally {
     lock.release();

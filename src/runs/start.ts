@@ -56,7 +56,7 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
     : trainingComplete(existing.status()) ? ': training is complete, only the final evaluation runs'
       : ', resuming from its newest intact checkpoint';
   // A directory holding another experiment (RunError) reaches main: a user error, exit 1.
-  openRunDirectory(dir, { resolved: experiment, source: compiled.text, fresh: options.force });
+  openRunDirectory(dir, { resolved: experiment, source: compiled.text, sourceTree: compiled.sourceTree, fresh: options.force });
   writeFileAtomic(programFile, program.text);
   if (twin !== undefined) {
     copyTwin(twin, dir);

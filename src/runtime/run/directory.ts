@@ -3,6 +3,7 @@
  * and reported on from its files alone.
  *
  *   source.rekd  resolved.json  status.json  metrics.jsonl  metrics.csv  run-info.json  eval.json  report.md
+ *   sources/ (the source file and its imports, when it has some)
  *   checkpoints/latest.ckpt  checkpoints/previous.ckpt  checkpoints/best.ckpt  plots/*.svg
  *
  * `previous.ckpt` is the `latest.ckpt` before the last save, so a damaged latest one leaves an
@@ -35,12 +36,24 @@ export interface OpenRunOptions {
   resolved: unknown;
   /** The .rekd source text the experiment came from. */
   source?: string;
+  /**
+   * When that file imports others: it and every file it imports, at their paths relative to the
+   * folder holding them all, so `sources/` compiles on its own (a run directory is self-contained).
+   */
+  sourceTree?: SourceFile[];
   /** Start over: remove what an earlier run wrote here (`--force`). */
   fresh?: boolean;
 }
 
+/** A .rekd file of a source tree: its path relative to the tree's folder ('/'-separated) and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
 export interface RunPaths {
   source: string;
+  sources: string;
   resolved: string;
   status: string;
   metrics: string;
@@ -59,6 +72,7 @@ export function runPaths(dir: string): RunPaths {
   const checkpoints = path.join(dir, 'checkpoints');
   return {
     source: path.join(dir, 'source.rekd'),
+    sources: path.join(dir, 'sources'),
     resolved: path.join(dir, 'resolved.json'),
     status: path.join(dir, 'status.json'),
     metrics: path.join(dir, 'metrics.jsonl'),
@@ -144,7 +158,7 @@ export class RunDirectory {
 
 /** Files and folders a run writes; `fresh` removes exactly these, never anything else in `dir`. */
 const runEntries = (paths: RunPaths) => [
-  paths.source, paths.resolved, paths.status, paths.metrics, paths.metricsCsv, paths.runInfo, paths.checkpoints, paths.eval, paths.report, paths.plots,
+  paths.source, paths.sources, paths.resolved, paths.status, paths.metrics, paths.metricsCsv, paths.runInfo, paths.checkpoints, paths.eval, paths.report, paths.plots,
 ];
 
 /** Whether a stored resolved.json is the same run as `resolved`, whatever the order of its keys and thread count. */
@@ -181,7 +195,19 @@ export function openRunDirectory(dir: string, options: OpenRunOptions): RunDirec
     writeFileAtomic(run.paths.resolved, resolvedText);
   }
   if (options.source !== undefined) writeFileAtomic(run.paths.source, options.source);
+  for (const file of options.sourceTree ?? []) writeFileAtomic(treePath(run.paths.sources, file.path), file.text);
   return run;
+}
+
+/** Where a source tree's file goes under `folder`; a path that would leave it (it may come from a queue's payload) is refused. */
+function treePath(folder: string, relative: string): string {
+  const parts = relative.split('/');
+  if (path.isAbsolute(relative) || parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\\'))) {
+    throw new RunError(`source file path '${relative}' is not a plain relative path`);
+  }
+  const file = path.join(folder, ...parts);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return file;
 }
 
 export function readJson<T>(file: string): T | undefined {

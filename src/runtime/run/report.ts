@@ -152,7 +152,7 @@ export function buildReport(runDir: string): string {
   const lines = [`# Run \`${name}\``, '', `Status: ${describeStatus(run.status())}.`, ''];
   const data = dataLine(resolved?.data);
   if (data !== undefined) lines.push(data, '');
-  const files = ([['source', run.paths.source], ['resolved settings', run.paths.resolved], ['metrics', run.paths.metrics],
+  const files = ([['source', run.paths.source], ['with its imports', run.paths.sources], ['resolved settings', run.paths.resolved], ['metrics', run.paths.metrics],
     ['metrics table', run.paths.metricsCsv], ['evaluation', run.paths.eval], ['run info', run.paths.runInfo]] as const).filter(([, file]) => fs.existsSync(file));
   lines.push(`Files: ${files.map(([label, file]) => `[${label}](${path.basename(file)})`).join(', ')}.`, '');
   lines.push(...provenanceLines(readRunInfo(run.paths.runInfo)));
