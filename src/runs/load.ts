@@ -65,19 +65,22 @@ export function missingCell(result: CompileResult, file: string, name: string): 
 
 /**
  * Compiles `file` with `overrides` and picks every experiment it declares, or only `name` (an
- * experiment or a grid cell such as `grid_3`). Errors inside grids count only when `name` is a
- * grid cell. `command` names the command in messages about names.
+ * experiment or a grid cell such as `grid_3`). Errors anywhere in the file stop it, its grids'
+ * included; with overrides, the grids are checked as written, so that a grid the overrides break
+ * (`--set teacher=none` under a grid varying the teacher's pretrain epochs) does not stop a
+ * command acting on one experiment. `command` names the command in messages about names.
  */
 export function loadExperiments(file: string, overrides: readonly string[], name: string | undefined, command: string): LoadFailure | LoadedExperiments {
-  // A declared experiment needs no grid; a grid cell (or an unknown name) needs them expanded.
-  const withoutGrids = compileFile(file, { overrides, grids: false });
-  const wantsGrids = name !== undefined && !withoutGrids.experiments.has(name) && withoutGrids.ok;
-  const result = wantsGrids ? compileFile(file, { overrides }) : withoutGrids;
+  const asWritten = compileFile(file);
+  const result = overrides.length === 0 || !asWritten.ok ? asWritten : compileFile(file, { overrides, grids: isCell(asWritten, name) });
   if (!result.ok) return { ok: false, diagnostics: result.diagnostics, sources: result.sources };
   const experiments = select(result, file, name, command);
   const used = name === undefined || result.experiments.has(name) ? experiments.map((e) => e.name) : [gridOfCell(result, name)!];
   return { ok: true, compiled: compiledFile(result, file, experiments), diagnostics: scopedDiagnostics(result, used), sources: result.sources };
 }
+
+/** Whether `name` is not one of the file's experiments (a grid cell, or unknown: then the grids tell which). */
+const isCell = (result: CompileResult, name: string | undefined): boolean => name !== undefined && !result.experiments.has(name);
 
 /** Compiles `file` with `overrides` and picks its grid `name` (every invalid cell is among the errors). */
 export function loadGrid(file: string, name: string, overrides: readonly string[]): LoadFailure | LoadedGrid {
