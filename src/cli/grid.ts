@@ -7,6 +7,7 @@ import { defineCommand } from './command.ts';
 import { FORMAT, overridesOf, QUEUE, QUEUE_TIMEOUT, SET, THREADS } from './common-options.ts';
 import { compileGrid } from './compiled.ts';
 import { printJson } from './diagnostics-output.ts';
+import { counted } from '../diagnostics/render.ts';
 
 export const grid = defineCommand({
   name: 'grid',
@@ -75,7 +76,7 @@ export const grid = defineCommand({
       });
     } else {
       const summary = Object.entries(counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
-      process.stdout.write(`grid ${name}: ${loaded.grid.cells.length} cells (${summary || 'none run'})\n` +
+      process.stdout.write(`grid ${name}: ${counted(loaded.grid.cells.length, 'cell')} (${summary || 'none run'})\n` +
         `${written.gates.map((line) => `${line}\n`).join('')}results: ${written.report}\n`);
     }
     if (outcomes.some((o) => o.outcome === 'interrupted') || outcomes.length < loaded.grid.cells.length) return 130;

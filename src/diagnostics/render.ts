@@ -43,13 +43,15 @@ function renderOne(d: Diagnostic, sources: ReadonlyMap<string, string>, color: b
   return lines.join('\n');
 }
 
+/** `1 cell`, `2 cells`: a count and its noun (plural with an s). */
+export const counted = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function summary(diagnostics: readonly Diagnostic[]): string {
   const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const errors = count('error');
   const warnings = count('warning');
   if (errors === 0 && warnings === 0) return 'no errors';
-  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  return [errors ? counted(errors, 'error') : '', warnings ? counted(warnings, 'warning') : ''].filter(Boolean).join(', ');
 }
 
 /** Renders diagnostics (already sorted by the compiler) as text or JSON. */

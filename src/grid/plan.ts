@@ -6,6 +6,7 @@ import { RUNS_FOLDER, teachersFolder } from '../runs/folders.ts';
 import { finishedTwin, runIdOf, runsById, twinsOf } from '../runs/reuse.ts';
 import { differenceJson, differences, valueLabel, type Difference } from './cells.ts';
 import { methodLabel } from './methods.ts';
+import { counted } from '../diagnostics/render.ts';
 import { pretrainGroups } from './schedule.ts';
 
 export interface PlannedCell {
@@ -63,7 +64,7 @@ export function renderPlan(plan: GridPlan): string {
   const count = (state: RunProgress) => cells.filter((c) => c.state === state).length;
   const copies = cells.filter((c) => c.copies);
   const lines = [
-    `grid ${grid.name} of ${grid.base}: ${cells.length} cells, ${count('complete')} complete, ` +
+    `grid ${grid.name} of ${grid.base}: ${counted(cells.length, 'cell')}, ${count('complete')} complete, ` +
       `${count('failed') ? `${count('failed')} failed, ` : ''}${count('interrupted')} interrupted, ` +
       `${count('running')} running, ${count('new')} new${copies.length ? ` (${copies.length} of them copying a finished run)` : ''}`,
   ];
@@ -82,7 +83,7 @@ export function renderPlan(plan: GridPlan): string {
     lines.push(`one teacher pretrain stage shared by ${members} (trained once, cached in ${teachersFolder(plan.runsRoot)})`);
   }
   if (copies.length) {
-    lines.push(`${copies.map((c) => `${c.cell.name} copies ${c.copies}`).join(', ')}: the same settings, finished under another name (nothing trained)`);
+    lines.push(`${copies.map((c) => `${c.cell.name} copies ${c.copies}`).join(', ')}: the same settings, finished under another name (nothing will be trained)`);
   }
   for (const { cell, unfinishedTwins } of cells) {
     if (!unfinishedTwins) continue;

@@ -9,6 +9,7 @@ import type { JsonValue } from '../compiler.ts';
 import { writeFileAtomic } from '../runtime/run/atomic.ts';
 import { csv, exactNumber as exact } from '../runtime/run/csv.ts';
 import { RunError } from '../runtime/run/directory.ts';
+import { counted } from '../diagnostics/render.ts';
 import { linePlot, type Series } from '../runtime/run/svg.ts';
 import { comparisons, methodTable, overSeeds, SEED_AXIS, settingAxes, settingsOf, type MethodComparison, type MethodTable, type Setting } from './aggregate.ts';
 import { valueLabel } from './cells.ts';
@@ -159,7 +160,7 @@ export function resultsMarkdown(results: GridResults, plots: readonly string[]):
   const lines = [
     `# Grid \`${manifest.grid}\` of \`${manifest.base}\``, '',
     ...failures.flatMap((f) => [`**${f}**`, '']),
-    `From \`${manifest.file}\`: ${rows.length} cells (${seedsSentence(results)}), ${done} complete. Top-1 in the tables of methods ` +
+    `From \`${manifest.file}\`: ${counted(rows.length, 'cell')} (${seedsSentence(results)}), ${done} complete. Top-1 in the tables of methods ` +
       'and gates in percent (differences in points), elsewhere as a fraction; each cell\'s metrics from its eval.json, the ' +
       'relation miner\'s precision and chance from the last metrics.jsonl window that measured them; wall time is the ' +
       'training sessions\' sum.', '',

@@ -42,33 +42,51 @@ export const untouched = (dir: string): boolean => {
   return !run.hasCheckpoint() && run.status() === undefined;
 };
 
-/** The run that trained the results in `dir`: itself, or the run its results were copied from. */
-const trainedBy = (dir: string): string => readRunInfo(runPaths(dir).runInfo).copied_from ?? dir;
+/**
+ * The run that trained the results in `twin`, for a copy of them into `dir`: the one its run-info
+ * names (even when moved away since: that is where they came from), else `twin`. Never `dir`
+ * itself: a run folder moved from another runs folder may name a run of `dir`'s path there.
+ */
+function trainedBy(twin: string, dir: string): string {
+  const named = readRunInfo(runPaths(twin).runInfo).copied_from;
+  return named !== undefined && path.resolve(named) !== path.resolve(dir) ? named : twin;
+}
+
+/** Whether `dir`'s eval.json can be read: a damaged one is not copied. */
+function readableEvaluation(dir: string): boolean {
+  try {
+    return new RunDirectory(dir).readEval() !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A finished twin of `dir` not being written by anyone, one that trained before one that is a
  * copy, then by name, so every front end picks the same one.
  */
 export function finishedTwin(dir: string, runs = runsById(path.dirname(dir))): string | undefined {
-  const finished = twinsOf(dir, runs).filter((twin) => new RunDirectory(twin).finished && RunLock.holder(twin) === null);
-  return finished.find((twin) => trainedBy(twin) === twin) ?? finished[0];
+  const finished = twinsOf(dir, runs).filter((twin) => new RunDirectory(twin).finished && RunLock.holder(twin) === null && readableEvaluation(twin));
+  return finished.find((twin) => trainedBy(twin, dir) === twin) ?? finished[0];
 }
 
 /**
  * Copies the results of `twin` into `dir`, whose resolved.json, source.rekd and program.mts are
  * already written. status.json comes after the results: a copy cut short has no status, so the
  * next run resumes from the copied checkpoints (only the final evaluation) instead of taking it
- * as done; report.md, which shows the status, after it.
+ * as done; report.md, which shows the status, after it. Returns the run that trained the results.
  */
-export function copyTwin(twin: string, dir: string): void {
+export function copyTwin(twin: string, dir: string): string {
   const from = runPaths(twin);
   const to = runPaths(dir);
+  const trainer = trainedBy(twin, dir);
   // First, so that a copy cut short and resumed still says where its training came from. A copy of
   // a copy names the run that trained, so the trail survives the copy in between.
-  writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: trainedBy(twin) });
+  writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: trainer });
   for (const key of ['metrics', 'checkpoints', 'eval'] as const) {
     if (fs.existsSync(from[key])) fs.cpSync(from[key], to[key], { recursive: true });
   }
   writeFileAtomic(to.status, fs.readFileSync(from.status));
   buildReport(dir);
+  return trainer;
 }

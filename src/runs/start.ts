@@ -32,7 +32,7 @@ export interface StartOptions {
   line?: (text: string) => void;
 }
 
-/** How a run started by `startRun` ended: its exit status, and the finished run it copied when it trained nothing. */
+/** How a run started by `startRun` ended: its exit status, and when it trained nothing, the run that trained the results it copied. */
 export interface RunStart {
   code: number;
   copiedFrom?: string;
@@ -59,9 +59,10 @@ export async function startRun(experiment: ResolvedExperiment, compiled: Compile
   openRunDirectory(dir, { resolved: experiment, source: compiled.text, sourceTree: compiled.sourceTree, fresh: options.force });
   writeFileAtomic(programFile, program.text);
   if (twin !== undefined) {
-    copyTwin(twin, dir);
-    say(`rekdc run: ${experiment.name} in ${dir}: the same settings as the finished ${twin}, whose results are copied (nothing trained; --force trains it)`);
-    return { code: 0, copiedFrom: twin };
+    const trainer = copyTwin(twin, dir);
+    const trained = trainer === twin ? '' : ` (trained by ${trainer})`;
+    say(`rekdc run: ${experiment.name} in ${dir}: the same settings as the finished ${twin}${trained}, whose results are copied (nothing trained; \`rekdc run --force\` trains it)`);
+    return { code: 0, copiedFrom: trainer };
   }
   say(`rekdc run: ${experiment.name} in ${dir}${resumed}`);
 

@@ -115,7 +115,7 @@ describe('Ctrl-C during the final evaluation', function () {
     expect(stopped.stderr, 'no stack trace').to.not.match(/^\s+at /m);
     expect(readJson(path.join(cwd, dir, 'status.json'))).to.include({ state: 'interrupted', step: 8 });
     const plan = await rekdcIn(cwd, 'plan', 'tiny.rekd', 'again');
-    expect(plan.stdout.split('\n')[0]).to.equal('grid again of moco: 1 cells, 0 complete, 1 interrupted, 0 running, 0 new');
+    expect(plan.stdout.split('\n')[0]).to.equal('grid again of moco: 1 cell, 0 complete, 1 interrupted, 0 running, 0 new');
 
     const again = await rekdcIn(cwd, 'grid', 'tiny.rekd', 'again');
     expect(again.code, again.stderr).to.equal(0);

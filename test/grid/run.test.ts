@@ -139,7 +139,7 @@ describe('rekdc grid (local)', function () {
     });
     expect(interrupted.code, interrupted.stderr).to.equal(130);
     const plan = await rekdcIn(cwd, ['plan', 'ablation.rekd', 'slow']);
-    expect(plan.stdout.split('\n')[0]).to.equal('grid slow of tiny: 1 cells, 0 complete, 1 interrupted, 0 running, 0 new');
+    expect(plan.stdout.split('\n')[0]).to.equal('grid slow of tiny: 1 cell, 0 complete, 1 interrupted, 0 running, 0 new');
     const resumed = await rekdcIn(cwd, ['grid', 'ablation.rekd', 'slow']);
     expect(resumed.code, resumed.stderr).to.equal(0);
     expect(resumed.stderr).to.match(/rekdc run: slow_0 in runs\/slow_0-[0-9a-f]{12}, resuming from its newest intact checkpoint\n/);
