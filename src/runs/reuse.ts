@@ -71,6 +71,29 @@ export function finishedTwin(dir: string, runs = runsById(path.dirname(dir))): s
 }
 
 /**
+ * `to` made to hold the files of `from` as hard links (copies across file systems): checkpoints
+ * are only ever replaced by a rename (runtime/run/atomic.ts), never written in place, so the two
+ * runs share their bytes safely and a copy of a grid's cell costs no disk.
+ */
+function linkTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) {
+      linkTree(source, target);
+      continue;
+    }
+    fs.rmSync(target, { force: true });
+    try {
+      fs.linkSync(source, target);
+    } catch {
+      fs.copyFileSync(source, target);
+    }
+  }
+}
+
+/**
  * Copies the results of `twin` into `dir`, whose resolved.json, source.rekd and program.mts are
  * already written. status.json comes after the results: a copy cut short has no status, so the
  * next run resumes from the copied checkpoints (only the final evaluation) instead of taking it
@@ -83,9 +106,10 @@ export function copyTwin(twin: string, dir: string): string {
   // First, so that a copy cut short and resumed still says where its training came from. A copy of
   // a copy names the run that trained, so the trail survives the copy in between.
   writeJsonAtomic(to.runInfo, { ...readRunInfo(from.runInfo), copied_from: trainer });
-  for (const key of ['metrics', 'checkpoints', 'eval'] as const) {
-    if (fs.existsSync(from[key])) fs.cpSync(from[key], to[key], { recursive: true });
+  for (const key of ['metrics', 'eval'] as const) {
+    if (fs.existsSync(from[key])) fs.cpSync(from[key], to[key]);
   }
+  if (fs.existsSync(from.checkpoints)) linkTree(from.checkpoints, to.checkpoints);
   writeFileAtomic(to.status, fs.readFileSync(from.status));
   buildReport(dir);
   return trainer;

@@ -28,9 +28,15 @@ describe('results reused across names: the run copied', () => {
     const trained = path.join(folder.runs, 'quickstart-abc123');
     const copy = path.join(folder.runs, 'mine-abc123');
     fakeRun(trained, resolved('quickstart'), evaluation);
+    fs.writeFileSync(path.join(trained, 'checkpoints', 'latest.ckpt'), 'weights');
     openRunDirectory(copy, { resolved: resolved('mine') });
     expect(copyTwin(trained, copy)).to.equal(trained);
     expect(readRunInfo(path.join(copy, 'run-info.json')).copied_from).to.equal(trained);
+    // Checkpoints (replaced only by renames) are shared as hard links; eval.json is a file of its own.
+    const inode = (run: string, file: string) => fs.statSync(path.join(run, file)).ino;
+    expect(inode(copy, 'checkpoints/latest.ckpt')).to.equal(inode(trained, 'checkpoints/latest.ckpt'));
+    expect(fs.readFileSync(path.join(copy, 'checkpoints', 'latest.ckpt'), 'utf8')).to.equal('weights');
+    expect(inode(copy, 'eval.json')).to.not.equal(inode(trained, 'eval.json'));
 
     // A copy of the copy names the run that trained, even once that one is moved away.
     fs.renameSync(trained, path.join(folder.cwd, 'elsewhere'));
