@@ -9,6 +9,7 @@ import { valueToJson, type JsonValue } from './ast/json.ts';
 import { checkExperiment, checkFiles, checkTree } from './check/index.ts';
 import { diagnostic, diagnosticKey, hasErrors, sortDiagnostics, type Diagnostic, type Report } from './diagnostics/diagnostic.ts';
 import { DiagnosticSink } from './diagnostics/sink.ts';
+import { didYouMean } from './diagnostics/did-you-mean.ts';
 import { ProgramEdit, TextEdit } from './diagnostics/edit.ts';
 import type { Span } from './diagnostics/span.ts';
 import { Declarations } from './tree/experiments.ts';
@@ -381,9 +382,26 @@ export function compileFile(file: string, options: CompileOptions = {}): Compile
 /** Why a file could not be read, when the file system says (`: no such file`). */
 function unreadable(file: string): string {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (stat === undefined) return ': no such file';
+  if (stat === undefined) {
+    const near = nearbyRekdFile(file);
+    return `: no such file${near === undefined ? '' : `; did you mean '${displayName(near)}'?`}`;
+  }
   if (stat.isDirectory()) return ': it is a folder';
   return '';
+}
+
+/** A .rekd file in `file`'s folder whose name is close to its (a typo, another case, the extension left out). */
+function nearbyRekdFile(file: string): string | undefined {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.rekd'));
+  } catch {
+    return undefined;
+  }
+  const wanted = path.basename(file, '.rekd');
+  const stems = names.map((name) => path.basename(name, '.rekd'));
+  const near = stems.find((stem) => stem.toLowerCase() === wanted.toLowerCase()) ?? didYouMean(wanted, stems);
+  return near === undefined ? undefined : path.join(path.dirname(file), `${near}.rekd`);
 }
 
 /**

@@ -78,6 +78,14 @@ describe('the example experiments', () => {
   it('reports an unreadable file once, without a span', () => {
     const r = compileFile('experiments/no-such-file.rekd');
     expect(errors(r).map((d) => [d.code, d.span])).to.deep.equal([['RK0002', null]]);
+    expect(errors(r)[0].message).to.equal("cannot read 'experiments/no-such-file.rekd': no such file");
+  });
+
+  it('suggests the .rekd file of that folder a missing name is close to: a typo, another case, no extension', () => {
+    const message = (file: string) => errors(compileFile(file))[0].message;
+    expect(message('experiments/quickstrat.rekd')).to.equal("cannot read 'experiments/quickstrat.rekd': no such file; did you mean 'experiments/quickstart.rekd'?");
+    expect(message('experiments/Quickstart.rekd')).to.match(/did you mean 'experiments\/quickstart\.rekd'\?$/);
+    expect(message('experiments/paper')).to.match(/did you mean 'experiments\/paper\.rekd'\?$/);
   });
 
   it('reports three independent mistakes as three diagnostics in one run', () => {
