@@ -3,6 +3,7 @@
  * the run directory runs/<experiment>-<id>. A finished run shows its results (--force reruns); an
  * interrupted one resumes from its newest intact checkpoint (--resume insists there is one).
  */
+import * as path from 'node:path';
 import type { Diagnostic } from '../compiler.ts';
 import { defineCommand } from './command.ts';
 import { BACKEND, FORMAT, overridesOf, SET, THREADS } from './common-options.ts';
@@ -113,5 +114,5 @@ async function showResults(results: Results, format: Format): Promise<void> {
   if (!run) return;
   process.stdout.write(`results of ${run.dir}${run.copiedFrom === undefined ? '' : ` (copied from ${run.copiedFrom})`}:\n`);
   for (const line of runSummary(run.eval as SummarisedEvaluation | undefined, run.miner)) process.stdout.write(`${line}\n`);
-  process.stdout.write(`report: ${run.report} (every figure: eval.json)\n`);
+  process.stdout.write(`report: ${run.report}; every figure: ${path.join(run.dir, 'eval.json')}\n`);
 }

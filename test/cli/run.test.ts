@@ -76,6 +76,8 @@ describe('rekdc run', function () {
     expect(miner.step).to.equal(8);
     expect(first.stdout).to.include(`relation miner at step 8: precision ${miner.miner_precision.toFixed(3)}, chance ${miner.miner_chance.toFixed(3)}`);
     expect(first.stdout.trim().split('\n').length).to.be.at.most(8);
+    const relative = path.relative(cwd, dir);
+    expect(first.stdout.trim().split('\n').at(-1)).to.equal(`report: ${path.join(relative, 'report.md')}; every figure: ${path.join(relative, 'eval.json')}`);
 
     const metricsBefore = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
     const again = await rekdcIn(cwd, 'run', 'tiny.rekd');
