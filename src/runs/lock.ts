@@ -132,7 +132,9 @@ function readLock(file: string): { text: string; holder: LockHolder } | null {
     const text = fs.readFileSync(file, 'utf8');
     return { text, holder: parseHolder(text) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // No such file, or a file where a folder of its path belongs: no lock can be there.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw error;
   }
 }

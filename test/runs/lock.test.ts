@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { holderLabel, RunLock } from '../../src/runs/lock.ts';
+import { RunDirectory } from '../../src/runtime/run/directory.ts';
 
 const racer = path.resolve('test/runs/lock-racer.ts');
 
@@ -35,6 +36,18 @@ const deadPid = (): number => spawnSync('true').pid!;
 
 describe('run lock', function () {
   this.timeout(120_000);
+
+  it('reads no holder and no checkpoint below a file (runs a file: `rekdc plan` only reads)', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-lock-file-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'runs'), '');
+      const dir = path.join(folder, 'runs', 'tiny-abc');
+      expect(RunLock.holder(dir)).to.equal(null);
+      expect(new RunDirectory(dir).hasCheckpoint()).to.equal(false);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
 
   it('has exactly one holder each time two processes take over a stale lock, 2,000 times', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekd-lock-'));

@@ -139,8 +139,9 @@ export class RunDirectory {
 
   /** The checkpoints a resume may start from, most preferred first (best.ckpt holds a whole training state too). */
   checkpointFiles(): string[] {
-    // A folder in a checkpoint's place is no checkpoint (saving there fails with a message naming it).
-    return [this.paths.latest, this.paths.previous, this.paths.best].filter((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile());
+    // A folder in a checkpoint's place is no checkpoint (saving there fails with a message naming it);
+    // neither is a path through a file (`runs` a file: creating the run's folder says so).
+    return [this.paths.latest, this.paths.previous, this.paths.best].filter((file) => isFile(file));
   }
 
   hasCheckpoint(): boolean {
@@ -153,6 +154,15 @@ export class RunDirectory {
 
   readEval<T = unknown>(): T | undefined {
     return readJson<T>(this.paths.eval);
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw error;
   }
 }
 
