@@ -115,6 +115,11 @@ function select(result: CompileResult, file: string, name: string | undefined, c
   const found = result.experiments.get(name) ?? findCell(result, name)?.experiment;
   if (found) return [found];
   if (result.gridNames.includes(name)) throw new UsageError(`'${name}' in ${file} is a grid, not an experiment:\n${gridCommands(file, name, command)}`);
+  // A command acts on the file's own experiments: one it imports is named with the file declaring it.
+  const declaredIn = result.files.slice(1).find((imported) => compileFile(imported, { grids: false }).experiments.has(name));
+  if (declaredIn !== undefined) {
+    throw new UsageError(`'${name}' is declared in ${declaredIn}, which ${file} imports; ${command} it from there: rekdc ${command} ${declaredIn} ${name}`);
+  }
   const cells = [...result.grids.values()].flatMap((grid) => grid.cells.map((cell) => cell.name));
   throw new UsageError(missingCell(result, file, name) ?? unknownName(file, name, 'experiment', [...result.experiments.keys()], result.gridNames, cells));
 }

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { loadExperiments } from '../../src/runs/load.ts';
+import { UsageError } from '../../src/runs/usage-error.ts';
 
 const base = `experiment base {
   data synthetic { classes = 3 }
@@ -36,6 +37,14 @@ describe('loading the experiments of a file', () => {
     expect(badValue.ok).to.equal(false);
     expect(errors(badValue)).to.have.length.greaterThan(0);
     expect(load(`${base}\ngrid g of base { student = [alexnet, resnet18] }\n`, [], 'base').ok).to.equal(true);
+  });
+
+  it('names the imported file that declares an experiment the file itself does not', () => {
+    fs.writeFileSync(path.join(folder, 'base.rekd'), base);
+    const file = path.join(folder, 'f.rekd');
+    fs.writeFileSync(file, 'import "base.rekd"\n\nexperiment mine extends base {\n  seed = 2\n}\n');
+    expect(() => loadExperiments(file, [], 'base', 'run')).to.throw(UsageError,
+      `'base' is declared in ${path.join(folder, 'base.rekd')}, which ${file} imports; run it from there: rekdc run ${path.join(folder, 'base.rekd')} base`);
   });
 
   it('runs an experiment under overrides that break only a grid, and a cell under overrides that keep it valid', () => {
