@@ -2,8 +2,9 @@
  * Results reused across names: experiments with the same settings under other names (a grid's
  * cell equal to its base, the same cell in two grids) share a run id (runtime/run/identity.ts),
  * so a finished run `runs/<other>-<id>` already holds what `runs/<name>-<id>` would compute. Its
- * files are copied rather than trained again; resolved.json, source.rekd and program.mts are the
- * new experiment's, and report.md and its plots are rebuilt under its name.
+ * files are copied (checkpoints hard-linked) rather than trained again; resolved.json,
+ * source.rekd and program.mts are the new experiment's, and report.md and its plots are rebuilt
+ * under its name.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
